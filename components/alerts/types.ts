@@ -1,0 +1,60 @@
+// The alert catalog's types: every alert the stack evaluates is one typed entry, and the same entries
+// render to Prometheus rule files, promtool tests, Alertmanager inhibition rules, dashboards' threshold
+// lines and (later) each cloud's managed-Prometheus rules.
+
+/** How urgently a human must act. `none` is only for the Watchdog heartbeat. */
+export type Severity = "critical" | "warning" | "info" | "none";
+
+/** Which team and route an alert belongs to; also the rule file it is rendered into. */
+export type AlertDomain = "infrastructure" | "application" | "ml" | "stack";
+
+/** One input series of a promtool unit test, in promtool's expanding notation (e.g. "0+10x20"). */
+export interface AlertTestSeries {
+  series: string;
+  values: string;
+}
+
+/** A scenario that proves an alert's threshold and `for` duration with `promtool test rules`. */
+export interface AlertTestCase {
+  /** What the case proves, e.g. "fires at 81% after 2m" or "quiet at exactly 80%". */
+  description: string;
+  /** Sample interval of the input series; defaults to the stack's scrape interval for tests (15s). */
+  interval?: string;
+  series: AlertTestSeries[];
+  /** When the alert is evaluated, as a duration from the start of the series. */
+  evalTime: string;
+  /** Whether the alert is firing at `evalTime`. */
+  fires: boolean;
+  /** Labels the firing alert must carry beyond name/severity/domain (e.g. instance). */
+  expectedLabels?: Record<string, string>;
+}
+
+export interface AlertDefinition {
+  /** The alert's exact name (e.g. HighCPUUsage). */
+  name: string;
+  domain: AlertDomain;
+  severity: Severity;
+  /**
+   * The threshold in the unit of the expression (ratios 0..1, seconds, counts), when the alert has one.
+   * Dashboards draw it as a threshold line, so it lives here and nowhere else.
+   */
+  threshold?: number;
+  /** PromQL; built from `threshold` where there is one, so the two cannot drift apart. */
+  expr: string;
+  /** Prometheus duration the condition must hold before firing ("0s" for immediately). */
+  for: string;
+  summary: string;
+  description: string;
+  /** Alerts of this name that this alert inhibits when both share the labels in `inhibitEqual`. */
+  inhibits?: string[];
+  inhibitEqual?: string[];
+  /** promtool cases: at least one that fires and one that stays quiet near the threshold or before `for`. */
+  tests: AlertTestCase[];
+}
+
+/** A Prometheus recording rule (level:metric:operations naming). */
+export interface RecordingRule {
+  record: string;
+  expr: string;
+  domain: AlertDomain;
+}

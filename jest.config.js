@@ -1,0 +1,12 @@
+// Three layers, run separately or together: pure + mocks ("unit"), the real tools on the rendered output
+// ("tools"), and processes on loopback ("e2e"). swc strips types only; `tsc --noEmit` type-checks once.
+const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
+const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts", "js", "json"] };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
+    { ...common, displayName: "tools", testMatch: ["<rootDir>/test/tools/**/*.test.ts"] },
+    { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
+  ],
+};

@@ -1,0 +1,233 @@
+// Reads a stack's Pulumi config, applies its environment preset and validates the result: one error
+// listing every problem by its config key, raised before any resource is registered.
+import * as pulumi from "@pulumi/pulumi";
+import { environmentPolicies, presets } from "./presets";
+import { Environment, parseBytes, parseDuration, ProbeModule, stackSpecSchema, StackSpec } from "./schema";
+
+export const CONFIG_NAMESPACE = "novacron";
+
+/** Channel credentials: Pulumi secrets, one config key each (`pulumi config set --secret <key>`). */
+export const channelSecretKeys = {
+  slack: "slackWebhookUrl",
+  email: "smtpPassword",
+  teams: "teamsWebhookUrl",
+  pagerduty: "pagerdutyRoutingKey",
+  webhook: "webhookUrl",
+  heartbeat: "heartbeatUrl",
+} as const;
+export type Channel = keyof typeof channelSecretKeys;
+export type ChannelSecretKey = (typeof channelSecretKeys)[Channel];
+export const channels = Object.keys(channelSecretKeys) as Channel[];
+const secretKeyNames = new Set<string>(Object.values(channelSecretKeys));
+
+/** Channel secret values that are URLs must be https URLs (Alertmanager posts credentials to them). */
+const urlSecrets = new Set<ChannelSecretKey>(["slackWebhookUrl", "teamsWebhookUrl", "webhookUrl", "heartbeatUrl"]);
+
+export interface ConfigProblem {
+  /** The full config key, e.g. `novacron:prometheus.retentionTime`. */
+  key: string;
+  message: string;
+}
+
+export class StackConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n"),
+    );
+    this.name = "StackConfigError";
+  }
+}
+
+/** Raw config as Pulumi hands it over: full key → string value (objects as JSON). */
+export type RawConfig = Record<string, string>;
+
+export interface ParsedStackConfig {
+  spec: StackSpec;
+  /** Which channel secrets were supplied (values stay out of the spec). */
+  secretKeysPresent: ChannelSecretKey[];
+}
+
+const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
+const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "clouds", "networkPolicies"]);
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Overrides win; objects merge key by key; arrays and scalars replace. */
+export function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override)) merged[k] = deepMerge(base[k], v);
+  return merged;
+}
+
+const keyOf = (path: readonly PropertyKey[]) =>
+  `${CONFIG_NAMESPACE}:` + path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("");
+
+/**
+ * Pure: raw Pulumi config in, validated spec out (or a StackConfigError naming every problem).
+ * `secretKeys` are the full keys Pulumi holds as secrets, so a credential set in plain text is refused.
+ */
+export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string> = new Set()): ParsedStackConfig {
+  const problems: ConfigProblem[] = [];
+  const overrides: Record<string, unknown> = {};
+  const secretsPresent: ChannelSecretKey[] = [];
+
+  for (const [fullKey, value] of Object.entries(raw)) {
+    if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
+    const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
+    if (secretKeyNames.has(key)) {
+      checkSecret(key as ChannelSecretKey, value, secretKeys.has(fullKey), problems);
+      if (value !== "") secretsPresent.push(key as ChannelSecretKey);
+    } else if (!(topLevelKeys as string[]).includes(key)) {
+      problems.push({ key: fullKey, message: `unknown config key; known keys are ${[...topLevelKeys, ...secretKeyNames].join(", ")}` });
+    } else if (structuredKeys.has(key)) {
+      try {
+        overrides[key] = JSON.parse(value);
+      } catch {
+        problems.push({ key: fullKey, message: key === "networkPolicies" ? "must be true or false" : "must be a structured (YAML object or list) value" });
+      }
+    } else {
+      overrides[key] = value;
+    }
+  }
+
+  const environment = overrides.environment;
+  let preset: StackSpec;
+  if (environment === "dev" || environment === "prod") {
+    preset = presets[environment];
+  } else {
+    problems.push({ key: keyOf(["environment"]), message: environment === undefined ? "is required (dev or prod)" : "must be one of dev, prod" });
+    preset = presets.dev; // keep validating the other keys against a complete base
+  }
+  const merged = deepMerge({ ...preset, environment: preset.environment }, { ...overrides, environment: preset.environment });
+
+  const result = stackSpecSchema.safeParse(merged);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push({ key: keyOf(issue.path), message: issue.message });
+  }
+  problems.push(...crossChecks(merged as StackSpec, secretsPresent));
+
+  if (problems.length > 0) throw new StackConfigError(dedupe(problems));
+  return { spec: result.data!, secretKeysPresent: secretsPresent };
+}
+
+function checkSecret(key: ChannelSecretKey, value: string, isSecret: boolean, problems: ConfigProblem[]) {
+  const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+  if (!isSecret) problems.push({ key: fullKey, message: `is a credential and must be a secret: pulumi config set --secret ${fullKey} <value>` });
+  if (value === "") problems.push({ key: fullKey, message: "must not be empty" });
+  else if (urlSecrets.has(key) && !/^https:\/\/[^\s/]+/.test(value) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(value)) {
+    // The value itself is never echoed: it is a secret.
+    problems.push({ key: fullKey, message: "must be an https URL" });
+  }
+}
+
+/** Checks that span several keys; each runs only where the keys it reads are individually valid. */
+function crossChecks(spec: StackSpec, secretsPresent: ChannelSecretKey[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (path: PropertyKey[], message: string) => problems.push({ key: keyOf(path), message });
+  const prom = spec.prometheus ?? ({} as StackSpec["prometheus"]);
+
+  const retention = parseBytes(String(prom.retentionSize));
+  const volume = parseBytes(String(prom.storageSize));
+  if (retention !== undefined && volume !== undefined && retention > 0.85 * volume) {
+    add(["prometheus", "retentionSize"], `(${prom.retentionSize}) must be at most 85% of prometheus.storageSize (${prom.storageSize}) to leave room for the WAL and compaction`);
+  }
+  const timeout = parseDuration(String(prom.scrapeTimeout));
+  const interval = parseDuration(String(prom.scrapeInterval));
+  if (timeout !== undefined && interval !== undefined && timeout > interval) {
+    add(["prometheus", "scrapeTimeout"], `(${prom.scrapeTimeout}) must not exceed prometheus.scrapeInterval (${prom.scrapeInterval})`);
+  }
+
+  const env = spec.environment as Environment;
+  const policy = environmentPolicies[env] ?? environmentPolicies.dev;
+  if (Number.isInteger(prom.replicas) && prom.replicas < policy.minPrometheusReplicas) {
+    add(["prometheus", "replicas"], `must be at least ${policy.minPrometheusReplicas} in ${env}`);
+  }
+  const amReplicas = spec.alertmanager?.replicas;
+  if (Number.isInteger(amReplicas) && amReplicas < policy.minAlertmanagerReplicas) {
+    add(["alertmanager", "replicas"], `must be at least ${policy.minAlertmanagerReplicas} in ${env} (a gossip cluster that survives the loss of one peer)`);
+  }
+
+  duplicates((spec.targets ?? []).map((t) => t?.name)).forEach((i) => add(["targets", i, "name"], `duplicates another target's name; scrape job names must be unique`));
+  const probes = Array.isArray(spec.blackbox?.probes) ? spec.blackbox.probes : [];
+  duplicates(probes.map((p) => p?.name)).forEach((i) => add(["blackbox", "probes", i, "name"], "duplicates another probe's name"));
+  probes.forEach((probe, i) => {
+    if (!Array.isArray(probe?.targets)) return;
+    probe.targets.forEach((target, j) => {
+      const problem = probeTargetProblem(probe.module, target);
+      if (problem) add(["blackbox", "probes", i, "targets", j], problem);
+    });
+  });
+
+  const notifications = spec.notifications ?? ({} as StackSpec["notifications"]);
+  let anyEnabled = false;
+  for (const channel of Object.keys(channelSecretKeys) as Channel[]) {
+    if (notifications[channel]?.enabled !== true) continue;
+    if (channel !== "heartbeat") anyEnabled = true;
+    const secret = channelSecretKeys[channel];
+    if (!secretsPresent.includes(secret)) {
+      add(["notifications", channel, "enabled"], `is true but the secret ${CONFIG_NAMESPACE}:${secret} is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${secret} <value>`);
+    }
+  }
+  if (policy.requireNotificationChannel && !anyEnabled) {
+    add(["notifications"], `${env} must enable at least one of slack, email, teams, pagerduty, webhook`);
+  }
+
+  const clouds = spec.clouds ?? ({} as StackSpec["clouds"]);
+  if (clouds.aws?.enabled && !clouds.aws.region) add(["clouds", "aws", "region"], "is required when clouds.aws.enabled is true");
+  if (clouds.gcp?.enabled && !clouds.gcp.project) add(["clouds", "gcp", "project"], "is required when clouds.gcp.enabled is true");
+  if (clouds.azure?.enabled && !clouds.azure.location) add(["clouds", "azure", "location"], "is required when clouds.azure.enabled is true");
+  return problems;
+}
+
+function probeTargetProblem(module: ProbeModule, target: unknown): string | undefined {
+  if (typeof target !== "string") return undefined; // the schema reports the type
+  switch (module) {
+    case "http_2xx":
+      return /^https?:\/\/[^\s/]+/.test(target) ? undefined : "must be an http(s) URL for the http_2xx module";
+    case "tcp_connect":
+    case "dns":
+      return /^[A-Za-z0-9.-]+:\d{1,5}$/.test(target) ? undefined : `must be host:port for the ${module} module`;
+    case "icmp":
+      return /^[A-Za-z0-9.-]+$/.test(target) ? undefined : "must be a host name or IP address for the icmp module";
+    default:
+      return undefined;
+  }
+}
+
+function duplicates(values: unknown[]): number[] {
+  const seen = new Set<unknown>();
+  return values.flatMap((v, i) => (v !== undefined && seen.has(v) ? [i] : (seen.add(v), [])));
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(`${p.key}\u0000${p.message}`) && !!seen.add(`${p.key}\u0000${p.message}`));
+}
+
+/** Channel credentials as Pulumi secret outputs, keyed by config key. */
+export type ChannelSecrets = Partial<Record<ChannelSecretKey, pulumi.Output<string>>>;
+
+export interface StackConfig extends ParsedStackConfig {
+  secrets: ChannelSecrets;
+}
+
+/**
+ * Whether Pulumi holds a key as a secret. The SDK exports this from its runtime but marks it internal;
+ * without it, no key counts as secret and plain-text credentials are refused, erring on the safe side.
+ */
+function isConfigSecret(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  return runtime.isConfigSecret?.(key) ?? false;
+}
+
+/** Reads and validates this stack's config from the Pulumi engine (or from mocks' setAllConfig). */
+export function loadStackConfig(): StackConfig {
+  const raw = pulumi.runtime.allConfig();
+  const secretKeys = new Set(Object.keys(raw).filter(isConfigSecret));
+  const parsed = parseStackConfig(raw, secretKeys);
+  const secrets: ChannelSecrets = {};
+  for (const key of parsed.secretKeysPresent) secrets[key] = pulumi.secret(raw[`${CONFIG_NAMESPACE}:${key}`]);
+  return { ...parsed, secrets };
+}

@@ -1,0 +1,112 @@
+// Environment presets: the whole difference between dev and prod lives here, as data.
+// Pulumi.<env>.yaml only overrides what a particular stack needs to change.
+import type { Environment, ScrapeTarget, StackSpec } from "./schema";
+
+/** The NovaCron services and their metrics ports, as the seed lists them. */
+export const novacronTargets: ScrapeTarget[] = [
+  { name: "api", namespace: "novacron", service: "novacron-api", port: 8080, path: "/metrics", domain: "application" },
+  { name: "vm-manager", namespace: "novacron", service: "novacron-vm-manager", port: 8081, path: "/metrics", domain: "application" },
+  { name: "migration", namespace: "novacron", service: "novacron-migration", port: 8082, path: "/metrics", domain: "application" },
+  { name: "scheduler", namespace: "novacron", service: "novacron-scheduler", port: 8083, path: "/metrics", domain: "application" },
+  { name: "ml-pipeline", namespace: "novacron", service: "ml-service", port: 8000, path: "/metrics", domain: "ml" },
+];
+
+const common = {
+  namespace: "monitoring",
+  hostNamespace: "monitoring-host",
+  runbookBaseUrl: "https://github.com/novacron/observability/blob/main/docs/runbooks",
+  networkPolicies: true,
+  targets: novacronTargets,
+  exporters: { nodeExporter: { enabled: true }, cadvisor: { enabled: true }, kubeStateMetrics: { enabled: true } },
+  notifications: {
+    slack: { enabled: false, channel: "#alerts" },
+    email: { enabled: false, to: "ops@novacron.com", from: "alerts@novacron.com", smarthost: "smtp.gmail.com:587", username: "alerts@novacron.com", requireTls: true },
+    teams: { enabled: false },
+    pagerduty: { enabled: false },
+    webhook: { enabled: false },
+    heartbeat: { enabled: false },
+  },
+  blackbox: {
+    enabled: true,
+    dnsQueryName: "kubernetes.default.svc.cluster.local",
+    probes: [
+      { name: "api-health", module: "http_2xx", targets: ["http://novacron-api.novacron.svc:8080/healthz"] },
+      { name: "cluster-dns", module: "dns", targets: ["kube-dns.kube-system.svc:53"] },
+    ],
+  },
+  clouds: { aws: { enabled: false }, gcp: { enabled: false }, azure: { enabled: false } },
+} satisfies Partial<StackSpec>;
+
+export const presets: Record<Environment, StackSpec> = {
+  // Small and cheap: one replica each, a week of data, short notification timings for fast feedback.
+  dev: {
+    ...common,
+    environment: "dev",
+    cluster: "novacron-dev",
+    prometheus: {
+      replicas: 1,
+      retentionTime: "7d",
+      retentionSize: "8GB",
+      storageSize: "10Gi",
+      scrapeInterval: "15s",
+      scrapeTimeout: "10s",
+      evaluationInterval: "15s",
+      resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
+      remoteWrite: [],
+      kubeletInsecureSkipVerify: true,
+    },
+    alertmanager: {
+      replicas: 1,
+      storageSize: "1Gi",
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+      groupWait: "10s",
+      criticalGroupWait: "5s",
+      groupInterval: "1m",
+      repeatInterval: "1h",
+      resolveTimeout: "5m",
+    },
+  },
+  // Highly available: Prometheus ×2 (each scrapes everything), Alertmanager ×3 in a gossip cluster,
+  // the seed's 30 d / 50 GB local retention with long-term storage through remote_write.
+  prod: {
+    ...common,
+    environment: "prod",
+    cluster: "novacron-prod",
+    prometheus: {
+      replicas: 2,
+      retentionTime: "30d",
+      retentionSize: "50GB",
+      // retention.size counts blocks and WAL; the volume keeps headroom for compaction.
+      storageSize: "80Gi",
+      scrapeInterval: "15s",
+      scrapeTimeout: "10s",
+      evaluationInterval: "15s",
+      resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } },
+      remoteWrite: [],
+      kubeletInsecureSkipVerify: true,
+    },
+    alertmanager: {
+      replicas: 3,
+      storageSize: "2Gi",
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+      groupWait: "30s",
+      criticalGroupWait: "10s",
+      groupInterval: "5m",
+      repeatInterval: "4h",
+      resolveTimeout: "5m",
+    },
+  },
+};
+
+/** Rules an environment imposes on top of the schema (not overridable from Pulumi.<env>.yaml). */
+export interface EnvironmentPolicy {
+  minPrometheusReplicas: number;
+  minAlertmanagerReplicas: number;
+  /** Someone must be told when an alert fires. */
+  requireNotificationChannel: boolean;
+}
+
+export const environmentPolicies: Record<Environment, EnvironmentPolicy> = {
+  dev: { minPrometheusReplicas: 1, minAlertmanagerReplicas: 1, requireNotificationChannel: false },
+  prod: { minPrometheusReplicas: 2, minAlertmanagerReplicas: 3, requireNotificationChannel: true },
+};

@@ -1,0 +1,26 @@
+// Locates the pinned Prometheus-ecosystem binaries installed by scripts/install-tools.sh (cached by
+// version, so calling the script again is cheap) and runs them.
+import { execFileSync, spawnSync, SpawnSyncReturns } from "child_process";
+import * as path from "path";
+
+export type ToolName = "prometheus" | "promtool" | "alertmanager" | "amtool" | "node_exporter" | "blackbox_exporter";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+let binDir: string | undefined;
+
+/** The directory holding the pinned binaries; installs them on first use. */
+export function toolsBinDir(): string {
+  if (binDir) return binDir;
+  binDir = process.env.NOVACRON_TOOLS_BIN
+    ?? execFileSync("bash", [path.join(repoRoot, "scripts", "install-tools.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  return binDir;
+}
+
+export function toolPath(name: ToolName): string {
+  return path.join(toolsBinDir(), name);
+}
+
+/** Runs a tool to completion and returns its exit status and output. */
+export function runTool(name: ToolName, args: string[], options: { cwd?: string; input?: string } = {}): SpawnSyncReturns<string> {
+  return spawnSync(toolPath(name), args, { encoding: "utf8", cwd: options.cwd, input: options.input, timeout: 120_000 });
+}
