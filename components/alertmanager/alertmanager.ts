@@ -1,0 +1,204 @@
+import * as pulumi from "@pulumi/pulumi";
+import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
+import { ConfigMap, Secret, Service } from "@pulumi/kubernetes/core/v1";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
+import { images } from "../images";
+import {
+  anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+} from "../kube";
+import type { InClusterApp } from "../prometheus/render-config";
+import { toYaml } from "../yaml";
+import { ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";
+
+export const ALERTMANAGER_PORT = 9093;
+export const CLUSTER_PORT = 9094;
+const CONFIG_DIR = "/etc/alertmanager/config";
+const SECRETS_DIR = "/etc/alertmanager/secrets";
+
+export interface AlertmanagerArgs {
+  /** Namespace to deploy into (must exist). */
+  namespace: pulumi.Input<string>;
+  /** Replicas; more than one forms a gossip cluster that deduplicates notifications. Default 1. */
+  replicas?: number;
+  /** Volume for silences and the notification log, per replica. Default 1Gi. */
+  storageSize?: string;
+  storageClass?: pulumi.Input<string>;
+  resources?: ResourceRequirements;
+  /** How long an alert without updates stays active. Default 5m. */
+  resolveTimeout?: string;
+  routing?: Partial<RoutingSpec>;
+  /** Enabled notification channels; each needs its credential in `secrets`. */
+  channels: ChannelsSpec;
+  /** Channel credentials (Pulumi secrets), keyed by secret file name (e.g. slackWebhookUrl). */
+  secrets: Partial<Record<SecretFile, pulumi.Input<string>>>;
+  /** Alertmanager inhibit_rules, e.g. renderInhibitRules() of the alert catalog. */
+  inhibitRules: unknown[];
+  /** The URL people reach Alertmanager at; notifications link to it. */
+  externalUrl?: string;
+  /** Create a NetworkPolicy for Alertmanager's pods (default true). */
+  networkPolicy?: boolean;
+  /** Pods that send alerts or query Alertmanager (Prometheus, Grafana). */
+  clients?: PeerSelector[];
+}
+
+const defaultResources: ResourceRequirements = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
+export const defaultRouting: RoutingSpec = {
+  groupBy: ["alertname", "cluster", "severity"],
+  groupWait: "30s",
+  criticalGroupWait: "10s",
+  groupInterval: "5m",
+  repeatInterval: "4h",
+};
+
+/** Channels whose credential is missing from `secrets`. */
+export function missingChannelSecrets(channels: ChannelsSpec, secrets: Partial<Record<SecretFile, unknown>>): string[] {
+  return (Object.keys(secretFiles) as (keyof ChannelsSpec)[])
+    .filter((channel) => channels[channel] !== undefined && secrets[secretFiles[channel]] === undefined)
+    .map((channel) => `${channel} (secret ${secretFiles[channel]})`);
+}
+
+/** Alertmanager as a StatefulSet: a gossip cluster in prod, credentials in a Secret, hot reload. */
+export class Alertmanager extends pulumi.ComponentResource {
+  /** In-cluster URL of the load-balanced Service (UI, API, silences). */
+  public readonly url: pulumi.Output<string>;
+  public readonly serviceName: pulumi.Output<string>;
+  /** host:port of every replica. Prometheus must send each alert to all of them, not to the Service. */
+  public readonly peerAddresses: pulumi.Output<string[]>;
+  /** The rendered alertmanager.yml (no credentials in it). */
+  public readonly configYaml: string;
+  /** What Prometheus needs to scrape Alertmanager's own metrics. */
+  public readonly scrapeTarget: pulumi.Output<InClusterApp>;
+  public readonly app: AppIdentity;
+
+  constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("novacron:alertmanager:Alertmanager", name, {}, opts);
+    const missing = missingChannelSecrets(args.channels, args.secrets);
+    if (missing.length) throw new Error(`Alertmanager ${name}: enabled channels without credentials: ${missing.join(", ")}`);
+
+    const app: AppIdentity = { name: "alertmanager", instance: name, component: "alerting", image: images.alertmanager };
+    this.app = app;
+    const ns = args.namespace;
+    const replicas = args.replicas ?? 1;
+    const headless = `${name}-headless`;
+
+    this.configYaml = toYaml(renderAlertmanagerConfig({
+      resolveTimeout: args.resolveTimeout ?? "5m",
+      routing: { ...defaultRouting, ...args.routing },
+      channels: args.channels,
+      secretsDir: SECRETS_DIR,
+      inhibitRules: args.inhibitRules,
+    }));
+
+    const config = new ConfigMap(`${name}-config`, {
+      metadata: objectMeta(app, ns, `${name}-config`),
+      data: { "alertmanager.yml": this.configYaml },
+    }, { parent: this });
+    // stringData from Pulumi secrets: encrypted in state, masked in previews, never in a ConfigMap.
+    const secret = new Secret(`${name}-secrets`, {
+      metadata: objectMeta(app, ns, `${name}-secrets`),
+      type: "Opaque",
+      stringData: Object.fromEntries(Object.entries(args.secrets).map(([key, value]) => [key, pulumi.secret(value!)])),
+    }, { parent: this });
+
+    new Service(headless, renderService({
+      app, namespace: ns, name: headless, headless: true,
+      // Peers must find each other to form the cluster before any of them is ready.
+      publishNotReadyAddresses: true,
+      ports: [
+        { name: "web", port: ALERTMANAGER_PORT },
+        { name: "cluster-tcp", port: CLUSTER_PORT, protocol: "TCP" },
+        { name: "cluster-udp", port: CLUSTER_PORT, protocol: "UDP" },
+      ],
+    }), { parent: this });
+    const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "web", port: ALERTMANAGER_PORT }] }), { parent: this });
+    this.serviceName = service.metadata.name;
+    this.scrapeTarget = pulumi.all([ns, service.metadata.name]).apply(([namespace, svc]) => ({ namespace, app: app.name, port: "web", service: svc }));
+    this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${ALERTMANAGER_PORT}`;
+
+    const podHost = (i: number) => pulumi.interpolate`${name}-${i}.${headless}.${ns}.svc`;
+    const ordinals = [...Array(replicas).keys()];
+    this.peerAddresses = pulumi.all(ordinals.map((i) => pulumi.interpolate`${podHost(i)}:${ALERTMANAGER_PORT}`));
+
+    const clustered = replicas > 1;
+    const workload: WorkloadSpec = {
+      app,
+      namespace: ns,
+      replicas,
+      terminationGracePeriodSeconds: 120,
+      containers: [
+        {
+          name: "alertmanager",
+          image: images.alertmanager,
+          args: [
+            `--config.file=${CONFIG_DIR}/alertmanager.yml`,
+            "--storage.path=/alertmanager",
+            `--web.listen-address=:${ALERTMANAGER_PORT}`,
+            ...(args.externalUrl ? [`--web.external-url=${args.externalUrl}`] : []),
+            // A single replica runs without gossip; replicas > 1 join every peer by its stable DNS name.
+            ...(clustered
+              ? [
+                  `--cluster.listen-address=:${CLUSTER_PORT}`,
+                  `--cluster.advertise-address=$(POD_IP):${CLUSTER_PORT}`,
+                  "--cluster.reconnect-timeout=5m",
+                  ...ordinals.map((i) => pulumi.interpolate`--cluster.peer=${podHost(i)}:${CLUSTER_PORT}`),
+                ]
+              : ["--cluster.listen-address="]),
+          ],
+          env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+          ports: [
+            { name: "web", containerPort: ALERTMANAGER_PORT },
+            ...(clustered ? [{ name: "cluster-tcp", containerPort: CLUSTER_PORT }, { name: "cluster-udp", containerPort: CLUSTER_PORT, protocol: "UDP" as const }] : []),
+          ],
+          resources: args.resources ?? defaultResources,
+          livenessProbe: httpProbe("/-/healthy", "web"),
+          readinessProbe: httpProbe("/-/ready", "web"),
+          volumeMounts: [
+            { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+            { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
+            { name: "data", mountPath: "/alertmanager" },
+          ],
+        },
+        reloaderContainer({
+          reloadUrl: `http://127.0.0.1:${ALERTMANAGER_PORT}/-/reload`,
+          watchedDirs: [CONFIG_DIR, SECRETS_DIR],
+          mounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }, { name: "secrets", mountPath: SECRETS_DIR, readOnly: true }],
+        }),
+      ],
+      volumes: [
+        { name: "config", configMap: { name: config.metadata.name } },
+        // Group-readable only: the pod's fsGroup (nobody) reads it, nothing else does.
+        { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
+      ],
+    };
+    new StatefulSet(name, renderStatefulSet(workload, {
+      serviceName: headless,
+      volumeClaims: [{ name: "data", size: args.storageSize ?? "1Gi", storageClass: args.storageClass }],
+    }), { parent: this, dependsOn: [config, secret] });
+
+    const pdb = renderPodDisruptionBudget(workload);
+    if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
+
+    if (args.networkPolicy ?? true) {
+      const self = podsOf(app, ns);
+      const gossip: Flow = { peers: [self], ports: [{ port: CLUSTER_PORT, protocol: "TCP" }, { port: CLUSTER_PORT, protocol: "UDP" }] };
+      const smtpPort = args.channels.email ? Number(args.channels.email.smarthost.split(":").pop()) : undefined;
+      new NetworkPolicy(name, renderAppNetworkPolicy({
+        app,
+        namespace: ns,
+        ingress: [
+          { peers: [...(args.clients ?? []).map((selector) => ({ kind: "pods" as const, selector })), self], ports: [{ port: ALERTMANAGER_PORT }] },
+          ...(clustered ? [gossip] : []),
+        ],
+        egress: [
+          ...(clustered ? [gossip] : []),
+          // Slack, Teams, PagerDuty and webhooks are https endpoints; SMTP uses the configured port.
+          { peers: [anywhere], ports: [{ port: 443 }, ...(smtpPort ? [{ port: smtpPort }] : [])] },
+        ],
+      }), { parent: this });
+    }
+
+    this.registerOutputs({ url: this.url, serviceName: this.serviceName, peerAddresses: this.peerAddresses });
+  }
+}

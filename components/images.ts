@@ -1,0 +1,18 @@
+// Every container image the stack deploys, pinned to an exact upstream release. The Prometheus,
+// Alertmanager, node-exporter and blackbox-exporter versions match scripts/versions.env, the binaries
+// the tests run (a test asserts it), so what is proven on loopback is what runs in the cluster.
+export const images = {
+  prometheus: "quay.io/prometheus/prometheus:v3.16.0",
+  alertmanager: "quay.io/prometheus/alertmanager:v0.34.2",
+  nodeExporter: "quay.io/prometheus/node-exporter:v1.12.1",
+  blackboxExporter: "quay.io/prometheus/blackbox-exporter:v0.28.0",
+  cadvisor: "gcr.io/cadvisor/cadvisor:v0.52.1",
+  kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
+  // Watches mounted config and calls /-/reload, so a rule change reloads without restarting pods.
+  configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.89.0",
+} as const;
+
+/** The tag of a pinned image reference, e.g. "v3.16.0". */
+export function imageTag(image: string): string {
+  return image.slice(image.lastIndexOf(":") + 1);
+}

@@ -1,0 +1,6 @@
+export * from "./labels";
+export * from "./hash";
+export * from "./workload";
+export * from "./network";
+export * from "./namespace";
+export * from "./reloader";

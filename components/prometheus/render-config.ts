@@ -1,0 +1,238 @@
+// Pure: typed spec → prometheus.yml. Every scrape job the stack needs is derived from typed inputs,
+// so a target that does not exist in the spec cannot appear in the config and vice versa.
+
+/** A NovaCron service scraped through its Service's endpoints (every pod, not the load-balanced VIP). */
+export interface ServiceTarget {
+  /** Job name suffix: the job is `novacron-<name>`. */
+  name: string;
+  namespace: string;
+  service: string;
+  port: number;
+  path: string;
+}
+
+export type ProbeModuleName = "http_2xx" | "tcp_connect" | "dns" | "icmp";
+
+export interface ProbeSpec {
+  name: string;
+  module: ProbeModuleName;
+  targets: string[];
+}
+
+export interface RemoteWriteSpec {
+  name: string;
+  url: string;
+  sigv4?: { region: string; roleArn?: string };
+}
+
+/** An in-cluster app discovered by its Service's app.kubernetes.io/name label and port name. */
+export interface InClusterApp {
+  namespace: string;
+  /** app.kubernetes.io/name of the Service. */
+  app: string;
+  /** The Service port's name. */
+  port: string;
+  /** Only this Service, where an app has several (e.g. a headless one beside the ClusterIP one). */
+  service?: string;
+}
+
+export interface PrometheusConfigSpec {
+  cluster: string;
+  environment: string;
+  scrapeInterval: string;
+  scrapeTimeout: string;
+  evaluationInterval: string;
+  /** host:port of every Alertmanager replica: each must receive every alert. */
+  alertmanagers: string[];
+  remoteWrite: RemoteWriteSpec[];
+  /** Directory the rule files are mounted at. */
+  rulesDir: string;
+  alertmanager?: InClusterApp;
+  nodeExporter?: InClusterApp;
+  cadvisor?: InClusterApp;
+  kubeStateMetrics?: InClusterApp;
+  blackbox?: InClusterApp & { address: string; probes: ProbeSpec[] };
+  kubernetes: {
+    apiServer: boolean;
+    kubelet: boolean;
+    kubeletInsecureSkipVerify: boolean;
+    /** Pods and services annotated prometheus.io/scrape: "true". */
+    annotated: boolean;
+  };
+  services: ServiceTarget[];
+}
+
+/** The job a probe module's targets are scraped under. */
+export const probeJobNames: Record<ProbeModuleName, string> = {
+  http_2xx: "blackbox-http",
+  tcp_connect: "blackbox-tcp",
+  dns: "blackbox-dns",
+  icmp: "blackbox-icmp",
+};
+
+const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+const inClusterAuth = {
+  authorization: { credentials_file: `${SA_DIR}/token` },
+  tls_config: { ca_file: `${SA_DIR}/ca.crt` },
+};
+
+type Relabel = Record<string, unknown>;
+type ScrapeConfig = Record<string, unknown>;
+
+const keep = (labels: string[], regex: string): Relabel => ({ source_labels: labels, action: "keep", regex });
+const copy = (from: string, to: string): Relabel => ({ source_labels: [from], regex: "(.+)", target_label: to, replacement: "$1", action: "replace" });
+
+/** Target labels every discovered pod carries: where it runs. */
+const podLabels: Relabel[] = [
+  copy("__meta_kubernetes_namespace", "namespace"),
+  copy("__meta_kubernetes_pod_name", "pod"),
+  copy("__meta_kubernetes_pod_node_name", "node"),
+];
+
+function endpointSliceJob(job: string, target: InClusterApp, extra: Partial<ScrapeConfig> & { relabel?: Relabel[] } = {}): ScrapeConfig {
+  const { relabel = [], ...rest } = extra;
+  return {
+    job_name: job,
+    kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: [target.namespace] } }],
+    ...rest,
+    relabel_configs: [
+      keep(["__meta_kubernetes_service_label_app_kubernetes_io_name"], target.app),
+      keep(["__meta_kubernetes_endpointslice_port_name"], target.port),
+      ...(target.service ? [keep(["__meta_kubernetes_service_name"], target.service)] : []),
+      ...podLabels,
+      ...relabel,
+    ],
+  };
+}
+
+function probeJobs(blackbox: NonNullable<PrometheusConfigSpec["blackbox"]>): ScrapeConfig[] {
+  const modules = [...new Set(blackbox.probes.map((p) => p.module))].sort();
+  return modules.map((module) => ({
+    job_name: probeJobNames[module],
+    metrics_path: "/probe",
+    params: { module: [module] },
+    // Probes may legitimately take up to the module's timeout; never longer than the scrape timeout.
+    static_configs: blackbox.probes
+      .filter((p) => p.module === module)
+      .map((p) => ({ targets: p.targets, labels: { probe: p.name } })),
+    relabel_configs: [
+      { source_labels: ["__address__"], target_label: "__param_target" },
+      { source_labels: ["__param_target"], target_label: "instance" },
+      { target_label: "__address__", replacement: blackbox.address },
+    ],
+  }));
+}
+
+/** The standard opt-in annotations (prometheus.io/scrape, /path, /port, /scheme) for pods or services. */
+function annotatedJob(role: "pod" | "service"): ScrapeConfig {
+  const meta = role === "pod" ? "__meta_kubernetes_pod_annotation" : "__meta_kubernetes_service_annotation";
+  return {
+    job_name: role === "pod" ? "kubernetes-pods" : "kubernetes-service-endpoints",
+    kubernetes_sd_configs: [{ role: role === "pod" ? "pod" : "endpointslice" }],
+    relabel_configs: [
+      keep([`${meta}_prometheus_io_scrape`], "true"),
+      ...(role === "pod" ? [{ source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed|Completed", action: "drop" }] : []),
+      { source_labels: [`${meta}_prometheus_io_scheme`], regex: "(https?)", target_label: "__scheme__", action: "replace" },
+      { source_labels: [`${meta}_prometheus_io_path`], regex: "(.+)", target_label: "__metrics_path__", action: "replace" },
+      {
+        source_labels: ["__address__", `${meta}_prometheus_io_port`],
+        regex: "(.+?)(?::\\d+)?;(\\d+)",
+        replacement: "$1:$2",
+        target_label: "__address__",
+        action: "replace",
+      },
+      ...podLabels,
+      ...(role === "service" ? [copy("__meta_kubernetes_service_name", "service")] : []),
+    ],
+  };
+}
+
+export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<string, unknown> {
+  const jobs: ScrapeConfig[] = [{ job_name: "prometheus", static_configs: [{ targets: ["localhost:9090"] }] }];
+
+  if (spec.alertmanager) jobs.push(endpointSliceJob("alertmanager", spec.alertmanager));
+  if (spec.nodeExporter) {
+    // One node-exporter per node: name the instance after the node so alerts read "node X is down".
+    jobs.push(endpointSliceJob("node-exporter", spec.nodeExporter, { relabel: [copy("__meta_kubernetes_pod_node_name", "instance")] }));
+  }
+  if (spec.cadvisor) {
+    jobs.push(endpointSliceJob("cadvisor", spec.cadvisor, {
+      relabel: [copy("__meta_kubernetes_pod_node_name", "instance")],
+      // Per-container series that no dashboard or alert reads, and that multiply with every container.
+      metric_relabel_configs: [{ source_labels: ["__name__"], regex: "container_(tasks_state|memory_failures_total|network_tcp_usage_total|network_udp_usage_total)", action: "drop" }],
+    }));
+  }
+  if (spec.kubeStateMetrics) {
+    // kube-state-metrics reports other objects' namespace and pod: keep those, not the exporter's own.
+    jobs.push(endpointSliceJob("kube-state-metrics", spec.kubeStateMetrics, { honor_labels: true }));
+  }
+  if (spec.blackbox) {
+    jobs.push(endpointSliceJob("blackbox-exporter", spec.blackbox));
+    jobs.push(...probeJobs(spec.blackbox));
+  }
+  if (spec.kubernetes.apiServer) {
+    jobs.push({
+      job_name: "apiserver",
+      scheme: "https",
+      ...inClusterAuth,
+      kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: ["default"] } }],
+      relabel_configs: [keep(["__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port_name"], "kubernetes;https")],
+    });
+  }
+  if (spec.kubernetes.kubelet) {
+    jobs.push({
+      job_name: "kubelet",
+      scheme: "https",
+      authorization: inClusterAuth.authorization,
+      // Kubelet serving certificates are self-signed unless the cluster enables serverTLSBootstrap.
+      tls_config: { ...inClusterAuth.tls_config, insecure_skip_verify: spec.kubernetes.kubeletInsecureSkipVerify },
+      kubernetes_sd_configs: [{ role: "node" }],
+      relabel_configs: [copy("__meta_kubernetes_node_name", "node"), copy("__meta_kubernetes_node_name", "instance")],
+    });
+  }
+  if (spec.kubernetes.annotated) jobs.push(annotatedJob("pod"), annotatedJob("service"));
+
+  for (const target of spec.services) {
+    jobs.push({
+      job_name: `novacron-${target.name}`,
+      metrics_path: target.path,
+      kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: [target.namespace] } }],
+      relabel_configs: [
+        keep(["__meta_kubernetes_service_name"], target.service),
+        keep(["__address__"], `.+:${target.port}`),
+        ...podLabels,
+      ],
+    });
+  }
+
+  return {
+    global: {
+      scrape_interval: spec.scrapeInterval,
+      scrape_timeout: spec.scrapeTimeout,
+      evaluation_interval: spec.evaluationInterval,
+      external_labels: {
+        cluster: spec.cluster,
+        environment: spec.environment,
+        // Each replica of an HA pair labels its series; expanded from the pod's environment at start.
+        replica: "${POD_NAME}",
+      },
+    },
+    rule_files: [`${spec.rulesDir}/*.yml`],
+    alerting: {
+      // Both replicas send the same alerts; without their replica label Alertmanager deduplicates them.
+      alert_relabel_configs: [{ action: "labeldrop", regex: "replica" }],
+      alertmanagers: [{ api_version: "v2", timeout: "10s", static_configs: [{ targets: spec.alertmanagers }] }],
+    },
+    ...(spec.remoteWrite.length
+      ? {
+          remote_write: spec.remoteWrite.map((rw) => ({
+            name: rw.name,
+            url: rw.url,
+            ...(rw.sigv4 ? { sigv4: { region: rw.sigv4.region, ...(rw.sigv4.roleArn ? { role_arn: rw.sigv4.roleArn } : {}) } } : {}),
+            queue_config: { max_samples_per_send: 2000, capacity: 10000, max_shards: 50 },
+          })),
+        }
+      : {}),
+    scrape_configs: jobs,
+  };
+}

@@ -1,0 +1,167 @@
+// Offline render: runs the Pulumi program under Pulumi's mocks (no CLI, no cluster, no credentials) and
+// writes every Kubernetes manifest and every config file to out/<stack>/, laid out like the seed's tree.
+//
+//   npx tsx scripts/render.ts <stack> [--out DIR] [--set key=value ...]
+//
+// Secrets are never real here: every channel credential is a placeholder, and Secret manifests show
+// only `<secret: key>` markers.
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { channelSecretKeys, CONFIG_NAMESPACE } from "../stacks/config";
+import { toYaml } from "../components/yaml";
+
+export interface RenderedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+
+export interface RenderResult {
+  resources: RenderedResource[];
+  /** Relative path under the output directory → file content. */
+  files: Record<string, string>;
+}
+
+const repoRoot = path.resolve(__dirname, "..");
+
+/** The stack's config from Pulumi.<stack>.yaml, as the engine hands it to the program: strings, objects as JSON. */
+export function readStackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
+  const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new Error(`no such stack: ${file} does not exist`);
+  const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    if (value && typeof value === "object" && "secure" in value) {
+      config[key] = placeholderFor(key);
+      secretKeys.push(key);
+    } else {
+      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  // Channel credentials live in the stack's encrypted config, never in the repo: stand in for each.
+  for (const secret of Object.values(channelSecretKeys)) {
+    const key = `${CONFIG_NAMESPACE}:${secret}`;
+    if (!(key in config)) {
+      config[key] = placeholderFor(key);
+      secretKeys.push(key);
+    }
+  }
+  return { config, secretKeys };
+}
+
+/** A value that passes validation (URLs must be https) and is recognisably fake. */
+function placeholderFor(key: string): string {
+  return /Url$/.test(key) ? `https://placeholder.invalid/${key.replace(":", "/")}` : `placeholder-${key.replace(":", "-")}`;
+}
+
+const kindOrder = ["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ConfigMap", "Secret", "Service", "StatefulSet", "Deployment", "DaemonSet", "PodDisruptionBudget", "NetworkPolicy"];
+
+/** Config files the stack deploys through ConfigMaps, and where the seed's tree keeps them. */
+const configMapFiles: Record<string, string> = {
+  "prometheus-config": "prometheus",
+  "prometheus-rules": "prometheus/rules",
+  "alertmanager-config": "alertmanager",
+  "blackbox-exporter-config": "blackbox",
+};
+
+function isKubernetes(r: RenderedResource) {
+  return r.type.startsWith("kubernetes:");
+}
+
+/** Manifests as `kubectl apply` would take them; Secret values replaced by markers. */
+function manifestOf(r: RenderedResource): Record<string, any> {
+  const { apiVersion, kind, metadata, ...rest } = r.inputs;
+  const manifest: Record<string, any> = { apiVersion, kind, metadata, ...rest };
+  if (kind === "Secret") {
+    for (const field of ["stringData", "data"]) {
+      if (manifest[field]) manifest[field] = Object.fromEntries(Object.keys(manifest[field]).map((k) => [k, `<secret: ${CONFIG_NAMESPACE}:${k}>`]));
+    }
+  }
+  return manifest;
+}
+
+export function layoutFiles(resources: RenderedResource[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  const groups = new Map<string, Record<string, any>[]>();
+  for (const r of resources.filter(isKubernetes)) {
+    const manifest = manifestOf(r);
+    const group = manifest.metadata?.labels?.["app.kubernetes.io/name"] ?? "namespaces";
+    groups.set(group, [...(groups.get(group) ?? []), manifest]);
+    if (manifest.kind === "ConfigMap" && configMapFiles[manifest.metadata?.name]) {
+      for (const [file, content] of Object.entries<string>(manifest.data ?? {})) {
+        files[`${configMapFiles[manifest.metadata.name]}/${file}`] = content;
+      }
+    }
+  }
+  for (const [group, manifests] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    manifests.sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
+    files[`kubernetes/${group}.yaml`] = manifests.map((m) => toYaml(m)).join("---\n");
+  }
+  return files;
+}
+
+/** Runs the program for a stack under mocks and returns what it registered and the file layout. */
+export async function renderStack(stack: string, overrides: Record<string, string> = {}): Promise<RenderResult> {
+  const { config, secretKeys } = readStackConfig(stack);
+  const resources: RenderedResource[] = [];
+  await pulumi.runtime.setMocks({
+    newResource: (args) => {
+      resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  }, "novacron", stack, false);
+  pulumi.runtime.setAllConfig({ ...config, ...overrides }, secretKeys);
+
+  // Imported only now: the program reads its config when it runs, never at import time.
+  const { loadStackConfig } = await import("../stacks/config");
+  const { createMonitoringStack } = await import("../stacks/monitoring-stack");
+  const created = createMonitoringStack(loadStackConfig());
+  await settle(pulumi.all([created.namespace, created.prometheus.url, created.prometheus.configYaml, created.alertmanager.peerAddresses]));
+  // Registrations complete asynchronously; wait until no new resource has appeared for a while.
+  for (let stable = 0, last = -1; stable < 20; stable = resources.length === last ? stable + 1 : 0, last = resources.length) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { resources, files: layoutFiles(resources) };
+}
+
+function settle<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+}
+
+export function writeFiles(outDir: string, files: Record<string, string>) {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(outDir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+}
+
+async function main(argv: string[]) {
+  const stack = argv[0];
+  if (!stack || stack.startsWith("-")) throw new Error("usage: render <stack> [--out DIR] [--set key=value ...]");
+  let outDir = path.join(repoRoot, "out", stack);
+  const overrides: Record<string, string> = {};
+  for (let i = 1; i < argv.length; i++) {
+    if (argv[i] === "--out") outDir = path.resolve(argv[++i]);
+    else if (argv[i] === "--set") {
+      const [key, ...value] = argv[++i].split("=");
+      overrides[key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`] = value.join("=");
+    } else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  const { resources, files } = await renderStack(stack, overrides);
+  writeFiles(outDir, files);
+  const kube = resources.filter(isKubernetes).length;
+  console.log(`rendered stack ${stack}: ${kube} Kubernetes objects, ${Object.keys(files).length} files in ${path.relative(process.cwd(), outDir) || "."}`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

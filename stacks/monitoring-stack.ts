@@ -1,0 +1,100 @@
+// Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
+// every decision was made by the presets, the config validation or the components.
+import * as pulumi from "@pulumi/pulumi";
+import { alertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
+import { BlackboxExporter } from "../components/blackbox-exporter";
+import { Cadvisor } from "../components/cadvisor";
+import { Namespace, peerSelector } from "../components/kube";
+import { KubeStateMetrics } from "../components/kube-state-metrics";
+import { NodeExporter } from "../components/node-exporter";
+import { Prometheus, prometheusIdentity } from "../components/prometheus";
+import { Channel, channelSecretKeys, StackConfig } from "./config";
+import type { StackSpec } from "./schema";
+
+/** Only the enabled channels, in the shape the Alertmanager component takes. */
+export function enabledChannels(notifications: StackSpec["notifications"]): ChannelsSpec {
+  const { slack, email, teams, pagerduty, webhook, heartbeat } = notifications;
+  return {
+    ...(slack.enabled ? { slack: { channel: slack.channel, domainChannels: slack.domainChannels } } : {}),
+    ...(email.enabled ? { email: { to: email.to, from: email.from, smarthost: email.smarthost, username: email.username, requireTls: email.requireTls } } : {}),
+    ...(teams.enabled ? { teams: {} } : {}),
+    ...(pagerduty.enabled ? { pagerduty: {} } : {}),
+    ...(webhook.enabled ? { webhook: {} } : {}),
+    ...(heartbeat.enabled ? { heartbeat: {} } : {}),
+  };
+}
+
+export interface MonitoringStack {
+  namespace: pulumi.Output<string>;
+  prometheus: Prometheus;
+  alertmanager: Alertmanager;
+  blackboxExporter?: BlackboxExporter;
+}
+
+export function createMonitoringStack({ spec, secrets }: StackConfig): MonitoringStack {
+  const networkPolicy = spec.networkPolicies;
+  const namespace = new Namespace("monitoring", { name: spec.namespace, podSecurity: "restricted", networkPolicies: networkPolicy });
+  // node-exporter and cAdvisor need host access that `restricted` forbids; they get a namespace of their own.
+  const hostNamespace = new Namespace("monitoring-host", { name: spec.hostNamespace, podSecurity: "privileged", networkPolicies: networkPolicy });
+  const ns = namespace.name;
+  const scrapers = [peerSelector(prometheusIdentity("prometheus"), spec.namespace)];
+
+  const nodeExporter = spec.exporters.nodeExporter.enabled ? new NodeExporter("node-exporter", { namespace: hostNamespace.name }) : undefined;
+  const cadvisor = spec.exporters.cadvisor.enabled ? new Cadvisor("cadvisor", { namespace: hostNamespace.name, networkPolicy, scrapers }) : undefined;
+  const kubeStateMetrics = spec.exporters.kubeStateMetrics.enabled ? new KubeStateMetrics("kube-state-metrics", { namespace: ns, networkPolicy, scrapers }) : undefined;
+  const blackboxExporter = spec.blackbox.enabled
+    ? new BlackboxExporter("blackbox-exporter", { namespace: ns, probes: spec.blackbox.probes, dnsQueryName: spec.blackbox.dnsQueryName, networkPolicy, scrapers })
+    : undefined;
+
+  const am = spec.alertmanager;
+  const channels = enabledChannels(spec.notifications);
+  const enabledSecretKeys = new Set<string>(Object.keys(channels).map((c) => channelSecretKeys[c as Channel]));
+  const alertmanager = new Alertmanager("alertmanager", {
+    namespace: ns,
+    replicas: am.replicas,
+    storageSize: am.storageSize,
+    storageClass: spec.storageClass,
+    resources: am.resources,
+    resolveTimeout: am.resolveTimeout,
+    routing: { groupWait: am.groupWait, criticalGroupWait: am.criticalGroupWait, groupInterval: am.groupInterval, repeatInterval: am.repeatInterval },
+    channels,
+    // Only enabled channels' credentials reach the cluster; a leftover secret of a disabled one does not.
+    secrets: Object.fromEntries(Object.entries(secrets).filter(([key]) => enabledSecretKeys.has(key))),
+    inhibitRules: renderInhibitRules(alertCatalog),
+    externalUrl: am.externalUrl,
+    networkPolicy,
+    clients: scrapers,
+  });
+
+  const prom = spec.prometheus;
+  const prometheus = new Prometheus("prometheus", {
+    namespace: ns,
+    cluster: spec.cluster,
+    environment: spec.environment,
+    replicas: prom.replicas,
+    retentionTime: prom.retentionTime,
+    retentionSize: prom.retentionSize,
+    storageSize: prom.storageSize,
+    storageClass: spec.storageClass,
+    scrapeInterval: prom.scrapeInterval,
+    scrapeTimeout: prom.scrapeTimeout,
+    evaluationInterval: prom.evaluationInterval,
+    resources: prom.resources,
+    alertmanagers: alertmanager.peerAddresses,
+    remoteWrite: prom.remoteWrite,
+    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl }),
+    networkPolicy,
+    scrape: {
+      alertmanager: alertmanager.scrapeTarget,
+      nodeExporter: nodeExporter?.scrapeTarget,
+      cadvisor: cadvisor?.scrapeTarget,
+      kubeStateMetrics: kubeStateMetrics?.scrapeTarget,
+      blackbox: blackboxExporter?.scrapeTarget,
+      kubeletInsecureSkipVerify: prom.kubeletInsecureSkipVerify,
+      services: spec.targets,
+    },
+  });
+
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter };
+}
