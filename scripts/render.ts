@@ -26,6 +26,21 @@ export interface RenderResult {
 
 const repoRoot = path.resolve(__dirname, "..");
 
+/** Pulumi's wire marker for a secret value (the SDK's rpc "specialSigKey" / "specialSecretSig"). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Inputs as the resource receives them: secret-wrapped values unwrapped (they are placeholders here). */
+export function unwrapSecrets(value: unknown): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return unwrapSecrets(obj.value);
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
 /** The stack's config from Pulumi.<stack>.yaml, as the engine hands it to the program: strings, objects as JSON. */
 export function readStackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
   const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
@@ -109,7 +124,7 @@ export async function renderStack(stack: string, overrides: Record<string, strin
   const resources: RenderedResource[] = [];
   await pulumi.runtime.setMocks({
     newResource: (args) => {
-      resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+      resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
       return { id: `${args.name}-id`, state: args.inputs };
     },
     call: (args) => args.inputs,

@@ -106,7 +106,9 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
   if (!result.success) {
     for (const issue of result.error.issues) problems.push({ key: keyOf(issue.path), message: issue.message });
   }
-  problems.push(...crossChecks(merged as StackSpec, secretsPresent));
+  // A key the schema already refused is not checked again against other keys.
+  const refused = new Set(problems.map((p) => p.key));
+  problems.push(...crossChecks(merged as StackSpec, secretsPresent).filter((p) => !refused.has(p.key)));
 
   if (problems.length > 0) throw new StackConfigError(dedupe(problems));
   return { spec: result.data!, secretKeysPresent: secretsPresent };

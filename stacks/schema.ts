@@ -32,7 +32,7 @@ export function parseBytes(value: string): number | undefined {
 }
 
 const duration = (what: string, min = "1s", max = "3650d") =>
-  z.string().refine((v) => parseDuration(v) !== undefined, `${what} must be a Prometheus duration such as 30s, 5m or 30d`)
+  z.string().refine((v) => parseDuration(v) !== undefined, { error: `${what} must be a Prometheus duration such as 30s, 5m or 30d`, abort: true })
     .refine((v) => (parseDuration(v) ?? 0) >= parseDuration(min)!, `${what} must be at least ${min}`)
     .refine((v) => (parseDuration(v) ?? 0) <= parseDuration(max)!, `${what} must be at most ${max}`);
 
