@@ -114,7 +114,7 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     const keepOf = (job: string, label: string) => jobs.get(job).relabel_configs.find((r: any) => r.action === "keep" && r.source_labels.includes(label))?.regex;
     for (const [job, kind, name] of [["node-exporter", "DaemonSet", "node-exporter"], ["cadvisor", "DaemonSet", "cadvisor"], ["kube-state-metrics", "Deployment", "kube-state-metrics"], ["blackbox-exporter", "Deployment", "blackbox-exporter"]]) {
       const workload = named(env, kind, name);
-      const service = ofKind(env, "Service").find((s) => s.spec.selector["app.kubernetes.io/name"] === workload.metadata.labels["app.kubernetes.io/name"]);
+      const service = ofKind(env, "Service").find((s) => s.spec.selector["app.kubernetes.io/name"] === workload.metadata.labels["app.kubernetes.io/name"])!;
       expect(jobs.get(job).kubernetes_sd_configs[0].namespaces.names).toEqual([workload.metadata.namespace]);
       expect(keepOf(job, "__meta_kubernetes_service_label_app_kubernetes_io_name")).toBe(service.metadata.labels["app.kubernetes.io/name"]);
       expect(service.spec.ports.map((p: any) => p.name)).toContain(keepOf(job, "__meta_kubernetes_endpointslice_port_name"));

@@ -1,0 +1,272 @@
+// Shared helpers for tests and benches that run real processes on 127.0.0.1: free ports, processes that
+// are tracked and always stopped by PID, readiness polling, and a local webhook receiver standing in for
+// a notification channel. Nothing here listens on or connects to anything but the loopback address.
+import { ChildProcess, spawn } from "child_process";
+import { EventEmitter } from "events";
+import * as http from "http";
+import * as net from "net";
+import { performance } from "perf_hooks";
+
+export const LOOPBACK = "127.0.0.1";
+
+/** Milliseconds on a monotonic clock; every timestamp in these helpers uses it, so differences are exact. */
+export const now = () => performance.now();
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------------
+// Ports
+
+/**
+ * `count` distinct free TCP ports on 127.0.0.1. All listeners are held open until every port is chosen,
+ * so the kernel cannot hand the same port out twice within one call.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, LOOPBACK, () => resolve());
+      });
+    }
+    return servers.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Processes
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface StartedProcess {
+  name: string;
+  pid: number;
+  /** Settles when the process has exited (or failed to spawn). */
+  exited: Promise<ExitStatus>;
+  exitStatus(): ExitStatus | undefined;
+  /** The tail of its stdout and stderr, interleaved, for failure messages. */
+  log(): string;
+}
+
+const LOG_LIMIT = 64 * 1024;
+const running = new Map<number, { process: StartedProcess; child: ChildProcess }>();
+
+// A last resort for a parent that exits without its cleanup having run (an uncaught error in a bench):
+// `exit` handlers must be synchronous, so only SIGKILL by PID is possible here.
+let exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const pid of running.keys()) {
+      try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+    }
+  });
+}
+
+/** Spawns a process, tracks it until it exits, and keeps the tail of its output. */
+export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): StartedProcess {
+  installExitHook();
+  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  let buffer = "";
+  const append = (chunk: Buffer) => {
+    buffer += chunk.toString("utf8");
+    if (buffer.length > LOG_LIMIT) buffer = buffer.slice(-LOG_LIMIT);
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
+
+  let status: ExitStatus | undefined;
+  const exited = new Promise<ExitStatus>((resolve) => {
+    child.once("exit", (code, signal) => resolve((status = { code, signal })));
+    // Spawn failures (a missing binary) never emit `exit`.
+    child.once("error", (err) => {
+      append(Buffer.from(`\n[${name}] spawn error: ${err.message}\n`));
+      resolve((status = { code: null, signal: null }));
+    });
+  });
+  if (child.pid === undefined) {
+    // Spawn failed synchronously-enough that no PID exists; nothing to track or stop.
+    return { name, pid: -1, exited, exitStatus: () => status ?? { code: null, signal: null }, log: () => buffer };
+  }
+  const started: StartedProcess = { name, pid: child.pid, exited, exitStatus: () => status, log: () => buffer };
+  running.set(child.pid, { process: started, child });
+  exited.then(() => running.delete(started.pid));
+  return started;
+}
+
+function timeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([promise, new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. Resolves once it has exited. */
+export async function stopProcess(p: StartedProcess, graceMs = 5_000): Promise<ExitStatus> {
+  if (p.pid < 0 || p.exitStatus()) return p.exited;
+  try { process.kill(p.pid, "SIGTERM"); } catch { /* exited meanwhile */ }
+  if ((await timeout(p.exited, graceMs)) === "timeout") {
+    try { process.kill(p.pid, "SIGKILL"); } catch { /* exited meanwhile */ }
+    if ((await timeout(p.exited, 5_000)) === "timeout") throw new Error(`${p.name} (pid ${p.pid}) survived SIGKILL`);
+  }
+  return p.exited;
+}
+
+/** Stops every process started through this module that is still running. Call it from afterAll / finally. */
+export async function stopAllProcesses(): Promise<void> {
+  await Promise.all([...running.values()].map(({ process: p }) => stopProcess(p)));
+}
+
+/** For scripts: Ctrl-C or a SIGTERM stops the children before the parent exits. */
+export function stopAllOnSignals() {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      stopAllProcesses().finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Waiting
+
+/** Polls `check` until it returns a value other than undefined; throws `describe()` on timeout. */
+export async function pollUntil<T>(check: () => Promise<T | undefined>, options: { timeoutMs: number; intervalMs?: number; describe: () => string }): Promise<T> {
+  const deadline = now() + options.timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (now() >= deadline) throw new Error(`timed out after ${options.timeoutMs} ms: ${options.describe()}`);
+    await sleep(options.intervalMs ?? 250);
+  }
+}
+
+/** GETs a URL and parses JSON; throws on a non-2xx status. Each request is bounded. */
+export async function getJson<T = any>(url: string, timeoutMs = 5_000): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** Waits until `url` answers 200, failing early (with the process log) if `owner` exits first. */
+export async function waitForHttp(url: string, options: { timeoutMs: number; owner?: StartedProcess }): Promise<void> {
+  const { owner } = options;
+  let lastError = "no attempt yet";
+  await pollUntil(async () => {
+    if (owner?.exitStatus()) throw new Error(`${owner.name} exited (${JSON.stringify(owner.exitStatus())}) before ${url} was ready:\n${owner.log()}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return true;
+      lastError = `HTTP ${response.status}`;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    return undefined;
+  }, { timeoutMs: options.timeoutMs, describe: () => `${url} not ready (${lastError})${owner ? `\n${owner.name} log:\n${owner.log()}` : ""}` });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Webhook receiver
+
+/** Alertmanager's webhook payload (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
+export interface WebhookAlert {
+  status: "firing" | "resolved";
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  fingerprint: string;
+}
+
+export interface WebhookPayload {
+  version: string;
+  groupKey: string;
+  status: "firing" | "resolved";
+  receiver: string;
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  alerts: WebhookAlert[];
+}
+
+export interface ReceivedNotification {
+  /** Arrival time on the `now()` clock. */
+  receivedAt: number;
+  path: string;
+  payload: WebhookPayload;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  /** Every notification received so far, in arrival order. */
+  notifications: ReceivedNotification[];
+  /** The first notification (already received or yet to come) satisfying `predicate`. */
+  waitFor(predicate: (n: ReceivedNotification) => boolean, options: { timeoutMs: number; what: string }): Promise<ReceivedNotification>;
+  close(): Promise<void>;
+}
+
+/** A webhook endpoint on 127.0.0.1:<free port> that records every JSON body POSTed to it. */
+export async function startWebhookReceiver(path = "/alerts"): Promise<WebhookReceiver> {
+  const notifications: ReceivedNotification[] = [];
+  const events = new EventEmitter();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const receivedAt = now();
+      try {
+        const notification = { receivedAt, path: req.url ?? "", payload: JSON.parse(Buffer.concat(chunks).toString("utf8")) as WebhookPayload };
+        notifications.push(notification);
+        events.emit("notification", notification);
+        res.writeHead(200).end();
+      } catch {
+        res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, LOOPBACK, () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+
+  const waitFor: WebhookReceiver["waitFor"] = (predicate, { timeoutMs, what }) => {
+    const found = notifications.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const listener = (n: ReceivedNotification) => {
+        if (!predicate(n)) return;
+        cleanup();
+        resolve(n);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${notifications.length} notification(s): ${summarise(notifications)}`));
+      }, timeoutMs);
+      const cleanup = () => { clearTimeout(timer); events.off("notification", listener); };
+      events.on("notification", listener);
+    });
+  };
+
+  return {
+    url: `http://${LOOPBACK}:${port}${path}`,
+    notifications,
+    waitFor,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** One line per notification: status, receiver and each alert's name and status. */
+export function summarise(notifications: ReceivedNotification[]): string {
+  if (notifications.length === 0) return "(none)";
+  return notifications
+    .map((n) => `[${n.payload.status} → ${n.payload.receiver}: ${n.payload.alerts.map((a) => `${a.labels.alertname}(${a.status})`).join(", ")}]`)
+    .join(" ");
+}

@@ -1,0 +1,62 @@
+import { formatDuration, parseDuration } from "../../../components/alerts";
+import { constant, countingCases, counter, nearThreshold, num, sampled } from "../../../components/alerts/scenarios";
+
+describe("durations", () => {
+  it.each([
+    ["0s", 0],
+    ["15s", 15],
+    ["2m", 120],
+    ["2m15s", 135],
+    ["1h30m", 5400],
+  ])("%s is %i seconds and back", (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+    expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it("rejects what Prometheus would not read the same way", () => {
+    expect(() => parseDuration("")).toThrow();
+    expect(() => parseDuration("2 minutes")).toThrow();
+    expect(() => formatDuration(1.5)).toThrow();
+  });
+});
+
+describe("series builders", () => {
+  it("writes gauges and counters in promtool's expanding notation over 30 minutes of 15s samples", () => {
+    expect(constant("up", { job: "a" }, 1)).toEqual({ series: 'up{job="a"}', values: "1x120" });
+    expect(counter("c_total", { job: "a" }, 0.1 + 0.2)).toEqual({ series: 'c_total{job="a"}', values: "0+0.3x120" });
+  });
+
+  it("run-length encodes sampled series (axn is n+1 samples)", () => {
+    const { values } = sampled("c_total", {}, (seconds) => (seconds >= 30 ? 2 : 1));
+    expect(values).toBe("1x1 2x118");
+  });
+
+  it("strips floating-point noise", () => {
+    expect(num(0.05 + 0.01)).toBe("0.06");
+  });
+
+  it("picks values just either side of a threshold", () => {
+    expect(nearThreshold(0.8)).toEqual({ above: 0.81, below: 0.79 });
+    expect(nearThreshold(0.01)).toEqual({ above: 0.012, below: 0.008 });
+  });
+});
+
+describe("countingCases", () => {
+  const cases = countingCases({
+    metric: "failures_total",
+    labels: { job: "svc" },
+    split: { label: "instance", values: ["a", "b"] },
+    threshold: 2,
+    window: "10m",
+    expectedLabels: { job: "svc" },
+  });
+  const total = (values: string) => values.split(" ").map((run) => Number(run.split("x")[0])).pop();
+
+  it("fires on one more than the threshold, split across two series, and stays quiet at the threshold and when spread out", () => {
+    expect(cases.map((c) => c.fires)).toEqual([true, false, false]);
+    const [over, at] = cases;
+    // Each counter starts at 1 (a failure long ago), so the final values carry that history.
+    expect(over.series.map((s) => total(s.values)! - 1).reduce((a, b) => a + b)).toBe(3);
+    expect(at.series.map((s) => total(s.values)! - 1).reduce((a, b) => a + b)).toBe(2);
+  });
+});
