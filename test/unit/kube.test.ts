@@ -109,7 +109,7 @@ describe("network policies", () => {
   });
 
   test("namespaces enforce their level and always warn and audit at restricted", () => {
-    const labels: any = renderNamespace("monitoring-host", "privileged").metadata!.labels;
+    const labels = (renderNamespace("monitoring-host", "privileged") as any).metadata.labels;
     expect(labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
     expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
     expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
