@@ -1,20 +1,17 @@
 // Reads a stack's Pulumi config, applies its environment preset and validates the result: one error
 // listing every problem by its config key, raised before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
+import { secretFiles } from "../components/alertmanager/render-config";
 import { environmentPolicies, presets } from "./presets";
 import { Environment, parseBytes, parseDuration, ProbeModule, stackSpecSchema, StackSpec } from "./schema";
 
 export const CONFIG_NAMESPACE = "novacron";
 
-/** Channel credentials: Pulumi secrets, one config key each (`pulumi config set --secret <key>`). */
-export const channelSecretKeys = {
-  slack: "slackWebhookUrl",
-  email: "smtpPassword",
-  teams: "teamsWebhookUrl",
-  pagerduty: "pagerdutyRoutingKey",
-  webhook: "webhookUrl",
-  heartbeat: "heartbeatUrl",
-} as const;
+/**
+ * Channel credentials: Pulumi secrets, one config key each (`pulumi config set --secret <key>`). The keys
+ * are the file names Alertmanager reads the credentials from, so the two cannot drift apart.
+ */
+export const channelSecretKeys = secretFiles;
 export type Channel = keyof typeof channelSecretKeys;
 export type ChannelSecretKey = (typeof channelSecretKeys)[Channel];
 export const channels = Object.keys(channelSecretKeys) as Channel[];

@@ -2,11 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { ClusterRole, ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1";
 import { images } from "../images";
 import {
-  AppIdentity, httpProbe, kubeApiFlow, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService,
-  renderServiceAccount, ResourceRequirements, standardLabels,
+  AppIdentity, clusterRoleFor, httpProbe, kubeApiFlow, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService,
+  renderServiceAccount, ResourceRequirements,
 } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
 
@@ -57,19 +56,14 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
 
     const sa = new ServiceAccount(name, renderServiceAccount(app, ns), { parent: this });
     const groups = [...new Set(ksmResources.map((r) => r.apiGroup))];
-    const role = new ClusterRole(name, {
-      metadata: { name: pulumi.interpolate`${ns}-${name}`, labels: standardLabels(app) },
+    clusterRoleFor({
+      name, app, namespace: ns, serviceAccountName: sa.metadata.name, parent: this,
       rules: groups.map((group) => ({
         apiGroups: [group],
         resources: ksmResources.filter((r) => r.apiGroup === group).map((r) => r.resource),
         verbs: ["list", "watch"],
       })),
-    }, { parent: this });
-    new ClusterRoleBinding(name, {
-      metadata: { name: pulumi.interpolate`${ns}-${name}`, labels: standardLabels(app) },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-      subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
-    }, { parent: this });
+    });
 
     new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http-metrics", port: KSM_PORT }, { name: "telemetry", port: KSM_TELEMETRY_PORT }] }), { parent: this });
     this.scrapeTarget = pulumi.output(ns).apply((namespace) => ({ namespace, app: app.name, port: "http-metrics" }));

@@ -4,3 +4,4 @@ export * from "./workload";
 export * from "./network";
 export * from "./namespace";
 export * from "./reloader";
+export * from "./rbac";

@@ -3,11 +3,10 @@ import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
-import { ClusterRole, ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1";
 import { images } from "../images";
 import {
-  anywhere, AppIdentity, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
-  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, standardLabels, WorkloadSpec,
+  anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
+  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec,
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
@@ -135,19 +134,14 @@ export class Prometheus extends pulumi.ComponentResource {
       metadata: { ...objectMeta(app, ns), annotations: args.serviceAccountAnnotations },
     }, { parent: this });
     // Read-only discovery of what Prometheus scrapes, and the kubelet/API server metrics endpoints.
-    const role = new ClusterRole(name, {
-      metadata: { name: pulumi.interpolate`${ns}-${name}`, labels: standardLabels(app) },
+    clusterRoleFor({
+      name, app, namespace: ns, serviceAccountName: sa.metadata.name, parent: this,
       rules: [
         { apiGroups: [""], resources: ["nodes", "nodes/metrics", "services", "pods"], verbs: ["get", "list", "watch"] },
         { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
         { nonResourceURLs: ["/metrics", "/metrics/cadvisor"], verbs: ["get"] },
       ],
-    }, { parent: this });
-    new ClusterRoleBinding(name, {
-      metadata: { name: pulumi.interpolate`${ns}-${name}`, labels: standardLabels(app) },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-      subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
-    }, { parent: this });
+    });
 
     // Named (not auto-named) so a change updates the ConfigMap in place and the reloader picks it up:
     // a changed threshold is a one-line diff of one object, and no pod restarts.
