@@ -5,6 +5,7 @@ export * from "./blackbox-exporter";
 export * from "./cadvisor";
 export * from "./kube";
 export * from "./kube-state-metrics";
+export * from "./ml-model-exporter";
 export * from "./node-exporter";
 export * from "./prometheus";
 export { images } from "./images";

@@ -2,6 +2,7 @@
 // listing every problem by its config key, raised before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { secretFiles } from "../components/alertmanager/render-config";
+import { ML_EXPORTER_TARGET_NAME } from "../components/ml-model-exporter/ml-model-exporter";
 import { environmentPolicies, presets } from "./presets";
 import { Environment, parseBytes, parseDuration, ProbeModule, stackSpecSchema, StackSpec } from "./schema";
 
@@ -46,7 +47,7 @@ export interface ParsedStackConfig {
 }
 
 const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
-const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "clouds", "networkPolicies"]);
+const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies"]);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -148,7 +149,11 @@ function crossChecks(spec: StackSpec, secretsPresent: ChannelSecretKey[]): Confi
     add(["alertmanager", "replicas"], `must be at least ${policy.minAlertmanagerReplicas} in ${env} (a gossip cluster that survives the loss of one peer)`);
   }
 
-  duplicates((spec.targets ?? []).map((t) => t?.name)).forEach((i) => add(["targets", i, "name"], `duplicates another target's name; scrape job names must be unique`));
+  const targets = Array.isArray(spec.targets) ? spec.targets : [];
+  duplicates(targets.map((t) => t?.name)).forEach((i) => add(["targets", i, "name"], `duplicates another target's name; scrape job names must be unique`));
+  if (spec.mlModelExporter?.enabled) {
+    targets.forEach((t, i) => t?.name === ML_EXPORTER_TARGET_NAME && add(["targets", i, "name"], `"${ML_EXPORTER_TARGET_NAME}" is the ML model exporter's own job while mlModelExporter.enabled is true`));
+  }
   const probes = Array.isArray(spec.blackbox?.probes) ? spec.blackbox.probes : [];
   duplicates(probes.map((p) => p?.name)).forEach((i) => add(["blackbox", "probes", i, "name"], "duplicates another probe's name"));
   probes.forEach((probe, i) => {

@@ -7,6 +7,7 @@ import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
+import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
 import { Prometheus, prometheusIdentity } from "../components/prometheus";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
@@ -45,6 +46,17 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const kubeStateMetrics = spec.exporters.kubeStateMetrics.enabled ? new KubeStateMetrics("kube-state-metrics", { namespace: ns, networkPolicy, scrapers }) : undefined;
   const blackboxExporter = spec.blackbox.enabled
     ? new BlackboxExporter("blackbox-exporter", { namespace: ns, probes: spec.blackbox.probes, dnsQueryName: spec.blackbox.dnsQueryName, networkPolicy, scrapers })
+    : undefined;
+
+  const mlModelExporter = spec.mlModelExporter.enabled
+    ? new MlModelExporter("ml-model-exporter", {
+        namespace: ns,
+        image: spec.mlModelExporter.image,
+        endpoint: spec.mlModelExporter.endpoint,
+        scrapeInterval: spec.mlModelExporter.scrapeInterval,
+        networkPolicy,
+        scrapers,
+      })
     : undefined;
 
   const am = spec.alertmanager;
@@ -92,7 +104,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       kubeStateMetrics: kubeStateMetrics?.scrapeTarget,
       blackbox: blackboxExporter?.scrapeTarget,
       kubeletInsecureSkipVerify: prom.kubeletInsecureSkipVerify,
-      services: spec.targets,
+      services: [...spec.targets, ...(mlModelExporter ? [mlModelExporter.scrapeTarget] : [])],
     },
   });
 

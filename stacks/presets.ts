@@ -18,6 +18,12 @@ const common = {
   networkPolicies: true,
   targets: novacronTargets,
   exporters: { nodeExporter: { enabled: true }, cadvisor: { enabled: true }, kubeStateMetrics: { enabled: true } },
+  mlModelExporter: {
+    enabled: true,
+    image: "ghcr.io/novacron/ml-model-exporter:0.1.0",
+    endpoint: "http://ml-service.novacron.svc:8000",
+    scrapeInterval: 30,
+  },
   notifications: {
     slack: { enabled: false, channel: "#alerts" },
     email: { enabled: false, to: "ops@novacron.com", from: "alerts@novacron.com", smarthost: "smtp.gmail.com:587", username: "alerts@novacron.com", requireTls: true },

@@ -140,6 +140,16 @@ export const blackboxSchema = z.strictObject({
 });
 
 const enabled = z.strictObject({ enabled: z.boolean() });
+
+export const mlModelExporterSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** The image built from exporters/ml-model, pinned to its version. */
+  image: z.string().regex(/^[\w./-]+(:\d+)?\/[\w./-]+:v?\d+\.\d+\.\d+$/, "must be an image reference pinned to a version, e.g. ghcr.io/novacron/ml-model-exporter:0.1.0"),
+  /** The ML service's base URL (the seed's ML_MODEL_ENDPOINT). */
+  endpoint: httpUrl,
+  /** Seconds; served ML data is never older (the seed's SCRAPE_INTERVAL). */
+  scrapeInterval: z.number().int("must be a whole number of seconds").min(0).max(3600),
+});
 export const exportersSchema = z.strictObject({
   nodeExporter: enabled,
   cadvisor: enabled,
@@ -169,6 +179,7 @@ export const stackSpecSchema = z.strictObject({
   targets: z.array(scrapeTargetSchema),
   blackbox: blackboxSchema,
   exporters: exportersSchema,
+  mlModelExporter: mlModelExporterSchema,
   clouds: cloudsSchema,
 });
 

@@ -54,6 +54,8 @@ export interface WorkloadSpec {
   /** The first container is the main one and must have liveness and readiness probes. */
   containers: ContainerSpec[];
   volumes?: k8s.core.v1.Volume[];
+  /** The unprivileged user the image is built for; default nobody (65534). */
+  runAsUser?: number;
   /** Pods that talk to the Kubernetes API get a service account token; all others get none. */
   serviceAccountName?: string;
   hostAccess?: HostAccess;
@@ -148,9 +150,9 @@ export function renderPodTemplate(spec: WorkloadSpec): k8s.core.v1.PodTemplateSp
       securityContext: {
         // A root container (only ever a named host-level exporter) cannot coexist with runAsNonRoot.
         runAsNonRoot: !anyRoot,
-        runAsUser: NOBODY,
-        runAsGroup: NOBODY,
-        fsGroup: NOBODY,
+        runAsUser: spec.runAsUser ?? NOBODY,
+        runAsGroup: spec.runAsUser ?? NOBODY,
+        fsGroup: spec.runAsUser ?? NOBODY,
         seccompProfile: { type: "RuntimeDefault" },
         ...(spec.sysctls?.length ? { sysctls: spec.sysctls } : {}),
       },

@@ -35,7 +35,7 @@ export interface PrometheusScrapeArgs {
   /** Scrape pods and services annotated prometheus.io/scrape: "true" (default true). */
   annotated?: boolean;
   /** Application services, each scraped on every pod behind its Service as job `novacron-<name>`. */
-  services?: ServiceTarget[];
+  services?: pulumi.Input<pulumi.Input<ServiceTarget>[]>;
 }
 
 export interface PrometheusArgs {

@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { images } from "../../components/images";
 import { layoutFiles, renderStack, RenderResult } from "../../scripts/render";
 import { podTemplates } from "../helpers/mocks";
+import mlExporterPackage from "../../exporters/ml-model/package.json";
 
 const SENTINEL = "SENTINEL-7f3a9c";
 const sentinelSecrets = {
@@ -35,21 +36,23 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     expect(count(env)).toMatchObject({
       Namespace: 2,
       StatefulSet: 2, // prometheus, alertmanager
-      Deployment: 2, // kube-state-metrics, blackbox-exporter
+      Deployment: 3, // kube-state-metrics, blackbox-exporter, ml-model-exporter
       DaemonSet: 2, // node-exporter, cadvisor
       Secret: 1, // alertmanager channel credentials
       ClusterRole: 2,
       ClusterRoleBinding: 2,
     });
     // default-deny + DNS in each namespace, one per app except host-network node-exporter
-    expect(count(env).NetworkPolicy).toBe(4 + 5);
+    expect(count(env).NetworkPolicy).toBe(4 + 6);
   });
 
   test("every image is one of the pinned images, at an exact version", () => {
     const used = podTemplates(rendered[env].resources).flatMap((w) => w.template.spec.containers.map((c: any) => c.image));
     expect(used.length).toBeGreaterThan(0);
+    // Our own ML exporter image is pinned to the version of its package.
+    const mlExporterImage = `ghcr.io/novacron/ml-model-exporter:${mlExporterPackage.version}`;
     for (const image of used) {
-      expect(Object.values(images)).toContain(image);
+      expect([...Object.values(images), mlExporterImage]).toContain(image);
       expect(image).toMatch(/:v?\d+\.\d+\.\d+$/);
     }
   });
@@ -119,7 +122,7 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
       expect(keepOf(job, "__meta_kubernetes_service_label_app_kubernetes_io_name")).toBe(service.metadata.labels["app.kubernetes.io/name"]);
       expect(service.spec.ports.map((p: any) => p.name)).toContain(keepOf(job, "__meta_kubernetes_endpointslice_port_name"));
     }
-    for (const [job, port] of [["novacron-api", 8080], ["novacron-vm-manager", 8081], ["novacron-migration", 8082], ["novacron-scheduler", 8083], ["novacron-ml-pipeline", 8000]] as const) {
+    for (const [job, port] of [["novacron-api", 8080], ["novacron-vm-manager", 8081], ["novacron-migration", 8082], ["novacron-scheduler", 8083], ["novacron-ml-pipeline", 8000], ["novacron-ml-model-exporter", 9200]] as const) {
       expect(keepOf(job, "__address__")).toBe(`.+:${port}`);
     }
     const blackboxService = named(env, "Service", "blackbox-exporter");

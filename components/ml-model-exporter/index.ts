@@ -1,0 +1,1 @@
+export * from "./ml-model-exporter";
