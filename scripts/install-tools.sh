@@ -37,7 +37,8 @@ build_module() { # build_module <module> <version> <reported version> <package>.
   if [ -d "$work/ui/app" ] && [ ! -d "$work/ui/app/dist" ]; then
     mkdir -p "$work/ui/app/dist" && echo "UI not built in this test binary" > "$work/ui/app/dist/index.html"
   fi
-  (cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "$(ldflags "$reported")" -o "$bin/" "$@")
+  # GOWORK=off: a module may ship a go.work naming directories the module zip does not include.
+  (cd "$work" && GOWORK=off CGO_ENABLED=0 go build -trimpath -ldflags "$(ldflags "$reported")" -o "$bin/" "$@")
   rm -rf "$work"
 }
 
