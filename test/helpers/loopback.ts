@@ -1,10 +1,13 @@
 // Shared helpers for tests and benches that run real processes on 127.0.0.1: free ports, processes that
 // are tracked and always stopped by PID, readiness polling, and a local webhook receiver standing in for
 // a notification channel. Nothing here listens on or connects to anything but the loopback address.
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
 import { EventEmitter } from "events";
+import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
+import * as os from "os";
+import * as path from "path";
 import { performance } from "perf_hooks";
 
 export const LOOPBACK = "127.0.0.1";
@@ -18,19 +21,39 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 // Ports
 
 /**
- * `count` distinct free TCP ports on 127.0.0.1. All listeners are held open until every port is chosen,
- * so the kernel cannot hand the same port out twice within one call.
+ * Ports are drawn at random from below the kernel's ephemeral range: a port the kernel hands out for
+ * `listen(0)` or as the source port of an outgoing connection could be taken again, by our own webhook
+ * receiver or by Prometheus scraping, between our probe and the process binding it — or while a stopped
+ * exporter is down, before it is restarted on the same port.
+ */
+function nonEphemeralRange(): [number, number] {
+  let low = 32768;
+  try {
+    low = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || low;
+  } catch { /* not Linux: keep the IANA default */ }
+  return [Math.min(10_000, low - 1000), low - 1];
+}
+
+function listenOn(port: number): Promise<net.Server | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(undefined));
+    server.listen(port, LOOPBACK, () => resolve(server));
+  });
+}
+
+/**
+ * `count` distinct free TCP ports on 127.0.0.1, each verified by binding it. The probe listeners are held
+ * until all are chosen, so one call never returns the same port twice.
  */
 export async function freePorts(count: number): Promise<number[]> {
+  const [low, high] = nonEphemeralRange();
   const servers: net.Server[] = [];
   try {
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, LOOPBACK, () => resolve());
-      });
+    for (let attempt = 0; servers.length < count; attempt++) {
+      if (attempt > 200) throw new Error(`no free port found in ${low}-${high}`);
+      const server = await listenOn(low + Math.floor(Math.random() * (high - low + 1)));
+      if (server) servers.push(server);
     }
     return servers.map((s) => (s.address() as net.AddressInfo).port);
   } finally {
@@ -57,10 +80,12 @@ export interface StartedProcess {
 }
 
 const LOG_LIMIT = 64 * 1024;
-const running = new Map<number, { process: StartedProcess; child: ChildProcess }>();
+const running = new Map<number, StartedProcess>();
 
-// A last resort for a parent that exits without its cleanup having run (an uncaught error in a bench):
-// `exit` handlers must be synchronous, so only SIGKILL by PID is possible here.
+const tempDirs = new Set<string>();
+
+// A last resort for a parent that exits without its cleanup having run (an uncaught error, Ctrl-C in a
+// bench): `exit` handlers must be synchronous, so SIGKILL by PID, and remove our temporary directories.
 let exitHookInstalled = false;
 function installExitHook() {
   if (exitHookInstalled) return;
@@ -69,7 +94,20 @@ function installExitHook() {
     for (const pid of running.keys()) {
       try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
     }
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
+}
+
+/** Marks a directory for removal when the process exits (if it has not been removed before). */
+export function removeOnExit(dir: string): string {
+  installExitHook();
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** A fresh directory under the OS temp dir, removed when the process exits if not before. */
+export function makeTempDir(prefix: string): string {
+  return removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), `novacron-${prefix}-`)));
 }
 
 /** Spawns a process, tracks it until it exits, and keeps the tail of its output. */
@@ -87,23 +125,22 @@ export function startProcess(name: string, command: string, args: string[], opti
   let status: ExitStatus | undefined;
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once("exit", (code, signal) => resolve((status = { code, signal })));
-    // Spawn failures (a missing binary) never emit `exit`.
+    // A failed spawn emits `error`, never `exit`.
     child.once("error", (err) => {
       append(Buffer.from(`\n[${name}] spawn error: ${err.message}\n`));
       resolve((status = { code: null, signal: null }));
     });
   });
-  if (child.pid === undefined) {
-    // Spawn failed synchronously-enough that no PID exists; nothing to track or stop.
-    return { name, pid: -1, exited, exitStatus: () => status ?? { code: null, signal: null }, log: () => buffer };
-  }
+  // No PID means the spawn failed (a missing binary); the `error` listener above keeps that from crashing us.
+  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   const started: StartedProcess = { name, pid: child.pid, exited, exitStatus: () => status, log: () => buffer };
-  running.set(child.pid, { process: started, child });
+  running.set(child.pid, started);
   exited.then(() => running.delete(started.pid));
   return started;
 }
 
-function timeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
+/** `promise`'s value, or "timeout" if it has not settled within `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
   let timer: NodeJS.Timeout;
   return Promise.race([promise, new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), ms); })])
     .finally(() => clearTimeout(timer));
@@ -111,18 +148,18 @@ function timeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
 
 /** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. Resolves once it has exited. */
 export async function stopProcess(p: StartedProcess, graceMs = 5_000): Promise<ExitStatus> {
-  if (p.pid < 0 || p.exitStatus()) return p.exited;
+  if (p.exitStatus()) return p.exited;
   try { process.kill(p.pid, "SIGTERM"); } catch { /* exited meanwhile */ }
-  if ((await timeout(p.exited, graceMs)) === "timeout") {
+  if ((await withTimeout(p.exited, graceMs)) === "timeout") {
     try { process.kill(p.pid, "SIGKILL"); } catch { /* exited meanwhile */ }
-    if ((await timeout(p.exited, 5_000)) === "timeout") throw new Error(`${p.name} (pid ${p.pid}) survived SIGKILL`);
+    if ((await withTimeout(p.exited, 5_000)) === "timeout") throw new Error(`${p.name} (pid ${p.pid}) survived SIGKILL`);
   }
   return p.exited;
 }
 
 /** Stops every process started through this module that is still running. Call it from afterAll / finally. */
 export async function stopAllProcesses(): Promise<void> {
-  await Promise.all([...running.values()].map(({ process: p }) => stopProcess(p)));
+  await Promise.all([...running.values()].map((p) => stopProcess(p)));
 }
 
 /** For scripts: Ctrl-C or a SIGTERM stops the children before the parent exits. */

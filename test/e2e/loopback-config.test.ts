@@ -1,0 +1,131 @@
+// The loopback rewrite changes addresses only, and what it produces passes the real config checkers.
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { runTool } from "../helpers/tools";
+import {
+  checkLoopbackConfigs, E2E_NODE_NAME, effectiveRoute, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets, parseDuration,
+} from "./loopback-config";
+import { makeTempDir } from "../helpers/loopback";
+import { loopbackSecrets, nodeDownBound, renderDevStack, writeLoopbackConfigs } from "./loopback-stack";
+
+jest.setTimeout(120_000);
+
+const targets: LoopbackTargets = {
+  prometheus: "127.0.0.1:19090",
+  alertmanager: "127.0.0.1:19093",
+  "node-exporter": "127.0.0.1:19100",
+  "blackbox-exporter": "127.0.0.1:19115",
+};
+const rulesDir = "/tmp/e2e/rules";
+
+let tmp: string;
+let renderedDir: string;
+let promYaml: string;
+let amYaml: string;
+let rendered: Record<string, any>;
+let loopback: Record<string, any>;
+
+beforeAll(() => {
+  tmp = makeTempDir("loopback-config");
+  renderedDir = renderDevStack();
+  promYaml = fs.readFileSync(path.join(renderedDir, "prometheus", "prometheus.yml"), "utf8");
+  amYaml = fs.readFileSync(path.join(renderedDir, "alertmanager", "alertmanager.yml"), "utf8");
+  rendered = parse(promYaml);
+  loopback = parse(loopbackPrometheusConfig(promYaml, { targets, rulesDir, nodeName: E2E_NODE_NAME }));
+});
+
+afterAll(() => [tmp, renderedDir].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+const job = (config: Record<string, any>, name: string) => config.scrape_configs.find((j: any) => j.job_name === name);
+const withoutTargets = ({ kubernetes_sd_configs: _sd, static_configs: _static, ...rest }: Record<string, any>) => rest;
+
+describe("loopbackPrometheusConfig", () => {
+  it("keeps exactly the jobs of the processes run on loopback, in rendered order", () => {
+    expect(loopback.scrape_configs.map((j: any) => j.job_name)).toEqual(
+      rendered.scrape_configs.map((j: any) => j.job_name).filter((n: string) => n in targets));
+    expect(Object.keys(targets).every((n) => job(loopback, n))).toBe(true);
+  });
+
+  it("changes nothing but the targets of the kept jobs", () => {
+    for (const name of Object.keys(targets)) {
+      expect(withoutTargets(job(loopback, name))).toEqual(withoutTargets(job(rendered, name)));
+      expect(job(loopback, name).kubernetes_sd_configs).toBeUndefined();
+      expect(job(loopback, name).static_configs[0].targets).toEqual([targets[name as keyof LoopbackTargets]]);
+    }
+    expect(loopback.global).toEqual(rendered.global);
+    expect(loopback.alerting.alert_relabel_configs).toEqual(rendered.alerting.alert_relabel_configs);
+  });
+
+  it("supplies the discovery labels the relabel rules select on, naming node-exporter's instance after the node", () => {
+    expect(job(loopback, "node-exporter").static_configs[0].labels).toEqual({
+      __meta_kubernetes_namespace: "monitoring-host",
+      __meta_kubernetes_pod_name: "node-exporter-e2e-0",
+      __meta_kubernetes_pod_node_name: E2E_NODE_NAME,
+      __meta_kubernetes_service_label_app_kubernetes_io_name: "node-exporter",
+      __meta_kubernetes_endpointslice_port_name: "metrics",
+    });
+    const instanceRule = job(loopback, "node-exporter").relabel_configs.find((r: any) => r.target_label === "instance");
+    expect(instanceRule.source_labels).toEqual(["__meta_kubernetes_pod_node_name"]);
+  });
+
+  it("sends alerts to the loopback Alertmanager and reads rules from the copied rule files", () => {
+    expect(loopback.alerting.alertmanagers.map((a: any) => a.static_configs)).toEqual([[{ targets: [targets.alertmanager] }]]);
+    expect(loopback.rule_files).toEqual(rendered.rule_files.map((f: string) => path.join(rulesDir, path.basename(f))));
+  });
+
+  it("fails loudly on a keep rule it cannot satisfy rather than silently scraping nothing", () => {
+    const broken = structuredClone(rendered);
+    job(broken, "node-exporter").relabel_configs.unshift({ source_labels: ["__meta_kubernetes_pod_label_x"], regex: "a|b", action: "keep" });
+    expect(() => loopbackPrometheusConfig(JSON.stringify(broken), { targets, rulesDir, nodeName: E2E_NODE_NAME })).toThrow(/cannot simulate discovery/);
+  });
+});
+
+describe("loopbackAlertmanagerConfig", () => {
+  it("moves the webhook secret file and changes nothing else", () => {
+    const { yaml, secretFiles } = loopbackAlertmanagerConfig(amYaml, "/tmp/e2e/secrets");
+    expect(secretFiles).toEqual(["webhookUrl"]);
+    const original = parse(amYaml);
+    const rewritten = parse(yaml);
+    for (const receiver of rewritten.receivers) {
+      for (const hook of receiver.webhook_configs ?? []) expect(hook.url_file).toBe("/tmp/e2e/secrets/webhookUrl");
+    }
+    const normalise = (text: string) => text.split("/etc/alertmanager/secrets/").join("/tmp/e2e/secrets/");
+    expect(rewritten).toEqual(parse(normalise(amYaml)));
+    expect(rewritten.route).toEqual(original.route);
+  });
+});
+
+describe("timings read from the rendered configuration", () => {
+  it("parses durations", () => {
+    expect(parseDuration("0s")).toBe(0);
+    expect(parseDuration("1m30s")).toBe(90_000);
+    expect(parseDuration("500ms")).toBe(500);
+    expect(() => parseDuration("1 m")).toThrow();
+  });
+
+  it("routes NodeDown as amtool does, with the critical group_wait, and the Watchdog to the heartbeat", () => {
+    const labels = { alertname: "NodeDown", severity: "critical", domain: "infrastructure", cluster: "novacron-dev" };
+    const route = effectiveRoute(amYaml, labels);
+    const bound = nodeDownBound(renderedDir);
+    expect(bound).toMatchObject({ forMs: 30_000, scrapeMs: 15_000, groupWaitMs: route.groupWaitMs, receiver: route.receiver });
+    expect(route.groupWaitMs).toBe(5_000);
+    expect(effectiveRoute(amYaml, { alertname: "Watchdog", severity: "none", domain: "stack" }).receiver).toBe("heartbeat");
+
+    const amFile = path.join(tmp, "routes.yml");
+    fs.writeFileSync(amFile, amYaml);
+    const amtool = runTool("amtool", ["config", "routes", "test", `--config.file=${amFile}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+    expect(amtool.stdout.trim()).toBe(route.receiver);
+  });
+});
+
+describe("the written loopback configuration", () => {
+  it("passes promtool check config and amtool check-config", () => {
+    const work = path.join(tmp, "work");
+    const files = writeLoopbackConfigs(renderedDir, work, targets, loopbackSecrets("http://127.0.0.1:1/alerts"));
+    expect(fs.readFileSync(path.join(work, "alertmanager", "secrets", "webhookUrl"), "utf8")).toBe("http://127.0.0.1:1/alerts");
+    const { promtool, amtool } = checkLoopbackConfigs(files);
+    expect(promtool).toMatchObject({ ok: true });
+    expect(amtool).toMatchObject({ ok: true });
+  });
+});

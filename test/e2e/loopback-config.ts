@@ -1,0 +1,204 @@
+// Turns the rendered dev configuration into one that runs on 127.0.0.1, changing only addresses: the jobs
+// for the processes the e2e tests start get static loopback targets, everything else about them (intervals,
+// relabelling, rules, routing, receivers) is the rendered configuration, byte for byte where possible.
+// The transforms are pure (text in, text out); `checkLoopbackConfigs` runs the real checkers on the result.
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { runTool } from "../helpers/tools";
+
+type Yaml = Record<string, any>;
+
+/** The scrape jobs whose processes the loopback tests run, and the address each is listening on. */
+export interface LoopbackTargets {
+  prometheus: string;
+  alertmanager: string;
+  "node-exporter": string;
+  "blackbox-exporter": string;
+}
+
+export interface PrometheusRewrite {
+  targets: LoopbackTargets;
+  /** Where the rendered rule files have been copied; rule_files globs are re-rooted here. */
+  rulesDir: string;
+  /** Node name the simulated discovery reports; relabelling turns it into node-exporter's `instance`. */
+  nodeName: string;
+}
+
+export const E2E_NODE_NAME = "e2e-node";
+
+/**
+ * The rendered prometheus.yml with loopback addresses. Jobs for the processes we run keep their name and
+ * every setting; their Kubernetes discovery becomes a static target carrying the `__meta_kubernetes_*`
+ * labels endpoint discovery would have attached, so the rendered relabel rules run unchanged (the `keep`
+ * filters pass and `instance` becomes the node name, as in the cluster). All other jobs are dropped: the
+ * kubelet, API server, cAdvisor, kube-state-metrics, annotated pods and services, the novacron-* services
+ * and the blackbox probe jobs (whose targets, cluster DNS and the NovaCron API, do not exist here) have
+ * nothing to scrape on loopback, and a permanently failing target would only add noise alerts.
+ */
+export function loopbackPrometheusConfig(renderedYaml: string, rewrite: PrometheusRewrite): string {
+  const config = parse(renderedYaml) as Yaml;
+  const targets = rewrite.targets as unknown as Record<string, string>;
+
+  config.rule_files = (config.rule_files ?? []).map((file: string) => path.join(rewrite.rulesDir, path.basename(file)));
+
+  for (const am of config.alerting?.alertmanagers ?? []) {
+    if (!am.static_configs || am.kubernetes_sd_configs || am.dns_sd_configs) throw new Error("alertmanagers: expected static_configs only");
+    // Every peer of a replicated Alertmanager becomes the one loopback instance.
+    am.static_configs = [{ targets: [targets.alertmanager] }];
+  }
+
+  // Remote storage is not running here either (prod only; dev has none).
+  delete config.remote_write;
+  delete config.remote_read;
+
+  config.scrape_configs = (config.scrape_configs as Yaml[])
+    .filter((job) => job.job_name in targets)
+    .map((job) => loopbackJob(job, targets[job.job_name], rewrite.nodeName));
+  return stringify(config, { lineWidth: 0 });
+}
+
+function loopbackJob(job: Yaml, address: string, nodeName: string): Yaml {
+  const { kubernetes_sd_configs: sd, static_configs: statics, ...rest } = job;
+  if (statics && !sd) {
+    if (statics.length !== 1 || statics[0].targets.length !== 1) throw new Error(`job ${job.job_name}: expected one static target`);
+    return { ...rest, static_configs: [{ ...statics[0], targets: [address] }] };
+  }
+  if (!sd || statics || sd.length !== 1 || sd[0].role !== "endpointslice") {
+    throw new Error(`job ${job.job_name}: expected either one static target or one endpointslice discovery`);
+  }
+  return { ...rest, static_configs: [{ targets: [address], labels: simulatedDiscoveryLabels(job, sd[0], nodeName) }] };
+}
+
+/**
+ * The meta labels endpointslice discovery would attach to the job's target: its namespace, a pod on the
+ * e2e node, and whatever each literal `keep` filter on a single `__meta_kubernetes_*` label selects
+ * (service name, app label, port name). Any other kind of `keep` rule cannot be simulated: fail loudly
+ * rather than silently scrape nothing.
+ */
+export function simulatedDiscoveryLabels(job: Yaml, sd: Yaml, nodeName: string): Record<string, string> {
+  const labels: Record<string, string> = {
+    __meta_kubernetes_namespace: sd.namespaces?.names?.[0] ?? "default",
+    __meta_kubernetes_pod_name: `${job.job_name}-e2e-0`,
+    __meta_kubernetes_pod_node_name: nodeName,
+  };
+  for (const rule of (job.relabel_configs ?? []) as Yaml[]) {
+    if (rule.action !== "keep") continue;
+    const [source, ...more] = rule.source_labels ?? [];
+    const literal = typeof rule.regex === "string" && /^[\w-]+$/.test(rule.regex);
+    if (more.length > 0 || !String(source).startsWith("__meta_kubernetes_") || !literal) {
+      throw new Error(`job ${job.job_name}: cannot simulate discovery for keep rule ${JSON.stringify(rule)}`);
+    }
+    labels[source] = rule.regex;
+  }
+  return labels;
+}
+
+/**
+ * The rendered alertmanager.yml with every credential file under the in-cluster secrets directory moved
+ * to `secretsDir` (same file name). Returns the file names referenced, so the caller can write them.
+ */
+export function loopbackAlertmanagerConfig(renderedYaml: string, secretsDir: string, clusterSecretsDir = "/etc/alertmanager/secrets"): { yaml: string; secretFiles: string[] } {
+  const config = parse(renderedYaml) as Yaml;
+  const secretFiles = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node as Yaml)) {
+      if (key.endsWith("_file") && typeof value === "string" && path.dirname(value) === clusterSecretsDir) {
+        secretFiles.add(path.basename(value));
+        (node as Yaml)[key] = path.join(secretsDir, path.basename(value));
+      } else visit(value);
+    }
+  };
+  visit(config);
+  return { yaml: stringify(config, { lineWidth: 0 }), secretFiles: [...secretFiles].sort() };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading timings out of the rendered configuration (for the notification-time bound)
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+
+/** A Prometheus / Alertmanager duration ("30s", "1m30s", "0s") in milliseconds. */
+export function parseDuration(text: string): number {
+  const parts = [...String(text).matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== String(text)) throw new Error(`not a duration: ${text}`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * durationUnits[unit], 0);
+}
+
+/** The alerting rule named `name` in any of the rule files. */
+export function findAlertRule(ruleFiles: string[], name: string): Yaml {
+  for (const text of ruleFiles) {
+    for (const group of (parse(text) as Yaml).groups ?? []) {
+      const rule = (group.rules as Yaml[]).find((r) => r.alert === name);
+      if (rule) return rule;
+    }
+  }
+  throw new Error(`no alerting rule ${name}`);
+}
+
+/** The scrape interval of a job in prometheus.yml (its own or the global one), in ms. */
+export function scrapeIntervalMs(prometheusYaml: string, jobName: string): number {
+  const config = parse(prometheusYaml) as Yaml;
+  const job = (config.scrape_configs as Yaml[]).find((j) => j.job_name === jobName);
+  if (!job) throw new Error(`no scrape job ${jobName}`);
+  return parseDuration(job.scrape_interval ?? config.global?.scrape_interval ?? "1m");
+}
+
+export interface EffectiveRoute {
+  receiver: string;
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+}
+
+/**
+ * The route an alert with `labels` takes through alertmanager.yml, with inherited settings applied, as
+ * Alertmanager resolves it: depth first, the first matching child wins (the first match is all we need;
+ * `continue` only adds further ones). Alertmanager's defaults fill what the tree leaves unset.
+ */
+export function effectiveRoute(alertmanagerYaml: string, labels: Record<string, string>): EffectiveRoute {
+  const defaults = { receiver: "", group_wait: "30s", group_interval: "5m", repeat_interval: "4h" };
+  const walk = (route: Yaml, inherited: Record<string, string>): Record<string, string> => {
+    const settings = { ...inherited };
+    for (const key of Object.keys(defaults)) if (route[key] !== undefined) settings[key] = route[key];
+    const child = ((route.routes ?? []) as Yaml[]).find((r) => routeMatches(r, labels));
+    return child ? walk(child, settings) : settings;
+  };
+  const s = walk((parse(alertmanagerYaml) as Yaml).route, defaults);
+  return { receiver: s.receiver, groupWaitMs: parseDuration(s.group_wait), groupIntervalMs: parseDuration(s.group_interval), repeatIntervalMs: parseDuration(s.repeat_interval) };
+}
+
+function routeMatches(route: Yaml, labels: Record<string, string>): boolean {
+  if (route.match || route.match_re) throw new Error("legacy match/match_re routes are not supported here; use matchers");
+  return ((route.matchers ?? []) as string[]).every((matcher) => {
+    const m = /^\s*([a-zA-Z_]\w*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(matcher);
+    if (!m) throw new Error(`cannot parse matcher ${matcher}`);
+    const [, name, op, raw] = m;
+    const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
+    const actual = labels[name] ?? "";
+    switch (op) {
+      case "=": return actual === value;
+      case "!=": return actual !== value;
+      case "=~": return new RegExp(`^(?:${value})$`).test(actual);
+      default: return !new RegExp(`^(?:${value})$`).test(actual);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation with the real tools
+
+export interface CheckResult {
+  ok: boolean;
+  output: string;
+}
+
+/** `promtool check config` (which also checks the rule files) and `amtool check-config` on written files. */
+export function checkLoopbackConfigs(files: { prometheusYml: string; alertmanagerYml: string }): { promtool: CheckResult; amtool: CheckResult } {
+  const result = (r: ReturnType<typeof runTool>): CheckResult => ({ ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` });
+  return {
+    promtool: result(runTool("promtool", ["check", "config", files.prometheusYml])),
+    amtool: result(runTool("amtool", ["check-config", files.alertmanagerYml])),
+  };
+}
