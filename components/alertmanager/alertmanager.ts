@@ -6,7 +6,7 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
-  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
 } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
@@ -188,7 +188,7 @@ export class Alertmanager extends pulumi.ComponentResource {
         app,
         namespace: ns,
         ingress: [
-          { peers: [...(args.clients ?? []).map((selector) => ({ kind: "pods" as const, selector })), self], ports: [{ port: ALERTMANAGER_PORT }] },
+          { peers: [...podPeers(args.clients), self], ports: [{ port: ALERTMANAGER_PORT }] },
           ...(clustered ? [gossip] : []),
         ],
         egress: [

@@ -6,7 +6,7 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, PeerSelector, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec,
+  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers
 } from "../kube";
 import type { InClusterApp, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
@@ -76,7 +76,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,
-        ingress: [{ peers: (args.scrapers ?? []).map((selector) => ({ kind: "pods" as const, selector })), ports: [{ port: BLACKBOX_PORT }] }],
+        ingress: [{ peers: podPeers(args.scrapers), ports: [{ port: BLACKBOX_PORT }] }],
         // Probes go wherever their targets are, on whatever port (ICMP has none).
         egress: [{ peers: [anywhere], ports: [] }],
       }), { parent: this });

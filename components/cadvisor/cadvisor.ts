@@ -3,7 +3,7 @@ import { DaemonSet } from "@pulumi/kubernetes/apps/v1";
 import { Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
-import { AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDaemonSet, renderService, ResourceRequirements } from "../kube";
+import { AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDaemonSet, renderService, ResourceRequirements, podPeers } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
 
 export const CADVISOR_PORT = 8080;
@@ -74,7 +74,7 @@ export class Cadvisor extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,
-        ingress: [{ peers: (args.scrapers ?? []).map((selector) => ({ kind: "pods" as const, selector })), ports: [{ port: CADVISOR_PORT }] }],
+        ingress: [{ peers: podPeers(args.scrapers), ports: [{ port: CADVISOR_PORT }] }],
         egress: [],
       }), { parent: this });
     }

@@ -5,7 +5,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
   AppIdentity, clusterRoleFor, httpProbe, kubeApiFlow, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService,
-  renderServiceAccount, ResourceRequirements,
+  renderServiceAccount, ResourceRequirements, podPeers
 } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
 
@@ -91,7 +91,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,
-        ingress: [{ peers: (args.scrapers ?? []).map((selector) => ({ kind: "pods" as const, selector })), ports: [{ port: KSM_PORT }, { port: KSM_TELEMETRY_PORT }] }],
+        ingress: [{ peers: podPeers(args.scrapers), ports: [{ port: KSM_PORT }, { port: KSM_TELEMETRY_PORT }] }],
         egress: [kubeApiFlow],
       }), { parent: this });
     }

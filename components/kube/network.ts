@@ -51,6 +51,11 @@ export function podsOf(app: AppIdentity, namespace: Input<string>): Peer {
 
 export const anywhere: Peer = { kind: "anywhere" };
 
+/** Selected pods as peers (e.g. the Prometheus that scrapes a component). */
+export function podPeers(selectors: PeerSelector[] = []): Peer[] {
+  return selectors.map((selector) => ({ kind: "pods", selector }));
+}
+
 /** The Kubernetes API server: outside the pod network, on 443 or 6443 depending on the distribution. */
 export const kubeApiFlow: Flow = { peers: [anywhere], ports: [{ port: 443 }, { port: 6443 }] };
 

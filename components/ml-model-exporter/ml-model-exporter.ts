@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { anywhere, AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService, ResourceRequirements } from "../kube";
+import { anywhere, AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService, ResourceRequirements, podPeers } from "../kube";
 import type { ServiceTarget } from "../prometheus/render-config";
 
 export const ML_EXPORTER_PORT = 9200;
@@ -71,7 +71,7 @@ export class MlModelExporter extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,
-        ingress: [{ peers: (args.scrapers ?? []).map((selector) => ({ kind: "pods" as const, selector })), ports: [{ port: ML_EXPORTER_PORT }] }],
+        ingress: [{ peers: podPeers(args.scrapers), ports: [{ port: ML_EXPORTER_PORT }] }],
         egress: [{ peers: [anywhere], ports: [{ port: mlPort }] }],
       }), { parent: this });
     }

@@ -6,7 +6,7 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
-  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
@@ -217,7 +217,7 @@ export class Prometheus extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,
-        ingress: clients.length ? [{ peers: clients.map((selector) => ({ kind: "pods" as const, selector })), ports: [{ port: PROMETHEUS_PORT }] }] : [],
+        ingress: clients.length ? [{ peers: podPeers(clients), ports: [{ port: PROMETHEUS_PORT }] }] : [],
         // Prometheus scrapes whatever port a target exposes, wherever it runs, and writes remotely.
         egress: [{ peers: [anywhere], ports: [] }],
       }), { parent: this });
