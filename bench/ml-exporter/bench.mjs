@@ -99,7 +99,9 @@ function memory(pid) {
 // ---- the three targets ----------------------------------------------------------------------------
 
 function startFakeMlService(models) {
-  return startProcess("fake ML service", process.execPath, [path.join(HERE, "fake-ml-service.mjs"), String(models), String(DATASETS)], {}, (out) => {
+  // tsx (the root package's) lets the fake service import the tests' TypeScript snapshot generator.
+  const tsx = path.join(HERE, "..", "..", "node_modules", ".bin", "tsx");
+  return startProcess("fake ML service", tsx, [path.join(HERE, "fake-ml-service.mjs"), String(models), String(DATASETS)], {}, (out) => {
     const line = out.split("\n").find((l) => l.startsWith("{"));
     return line ? JSON.parse(line) : undefined;
   });

@@ -7,6 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 exporter="$here/../../exporters/ml-model"
 log() { echo "bench/ml-exporter: $*" >&2; }
 
+bash "$here/../../scripts/ensure-deps.sh"  # the root's tsx runs the fake ML service
 if [ ! -d "$exporter/node_modules" ]; then log "installing the exporter's dependencies"; (cd "$exporter" && npm ci --no-audit --no-fund >&2); fi
 (cd "$exporter" && npm run --silent build >&2)
 if [ ! -d "$here/node_modules" ]; then log "installing autocannon"; (cd "$here" && npm ci --no-audit --no-fund >&2); fi
