@@ -11,12 +11,9 @@ import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { channelSecretKeys, CONFIG_NAMESPACE } from "../stacks/config";
 import { toYaml } from "../components/yaml";
+import { RenderedResource, ResourceRecorder, valueOf } from "./mock-resources";
 
-export interface RenderedResource {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-}
+export type { RenderedResource } from "./mock-resources";
 
 export interface RenderResult {
   resources: RenderedResource[];
@@ -25,21 +22,6 @@ export interface RenderResult {
 }
 
 const repoRoot = path.resolve(__dirname, "..");
-
-/** Pulumi's wire marker for a secret value (the SDK's rpc "specialSigKey" / "specialSecretSig"). */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Inputs as the resource receives them: secret-wrapped values unwrapped (they are placeholders here). */
-export function unwrapSecrets(value: unknown): any {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return unwrapSecrets(obj.value);
-    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
-}
 
 /** The stack's config from Pulumi.<stack>.yaml, as the engine hands it to the program: strings, objects as JSON. */
 export function readStackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
@@ -121,30 +103,17 @@ export function layoutFiles(resources: RenderedResource[]): Record<string, strin
 /** Runs the program for a stack under mocks and returns what it registered and the file layout. */
 export async function renderStack(stack: string, overrides: Record<string, string> = {}): Promise<RenderResult> {
   const { config, secretKeys } = readStackConfig(stack);
-  const resources: RenderedResource[] = [];
-  await pulumi.runtime.setMocks({
-    newResource: (args) => {
-      resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: (args) => args.inputs,
-  }, "novacron", stack, false);
+  const recorder = new ResourceRecorder();
+  await recorder.install(stack);
   pulumi.runtime.setAllConfig({ ...config, ...overrides }, secretKeys);
 
   // Imported only now: the program reads its config when it runs, never at import time.
   const { loadStackConfig } = await import("../stacks/config");
   const { createMonitoringStack } = await import("../stacks/monitoring-stack");
   const created = createMonitoringStack(loadStackConfig());
-  await settle(pulumi.all([created.namespace, created.prometheus.url, created.prometheus.configYaml, created.alertmanager.peerAddresses]));
-  // Registrations complete asynchronously; wait until no new resource has appeared for a while.
-  for (let stable = 0, last = -1; stable < 20; stable = resources.length === last ? stable + 1 : 0, last = resources.length) {
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await valueOf(pulumi.all([created.namespace, created.prometheus.url, created.prometheus.configYaml, created.alertmanager.peerAddresses]));
+  const resources = await recorder.settle();
   return { resources, files: layoutFiles(resources) };
-}
-
-function settle<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
 }
 
 export function writeFiles(outDir: string, files: Record<string, string>) {

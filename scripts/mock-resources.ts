@@ -1,0 +1,56 @@
+// Runs Pulumi code under the SDK's mocks and records what it registers: the offline render's engine,
+// and the tests' (test/helpers/mocks.ts).
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RenderedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+
+/** Pulumi's wire marker for a secret value (the SDK's rpc "specialSigKey" / "specialSecretSig"). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Inputs as the resource receives them: secret-wrapped values unwrapped (they are placeholders here). */
+export function unwrapSecrets(value: unknown): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return unwrapSecrets(obj.value);
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+export class ResourceRecorder {
+  readonly resources: RenderedResource[] = [];
+
+  /** Installs mocks that record every registration (process-wide: one recorder at a time). */
+  async install(stack = "test"): Promise<void> {
+    await pulumi.runtime.setMocks({
+      newResource: (args) => {
+        this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    }, "novacron", stack, false);
+  }
+
+  /** Waits until registrations stop arriving (newResource runs asynchronously under mocks). */
+  async settle(): Promise<RenderedResource[]> {
+    for (let stable = 0, last = -1; stable < 20; stable = this.resources.length === last ? stable + 1 : 0, last = this.resources.length) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return this.resources;
+  }
+
+  ofKind(kind: string): RenderedResource[] {
+    return this.resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind === kind);
+  }
+}
+
+/** The value of an output, once known. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => { resolve(v); return v; }));
+}
