@@ -95,8 +95,9 @@ export function renderAppNetworkPolicy(opts: { app: AppIdentity; namespace: Inpu
     spec: {
       podSelector: { matchLabels: selectorLabels(opts.app) },
       policyTypes: ["Ingress", "Egress"],
-      ingress: opts.ingress.map((f) => ({ from: f.peers.map(toPeer), ...toPorts(f.ports) })),
-      egress: opts.egress.map((f) => ({ to: f.peers.map(toPeer), ...toPorts(f.ports) })),
+      // A rule with no peers would allow every source or destination; a flow with no peers allows nothing.
+      ingress: opts.ingress.filter((f) => f.peers.length).map((f) => ({ from: f.peers.map(toPeer), ...toPorts(f.ports) })),
+      egress: opts.egress.filter((f) => f.peers.length).map((f) => ({ to: f.peers.map(toPeer), ...toPorts(f.ports) })),
     },
   };
 }

@@ -213,11 +213,10 @@ export class Prometheus extends pulumi.ComponentResource {
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 
     if (args.networkPolicy ?? true) {
-      const clients = args.queryClients ?? [];
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,
-        ingress: clients.length ? [{ peers: podPeers(clients), ports: [{ port: PROMETHEUS_PORT }] }] : [],
+        ingress: [{ peers: podPeers(args.queryClients), ports: [{ port: PROMETHEUS_PORT }] }],
         // Prometheus scrapes whatever port a target exposes, wherever it runs, and writes remotely.
         egress: [{ peers: [anywhere], ports: [] }],
       }), { parent: this });

@@ -108,6 +108,12 @@ describe("network policies", () => {
     expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }]);
   });
 
+  test("a flow without peers allows nothing (an empty peer list would allow every source)", () => {
+    const policy: any = renderAppNetworkPolicy({ app, namespace: "monitoring", ingress: [{ peers: [], ports: [{ port: 9115 }] }], egress: [] });
+    expect(policy.spec.ingress).toEqual([]);
+    expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+  });
+
   test("namespaces enforce their level and always warn and audit at restricted", () => {
     const labels = (renderNamespace("monitoring-host", "privileged") as any).metadata.labels;
     expect(labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
