@@ -9,3 +9,6 @@ export const namespace = stack.namespace;
 export const prometheusUrl = stack.prometheus.url;
 export const alertmanagerUrl = stack.alertmanager.url;
 export const alertmanagerPeers = stack.alertmanager.peerAddresses;
+export const grafanaUrl = stack.grafana?.url;
+/** The given or generated Grafana admin password (user `admin`): `pulumi stack output --show-secrets grafanaAdminPassword`. */
+export const grafanaAdminPassword = stack.grafana?.adminPassword;

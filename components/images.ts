@@ -8,6 +8,9 @@ export const images = {
   blackboxExporter: "quay.io/prometheus/blackbox-exporter:v0.28.0",
   cadvisor: "gcr.io/cadvisor/cadvisor:v0.52.1",
   kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
+  // 12.4 is the last 12.x minor (security fixes into 2027); 13.x stores dashboards in its v2 schema, and the
+  // dashboards here are the v1 JSON model file provisioning reads. 12.4.3 is a published grafana/grafana tag.
+  grafana: "docker.io/grafana/grafana:12.4.3",
   // Watches mounted config and calls /-/reload, so a rule change reloads without restarting pods.
   configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.89.0",
 } as const;

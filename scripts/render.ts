@@ -62,7 +62,13 @@ const configMapFiles: Record<string, string> = {
   "prometheus-rules": "prometheus/rules",
   "alertmanager-config": "alertmanager",
   "blackbox-exporter-config": "blackbox",
+  "grafana-datasources": "grafana/provisioning/datasources",
+  "grafana-dashboard-providers": "grafana/provisioning/dashboards",
 };
+/** Grafana's dashboards, one ConfigMap per folder: grafana-dashboards-<folder> → grafana/dashboards/<folder>/<uid>.json. */
+const DASHBOARDS_CONFIGMAP = /^grafana-dashboards-(.+)$/;
+const configMapDir = (name: string): string | undefined =>
+  configMapFiles[name] ?? (DASHBOARDS_CONFIGMAP.test(name) ? name.replace(DASHBOARDS_CONFIGMAP, "grafana/dashboards/$1") : undefined);
 
 function isKubernetes(r: RenderedResource) {
   return r.type.startsWith("kubernetes:");
@@ -87,10 +93,9 @@ export function layoutFiles(resources: RenderedResource[]): Record<string, strin
     const manifest = manifestOf(r);
     const group = manifest.metadata?.labels?.["app.kubernetes.io/name"] ?? "namespaces";
     groups.set(group, [...(groups.get(group) ?? []), manifest]);
-    if (manifest.kind === "ConfigMap" && configMapFiles[manifest.metadata?.name]) {
-      for (const [file, content] of Object.entries<string>(manifest.data ?? {})) {
-        files[`${configMapFiles[manifest.metadata.name]}/${file}`] = content;
-      }
+    const dir = manifest.kind === "ConfigMap" ? configMapDir(String(manifest.metadata?.name)) : undefined;
+    if (dir) {
+      for (const [file, content] of Object.entries<string>(manifest.data ?? {})) files[`${dir}/${file}`] = content;
     }
   }
   for (const [group, manifests] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {

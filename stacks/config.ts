@@ -16,10 +16,27 @@ export const channelSecretKeys = secretFiles;
 export type Channel = keyof typeof channelSecretKeys;
 export type ChannelSecretKey = (typeof channelSecretKeys)[Channel];
 export const channels = Object.keys(channelSecretKeys) as Channel[];
-const secretKeyNames = new Set<string>(Object.values(channelSecretKeys));
+
+/**
+ * Secrets other than channel credentials, by config key: each must be set with `--secret` and its value is
+ * never echoed. Components that need a secret add their key here.
+ */
+export const componentSecretKeys = {
+  /** Grafana's admin password; generated (and exported as a secret output) when unset. */
+  grafanaAdminPassword: "Grafana's admin password",
+  /** Grafana's shared database, e.g. postgres://user:password@host:5432/grafana; needed for replicas > 1. */
+  grafanaDatabaseUrl: "Grafana's shared database URL",
+} as const;
+export type ComponentSecretKey = keyof typeof componentSecretKeys;
+/** Every config key that holds a secret. */
+export type SecretKey = ChannelSecretKey | ComponentSecretKey;
+export const secretKeys: readonly SecretKey[] = [...Object.values(channelSecretKeys), ...(Object.keys(componentSecretKeys) as ComponentSecretKey[])];
+const secretKeyNames = new Set<string>(secretKeys);
 
 /** Channel secret values that are URLs must be https URLs (Alertmanager posts credentials to them). */
-const urlSecrets = new Set<ChannelSecretKey>(["slackWebhookUrl", "teamsWebhookUrl", "webhookUrl", "heartbeatUrl"]);
+const urlSecrets = new Set<SecretKey>(["slackWebhookUrl", "teamsWebhookUrl", "webhookUrl", "heartbeatUrl"]);
+/** Database URLs Grafana accepts (its [database] url setting). */
+const DATABASE_URL = /^(postgres|mysql):\/\/[^\s/]+\/[^\s/?]+/;
 
 export interface ConfigProblem {
   /** The full config key, e.g. `novacron:prometheus.retentionTime`. */
@@ -42,12 +59,12 @@ export type RawConfig = Record<string, string>;
 
 export interface ParsedStackConfig {
   spec: StackSpec;
-  /** Which channel secrets were supplied (values stay out of the spec). */
-  secretKeysPresent: ChannelSecretKey[];
+  /** Which secrets were supplied (values stay out of the spec). */
+  secretKeysPresent: SecretKey[];
 }
 
 const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
-const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies"]);
+const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies", "grafana"]);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -69,14 +86,14 @@ const keyOf = (path: readonly PropertyKey[]) =>
 export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string> = new Set()): ParsedStackConfig {
   const problems: ConfigProblem[] = [];
   const overrides: Record<string, unknown> = {};
-  const secretsPresent: ChannelSecretKey[] = [];
+  const secretsPresent: SecretKey[] = [];
 
   for (const [fullKey, value] of Object.entries(raw)) {
     if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
     const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
     if (secretKeyNames.has(key)) {
-      checkSecret(key as ChannelSecretKey, value, secretKeys.has(fullKey), problems);
-      if (value !== "") secretsPresent.push(key as ChannelSecretKey);
+      checkSecret(key as SecretKey, value, secretKeys.has(fullKey), problems);
+      if (value !== "") secretsPresent.push(key as SecretKey);
     } else if (!(topLevelKeys as string[]).includes(key)) {
       problems.push({ key: fullKey, message: `unknown config key; known keys are ${[...topLevelKeys, ...secretKeyNames].join(", ")}` });
     } else if (structuredKeys.has(key)) {
@@ -112,18 +129,20 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
   return { spec: result.data!, secretKeysPresent: secretsPresent };
 }
 
-function checkSecret(key: ChannelSecretKey, value: string, isSecret: boolean, problems: ConfigProblem[]) {
+function checkSecret(key: SecretKey, value: string, isSecret: boolean, problems: ConfigProblem[]) {
   const fullKey = `${CONFIG_NAMESPACE}:${key}`;
   if (!isSecret) problems.push({ key: fullKey, message: `is a credential and must be a secret: pulumi config set --secret ${fullKey} <value>` });
   if (value === "") problems.push({ key: fullKey, message: "must not be empty" });
   else if (urlSecrets.has(key) && !/^https:\/\/[^\s/]+/.test(value) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(value)) {
     // The value itself is never echoed: it is a secret.
     problems.push({ key: fullKey, message: "must be an https URL" });
+  } else if (key === "grafanaDatabaseUrl" && !DATABASE_URL.test(value)) {
+    problems.push({ key: fullKey, message: "must be a postgres:// or mysql:// URL with host and database, e.g. postgres://grafana:<password>@db:5432/grafana" });
   }
 }
 
 /** Checks that span several keys; each runs only where the keys it reads are individually valid. */
-function crossChecks(spec: StackSpec, secretsPresent: ChannelSecretKey[]): ConfigProblem[] {
+function crossChecks(spec: StackSpec, secretsPresent: SecretKey[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (path: PropertyKey[], message: string) => problems.push({ key: keyOf(path), message });
   const prom = spec.prometheus ?? ({} as StackSpec["prometheus"]);
@@ -212,9 +231,11 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
 
 /** Channel credentials as Pulumi secret outputs, keyed by config key. */
 export type ChannelSecrets = Partial<Record<ChannelSecretKey, pulumi.Output<string>>>;
+/** Every secret supplied (channel credentials and component secrets), as Pulumi secret outputs. */
+export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
 export interface StackConfig extends ParsedStackConfig {
-  secrets: ChannelSecrets;
+  secrets: StackSecrets;
 }
 
 /**
@@ -231,7 +252,7 @@ export function loadStackConfig(): StackConfig {
   const raw = pulumi.runtime.allConfig();
   const secretKeys = new Set(Object.keys(raw).filter(isConfigSecret));
   const parsed = parseStackConfig(raw, secretKeys);
-  const secrets: ChannelSecrets = {};
+  const secrets: StackSecrets = {};
   for (const key of parsed.secretKeysPresent) secrets[key] = pulumi.secret(raw[`${CONFIG_NAMESPACE}:${key}`]);
   return { ...parsed, secrets };
 }

@@ -3,13 +3,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { alertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
+import { ALERTMANAGER_PORT } from "../components/alertmanager/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
+import { Grafana, grafanaIdentity } from "../components/grafana";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
 import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
-import { Prometheus, prometheusIdentity } from "../components/prometheus";
+import { Prometheus, PROMETHEUS_PORT, prometheusIdentity } from "../components/prometheus";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import type { StackSpec } from "./schema";
 
@@ -31,6 +33,7 @@ export interface MonitoringStack {
   prometheus: Prometheus;
   alertmanager: Alertmanager;
   blackboxExporter?: BlackboxExporter;
+  grafana?: Grafana;
 }
 
 export function createMonitoringStack({ spec, secrets }: StackConfig): MonitoringStack {
@@ -40,6 +43,8 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const hostNamespace = new Namespace("monitoring-host", { name: spec.hostNamespace, podSecurity: "privileged", networkPolicies: networkPolicy });
   const ns = namespace.name;
   const scrapers = [peerSelector(prometheusIdentity("prometheus"), spec.namespace)];
+  // Grafana queries Prometheus and Alertmanager; its identity is known before it exists.
+  const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity("grafana"), spec.namespace)] : [];
 
   const nodeExporter = spec.exporters.nodeExporter.enabled ? new NodeExporter("node-exporter", { namespace: hostNamespace.name }) : undefined;
   const cadvisor = spec.exporters.cadvisor.enabled ? new Cadvisor("cadvisor", { namespace: hostNamespace.name, networkPolicy, scrapers }) : undefined;
@@ -76,7 +81,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     inhibitRules: renderInhibitRules(alertCatalog),
     externalUrl: am.externalUrl,
     networkPolicy,
-    clients: scrapers,
+    clients: [...scrapers, ...grafanaPods],
   });
 
   const prom = spec.prometheus;
@@ -97,6 +102,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     remoteWrite: prom.remoteWrite,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl }),
     networkPolicy,
+    queryClients: grafanaPods,
     scrape: {
       alertmanager: alertmanager.scrapeTarget,
       nodeExporter: nodeExporter?.scrapeTarget,
@@ -108,5 +114,27 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     },
   });
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter };
+  const gf = spec.grafana;
+  // Datasources for the logs and traces components are added here once they are part of the stack.
+  const grafana = gf.enabled
+    ? new Grafana("grafana", {
+        namespace: ns,
+        prometheus: { url: prometheus.url, pods: peerSelector(prometheus.app, spec.namespace), port: PROMETHEUS_PORT },
+        scrapeInterval: prom.scrapeInterval,
+        alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: ALERTMANAGER_PORT },
+        replicas: gf.replicas,
+        databaseUrl: secrets.grafanaDatabaseUrl,
+        databasePort: gf.databasePort,
+        adminPassword: secrets.grafanaAdminPassword,
+        storageSize: gf.storageSize,
+        storageClass: spec.storageClass,
+        resources: gf.resources,
+        rootUrl: gf.rootUrl,
+        networkPolicy,
+        clients: gf.ingressFrom,
+        scrapers,
+      })
+    : undefined;
+
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana };
 }

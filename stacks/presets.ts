@@ -71,6 +71,14 @@ export const presets: Record<Environment, StackSpec> = {
       repeatInterval: "1h",
       resolveTimeout: "5m",
     },
+    grafana: {
+      enabled: true,
+      replicas: 1,
+      storageSize: "2Gi",
+      resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+      databasePort: 5432,
+      ingressFrom: [],
+    },
   },
   // Highly available: Prometheus ×2 (each scrapes everything), Alertmanager ×3 in a gossip cluster,
   // the seed's 30 d / 50 GB local retention with long-term storage through remote_write.
@@ -100,6 +108,16 @@ export const presets: Record<Environment, StackSpec> = {
       groupInterval: "5m",
       repeatInterval: "4h",
       resolveTimeout: "5m",
+    },
+    // Two replicas once a shared database is set (novacron:grafanaDatabaseUrl); until then one, on a
+    // volume: replicas keep users, sessions and preferences in one database or they diverge.
+    grafana: {
+      enabled: true,
+      replicas: 2,
+      storageSize: "5Gi",
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+      databasePort: 5432,
+      ingressFrom: [],
     },
   },
 };

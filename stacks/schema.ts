@@ -156,6 +156,27 @@ export const exportersSchema = z.strictObject({
   kubeStateMetrics: enabled,
 });
 
+/** Pods allowed to reach a UI, e.g. the ingress controller's (namespace and pod labels). */
+const ingressPeerSchema = z.strictObject({
+  namespace: z.string().regex(DNS_LABEL, "must be a Kubernetes namespace name"),
+  podLabels: z.record(z.string().min(1), z.string()).refine((labels) => Object.keys(labels).length > 0, "must name at least one label"),
+});
+
+export const grafanaSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** More than one only with a shared database (the secret novacron:grafanaDatabaseUrl). */
+  replicas: replicas(10),
+  /** Volume for Grafana's SQLite database and plugins when no shared database is set. */
+  storageSize,
+  resources: resourcesSchema,
+  /** The URL people reach Grafana at (links in dashboards and notifications). */
+  rootUrl: httpUrl.optional(),
+  /** TCP port of the shared database, opened in Grafana's NetworkPolicy when one is set. */
+  databasePort: z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535"),
+  /** Pods allowed to reach Grafana's UI on port 3000 (e.g. the ingress controller). */
+  ingressFrom: z.array(ingressPeerSchema),
+});
+
 export const cloudsSchema = z.strictObject({
   aws: z.strictObject({ enabled: z.boolean(), region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1").optional() }),
   gcp: z.strictObject({ enabled: z.boolean(), project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id").optional(), region: z.string().optional() }),
@@ -180,6 +201,7 @@ export const stackSpecSchema = z.strictObject({
   blackbox: blackboxSchema,
   exporters: exportersSchema,
   mlModelExporter: mlModelExporterSchema,
+  grafana: grafanaSchema,
   clouds: cloudsSchema,
 });
 
@@ -190,3 +212,4 @@ export type ScrapeTarget = z.infer<typeof scrapeTargetSchema>;
 export type Probe = z.infer<typeof probeSchema>;
 export type ProbeModule = (typeof probeModules)[number];
 export type RemoteWrite = z.infer<typeof remoteWriteSchema>;
+export type GrafanaSpec = z.infer<typeof grafanaSchema>;

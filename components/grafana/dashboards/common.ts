@@ -1,0 +1,220 @@
+// Shared pieces of the dashboards: the Prometheus datasource, variables, query and panel helpers, and the
+// threshold steps read from the alert catalog (so a threshold changed there moves the dashboards' lines).
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
+import * as heatmap from "@grafana/grafana-foundation-sdk/heatmap";
+import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
+import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as table from "@grafana/grafana-foundation-sdk/table";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import type { AlertDefinition } from "../../alerts/types";
+import { datasourceUids } from "../datasources";
+
+export const prometheusDatasource: common.DataSourceRef = { type: "prometheus", uid: datasourceUids.prometheus };
+
+/** What every variable selects when set to All: any value, including a missing label. */
+export const ALL = ".*";
+
+/** The folders dashboards are provisioned into. */
+export const folders = {
+  novacron: { uid: "novacron", title: "NovaCron" },
+  stack: { uid: "novacron-monitoring-stack", title: "Monitoring stack" },
+} as const;
+export type FolderKey = keyof typeof folders;
+
+/** A dashboard as provisioned: its JSON model and the folder it goes into. */
+export interface DashboardDefinition {
+  uid: string;
+  title: string;
+  folder: FolderKey;
+  model: dashboard.Dashboard;
+}
+
+/** Options every dashboard builder takes. */
+export interface DashboardOptions {
+  /** The alert catalog whose thresholds the panels draw. */
+  catalog: readonly AlertDefinition[];
+}
+
+/** The threshold of an alert in the catalog; fails loudly if the alert or its threshold is gone. */
+export function thresholdOf(catalog: readonly AlertDefinition[], alert: string): number {
+  const found = catalog.find((a) => a.name === alert);
+  if (found?.threshold === undefined) throw new Error(`alert ${alert} has no threshold in the catalog`);
+  return found.threshold;
+}
+
+export type Steps = dashboard.Threshold[];
+
+/** Green below, then each alert's colour from its threshold up (e.g. HighCPUUsage orange, CriticalCPUUsage red). */
+export function above(catalog: readonly AlertDefinition[], ...alerts: [name: string, color: string][]): Steps {
+  return [{ value: null, color: "green" }, ...alerts.map(([name, color]) => ({ value: thresholdOf(catalog, name), color }))];
+}
+
+/**
+ * For counts: the alert fires when more than its threshold happened, so the colour starts at the next whole
+ * number (Grafana colours from a step's value up; "> 0 failures" is "from 1").
+ */
+export function countAbove(catalog: readonly AlertDefinition[], alert: string, color: string): Steps {
+  return [{ value: null, color: "green" }, { value: Math.floor(thresholdOf(catalog, alert)) + 1, color }];
+}
+
+/** Red below the alert's threshold, green from it up (a floor, e.g. model accuracy). */
+export function below(catalog: readonly AlertDefinition[], alert: string): Steps {
+  return [{ value: null, color: "red" }, { value: thresholdOf(catalog, alert), color: "green" }];
+}
+
+/** Fixed steps for values that have no alert (green, then the given colours). */
+export function steps(...levels: [value: number, color: string][]): Steps {
+  return [{ value: null, color: "green" }, ...levels.map(([value, color]) => ({ value, color }))];
+}
+
+const thresholdsOf = (s: Steps) => new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(s);
+
+/** A query variable over label values; All selects every value (and series without the label). */
+export function labelVariable(name: string, label: string, query: string, description: string): dashboard.QueryVariableBuilder {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .datasource(prometheusDatasource)
+    .query(query)
+    .definition(query)
+    .includeAll(true)
+    .allValue(ALL)
+    .multi(true)
+    .current({ selected: true, text: "All", value: "$__all" })
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+}
+
+/**
+ * `environment` is a Prometheus external label: series carry it where they are read back from long-term
+ * storage or federation. The in-cluster Prometheus holds one environment's series without the label, so
+ * All (the default) selects them there.
+ */
+export function environmentVariable(): dashboard.QueryVariableBuilder {
+  return labelVariable("environment", "Environment", "label_values(up, environment)", "The stack's environment (dev, prod); an external label, present where several environments' series meet.");
+}
+
+export interface Query {
+  expr: string;
+  legend?: string;
+  /** One value per series (stat, bar gauge, table) instead of a range. */
+  instant?: boolean;
+  format?: "time_series" | "table" | "heatmap";
+}
+
+function target(q: Query, refId: string): prometheus.DataqueryBuilder {
+  const builder = new prometheus.DataqueryBuilder().refId(refId).datasource(prometheusDatasource).expr(q.expr);
+  if (q.legend) builder.legendFormat(q.legend);
+  if (q.instant) builder.instant();
+  else builder.range();
+  if (q.format) builder.format(q.format as prometheus.PromQueryFormat);
+  return builder;
+}
+
+/** Layout and text every panel has. */
+export interface PanelBase {
+  title: string;
+  description: string;
+  queries: Query[];
+  /** Width in grid columns (of 24) and height in rows. */
+  span: number;
+  height: number;
+  unit?: string;
+  min?: number;
+  max?: number;
+  thresholds?: Steps;
+}
+
+function base<B extends { title(v: string): B; description(v: string): B; datasource(v: common.DataSourceRef): B; span(v: number): B; height(v: number): B; unit(v: string): B; min(v: number): B; max(v: number): B; thresholds(v: dashboard.ThresholdsConfigBuilder): B; withTarget(t: prometheus.DataqueryBuilder): B }>(builder: B, p: PanelBase): B {
+  builder.title(p.title).description(p.description).datasource(prometheusDatasource).span(p.span).height(p.height);
+  if (p.unit) builder.unit(p.unit);
+  if (p.min !== undefined) builder.min(p.min);
+  if (p.max !== undefined) builder.max(p.max);
+  if (p.thresholds) builder.thresholds(thresholdsOf(p.thresholds));
+  p.queries.forEach((q, i) => builder.withTarget(target(q, String.fromCharCode(65 + i))));
+  return builder;
+}
+
+/** A time series; thresholds are drawn as dashed lines (the alert thresholds). */
+export function timeseriesPanel(p: PanelBase & { stacked?: boolean }): timeseries.PanelBuilder {
+  const builder = base(new timeseries.PanelBuilder(), p)
+    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).calcs(["mean", "max", "lastNotNull"]))
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .fillOpacity(p.stacked ? 30 : 10)
+    .lineWidth(1)
+    .showPoints(common.VisibilityMode.Never);
+  if (p.thresholds) builder.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+  if (p.stacked) builder.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+  return builder;
+}
+
+/** A single value per series, coloured by its thresholds. */
+export function statPanel(p: PanelBase & { mappings?: dashboard.ValueMapping[] }): stat.PanelBuilder {
+  const builder = base(new stat.PanelBuilder(), { ...p, queries: p.queries.map((q) => ({ ...q, instant: true })) })
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false))
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.None);
+  if (p.mappings) builder.mappings(p.mappings);
+  return builder;
+}
+
+/** Horizontal bars, one per series (e.g. filesystems), coloured by thresholds. */
+export function barGaugePanel(p: PanelBase): bargauge.PanelBuilder {
+  return base(new bargauge.PanelBuilder(), { ...p, queries: p.queries.map((q) => ({ ...q, instant: true })) })
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Gradient)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false));
+}
+
+/** A latency distribution from histogram buckets (queries must use format heatmap). */
+export function heatmapPanel(p: PanelBase): heatmap.PanelBuilder {
+  return base(new heatmap.PanelBuilder(), { ...p, queries: p.queries.map((q) => ({ ...q, format: "heatmap" as const })) })
+    .calculate(false)
+    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme("Spectral").steps(64))
+    .yAxis(new heatmap.YAxisConfigBuilder().unit(p.unit ?? "s"));
+}
+
+/** A table of the series an instant query returns (e.g. targets that are down). */
+export function tablePanel(p: PanelBase): table.PanelBuilder {
+  return base(new table.PanelBuilder(), { ...p, queries: p.queries.map((q) => ({ ...q, instant: true, format: "table" as const })) })
+    .withTransformation({ id: "organize", options: { excludeByName: { Time: true, Value: true } } });
+}
+
+/** Up (1) and down (0) as words and colours. */
+export const upDownMappings: dashboard.ValueMapping[] = [
+  { type: dashboard.MappingType.ValueToText, options: { "0": { text: "DOWN", color: "red", index: 0 }, "1": { text: "UP", color: "green", index: 1 } } },
+];
+
+/** Success (1) and failure (0) as words and colours. */
+export const okFailedMappings: dashboard.ValueMapping[] = [
+  { type: dashboard.MappingType.ValueToText, options: { "0": { text: "FAILED", color: "red", index: 0 }, "1": { text: "OK", color: "green", index: 1 } } },
+];
+
+export function row(title: string): dashboard.RowBuilder {
+  return new dashboard.RowBuilder(title);
+}
+
+/** The dashboard's JSON model, with panel ids numbered in layout order (Grafana links panels by id). */
+export function finish(builder: dashboard.DashboardBuilder): dashboard.Dashboard {
+  const model = builder.build();
+  (model.panels ?? []).forEach((panel, i) => {
+    panel.id = i + 1;
+  });
+  return model;
+}
+
+/** A dashboard with the settings all of ours share: UTC, 1 h window, 30 s refresh, linked to each other. */
+export function dashboardBuilder(uid: string, title: string, description: string, tags: string[]): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(["novacron", ...tags])
+    .editable()
+    .timezone("utc")
+    .time({ from: "now-1h", to: "now" })
+    .refresh("30s")
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .link(new dashboard.DashboardLinkBuilder("NovaCron dashboards").type(dashboard.DashboardLinkType.Dashboards).tags(["novacron"]).asDropdown(true).includeVars(true).keepTime(true));
+}

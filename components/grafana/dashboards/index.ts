@@ -1,0 +1,20 @@
+// The stack's dashboards as code (Grafana Foundation SDK), built from the alert catalog's thresholds.
+import { alertCatalog } from "../../alerts/catalog";
+import type { AlertDefinition } from "../../alerts/types";
+import { applicationDashboard } from "./application";
+import { DashboardDefinition } from "./common";
+import { infrastructureDashboard } from "./infrastructure";
+import { mlPipelineDashboard } from "./ml-pipeline";
+import { stackHealthDashboard } from "./stack-health";
+
+export * from "./common";
+export { APPLICATION_UID, applicationDashboard } from "./application";
+export { INFRASTRUCTURE_UID, infrastructureDashboard } from "./infrastructure";
+export { ML_PIPELINE_UID, mlPipelineDashboard } from "./ml-pipeline";
+export { STACK_HEALTH_UID, stackHealthDashboard } from "./stack-health";
+
+/** Every dashboard the stack provisions, with thresholds from `catalog` (the stack's alert catalog by default). */
+export function buildDashboards(catalog: readonly AlertDefinition[] = alertCatalog): DashboardDefinition[] {
+  const options = { catalog };
+  return [infrastructureDashboard(options), applicationDashboard(options), mlPipelineDashboard(options), stackHealthDashboard(options)];
+}

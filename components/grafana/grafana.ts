@@ -1,0 +1,271 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { Deployment } from "@pulumi/kubernetes/apps/v1";
+import { ConfigMap, PersistentVolumeClaim, Secret, Service } from "@pulumi/kubernetes/core/v1";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
+import type * as k8s from "@pulumi/kubernetes/types/input";
+import { AlertThresholds, buildAlertCatalog } from "../alerts/catalog";
+import { images, imageTag } from "../images";
+import {
+  anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
+  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec,
+} from "../kube";
+import { toYaml } from "../yaml";
+import { buildDashboards, folders, FolderKey } from "./dashboards";
+import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./datasources";
+import { folderDir, GRAFANA_PORT, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDashboardProviders, renderGrafanaEnv } from "./provisioning";
+
+/** The Grafana image runs as the `grafana` user (uid 472). */
+const GRAFANA_UID = 472;
+
+/** A system Grafana queries: where it is, and (for the NetworkPolicy) which pods serve it. */
+export interface GrafanaBackend {
+  /** In-cluster URL, e.g. http://loki.monitoring.svc:3100. */
+  url: pulumi.Input<string>;
+  /** The pods behind the URL; egress is allowed to them only. Unset: to any address on the URL's port. */
+  pods?: PeerSelector;
+  /** The port Grafana connects to (the URL's). */
+  port: number;
+}
+
+/** The Elasticsearch cluster, as the logs component exposes it. */
+export interface GrafanaElasticsearch extends GrafanaBackend {
+  /** Secret (same namespace) with keys `username` and `password` of a read-only user. */
+  credentialsSecret: pulumi.Input<string>;
+  /** Secret (same namespace) with key `ca.crt`: the CA of the cluster's HTTP certificate. */
+  caSecret: pulumi.Input<string>;
+  /** Index patterns; one datasource each (uid elasticsearch-<name>). */
+  indexPatterns: string[];
+}
+
+export interface GrafanaArgs {
+  /** Namespace to deploy into (must exist). */
+  namespace: pulumi.Input<string>;
+  /** Prometheus, the default datasource (required: every dashboard reads it). */
+  prometheus: GrafanaBackend;
+  /** Prometheus' scrape interval, for Grafana's $__rate_interval. Default 15s. */
+  scrapeInterval?: string;
+  /** Alertmanager: its alerts and silences, viewed in Grafana. */
+  alertmanager?: GrafanaBackend;
+  /** Loki: logs, with trace ids linked to Jaeger. */
+  loki?: GrafanaBackend;
+  /** Jaeger's query service: traces, linked to their logs in Loki. */
+  jaeger?: GrafanaBackend;
+  /** Elasticsearch: one datasource per index pattern. */
+  elasticsearch?: GrafanaElasticsearch;
+  /** Replicas; more than one only with `databaseUrl` (otherwise one, with a warning). Default 1. */
+  replicas?: number;
+  /** Shared database URL (a Pulumi secret), e.g. postgres://grafana:...@db:5432/grafana. */
+  databaseUrl?: pulumi.Input<string>;
+  /** The database's TCP port, opened for egress when `databaseUrl` is set. Default 5432. */
+  databasePort?: number;
+  /** Admin password (a Pulumi secret); generated when unset. */
+  adminPassword?: pulumi.Input<string>;
+  /** Volume for the SQLite database and plugins (only without `databaseUrl`). Default 2Gi. */
+  storageSize?: string;
+  storageClass?: pulumi.Input<string>;
+  resources?: ResourceRequirements;
+  /** The URL people reach Grafana at. */
+  rootUrl?: string;
+  /** Alert thresholds the dashboards draw, where they differ from the catalog's (keep equal to the rules'). */
+  alertThresholds?: Partial<AlertThresholds>;
+  /** Create a NetworkPolicy for Grafana's pods (default true). */
+  networkPolicy?: boolean;
+  /** Pods allowed to reach Grafana's UI on port 3000 (e.g. the ingress controller). */
+  clients?: PeerSelector[];
+  /** Pods allowed to scrape Grafana's own metrics (Prometheus). */
+  scrapers?: PeerSelector[];
+}
+
+/** The identity of a Grafana component's pods, known before it is created (for NetworkPolicy peers). */
+export function grafanaIdentity(name: string): AppIdentity {
+  return { name: "grafana", instance: name, component: "visualization", image: images.grafana };
+}
+
+const defaultResources: ResourceRequirements = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
+
+const egressTo = (backend: GrafanaBackend): Flow => ({ peers: [backend.pods ? { kind: "pods", selector: backend.pods } as Peer : anywhere], ports: [{ port: backend.port }] });
+
+/**
+ * Grafana with every datasource the stack has and the dashboards as code, provisioned read-only. The admin
+ * password, the secret key and the database URL live in one Secret, read through `__FILE` variables.
+ */
+export class Grafana extends pulumi.ComponentResource {
+  /** In-cluster URL of Grafana's UI and API. */
+  public readonly url: pulumi.Output<string>;
+  /** The admin password (a secret output): the given one, or the generated one. */
+  public readonly adminPassword: pulumi.Output<string>;
+  /** The rendered datasource provisioning file (no credentials in it). */
+  public readonly datasourcesYaml: pulumi.Output<string>;
+  /** Dashboard uid → JSON, as provisioned. */
+  public readonly dashboards: Record<string, string>;
+  /** Replicas actually run (see GrafanaArgs.replicas). */
+  public readonly replicas: number;
+  public readonly app: AppIdentity;
+
+  constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("novacron:grafana:Grafana", name, {}, opts);
+    const app = grafanaIdentity(name);
+    this.app = app;
+    const ns = args.namespace;
+    const hasDatabase = args.databaseUrl !== undefined;
+    const decision = grafanaReplicas(args.replicas ?? 1, hasDatabase);
+    if (decision.reason) pulumi.log.warn(`Grafana ${name}: ${decision.reason}`, this);
+    this.replicas = decision.replicas;
+
+    // Stable in the stack's state: generated once, kept across updates.
+    const password = args.adminPassword !== undefined
+      ? pulumi.secret(args.adminPassword)
+      : new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this }).result;
+    this.adminPassword = pulumi.secret(password);
+    const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 40, special: false }, { parent: this }).result;
+
+    const es = args.elasticsearch;
+    this.datasourcesYaml = pulumi
+      .all([args.prometheus.url, args.alertmanager?.url, args.loki?.url, args.jaeger?.url, es?.url])
+      .apply(([prometheusUrl, alertmanagerUrl, lokiUrl, jaegerUrl, esUrl]) => toYaml(renderDatasources({
+        prometheusUrl,
+        scrapeInterval: args.scrapeInterval ?? "15s",
+        prometheusVersion: imageTag(images.prometheus).replace(/^v/, ""),
+        alertmanagerUrl,
+        lokiUrl,
+        jaegerUrl,
+        elasticsearch: es && esUrl ? { url: esUrl, indexPatterns: es.indexPatterns } : undefined,
+      })));
+
+    const dashboards = buildDashboards(buildAlertCatalog(args.alertThresholds));
+    this.dashboards = Object.fromEntries(dashboards.map((d) => [d.uid, JSON.stringify(d.model, null, 2)]));
+    const providersYaml = toYaml(renderDashboardProviders(dashboards));
+
+    const meta = (suffix: string) => objectMeta(app, ns, `${name}-${suffix}`);
+    const datasources = new ConfigMap(`${name}-datasources`, { metadata: meta("datasources"), data: { "datasources.yaml": this.datasourcesYaml } }, { parent: this });
+    const providers = new ConfigMap(`${name}-dashboard-providers`, { metadata: meta("dashboard-providers"), data: { "dashboards.yaml": providersYaml } }, { parent: this });
+    const usedFolders = [...new Set(dashboards.map((d) => d.folder))].sort() as FolderKey[];
+    const folderMaps = usedFolders.map((folder) => new ConfigMap(`${name}-dashboards-${folders[folder].uid}`, {
+      metadata: meta(`dashboards-${folders[folder].uid}`),
+      data: Object.fromEntries(dashboards.filter((d) => d.folder === folder).map((d) => [`${d.uid}.json`, this.dashboards[d.uid]])),
+    }, { parent: this }));
+
+    // stringData from Pulumi secrets: encrypted in state, masked in previews, never in a ConfigMap.
+    const secret = new Secret(`${name}-secrets`, {
+      metadata: meta("secrets"),
+      type: "Opaque",
+      stringData: {
+        "admin-password": this.adminPassword,
+        "secret-key": pulumi.secret(secretKey),
+        ...(hasDatabase ? { "database-url": pulumi.secret(args.databaseUrl!) } : {}),
+      },
+    }, { parent: this });
+
+    const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: GRAFANA_PORT }] }), { parent: this });
+    this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${GRAFANA_PORT}`;
+
+    const persistent = !hasDatabase;
+    const claim = persistent
+      ? new PersistentVolumeClaim(`${name}-data`, {
+          metadata: meta("data"),
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
+            resources: { requests: { storage: args.storageSize ?? "2Gi" } },
+          },
+        }, { parent: this })
+      : undefined;
+
+    const volumes: k8s.core.v1.Volume[] = [
+      { name: "datasources", configMap: { name: datasources.metadata.name } },
+      { name: "dashboard-providers", configMap: { name: providers.metadata.name } },
+      ...folderMaps.map((cm, i) => ({ name: `dashboards-${usedFolders[i]}`, configMap: { name: cm.metadata.name } })),
+      // Group-readable only: the pod's fsGroup reads it, nothing else does.
+      { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
+      claim ? { name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } } : { name: "data", emptyDir: {} },
+      { name: "tmp", emptyDir: {} },
+      ...(es
+        ? [
+            { name: "elasticsearch-credentials", secret: { secretName: es.credentialsSecret, defaultMode: 0o440 } },
+            { name: "elasticsearch-ca", secret: { secretName: es.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }], defaultMode: 0o440 } },
+          ]
+        : []),
+    ];
+    const mounts: k8s.core.v1.VolumeMount[] = [
+      { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources", readOnly: true },
+      { name: "dashboard-providers", mountPath: "/etc/grafana/provisioning/dashboards", readOnly: true },
+      ...usedFolders.map((folder) => ({ name: `dashboards-${folder}`, mountPath: folderDir(folder), readOnly: true })),
+      { name: "secrets", mountPath: GRAFANA_SECRETS_DIR, readOnly: true },
+      { name: "data", mountPath: "/var/lib/grafana" },
+      { name: "tmp", mountPath: "/tmp" },
+      ...(es
+        ? [
+            { name: "elasticsearch-credentials", mountPath: ELASTICSEARCH_CREDENTIALS_DIR, readOnly: true },
+            { name: "elasticsearch-ca", mountPath: ELASTICSEARCH_CA_DIR, readOnly: true },
+          ]
+        : []),
+    ];
+
+    const env = renderGrafanaEnv({ rootUrl: args.rootUrl, database: hasDatabase });
+    const workload: WorkloadSpec = {
+      app,
+      namespace: ns,
+      replicas: this.replicas,
+      runAsUser: GRAFANA_UID,
+      // Provisioning is read at start: a changed dashboard or datasource rolls the pods.
+      configHash: contentHash(providersYaml, ...Object.values(this.dashboards)),
+      podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(GRAFANA_PORT), "prometheus.io/path": "/metrics" },
+      terminationGracePeriodSeconds: 30,
+      containers: [{
+        name: "grafana",
+        image: images.grafana,
+        env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
+        ports: [{ name: "http", containerPort: GRAFANA_PORT }],
+        resources: args.resources ?? defaultResources,
+        livenessProbe: httpProbe("/api/health", "http", { failureThreshold: 6 }),
+        readinessProbe: httpProbe("/api/health", "http"),
+        // The first start migrates the database schema, which can take minutes.
+        startupProbe: httpProbe("/api/health", "http", { periodSeconds: 10, failureThreshold: 30 }),
+        volumeMounts: mounts,
+      }],
+      volumes,
+    };
+    const deployment = renderDeployment(workload);
+    const spec = deployment.spec as k8s.apps.v1.DeploymentSpec;
+    const pod = spec.template as k8s.core.v1.PodTemplateSpec;
+    const podMeta = pod.metadata as k8s.meta.v1.ObjectMeta;
+    // The datasource file's hash too, once its URLs are known.
+    const template = this.datasourcesYaml.apply((yaml) => ({
+      ...pod,
+      metadata: { ...podMeta, annotations: { ...(podMeta.annotations as Record<string, string>), "checksum/datasources": contentHash(yaml) } },
+    }));
+    new Deployment(name, {
+      ...deployment,
+      spec: {
+        ...spec,
+        template,
+        // A ReadWriteOnce volume attaches to one node: the old pod must let go of it before the new one starts.
+        ...(persistent ? { strategy: { type: "Recreate" } } : {}),
+      },
+    }, { parent: this, dependsOn: [datasources, providers, secret, ...folderMaps] });
+
+    const pdb = renderPodDisruptionBudget(workload);
+    if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
+
+    if (args.networkPolicy ?? true) {
+      const backends = [args.prometheus, args.alertmanager, args.loki, args.jaeger, es].filter((b): b is GrafanaBackend => b !== undefined);
+      new NetworkPolicy(name, renderAppNetworkPolicy({
+        app,
+        namespace: ns,
+        ingress: [
+          { peers: podPeers(args.clients), ports: [{ port: GRAFANA_PORT }] },
+          { peers: podPeers(args.scrapers), ports: [{ port: GRAFANA_PORT }] },
+        ],
+        egress: [
+          ...backends.map(egressTo),
+          // The database may live outside the cluster (a managed Postgres or MySQL).
+          ...(hasDatabase ? [{ peers: [anywhere], ports: [{ port: args.databasePort ?? 5432 }] }] : []),
+        ],
+      }), { parent: this });
+    }
+
+    this.registerOutputs({ url: this.url, adminPassword: this.adminPassword, datasourcesYaml: this.datasourcesYaml });
+  }
+}

@@ -1,0 +1,9 @@
+// Grafana: datasources, dashboards as code and the component that provisions them.
+export * from "./datasources";
+export * from "./provisioning";
+export * from "./metric-inventory";
+export {
+  APPLICATION_UID, applicationDashboard, buildDashboards, DashboardDefinition, DashboardOptions, folders, FolderKey, INFRASTRUCTURE_UID,
+  infrastructureDashboard, ML_PIPELINE_UID, mlPipelineDashboard, STACK_HEALTH_UID, stackHealthDashboard, thresholdOf,
+} from "./dashboards";
+export * from "./grafana";

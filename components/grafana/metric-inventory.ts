@@ -1,0 +1,103 @@
+// The metrics the stack's dashboards may use, by the part of the stack that exports them. A dashboard query
+// naming anything else fails a test (test/unit/grafana-dashboards.test.ts), and each list below is checked
+// against the real exporter (test/e2e/metric-inventory.test.ts): scraped from the pinned binaries on
+// loopback, read from the pinned Go module source, or rendered by our own ML exporter's code.
+import { recordingRules } from "../alerts/catalog";
+
+export type MetricSource =
+  | "node-exporter"
+  | "cadvisor"
+  | "kube-state-metrics"
+  | "blackbox-exporter"
+  | "prometheus"
+  | "alertmanager"
+  | "ml-model-exporter"
+  | "novacron-services"
+  | "prometheus-rules";
+
+export interface InventoryEntry {
+  /** How the list is proven to match what the source really exports. */
+  provenBy: string;
+  /** Series names (histograms as their _bucket, _sum and _count series). */
+  metrics: readonly string[];
+}
+
+export const metricInventory: Record<MetricSource, InventoryEntry> = {
+  "node-exporter": {
+    provenBy: "scraped from node_exporter (scripts/versions.env) on 127.0.0.1",
+    metrics: [
+      "node_boot_time_seconds", "node_cpu_seconds_total", "node_disk_io_time_seconds_total", "node_disk_read_bytes_total",
+      "node_disk_written_bytes_total", "node_filesystem_avail_bytes", "node_filesystem_readonly", "node_filesystem_size_bytes",
+      "node_load1", "node_load5", "node_load15", "node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes",
+      "node_network_receive_bytes_total", "node_network_receive_drop_total", "node_network_receive_errs_total",
+      "node_network_transmit_bytes_total", "node_network_transmit_drop_total", "node_network_transmit_errs_total", "node_uname_info",
+    ],
+  },
+  cadvisor: {
+    provenBy: "named in the metric definitions (metrics/prometheus.go) of github.com/google/cadvisor at the pinned image's version",
+    metrics: [
+      "container_cpu_cfs_periods_total", "container_cpu_cfs_throttled_periods_total", "container_cpu_usage_seconds_total",
+      "container_memory_working_set_bytes", "container_network_receive_bytes_total", "container_network_transmit_bytes_total",
+    ],
+  },
+  "kube-state-metrics": {
+    provenBy: "named in the metric stores (internal/store) of k8s.io/kube-state-metrics/v2 at the pinned image's version",
+    metrics: [
+      "kube_namespace_status_phase", "kube_node_status_allocatable", "kube_pod_container_resource_limits",
+      "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total", "kube_pod_info",
+    ],
+  },
+  "blackbox-exporter": {
+    provenBy: "returned by a real blackbox_exporter probe on 127.0.0.1",
+    metrics: ["probe_success", "probe_duration_seconds", "probe_http_status_code"],
+  },
+  prometheus: {
+    provenBy: "scraped from a real Prometheus (with the rendered rules and an Alertmanager) on 127.0.0.1; up and scrape_* are what it records per target",
+    metrics: [
+      "up", "scrape_duration_seconds", "scrape_samples_post_metric_relabeling", "scrape_samples_scraped",
+      "prometheus_config_last_reload_successful", "prometheus_notifications_alertmanagers_discovered", "prometheus_notifications_dropped_total",
+      "prometheus_notifications_errors_total", "prometheus_notifications_queue_length", "prometheus_notifications_sent_total",
+      "prometheus_rule_evaluation_failures_total", "prometheus_rule_group_interval_seconds", "prometheus_rule_group_iterations_missed_total",
+      "prometheus_rule_group_last_duration_seconds", "prometheus_tsdb_head_samples_appended_total", "prometheus_tsdb_head_series",
+    ],
+  },
+  alertmanager: {
+    provenBy: "scraped from a real Alertmanager with the rendered configuration on 127.0.0.1",
+    metrics: [
+      "alertmanager_config_last_reload_successful", "alertmanager_notifications_failed_total", "alertmanager_notifications_total",
+    ],
+  },
+  "ml-model-exporter": {
+    provenBy: "rendered by the exporter's own code (exporters/ml-model/src) from its test fixture snapshot",
+    metrics: [
+      "ml_model_accuracy", "ml_model_precision", "ml_model_recall", "ml_model_f1_score", "ml_training_duration_seconds",
+      "ml_training_failures_total", "ml_inference_duration_seconds_bucket", "ml_inference_duration_seconds_sum",
+      "ml_inference_duration_seconds_count", "ml_predictions_total", "ml_data_drift_score",
+      "ml_exporter_up", "ml_exporter_data_age_seconds", "ml_exporter_series", "ml_exporter_series_limit",
+    ],
+  },
+  "novacron-services": {
+    provenBy: "the metric contract in README.md (the services' obligation; a test checks the two lists agree)",
+    metrics: [
+      "http_requests_total", "http_request_duration_seconds_bucket", "http_request_duration_seconds_sum", "http_request_duration_seconds_count",
+      "novacron_vm_creation_failures_total", "novacron_migration_failures_total",
+      "novacron_db_query_duration_seconds_bucket", "novacron_db_query_duration_seconds_sum", "novacron_db_query_duration_seconds_count",
+      "go_sql_in_use_connections", "go_sql_idle_connections", "go_sql_max_open_connections", "go_sql_wait_duration_seconds_total",
+      // The ML pipeline service exposes the ML series too (the seed's ML Pipeline job on :8000).
+      "ml_training_failures_total", "ml_inference_duration_seconds_bucket", "ml_predictions_total",
+    ],
+  },
+  "prometheus-rules": {
+    provenBy: "recorded by the alert catalog's recording rules, and ALERTS, which Prometheus writes for every pending or firing alert",
+    metrics: ["ALERTS", ...recordingRules.map((r) => r.record)],
+  },
+};
+
+/** Every metric name some part of the stack exports, with the sources exporting it. */
+export function exportedMetrics(): Map<string, MetricSource[]> {
+  const exported = new Map<string, MetricSource[]>();
+  for (const [source, entry] of Object.entries(metricInventory) as [MetricSource, InventoryEntry][]) {
+    for (const metric of entry.metrics) exported.set(metric, [...(exported.get(metric) ?? []), source]);
+  }
+  return exported;
+}

@@ -1,0 +1,86 @@
+// promql-check parses PromQL expressions with Prometheus' own parser (the version the stack deploys) and
+// reports, for each, whether it parses and which metric names it selects. The dashboards' tests feed it
+// every panel query, so a query Prometheus would reject, or a metric nothing exports, fails a test.
+//
+// Input (stdin): a JSON array of {"id": string, "expr": string}.
+// Output (stdout): a JSON array of {"id", "ok", "error"?, "metrics": [...], "unnamedSelectors": n}, in
+// input order. Exit status 0 whenever the input itself was readable, so one run reports every problem.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+)
+
+type query struct {
+	ID   string `json:"id"`
+	Expr string `json:"expr"`
+}
+
+type result struct {
+	ID      string   `json:"id"`
+	OK      bool     `json:"ok"`
+	Error   string   `json:"error,omitempty"`
+	Metrics []string `json:"metrics"`
+	// Selectors without a literal metric name (e.g. {__name__=~"..."}), which no inventory can check.
+	UnnamedSelectors int `json:"unnamedSelectors"`
+}
+
+func check(p parser.Parser, q query) result {
+	r := result{ID: q.ID, Metrics: []string{}}
+	expr, err := p.ParseExpr(q.Expr)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	r.OK = true
+	names := map[string]struct{}{}
+	parser.Inspect(expr, func(node parser.Node, _ []parser.Node) error {
+		vs, ok := node.(*parser.VectorSelector)
+		if !ok {
+			return nil
+		}
+		name := vs.Name
+		if name == "" {
+			for _, m := range vs.LabelMatchers {
+				if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+					name = m.Value
+				}
+			}
+		}
+		if name == "" {
+			r.UnnamedSelectors++
+		} else {
+			names[name] = struct{}{}
+		}
+		return nil
+	})
+	for n := range names {
+		r.Metrics = append(r.Metrics, n)
+	}
+	sort.Strings(r.Metrics)
+	return r
+}
+
+func main() {
+	var queries []query
+	if err := json.NewDecoder(os.Stdin).Decode(&queries); err != nil {
+		fmt.Fprintf(os.Stderr, "promql-check: reading queries: %v\n", err)
+		os.Exit(2)
+	}
+	// The parser as Prometheus 3.16 configures it by default: no experimental functions.
+	p := parser.NewParser(parser.Options{})
+	results := make([]result, 0, len(queries))
+	for _, q := range queries {
+		results = append(results, check(p, q))
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(results); err != nil {
+		fmt.Fprintf(os.Stderr, "promql-check: writing results: %v\n", err)
+		os.Exit(2)
+	}
+}
