@@ -46,7 +46,7 @@ export const TRACE_ID_PATTERN = String.raw`(?:trace_id|traceID|traceId)"?[=:]\s*
  * Grafana expands `$NAME` and `${NAME}` in provisioning files from its environment; a literal `$` (as in
  * Grafana's own `${__value.raw}` link variables) is written `$$`.
  */
-const literal = (text: string) => text.replaceAll("$", "$$");
+const literal = (text: string) => text.replaceAll("$", () => "$$");
 
 export function renderDatasources(spec: DatasourcesSpec): Record<string, unknown> {
   const datasources: Datasource[] = [];

@@ -2,6 +2,7 @@
 export * from "./datasources";
 export * from "./provisioning";
 export * from "./metric-inventory";
+export * from "./queries";
 export {
   APPLICATION_UID, applicationDashboard, buildDashboards, DashboardDefinition, DashboardOptions, folders, FolderKey, INFRASTRUCTURE_UID,
   infrastructureDashboard, ML_PIPELINE_UID, mlPipelineDashboard, STACK_HEALTH_UID, stackHealthDashboard, thresholdOf,

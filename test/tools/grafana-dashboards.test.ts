@@ -1,0 +1,122 @@
+// Every dashboard query, as Grafana sends it, parsed by Prometheus' own PromQL parser (the deployed
+// version), and every metric it names exported by some part of the stack; the inventory itself checked
+// against the sources it names that need no running process (Go module source, README, our ML exporter).
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { allValues, buildDashboards, dashboardQueries, exportedMetrics, interpolate, metricInventory } from "../../components/grafana";
+import { checkPromql } from "../helpers/promql";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+const dashboards = buildDashboards();
+const queries = dashboards.flatMap((d) => dashboardQueries(d.model).map((q) => ({ ...q, sent: interpolate(q.expr, allValues(d.model)) })));
+const id = (q: { dashboard: string; panel: string; refId: string }) => `${q.dashboard} / ${q.panel} / ${q.refId}`;
+
+describe("dashboard queries, parsed by Prometheus' parser", () => {
+  const results = checkPromql(queries.map((q) => ({ id: id(q), expr: q.sent })));
+
+  test("there is something to check: every dashboard has panel queries and variables", () => {
+    for (const d of dashboards) {
+      expect(queries.filter((q) => q.dashboard === d.uid && q.panelType !== "variable").length).toBeGreaterThan(10);
+      expect(queries.some((q) => q.dashboard === d.uid && q.panelType === "variable")).toBe(true);
+    }
+  });
+
+  test("every query parses, with no template variable left in it", () => {
+    const failures = results.filter((r) => !r.ok).map((r) => `${r.id}: ${r.error}`);
+    expect(failures).toEqual([]);
+    // `$1` in label_replace replacements is PromQL's own; any other `$word` would be an unsubstituted variable.
+    expect(queries.filter((q) => /\$(?!1")\w/.test(q.sent)).map(id)).toEqual([]);
+  });
+
+  test("every selector names its metric, and every metric is exported by some part of the stack", () => {
+    const exported = exportedMetrics();
+    expect(results.filter((r) => r.unnamedSelectors > 0).map((r) => r.id)).toEqual([]);
+    const unknown = results.flatMap((r) => r.metrics.filter((m) => !exported.has(m)).map((m) => `${r.id}: ${m}`));
+    expect(unknown).toEqual([]);
+  });
+
+  test("the inventory is not padding: every source has metrics a dashboard uses", () => {
+    const used = new Set(results.flatMap((r) => r.metrics));
+    const perSource = Object.entries(metricInventory).map(([source, entry]) => [source, entry.metrics.filter((m) => used.has(m)).length]);
+    for (const [source, count] of perSource) expect([source, count]).not.toEqual([source, 0]);
+  });
+
+  test("negative controls: the same checks catch a misspelt metric and a broken query", () => {
+    const [typo, broken, leftover] = checkPromql([
+      { id: "typo", expr: 'rate(node_cpu_second_total{job="node-exporter"}[1m])' },
+      { id: "broken", expr: "sum by (job) (rate(up[5m])" },
+      { id: "leftover", expr: interpolate('rate(up{job=~"$job"}[$__rate_interval])', {}) },
+    ]);
+    expect(typo.ok).toBe(true);
+    expect(typo.metrics.filter((m) => !exportedMetrics().has(m))).toEqual(["node_cpu_second_total"]);
+    expect(broken).toMatchObject({ ok: false, error: expect.stringMatching(/parse error/) });
+    // An unknown variable stays in the query, and a label matcher with "$job" is still PromQL: the variable
+    // check above is what catches it.
+    expect(leftover.ok).toBe(true);
+    expect(/\$\w/.test(interpolate('up{job=~"$job"}', {}))).toBe(true);
+  });
+});
+
+describe("the metric inventory matches its sources", () => {
+  /** A Go module's source, downloaded through the module proxy and checked against its pinned hash. */
+  function moduleSource(module: string, version: string, sum: string): string {
+    // The checksum database does not list every module version; the hash pinned here does its job.
+    const out = execFileSync("go", ["mod", "download", "-json", `${module}@${version}`], {
+      encoding: "utf8", cwd: os.tmpdir(), env: { ...process.env, GONOSUMDB: module }, stdio: ["ignore", "pipe", "pipe"],
+    });
+    const info = JSON.parse(out) as { Dir: string; Sum: string };
+    expect(info.Sum).toBe(sum);
+    return info.Dir;
+  }
+  const readAll = (dir: string, filter: (file: string) => boolean) =>
+    (fs.readdirSync(dir, { recursive: true }) as string[]).filter(filter).map((f) => fs.readFileSync(path.join(dir, f), "utf8")).join("\n");
+
+  test("cAdvisor: every metric is defined in cadvisor's metrics/prometheus.go at the pinned image's version", () => {
+    const { images } = require("../../components/images") as typeof import("../../components/images");
+    const version = images.cadvisor.split(":").pop()!;
+    expect(version).toBe("v0.52.1");
+    const dir = moduleSource("github.com/google/cadvisor", version, "h1:sC8SZ6jio9ds+P2dk51bgbeYeufxo55n0X3tmrpA9as=");
+    const source = fs.readFileSync(path.join(dir, "metrics", "prometheus.go"), "utf8");
+    const defined = new Set([...source.matchAll(/name:\s*"(container_\w+)"/g)].map((m) => m[1]));
+    expect(defined.size).toBeGreaterThan(50);
+    expect(metricInventory.cadvisor.metrics.filter((m) => !defined.has(m))).toEqual([]);
+  }, 120_000);
+
+  test("kube-state-metrics: every metric is defined in its stores at the pinned image's version", () => {
+    const { images } = require("../../components/images") as typeof import("../../components/images");
+    const version = images.kubeStateMetrics.split(":").pop()!;
+    const dir = moduleSource("k8s.io/kube-state-metrics/v2", version, "h1:9odhnjtWSngkq/6Maw9m0Fi9dH8DM4M/lQw/XCspAqk=");
+    const source = readAll(path.join(dir, "internal", "store"), (f) => f.endsWith(".go") && !f.endsWith("_test.go"));
+    const defined = new Set([...source.matchAll(/"(kube_\w+)"/g)].map((m) => m[1]));
+    expect(metricInventory["kube-state-metrics"].metrics.filter((m) => !defined.has(m))).toEqual([]);
+  }, 120_000);
+
+  test("NovaCron services: the inventory is the README's metric contract", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Metric contract"), readme.indexOf("\n## ", readme.indexOf("## Metric contract") + 5));
+    const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+    const contract = new Set<string>();
+    for (const line of rows) {
+      const [names, type] = line.split("|").slice(1, 3);
+      for (const [, name] of names.matchAll(/`(\w+)`/g)) {
+        if (/histogram/.test(type)) ["_bucket", "_sum", "_count"].forEach((s) => contract.add(name + s));
+        else contract.add(name);
+      }
+    }
+    expect(metricInventory["novacron-services"].metrics.filter((m) => !contract.has(m))).toEqual([]);
+  });
+
+  test("ML model exporter: every metric is rendered by the exporter's own code", () => {
+    const exporterDir = path.join(repoRoot, "exporters", "ml-model");
+    const { renderMlMetrics } = require(path.join(exporterDir, "src", "ml-metrics.ts")) as typeof import("../../exporters/ml-model/src/ml-metrics");
+    const snapshot = JSON.parse(fs.readFileSync(path.join(exporterDir, "test", "fixtures", "snapshot.json"), "utf8"));
+    const body = renderMlMetrics(snapshot, 10_000).body.toString("utf8");
+    const rendered = new Set([...body.matchAll(/^(\w+)[{ ]/gm)].map((m) => m[1]));
+    // The exporter's own health gauges are registered by name in exporter-metrics.ts (prom-client renders them).
+    const health = fs.readFileSync(path.join(exporterDir, "src", "exporter-metrics.ts"), "utf8");
+    for (const [, name] of health.matchAll(/name: "(ml_exporter_\w+)"/g)) rendered.add(name);
+    expect(metricInventory["ml-model-exporter"].metrics.filter((m) => !rendered.has(m))).toEqual([]);
+  });
+});
