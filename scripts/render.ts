@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { channelSecretKeys, CONFIG_NAMESPACE } from "../stacks/config";
+import { channelSecretKeys, CONFIG_NAMESPACE, secretKeys as stackSecretKeys } from "../stacks/config";
 import { toYaml } from "../components/yaml";
 import { RenderedResource, ResourceRecorder, valueOf } from "./mock-resources";
 
@@ -110,7 +110,9 @@ export async function renderStack(stack: string, overrides: Record<string, strin
   const { config, secretKeys } = readStackConfig(stack);
   const recorder = new ResourceRecorder();
   await recorder.install(stack);
-  pulumi.runtime.setAllConfig({ ...config, ...overrides }, secretKeys);
+  // A secret key given on the command line is a secret, as `pulumi config set --secret` would make it.
+  const secretOverrides = Object.keys(overrides).filter((key) => (stackSecretKeys as readonly string[]).includes(key.slice(CONFIG_NAMESPACE.length + 1)));
+  pulumi.runtime.setAllConfig({ ...config, ...overrides }, [...secretKeys, ...secretOverrides]);
 
   // Imported only now: the program reads its config when it runs, never at import time.
   const { loadStackConfig } = await import("../stacks/config");

@@ -36,14 +36,14 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     expect(count(env)).toMatchObject({
       Namespace: 2,
       StatefulSet: 2, // prometheus, alertmanager
-      Deployment: 3, // kube-state-metrics, blackbox-exporter, ml-model-exporter
+      Deployment: 4, // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana
       DaemonSet: 2, // node-exporter, cadvisor
-      Secret: 1, // alertmanager channel credentials
+      Secret: 2, // alertmanager channel credentials, grafana's admin password and secret key
       ClusterRole: 2,
       ClusterRoleBinding: 2,
     });
     // default-deny + DNS in each namespace, one per app except host-network node-exporter
-    expect(count(env).NetworkPolicy).toBe(4 + 6);
+    expect(count(env).NetworkPolicy).toBe(4 + 7);
   });
 
   test("every image is one of the pinned images, at an exact version", () => {
