@@ -32,6 +32,7 @@ describe("the inventory of the exporters running here is what they expose", () =
   test("node_exporter, Prometheus and Alertmanager", async () => {
     // Rule groups and notification metrics exist once rules have been evaluated and Alertmanager discovered.
     await waitForJobUp(stack, "alertmanager", 60_000);
+    await waitForJobUp(stack, "prometheus", 60_000);
     await pollUntil(async () => ((await metricNames(`${stack.prometheusUrl}/metrics`)).has("prometheus_rule_group_last_duration_seconds") ? true : undefined), {
       timeoutMs: 60_000, describe: () => "Prometheus has not evaluated its rule groups",
     });
