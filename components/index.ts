@@ -3,6 +3,7 @@ export * from "./alerts";
 export * from "./alertmanager";
 export * from "./blackbox-exporter";
 export * from "./cadvisor";
+export * from "./cloud";
 export * from "./kube";
 export * from "./kube-state-metrics";
 export * from "./ml-model-exporter";

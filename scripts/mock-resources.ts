@@ -1,6 +1,7 @@
 // Runs Pulumi code under the SDK's mocks and records what it registers: the offline render's engine,
 // and the tests' (test/helpers/mocks.ts).
 import * as pulumi from "@pulumi/pulumi";
+import { cloudMockState } from "./cloud-mock-state";
 
 export interface RenderedResource {
   type: string;
@@ -31,7 +32,7 @@ export class ResourceRecorder {
     await pulumi.runtime.setMocks({
       newResource: (args) => {
         this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
-        return { id: `${args.name}-id`, state: args.inputs };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...cloudMockState(args.type, args.name, args.inputs) } };
       },
       call: (args) => args.inputs,
     }, "novacron", stack, false);

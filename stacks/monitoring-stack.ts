@@ -10,6 +10,7 @@ import { KubeStateMetrics } from "../components/kube-state-metrics";
 import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
 import { Prometheus, prometheusIdentity } from "../components/prometheus";
+import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import type { StackSpec } from "./schema";
 
@@ -31,6 +32,7 @@ export interface MonitoringStack {
   prometheus: Prometheus;
   alertmanager: Alertmanager;
   blackboxExporter?: BlackboxExporter;
+  clouds: CloudWiring["created"];
 }
 
 export function createMonitoringStack({ spec, secrets }: StackConfig): MonitoringStack {
@@ -79,6 +81,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     clients: scrapers,
   });
 
+  // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
+  const clouds = createCloudIntegrations(spec, secrets);
+
   const prom = spec.prometheus;
   const prometheus = new Prometheus("prometheus", {
     namespace: ns,
@@ -94,7 +99,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     evaluationInterval: prom.evaluationInterval,
     resources: prom.resources,
     alertmanagers: alertmanager.peerAddresses,
-    remoteWrite: prom.remoteWrite,
+    remoteWrite: [...prom.remoteWrite, ...clouds.remoteWrite],
+    serviceAccountAnnotations: clouds.serviceAccountAnnotations,
+    projectedTokens: clouds.projectedTokens,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl }),
     networkPolicy,
     scrape: {
@@ -108,5 +115,5 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     },
   });
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter };
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, clouds: clouds.created };
 }
