@@ -1,7 +1,15 @@
 // Outputs a cloud provider computes on create (ARNs, endpoints, ids), made up for the offline render and
 // the tests, so the wiring that depends on them (remote_write URLs, role annotations) is rendered and
 // checked. Obviously fake values: account 000000000000, example hosts.
+import { createHash } from "crypto";
+
 const FAKE_ACCOUNT = "000000000000";
+
+/** A stable made-up GUID (Entra client and principal ids are GUIDs; Prometheus checks the format). */
+function fakeGuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 export function cloudMockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
   if (type.startsWith("aws:")) {
@@ -24,7 +32,7 @@ export function cloudMockState(type: string, name: string, inputs: Record<string
     if (type === "azure-native:resources:ResourceGroup") state.name = inputs.resourceGroupName;
     if (type === "azure-native:monitor:DataCollectionEndpoint") state.metricsIngestion = { endpoint: `https://${name}.westeurope-1.metrics.ingest.monitor.azure.com` };
     if (type === "azure-native:monitor:DataCollectionRule") state.immutableId = `dcr-${name}`;
-    if (type === "azure-native:managedidentity:UserAssignedIdentity") Object.assign(state, { clientId: `client-${name}`, principalId: `principal-${name}`, name: inputs.resourceName });
+    if (type === "azure-native:managedidentity:UserAssignedIdentity") Object.assign(state, { clientId: fakeGuid(`client-${name}`), principalId: fakeGuid(`principal-${name}`), name: inputs.resourceName });
     return state;
   }
   return {};

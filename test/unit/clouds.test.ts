@@ -228,6 +228,12 @@ describe("prod with all three clouds, as registered", () => {
     expect(config.remote_write.map((rw: any) => [rw.name, Object.keys(rw).filter((k) => ["sigv4", "azuread"].includes(k))])).toEqual([["amp", ["sigv4"]], ["azure-monitor", ["azuread"]]]);
     for (const rw of config.remote_write) expect(rw.write_relabel_configs[0]).toEqual({ source_labels: ["replica"], target_label: "__replica__" });
     expect(config.remote_write[1].azuread.workload_identity.token_file_path).toBe("/var/run/secrets/azure/tokens/token");
+    // The token file is a projected service-account token for Entra's audience, mounted read-only.
+    const sts = runs.prod.resources.find((r) => r.inputs.kind === "StatefulSet" && r.inputs.metadata.name === "prometheus")!.inputs.spec.template.spec;
+    expect(sts.volumes).toContainEqual({ name: "azure-identity-token", projected: { sources: [{ serviceAccountToken: { audience: "api://AzureADTokenExchange", path: "token", expirationSeconds: 3600 } }] } });
+    expect(sts.containers[0].volumeMounts).toContainEqual({ name: "azure-identity-token", mountPath: "/var/run/secrets/azure/tokens", readOnly: true });
+    const devSts = runs.dev.resources.find((r) => r.inputs.kind === "StatefulSet" && r.inputs.metadata.name === "prometheus")!.inputs.spec.template.spec;
+    expect(devSts.volumes.map((v: any) => v.name)).not.toContain("azure-identity-token");
   });
 
   test("channel secrets reach the clouds only as Pulumi secrets, and no rendered file holds one", () => {
