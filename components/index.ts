@@ -4,6 +4,7 @@ export * from "./alertmanager";
 export * from "./blackbox-exporter";
 export * from "./cadvisor";
 export * from "./grafana";
+export * from "./cloud";
 export * from "./kube";
 export * from "./kube-state-metrics";
 export * from "./ml-model-exporter";

@@ -1,6 +1,7 @@
 // Runs Pulumi code under the SDK's mocks and records what it registers: the offline render's engine,
 // and the tests' (test/helpers/mocks.ts).
 import * as pulumi from "@pulumi/pulumi";
+import { cloudMockState } from "./cloud-mock-state";
 
 export interface RenderedResource {
   type: string;
@@ -33,7 +34,7 @@ export class ResourceRecorder {
         this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
         // A generated password's value exists only after creation: stand in for it, recognisably fake.
         const generated = args.type === "random:index/randomPassword:RandomPassword" ? { result: `generated-${args.name}` } : {};
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...generated } };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...generated, ...cloudMockState(args.type, args.name, args.inputs) } };
       },
       call: (args) => args.inputs,
     }, "novacron", stack, false);

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { channelSecretKeys, CONFIG_NAMESPACE, secretKeys as stackSecretKeys } from "../stacks/config";
 import { toYaml } from "../components/yaml";
 import { RenderedResource, ResourceRecorder, valueOf } from "./mock-resources";
+import { cloudFiles, scrubSecrets } from "./cloud-files";
 
 export type { RenderedResource } from "./mock-resources";
 
@@ -120,7 +121,9 @@ export async function renderStack(stack: string, overrides: Record<string, strin
   const created = createMonitoringStack(loadStackConfig());
   await valueOf(pulumi.all([created.namespace, created.prometheus.url, created.prometheus.configYaml, created.alertmanager.peerAddresses]));
   const resources = await recorder.settle();
-  return { resources, files: layoutFiles(resources) };
+  // Cloud resources carry secrets in their inputs (webhook URLs, keys): no secret value reaches a file.
+  const secretValues = Object.fromEntries(secretKeys.map((key) => [key, ({ ...config, ...overrides })[key]]));
+  return { resources, files: scrubSecrets({ ...layoutFiles(resources), ...cloudFiles(resources) }, secretValues) };
 }
 
 export function writeFiles(outDir: string, files: Record<string, string>) {

@@ -198,11 +198,20 @@ function crossChecks(spec: StackSpec, secretsPresent: SecretKey[]): ConfigProble
   }
 
   const clouds = spec.clouds ?? ({} as StackSpec["clouds"]);
-  if (clouds.aws?.enabled && !clouds.aws.region) add(["clouds", "aws", "region"], "is required when clouds.aws.enabled is true");
-  if (clouds.gcp?.enabled && !clouds.gcp.project) add(["clouds", "gcp", "project"], "is required when clouds.gcp.enabled is true");
-  if (clouds.azure?.enabled && !clouds.azure.location) add(["clouds", "azure", "location"], "is required when clouds.azure.enabled is true");
+  for (const [cloud, keys] of Object.entries(requiredCloudSettings) as [keyof StackSpec["clouds"], string[]][]) {
+    const settings = (clouds[cloud] ?? {}) as Record<string, unknown>;
+    if (settings.enabled !== true) continue;
+    for (const key of keys) if (settings[key] === undefined) add(["clouds", cloud, key], `is required when clouds.${cloud}.enabled is true`);
+  }
   return problems;
 }
+
+/** What an enabled cloud cannot work without (identifiers only: credentials come from the environment). */
+export const requiredCloudSettings: Record<keyof StackSpec["clouds"], string[]> = {
+  aws: ["region", "oidcProviderArn"],
+  gcp: ["project", "region"],
+  azure: ["location", "resourceGroup", "subscriptionId", "tenantId", "oidcIssuerUrl"],
+};
 
 function probeTargetProblem(module: ProbeModule, target: unknown): string | undefined {
   if (typeof target !== "string") return undefined; // the schema reports the type

@@ -12,6 +12,7 @@ import { KubeStateMetrics } from "../components/kube-state-metrics";
 import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
 import { Prometheus, PROMETHEUS_PORT, prometheusIdentity } from "../components/prometheus";
+import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import type { StackSpec } from "./schema";
 
@@ -34,6 +35,7 @@ export interface MonitoringStack {
   alertmanager: Alertmanager;
   blackboxExporter?: BlackboxExporter;
   grafana?: Grafana;
+  clouds: CloudWiring["created"];
 }
 
 export function createMonitoringStack({ spec, secrets }: StackConfig): MonitoringStack {
@@ -84,6 +86,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     clients: [...scrapers, ...grafanaPods],
   });
 
+  // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
+  const clouds = createCloudIntegrations(spec, secrets);
+
   const prom = spec.prometheus;
   const prometheus = new Prometheus("prometheus", {
     namespace: ns,
@@ -99,7 +104,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     evaluationInterval: prom.evaluationInterval,
     resources: prom.resources,
     alertmanagers: alertmanager.peerAddresses,
-    remoteWrite: prom.remoteWrite,
+    remoteWrite: [...prom.remoteWrite, ...clouds.remoteWrite],
+    serviceAccountAnnotations: clouds.serviceAccountAnnotations,
+    projectedTokens: clouds.projectedTokens,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl }),
     networkPolicy,
     queryClients: grafanaPods,
@@ -136,5 +143,5 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana };
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created };
 }

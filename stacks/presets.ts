@@ -40,7 +40,13 @@ const common = {
       { name: "cluster-dns", module: "dns", targets: ["kube-dns.kube-system.svc:53"] },
     ],
   },
-  clouds: { aws: { enabled: false }, gcp: { enabled: false }, azure: { enabled: false } },
+  // Off unless a stack switches a cloud on (and names its account, project or subscription).
+  // Logs are kept a year, the seed's "cold" tier; X-Ray traces 5% of requests beyond one a second.
+  clouds: {
+    aws: { enabled: false, logRetentionDays: 365, traceSamplingRate: 0.05 },
+    gcp: { enabled: false, uptimeChecks: [], logRetentionDays: 365 },
+    azure: { enabled: false, logRetentionDays: 365 },
+  },
 } satisfies Partial<StackSpec>;
 
 export const presets: Record<Environment, StackSpec> = {

@@ -177,10 +177,49 @@ export const grafanaSchema = z.strictObject({
   ingressFrom: z.array(ingressPeerSchema),
 });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const cloudWatchRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
+
+// Cloud integrations. Identifiers only: credentials reach the Pulumi providers from the environment
+// (OIDC / workload identity in CI), never from config. Required settings of an enabled cloud are
+// checked in stacks/config.ts so that each missing one is reported by its key.
 export const cloudsSchema = z.strictObject({
-  aws: z.strictObject({ enabled: z.boolean(), region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1").optional() }),
-  gcp: z.strictObject({ enabled: z.boolean(), project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id").optional(), region: z.string().optional() }),
-  azure: z.strictObject({ enabled: z.boolean(), location: z.string().optional(), resourceGroup: z.string().optional() }),
+  aws: z.strictObject({
+    enabled: z.boolean(),
+    region: z.string().regex(AWS_REGION, "must be an AWS region such as eu-west-1").optional(),
+    /** The IAM OIDC provider of the cluster's service-account issuer (EKS: the cluster's OIDC provider), for IRSA. */
+    oidcProviderArn: z.string().regex(/^arn:aws[-a-z]*:iam::\d{12}:oidc-provider\/[^\s]+$/, "must be an IAM OIDC provider ARN, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC").optional(),
+    /** The EKS cluster name Container Insights reports under; defaults to `cluster`. */
+    eksClusterName: z.string().min(1).optional(),
+    logRetentionDays: z.number().refine((d) => (cloudWatchRetentionDays as readonly number[]).includes(d), `must be one of CloudWatch's retention periods: ${cloudWatchRetentionDays.join(", ")}`),
+    /** X-Ray: share of requests traced beyond the reservoir (0..1). */
+    traceSamplingRate: z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1"),
+  }),
+  gcp: z.strictObject({
+    enabled: z.boolean(),
+    project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id").optional(),
+    region: z.string().regex(/^[a-z]+-[a-z]+\d$/, "must be a GCP region such as europe-west1").optional(),
+    /** Workload Identity pool of the cluster; defaults to `<project>.svc.id.goog` (GKE). */
+    workloadIdentityPool: z.string().regex(/^[a-z][-a-z0-9.]+\.svc\.id\.goog$/, "must be a workload identity pool such as my-project.svc.id.goog").optional(),
+    /** Public NovaCron endpoints checked from Google's uptime-check locations. */
+    uptimeChecks: z.array(z.strictObject({ name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label"), url: httpsUrl })),
+    logRetentionDays: z.number().int("must be a whole number of days").min(1, "must be at least 1").max(3650, "must be at most 3650"),
+  }),
+  azure: z.strictObject({
+    enabled: z.boolean(),
+    location: z.string().regex(/^[a-z]+[a-z0-9]*$/, "must be an Azure location such as westeurope").optional(),
+    resourceGroup: z.string().regex(/^[-\w._()]{1,90}$/, "must be a resource group name").optional(),
+    subscriptionId: z.string().regex(UUID, "must be a subscription id (a GUID)").optional(),
+    tenantId: z.string().regex(UUID, "must be a tenant id (a GUID)").optional(),
+    /** The cluster's service-account token issuer (AKS: oidcIssuerProfile.issuerURL), trusted for workload identity. */
+    oidcIssuerUrl: httpsUrl.optional(),
+    /** The AKS cluster's resource id: its Prometheus metrics DCR association, metric alerts and diagnostic settings. */
+    aksClusterResourceId: z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i, "must be an AKS cluster resource id").optional(),
+    logRetentionDays: z.number().int("must be a whole number of days").min(30, "must be at least 30").max(730, "must be at most 730"),
+  }),
 });
 
 /** The whole validated stack spec (after the environment preset is applied). */
@@ -213,3 +252,4 @@ export type Probe = z.infer<typeof probeSchema>;
 export type ProbeModule = (typeof probeModules)[number];
 export type RemoteWrite = z.infer<typeof remoteWriteSchema>;
 export type GrafanaSpec = z.infer<typeof grafanaSchema>;
+export type CloudsSpec = z.infer<typeof cloudsSchema>;

@@ -60,6 +60,23 @@ interface RuleGroup {
   rules: object[];
 }
 
+/** A rule group as Prometheus' rule file format has it (recording or alerting rules). */
+export interface PrometheusRuleGroup {
+  name: string;
+  rules: PrometheusRule[];
+}
+export type PrometheusRule =
+  | { record: string; expr: string }
+  | { alert: string; expr: string; for: string; labels: Labels; annotations: Labels };
+
+/**
+ * The rule groups of renderRuleFiles, as data, per domain and rule file: what each cloud's managed
+ * Prometheus rules are translated from, so they cannot drift from the in-cluster rule files.
+ */
+export function renderRuleGroups(options: RenderRulesOptions): { domain: AlertDomain; file: string; groups: PrometheusRuleGroup[] }[] {
+  return ruleGroupsByDomain(options).map(([domain, groups]) => ({ domain, file: ruleFileNames[domain], groups: groups as PrometheusRuleGroup[] }));
+}
+
 /** Each domain's groups: its recording rules first, then its alerts. */
 function ruleGroupsByDomain(options: RenderRulesOptions): [AlertDomain, RuleGroup[]][] {
   const alerts = options.alerts ?? alertCatalog;

@@ -64,8 +64,8 @@ export interface PrometheusArgs {
   resources?: ResourceRequirements;
   /** host:port of every Alertmanager replica (see Alertmanager.peerAddresses). */
   alertmanagers: pulumi.Input<pulumi.Input<string>[]>;
-  /** Long-term storage endpoints. */
-  remoteWrite?: RemoteWriteSpec[];
+  /** Long-term storage endpoints (a cloud's endpoint may be known only once its workspace exists). */
+  remoteWrite?: pulumi.Input<pulumi.Input<RemoteWriteSpec>[]>;
   /** Rule files (file name → YAML), e.g. renderRuleFiles() of the alert catalog. */
   ruleFiles: Record<string, string>;
   scrape: PrometheusScrapeArgs;
@@ -75,6 +75,21 @@ export interface PrometheusArgs {
   queryClients?: PeerSelector[];
   /** Annotations on the service account, e.g. an IAM role for remote_write signing. */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+  /**
+   * Service-account tokens for a cloud's workload identity federation (e.g. audience
+   * api://AzureADTokenExchange), projected read-only into the Prometheus container at `mountPath`/token.
+   */
+  projectedTokens?: ProjectedToken[];
+}
+
+/** A projected, auto-rotated service-account token for one audience. */
+export interface ProjectedToken {
+  /** Volume name (a DNS label). */
+  name: string;
+  /** The token's audience, as the cloud's token exchange expects it. */
+  audience: string;
+  /** Directory the token file `token` is mounted in. */
+  mountPath: string;
 }
 
 /** The identity of a Prometheus component's pods, known before it is created (for scrape permissions). */
@@ -103,7 +118,7 @@ export class Prometheus extends pulumi.ComponentResource {
     const ns = args.namespace;
     const replicas = args.replicas ?? 1;
 
-    this.configYaml = pulumi.all([pulumi.output(args.alertmanagers), pulumi.output(args.scrape)]).apply(([alertmanagers, scrape]) =>
+    this.configYaml = pulumi.all([pulumi.output(args.alertmanagers), pulumi.output(args.scrape), pulumi.output(args.remoteWrite ?? [])]).apply(([alertmanagers, scrape, remoteWrite]) =>
       toYaml(renderPrometheusConfig({
         cluster: args.cluster,
         environment: args.environment,
@@ -111,7 +126,7 @@ export class Prometheus extends pulumi.ComponentResource {
         scrapeTimeout: args.scrapeTimeout ?? "10s",
         evaluationInterval: args.evaluationInterval ?? "15s",
         alertmanagers,
-        remoteWrite: args.remoteWrite ?? [],
+        remoteWrite: remoteWrite as RemoteWriteSpec[],
         rulesDir: RULES_DIR,
         alertmanager: scrape.alertmanager,
         nodeExporter: scrape.nodeExporter,
@@ -191,6 +206,7 @@ export class Prometheus extends pulumi.ComponentResource {
             { name: "config", mountPath: CONFIG_DIR, readOnly: true },
             { name: "rules", mountPath: RULES_DIR, readOnly: true },
             { name: "data", mountPath: "/prometheus" },
+            ...(args.projectedTokens ?? []).map((t) => ({ name: t.name, mountPath: t.mountPath, readOnly: true })),
           ],
         },
         reloaderContainer({
@@ -202,6 +218,10 @@ export class Prometheus extends pulumi.ComponentResource {
       volumes: [
         { name: "config", configMap: { name: config.metadata.name } },
         { name: "rules", configMap: { name: rules.metadata.name } },
+        ...(args.projectedTokens ?? []).map((t) => ({
+          name: t.name,
+          projected: { sources: [{ serviceAccountToken: { audience: t.audience, path: "token", expirationSeconds: 3600 } }] },
+        })),
       ],
     };
     new StatefulSet(name, renderStatefulSet(workload, {

@@ -22,7 +22,15 @@ export interface ProbeSpec {
 export interface RemoteWriteSpec {
   name: string;
   url: string;
+  /** AWS SigV4 signing (Amazon Managed Service for Prometheus); credentials from the pod's IAM role. */
   sigv4?: { region: string; roleArn?: string };
+  /** Microsoft Entra workload identity (Azure Monitor workspace): a federated service-account token, no secret. */
+  azureWorkloadIdentity?: { clientId: string; tenantId: string; tokenFilePath: string };
+  /**
+   * The receiver deduplicates an HA pair (AMP, Azure Monitor): each replica's series carry `__replica__`
+   * (from our `replica` external label) so one copy is kept, instead of two series per replica.
+   */
+  haDeduplication?: boolean;
 }
 
 /** An in-cluster app discovered by its Service's app.kubernetes.io/name label and port name. */
@@ -229,6 +237,17 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
             name: rw.name,
             url: rw.url,
             ...(rw.sigv4 ? { sigv4: { region: rw.sigv4.region, ...(rw.sigv4.roleArn ? { role_arn: rw.sigv4.roleArn } : {}) } } : {}),
+            ...(rw.azureWorkloadIdentity
+              ? { azuread: { cloud: "AzurePublic", workload_identity: { client_id: rw.azureWorkloadIdentity.clientId, tenant_id: rw.azureWorkloadIdentity.tenantId, token_file_path: rw.azureWorkloadIdentity.tokenFilePath } } }
+              : {}),
+            ...(rw.haDeduplication
+              ? {
+                  write_relabel_configs: [
+                    { source_labels: ["replica"], target_label: "__replica__" },
+                    { action: "labeldrop", regex: "replica" },
+                  ],
+                }
+              : {}),
             queue_config: { max_samples_per_send: 2000, capacity: 10000, max_shards: 50 },
           })),
         }

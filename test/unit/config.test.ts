@@ -138,9 +138,13 @@ describe("validation", () => {
     expect(problemsOf({ "novacron:environment": "dev", "novacron:prometheus": "{not json" })[0].key).toBe("novacron:prometheus");
   });
 
-  test("an enabled cloud needs its location", () => {
+  test("an enabled cloud needs its location and identity settings, each named", () => {
     const keys = problemsOf(cfg({ environment: "dev", clouds: { aws: { enabled: true }, gcp: { enabled: true }, azure: { enabled: true } } })).map((p) => p.key);
-    expect(keys.sort()).toEqual(["novacron:clouds.aws.region", "novacron:clouds.azure.location", "novacron:clouds.gcp.project"]);
+    expect(keys.sort()).toEqual([
+      "novacron:clouds.aws.oidcProviderArn", "novacron:clouds.aws.region",
+      "novacron:clouds.azure.location", "novacron:clouds.azure.oidcIssuerUrl", "novacron:clouds.azure.resourceGroup", "novacron:clouds.azure.subscriptionId", "novacron:clouds.azure.tenantId",
+      "novacron:clouds.gcp.project", "novacron:clouds.gcp.region",
+    ]);
   });
 });
 

@@ -1,0 +1,42 @@
+// What every cloud translation shares: the catalog's rule groups (exactly the in-cluster rule files, as
+// data) and the conversions between Prometheus durations and the formats clouds take.
+import { alertCatalog, AlertDefinition, parseDuration, renderRuleGroups, RenderRulesOptions, Severity } from "../alerts";
+
+export type { PrometheusRule, PrometheusRuleGroup } from "../alerts";
+
+/** The catalog's rule groups per domain: recording rules first, then alerts, as in the cluster. */
+export function catalogRuleGroups(options: RenderRulesOptions) {
+  return renderRuleGroups(options);
+}
+
+/** Alerts of the catalog (or of `options.alerts`), in catalog order. */
+export function catalogAlerts(options: RenderRulesOptions): readonly AlertDefinition[] {
+  return options.alerts ?? alertCatalog;
+}
+
+/** Seconds in a catalog duration ("2m", "30s", "1h"). */
+export function seconds(duration: string): number {
+  return parseDuration(duration);
+}
+
+/** ISO 8601 duration as Azure takes it: 120 → "PT2M", 90 → "PT1M30S", 0 → "PT0S". */
+export function isoDuration(totalSeconds: number): string {
+  if (!Number.isInteger(totalSeconds) || totalSeconds < 0) throw new Error(`not a whole, non-negative number of seconds: ${totalSeconds}`);
+  if (totalSeconds === 0) return "PT0S";
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  return `PT${h ? `${h}H` : ""}${m ? `${m}M` : ""}${s ? `${s}S` : ""}`;
+}
+
+/** The inverse of isoDuration (time part only: Azure rule durations are minutes to hours). */
+export function parseIsoDuration(value: string): number {
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(value);
+  if (!match || value === "PT") throw new Error(`unsupported ISO 8601 duration "${value}"`);
+  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
+}
+
+/** Whether an alert should reach people: the Watchdog heartbeat (severity none) never pages from a cloud. */
+export function notifies(severity: Severity): boolean {
+  return severity !== "none";
+}

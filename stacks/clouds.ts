@@ -1,0 +1,119 @@
+// Composes the cloud integrations a stack switches on. Each enabled cloud gets its own explicit provider,
+// created only then: a stack with every cloud off registers no cloud resource and needs no cloud credentials.
+// Credentials never come from config: the providers read them from the environment, where CI puts
+// short-lived OIDC credentials (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE; GOOGLE_APPLICATION_CREDENTIALS
+// naming a workload identity federation config; ARM_USE_OIDC + ARM_CLIENT_ID + ARM_TENANT_ID).
+import * as pulumi from "@pulumi/pulumi";
+import type { ProjectedToken } from "../components/prometheus/prometheus";
+import type { RemoteWriteSpec } from "../components/prometheus/render-config";
+import type { ChannelSecrets } from "./config";
+import type { StackSpec } from "./schema";
+
+/** What the clouds add to the in-cluster Prometheus. */
+export interface CloudWiring {
+  remoteWrite: pulumi.Output<RemoteWriteSpec>[];
+  serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
+  projectedTokens: ProjectedToken[];
+  /** Component resources created, by cloud (for outputs and tests). */
+  created: { aws?: pulumi.ComponentResource; gcp?: pulumi.ComponentResource; azure?: pulumi.ComponentResource };
+}
+
+/** The Kubernetes service account of the stack's Prometheus (component name "prometheus"). */
+export function prometheusServiceAccount(spec: StackSpec) {
+  return { namespace: spec.namespace, name: "prometheus" };
+}
+
+/** The PagerDuty integration URL that accepts CloudWatch (SNS) and Azure Monitor alerts for a routing key. */
+function pagerdutyIntegrationUrl(key: pulumi.Output<string>): pulumi.Output<string> {
+  return pulumi.secret(pulumi.interpolate`https://events.pagerduty.com/integration/${key}/enqueue`);
+}
+
+export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets): CloudWiring {
+  const { aws, gcp, azure } = spec.clouds;
+  const n = spec.notifications;
+  const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {} };
+  const sa = prometheusServiceAccount(spec);
+  // Channels the clouds can reach natively. Slack and Teams stay with Alertmanager: their incoming webhooks
+  // cannot read the clouds' alert payloads.
+  const email = n.email.enabled ? n.email.to : undefined;
+  const pagerdutyKey = n.pagerduty.enabled ? secrets.pagerdutyRoutingKey : undefined;
+  const webhookUrl = n.webhook.enabled ? secrets.webhookUrl : undefined;
+  const httpsEndpoints = [...(webhookUrl ? [webhookUrl] : []), ...(pagerdutyKey ? [pagerdutyIntegrationUrl(pagerdutyKey)] : [])];
+  const tags = { project: "novacron", cluster: spec.cluster, environment: spec.environment, "managed-by": "pulumi" };
+
+  if (aws.enabled) {
+    const { Provider } = require("@pulumi/aws/provider") as typeof import("@pulumi/aws/provider");
+    const { AwsMonitoring } = require("../components/cloud/aws/aws-monitoring") as typeof import("../components/cloud/aws/aws-monitoring");
+    const { parseOidcProviderArn } = require("../components/cloud/aws/render") as typeof import("../components/cloud/aws/render");
+    const provider = new Provider("aws", {
+      region: aws.region!,
+      // Refuse to touch any other account than the one whose OIDC provider the config names.
+      allowedAccountIds: [parseOidcProviderArn(aws.oidcProviderArn!).accountId],
+      defaultTags: { tags },
+    });
+    const monitoring = new AwsMonitoring("aws", {
+      cluster: spec.cluster,
+      region: aws.region!,
+      oidcProviderArn: aws.oidcProviderArn!,
+      prometheusServiceAccount: sa,
+      monitoringNamespace: spec.namespace,
+      eksClusterName: aws.eksClusterName ?? spec.cluster,
+      logRetentionDays: aws.logRetentionDays,
+      runbookBaseUrl: spec.runbookBaseUrl,
+      tracedServices: [...new Set(spec.targets.map((t) => t.service))],
+      traceSamplingRate: aws.traceSamplingRate,
+      emails: email ? [email] : [],
+      httpsEndpoints,
+    }, { provider });
+    wiring.remoteWrite.push(monitoring.remoteWrite);
+    Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
+    wiring.created.aws = monitoring;
+  }
+
+  if (gcp.enabled) {
+    const { Provider } = require("@pulumi/gcp/provider") as typeof import("@pulumi/gcp/provider");
+    const { GcpMonitoring } = require("../components/cloud/gcp/gcp-monitoring") as typeof import("../components/cloud/gcp/gcp-monitoring");
+    const provider = new Provider("gcp", { project: gcp.project!, region: gcp.region!, defaultLabels: { project: "novacron", cluster: spec.cluster, environment: spec.environment, "managed-by": "pulumi" } });
+    const monitoring = new GcpMonitoring("gcp", {
+      cluster: spec.cluster,
+      project: gcp.project!,
+      region: gcp.region!,
+      workloadIdentityPool: gcp.workloadIdentityPool ?? `${gcp.project}.svc.id.goog`,
+      prometheusServiceAccount: sa,
+      runbookBaseUrl: spec.runbookBaseUrl,
+      logNamespaces: [...new Set([spec.namespace, spec.hostNamespace, ...spec.targets.map((t) => t.namespace)])],
+      logRetentionDays: gcp.logRetentionDays,
+      uptimeChecks: gcp.uptimeChecks,
+      email,
+      pagerdutyServiceKey: pagerdutyKey,
+      webhookUrl,
+    }, { provider });
+    Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
+    wiring.created.gcp = monitoring;
+  }
+
+  if (azure.enabled) {
+    const { Provider } = require("@pulumi/azure-native/provider") as typeof import("@pulumi/azure-native/provider");
+    const { AzureMonitoring } = require("../components/cloud/azure/azure-monitoring") as typeof import("../components/cloud/azure/azure-monitoring");
+    const provider = new Provider("azure", { subscriptionId: azure.subscriptionId!, tenantId: azure.tenantId!, location: azure.location! });
+    const monitoring = new AzureMonitoring("azure", {
+      cluster: spec.cluster,
+      location: azure.location!,
+      resourceGroup: azure.resourceGroup!,
+      subscriptionId: azure.subscriptionId!,
+      tenantId: azure.tenantId!,
+      oidcIssuerUrl: azure.oidcIssuerUrl!,
+      prometheusServiceAccount: sa,
+      aksClusterResourceId: azure.aksClusterResourceId,
+      logRetentionDays: azure.logRetentionDays,
+      runbookBaseUrl: spec.runbookBaseUrl,
+      email,
+      webhookUrls: httpsEndpoints,
+    }, { provider });
+    wiring.remoteWrite.push(monitoring.remoteWrite);
+    Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
+    wiring.projectedTokens.push(monitoring.projectedToken);
+    wiring.created.azure = monitoring;
+  }
+  return wiring;
+}
