@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { alertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Cadvisor } from "../components/cadvisor";
@@ -59,6 +59,8 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
+  // The catalog with this stack's thresholds: a changed threshold changes its rule (and nothing else).
+  const alerts = buildAlertCatalog(spec.alertThresholds);
   const am = spec.alertmanager;
   const channels = enabledChannels(spec.notifications);
   const enabledSecretKeys = new Set<string>(Object.keys(channels).map((c) => channelSecretKeys[c as Channel]));
@@ -73,7 +75,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     channels,
     // Only enabled channels' credentials reach the cluster; a leftover secret of a disabled one does not.
     secrets: Object.fromEntries(Object.entries(secrets).filter(([key]) => enabledSecretKeys.has(key))),
-    inhibitRules: renderInhibitRules(alertCatalog),
+    inhibitRules: renderInhibitRules(alerts),
     externalUrl: am.externalUrl,
     networkPolicy,
     clients: scrapers,
@@ -95,7 +97,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     resources: prom.resources,
     alertmanagers: alertmanager.peerAddresses,
     remoteWrite: prom.remoteWrite,
-    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl }),
+    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts }),
     networkPolicy,
     scrape: {
       alertmanager: alertmanager.scrapeTarget,
