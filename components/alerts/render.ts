@@ -175,8 +175,11 @@ function expandAnnotations(alert: AlertDefinition, templates: Labels, labels: La
 
 /** An Alertmanager inhibit rule in the non-deprecated matcher syntax. */
 export interface InhibitRule {
+  /** Matchers of the alert that inhibits, e.g. alertname="NodeDown". */
   source_matchers: string[];
+  /** Matchers of the alerts it silences. */
   target_matchers: string[];
+  /** Labels both alerts must share for the inhibition to apply. */
   equal: string[];
 }
 
