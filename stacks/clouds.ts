@@ -60,6 +60,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       eksClusterName: aws.eksClusterName ?? spec.cluster,
       logRetentionDays: aws.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
+      alertThresholds: spec.alertThresholds,
       tracedServices: [...new Set(spec.targets.map((t) => t.service))],
       traceSamplingRate: aws.traceSamplingRate,
       emails: email ? [email] : [],
@@ -81,6 +82,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       workloadIdentityPool: gcp.workloadIdentityPool ?? `${gcp.project}.svc.id.goog`,
       prometheusServiceAccount: sa,
       runbookBaseUrl: spec.runbookBaseUrl,
+      alertThresholds: spec.alertThresholds,
       logNamespaces: [...new Set([spec.namespace, spec.hostNamespace, ...spec.targets.map((t) => t.namespace)])],
       logRetentionDays: gcp.logRetentionDays,
       uptimeChecks: gcp.uptimeChecks,
@@ -107,6 +109,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       aksClusterResourceId: azure.aksClusterResourceId,
       logRetentionDays: azure.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
+      alertThresholds: spec.alertThresholds,
       email,
       webhookUrls: httpsEndpoints,
     }, { provider });

@@ -2,6 +2,7 @@
 // listing every problem by its config key, raised before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { secretFiles } from "../components/alertmanager/render-config";
+import { defaultThresholds } from "../components/alerts/catalog";
 import { ML_EXPORTER_TARGET_NAME } from "../components/ml-model-exporter/ml-model-exporter";
 import { environmentPolicies, presets } from "./presets";
 import { Environment, parseBytes, parseDuration, ProbeModule, stackSpecSchema, StackSpec } from "./schema";
@@ -64,7 +65,7 @@ export interface ParsedStackConfig {
 }
 
 const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
-const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies", "grafana"]);
+const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies", "grafana", "alertThresholds"]);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -195,6 +196,12 @@ function crossChecks(spec: StackSpec, secretsPresent: SecretKey[]): ConfigProble
   }
   if (policy.requireNotificationChannel && !anyEnabled) {
     add(["notifications"], `${env} must enable at least one of slack, email, teams, pagerduty, webhook`);
+  }
+
+  // CriticalCPUUsage inhibits HighCPUUsage; a critical threshold at or below the warning one would hide the warning.
+  const thresholds = { ...defaultThresholds, ...(isPlainObject(spec.alertThresholds) ? spec.alertThresholds : {}) };
+  if (typeof thresholds.CriticalCPUUsage === "number" && typeof thresholds.HighCPUUsage === "number" && thresholds.CriticalCPUUsage <= thresholds.HighCPUUsage) {
+    add(["alertThresholds", "CriticalCPUUsage"], `(${thresholds.CriticalCPUUsage}) must be above alertThresholds.HighCPUUsage (${thresholds.HighCPUUsage})`);
   }
 
   const clouds = spec.clouds ?? ({} as StackSpec["clouds"]);

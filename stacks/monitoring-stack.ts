@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { alertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { ALERTMANAGER_PORT } from "../components/alertmanager/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
@@ -66,6 +66,8 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
+  // The catalog with this stack's thresholds: a changed threshold changes its rule (and nothing else).
+  const alerts = buildAlertCatalog(spec.alertThresholds);
   const am = spec.alertmanager;
   const channels = enabledChannels(spec.notifications);
   const enabledSecretKeys = new Set<string>(Object.keys(channels).map((c) => channelSecretKeys[c as Channel]));
@@ -80,7 +82,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     channels,
     // Only enabled channels' credentials reach the cluster; a leftover secret of a disabled one does not.
     secrets: Object.fromEntries(Object.entries(secrets).filter(([key]) => enabledSecretKeys.has(key))),
-    inhibitRules: renderInhibitRules(alertCatalog),
+    inhibitRules: renderInhibitRules(alerts),
     externalUrl: am.externalUrl,
     networkPolicy,
     clients: [...scrapers, ...grafanaPods],
@@ -107,7 +109,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     remoteWrite: [...prom.remoteWrite, ...clouds.remoteWrite],
     serviceAccountAnnotations: clouds.serviceAccountAnnotations,
     projectedTokens: clouds.projectedTokens,
-    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl }),
+    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts }),
     networkPolicy,
     queryClients: grafanaPods,
     scrape: {
@@ -128,6 +130,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
         namespace: ns,
         prometheus: { url: prometheus.url, pods: peerSelector(prometheus.app, spec.namespace), port: PROMETHEUS_PORT },
         scrapeInterval: prom.scrapeInterval,
+        alertThresholds: spec.alertThresholds,
         alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: ALERTMANAGER_PORT },
         replicas: gf.replicas,
         databaseUrl: secrets.grafanaDatabaseUrl,

@@ -222,6 +222,34 @@ export const cloudsSchema = z.strictObject({
   }),
 });
 
+const ratioThreshold = z.number().min(0, "must be a ratio from 0 to 1").max(1, "must be a ratio from 0 to 1");
+const secondsThreshold = z.number().positive("must be a number of seconds above 0");
+const countThreshold = z.number().int("must be a whole number").min(0, "must be 0 or more");
+
+/**
+ * Alert thresholds a stack may change (components/alerts/catalog.ts defaultThresholds has the defaults), each in
+ * its expression's unit. Every alert's rule, promtool cases and threshold line are built from the same number.
+ */
+export const alertThresholdsSchema = z.strictObject({
+  HighCPUUsage: ratioThreshold.optional(),
+  CriticalCPUUsage: ratioThreshold.optional(),
+  HighMemoryUsage: ratioThreshold.optional(),
+  HighDiskUsage: ratioThreshold.optional(),
+  HighResponseTime: secondsThreshold.optional(),
+  HighErrorRate: ratioThreshold.optional(),
+  VMCreationFailure: countThreshold.optional(),
+  MigrationFailure: countThreshold.optional(),
+  ModelPerformanceDegradation: ratioThreshold.optional(),
+  DataDriftDetected: ratioThreshold.optional(),
+  ModelTrainingFailure: countThreshold.optional(),
+  HighInferenceLatency: secondsThreshold.optional(),
+  TargetDown: ratioThreshold.optional(),
+  PrometheusRuleEvaluationFailures: countThreshold.optional(),
+  PrometheusNotConnectedToAlertmanagers: countThreshold.optional(),
+  PrometheusNotificationsFailing: ratioThreshold.optional(),
+  AlertmanagerFailingToSendNotifications: ratioThreshold.optional(),
+});
+
 /** The whole validated stack spec (after the environment preset is applied). */
 export const stackSpecSchema = z.strictObject({
   environment: z.enum(["dev", "prod"], "must be one of dev, prod"),
@@ -242,6 +270,8 @@ export const stackSpecSchema = z.strictObject({
   mlModelExporter: mlModelExporterSchema,
   grafana: grafanaSchema,
   clouds: cloudsSchema,
+  /** Per-stack alert thresholds; an alert not listed keeps the catalog's default. */
+  alertThresholds: alertThresholdsSchema.optional(),
 });
 
 export type StackSpec = z.infer<typeof stackSpecSchema>;

@@ -8,9 +8,10 @@ import {
   anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
   renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
 } from "../kube";
+import type { InhibitRule } from "../alerts/render";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
-import { ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";
+import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";
 
 export const ALERTMANAGER_PORT = 9093;
 export const CLUSTER_PORT = 9094;
@@ -24,17 +25,20 @@ export interface AlertmanagerArgs {
   replicas?: number;
   /** Volume for silences and the notification log, per replica. Default 1Gi. */
   storageSize?: string;
+  /** Storage class; unset uses the cluster default. */
   storageClass?: pulumi.Input<string>;
+  /** CPU and memory requests and limits of the Alertmanager container. */
   resources?: ResourceRequirements;
   /** How long an alert without updates stays active. Default 5m. */
   resolveTimeout?: string;
+  /** Notification timing; unset fields keep the defaults (defaultRouting). */
   routing?: Partial<RoutingSpec>;
   /** Enabled notification channels; each needs its credential in `secrets`. */
   channels: ChannelsSpec;
   /** Channel credentials (Pulumi secrets), keyed by secret file name (e.g. slackWebhookUrl). */
-  secrets: Partial<Record<SecretFile, pulumi.Input<string>>>;
+  secrets: ChannelSecrets;
   /** Alertmanager inhibit_rules, e.g. renderInhibitRules() of the alert catalog. */
-  inhibitRules: unknown[];
+  inhibitRules: InhibitRule[];
   /** The URL people reach Alertmanager at; notifications link to it. */
   externalUrl?: string;
   /** Create a NetworkPolicy for Alertmanager's pods (default true). */

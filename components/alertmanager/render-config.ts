@@ -2,6 +2,7 @@
 // path to a file mounted from a Kubernetes Secret, so the config is safe to keep in a ConfigMap and
 // to show in a preview diff.
 
+import type * as pulumi from "@pulumi/pulumi";
 import type { AlertDomain } from "../alerts/types";
 
 export const alertDomains: AlertDomain[] = ["infrastructure", "application", "ml", "stack"];
@@ -17,24 +18,88 @@ export const secretFiles = {
 } as const;
 export type SecretFile = (typeof secretFiles)[keyof typeof secretFiles];
 
+/**
+ * Channel credentials (Pulumi secrets), one per enabled channel; each becomes a file in a Kubernetes Secret
+ * that Alertmanager reads, never a line of its config.
+ */
+export interface ChannelSecrets {
+  /** Slack incoming webhook URL. */
+  slackWebhookUrl?: pulumi.Input<string>;
+  /** SMTP password. */
+  smtpPassword?: pulumi.Input<string>;
+  /** Microsoft Teams Workflows webhook URL. */
+  teamsWebhookUrl?: pulumi.Input<string>;
+  /** PagerDuty Events API v2 routing key. */
+  pagerdutyRoutingKey?: pulumi.Input<string>;
+  /** Generic webhook URL. */
+  webhookUrl?: pulumi.Input<string>;
+  /** Heartbeat (dead man's switch) URL. */
+  heartbeatUrl?: pulumi.Input<string>;
+}
+
 /** The notification channels; a channel present here is enabled. */
+/** Slack per-domain channels; a domain without one uses the default channel. */
+export interface SlackDomainChannels {
+  /** Channel for infrastructure alerts. */
+  infrastructure?: string;
+  /** Channel for application alerts. */
+  application?: string;
+  /** Channel for ML pipeline alerts. */
+  ml?: string;
+  /** Channel for the monitoring stack's own alerts. */
+  stack?: string;
+}
+
+/** Slack through an incoming webhook (the URL is the slackWebhookUrl secret). */
+export interface SlackChannelSpec {
+  /** Default channel, e.g. #alerts. */
+  channel: string;
+  /** Per-domain channels. */
+  domainChannels?: SlackDomainChannels;
+}
+
+/** Email through an SMTP smarthost (the password is the smtpPassword secret). */
+export interface EmailChannelSpec {
+  /** Recipient address. */
+  to: string;
+  /** Sender address. */
+  from: string;
+  /** SMTP server as host:port. */
+  smarthost: string;
+  /** SMTP user name. */
+  username: string;
+  /** Require STARTTLS. */
+  requireTls: boolean;
+}
+
+/** A channel with no settings beyond its credential: present means enabled. */
+export interface EnabledChannel {}
+
 export interface ChannelsSpec {
-  slack?: { channel: string; domainChannels?: Partial<Record<AlertDomain, string>> };
-  email?: { to: string; from: string; smarthost: string; username: string; requireTls: boolean };
+  /** Slack (needs the slackWebhookUrl secret). */
+  slack?: SlackChannelSpec;
+  /** Email (needs the smtpPassword secret). */
+  email?: EmailChannelSpec;
   /** Microsoft Teams through Alertmanager's native integration for Workflows webhooks (msteamsv2). */
-  teams?: Record<string, never>;
-  pagerduty?: Record<string, never>;
-  webhook?: Record<string, never>;
+  teams?: EnabledChannel;
+  /** PagerDuty Events API v2 (needs the pagerdutyRoutingKey secret). */
+  pagerduty?: EnabledChannel;
+  /** A generic webhook (needs the webhookUrl secret). */
+  webhook?: EnabledChannel;
   /** Dead man's switch that receives the always-firing Watchdog. */
-  heartbeat?: Record<string, never>;
+  heartbeat?: EnabledChannel;
 }
 
 export interface RoutingSpec {
+  /** Labels that group alerts into one notification. */
   groupBy: string[];
+  /** Wait before the first notification of a new group. */
   groupWait: string;
   /** Critical alerts wait less before the first notification. */
   criticalGroupWait: string;
+  /** Wait before notifying about new alerts in a group already notified. */
   groupInterval: string;
+  /** Wait before re-sending a notification that is still firing. */
   repeatInterval: string;
 }
 

@@ -44,6 +44,52 @@ export const defaultThresholds = {
 
 export type AlertThresholds = Record<keyof typeof defaultThresholds, number>;
 
+/**
+ * Threshold overrides as component args take them (each optional; unset keeps the catalog's default). An
+ * explicit interface rather than a mapped type, so Pulumi's component packaging can describe it.
+ */
+export interface AlertThresholdOverrides {
+  /** Node CPU utilisation ratio (0-1) above which HighCPUUsage fires. Default 0.8. */
+  HighCPUUsage?: number;
+  /** Node CPU utilisation ratio (0-1) above which CriticalCPUUsage fires. Default 0.95. */
+  CriticalCPUUsage?: number;
+  /** Node memory utilisation ratio (0-1) above which HighMemoryUsage fires. Default 0.85. */
+  HighMemoryUsage?: number;
+  /** Filesystem utilisation ratio (0-1) above which HighDiskUsage fires. Default 0.8. */
+  HighDiskUsage?: number;
+  /** p95 request latency in seconds above which HighResponseTime fires. Default 1. */
+  HighResponseTime?: number;
+  /** Ratio (0-1) of 5xx responses above which HighErrorRate fires. Default 0.05. */
+  HighErrorRate?: number;
+  /** VM creation failures in 5m above which VMCreationFailure fires. Default 3. */
+  VMCreationFailure?: number;
+  /** Migration failures in 5m above which MigrationFailure fires. Default 0. */
+  MigrationFailure?: number;
+  /** Model accuracy (0-1) below which ModelPerformanceDegradation fires. Default 0.85. */
+  ModelPerformanceDegradation?: number;
+  /** Drift score above which DataDriftDetected fires. Default 0.3. */
+  DataDriftDetected?: number;
+  /** Training failures of a model in 10m above which ModelTrainingFailure fires. Default 2. */
+  ModelTrainingFailure?: number;
+  /** p95 inference latency in seconds above which HighInferenceLatency fires. Default 1. */
+  HighInferenceLatency?: number;
+  /** Ratio (0-1) of a job's targets down above which TargetDown fires. Default 0.1. */
+  TargetDown?: number;
+  /** Failed rule evaluations in the evaluation window above which PrometheusRuleEvaluationFailures fires. Default 0. */
+  PrometheusRuleEvaluationFailures?: number;
+  /** Connected Alertmanagers below which PrometheusNotConnectedToAlertmanagers fires. Default 1. */
+  PrometheusNotConnectedToAlertmanagers?: number;
+  /** Ratio (0-1) of failed notification sends above which PrometheusNotificationsFailing fires. Default 0.01. */
+  PrometheusNotificationsFailing?: number;
+  /** Ratio (0-1) of failed notifications above which AlertmanagerFailingToSendNotifications fires. Default 0.01. */
+  AlertmanagerFailingToSendNotifications?: number;
+}
+// The interface and the defaults name the same alerts: a threshold added to one without the other fails to compile.
+const _everyDefaultOverridable: Required<AlertThresholdOverrides> = defaultThresholds;
+const _everyOverrideHasDefault: Record<keyof AlertThresholdOverrides, number> = { ...defaultThresholds } satisfies Record<keyof typeof defaultThresholds, number>;
+void _everyDefaultOverridable;
+void _everyOverrideHasDefault;
+
 /** Jobs the Prometheus scrape configuration uses; the expressions below select on them. */
 const jobs = {
   node: "node-exporter",

@@ -39,8 +39,13 @@ export function runbookSlug(alertName: string): string {
     .toLowerCase();
 }
 
+/**
+ * `<base>/<slug>`; when the base is a folder viewed in a Git forge (GitHub's or GitLab's `/blob/`), the page
+ * is the Markdown file itself, `<base>/<slug>.md` (docs/runbooks/), so the link opens the runbook.
+ */
 export function runbookUrl(runbookBaseUrl: string, alertName: string): string {
-  return `${runbookBaseUrl.replace(/\/+$/, "")}/${runbookSlug(alertName)}`;
+  const base = runbookBaseUrl.replace(/\/+$/, "");
+  return `${base}/${runbookSlug(alertName)}${/\/(-\/)?blob\//.test(base) ? ".md" : ""}`;
 }
 
 // Long expressions stay on one line, so a changed threshold is a one-line diff.
@@ -192,8 +197,11 @@ function expandAnnotations(alert: AlertDefinition, templates: Labels, labels: La
 
 /** An Alertmanager inhibit rule in the non-deprecated matcher syntax. */
 export interface InhibitRule {
+  /** Matchers of the alert that inhibits, e.g. alertname="NodeDown". */
   source_matchers: string[];
+  /** Matchers of the alerts it silences. */
   target_matchers: string[];
+  /** Labels both alerts must share for the inhibition to apply. */
   equal: string[];
 }
 

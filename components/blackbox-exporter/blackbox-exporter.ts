@@ -8,13 +8,14 @@ import {
   anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, PeerSelector, renderAppNetworkPolicy, renderDeployment,
   renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers
 } from "../kube";
-import type { InClusterApp, ProbeSpec } from "../prometheus/render-config";
+import type { BlackboxScrapeTarget, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { renderBlackboxConfig } from "./render-config";
 
 export const BLACKBOX_PORT = 9115;
 
 export interface BlackboxExporterArgs {
+  /** Namespace to deploy into (must exist). */
   namespace: pulumi.Input<string>;
   /** The probes Prometheus runs through this exporter (one scrape job per module). */
   probes: ProbeSpec[];
@@ -22,8 +23,11 @@ export interface BlackboxExporterArgs {
   dnsQueryName?: string;
   /** Per-probe timeout, under the scrape timeout. Default 5s. */
   timeout?: string;
+  /** Replicas of the stateless exporter. Default 1. */
   replicas?: number;
+  /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
+  /** Create a NetworkPolicy for the pods (default true). */
   networkPolicy?: boolean;
   /** Pods allowed to request probes (Prometheus). */
   scrapers?: PeerSelector[];
@@ -33,7 +37,7 @@ export interface BlackboxExporterArgs {
 export class BlackboxExporter extends pulumi.ComponentResource {
   public readonly configYaml: string;
   /** What Prometheus needs to scrape the exporter and run the probes. */
-  public readonly scrapeTarget: pulumi.Output<InClusterApp & { address: string; probes: ProbeSpec[] }>;
+  public readonly scrapeTarget: pulumi.Output<BlackboxScrapeTarget>;
   public readonly app: AppIdentity;
 
   constructor(name: string, args: BlackboxExporterArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -11,7 +11,9 @@ export const CADVISOR_PORT = 8080;
 export interface CadvisorArgs {
   /** Namespace to deploy into; it must allow privileged pods (root, host paths). */
   namespace: pulumi.Input<string>;
+  /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
+  /** Create a NetworkPolicy for the pods (default true). */
   networkPolicy?: boolean;
   /** Pods allowed to scrape cAdvisor (Prometheus). */
   scrapers?: PeerSelector[];

@@ -4,6 +4,14 @@ import { alertCatalog, AlertDefinition, parseDuration, renderRuleGroups, RenderR
 
 export type { PrometheusRule, PrometheusRuleGroup } from "../alerts";
 
+/** The Kubernetes service account Prometheus runs as, which a cloud identity trusts. */
+export interface ServiceAccountRef {
+  /** Namespace of the service account. */
+  namespace: string;
+  /** Name of the service account. */
+  name: string;
+}
+
 /** The catalog's rule groups per domain: recording rules first, then alerts, as in the cluster. */
 export function catalogRuleGroups(options: RenderRulesOptions) {
   return renderRuleGroups(options);

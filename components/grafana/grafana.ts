@@ -5,7 +5,7 @@ import { ConfigMap, PersistentVolumeClaim, Secret, Service } from "@pulumi/kuber
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { AlertThresholds, buildAlertCatalog } from "../alerts/catalog";
+import { AlertThresholdOverrides, buildAlertCatalog } from "../alerts/catalog";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
@@ -64,12 +64,14 @@ export interface GrafanaArgs {
   adminPassword?: pulumi.Input<string>;
   /** Volume for the SQLite database and plugins (only without `databaseUrl`). Default 2Gi. */
   storageSize?: string;
+  /** Storage class of that volume; unset uses the cluster's default class. */
   storageClass?: pulumi.Input<string>;
+  /** CPU and memory requests and limits of the Grafana container. */
   resources?: ResourceRequirements;
   /** The URL people reach Grafana at. */
   rootUrl?: string;
   /** Alert thresholds the dashboards draw, where they differ from the catalog's (keep equal to the rules'). */
-  alertThresholds?: Partial<AlertThresholds>;
+  alertThresholds?: AlertThresholdOverrides;
   /** Create a NetworkPolicy for Grafana's pods (default true). */
   networkPolicy?: boolean;
   /** Pods allowed to reach Grafana's UI on port 3000 (e.g. the ingress controller). */
@@ -209,8 +211,9 @@ export class Grafana extends pulumi.ComponentResource {
       namespace: ns,
       replicas: this.replicas,
       runAsUser: GRAFANA_UID,
-      // Provisioning is read at start: a changed dashboard or datasource rolls the pods.
-      configHash: contentHash(providersYaml, ...Object.values(this.dashboards)),
+      // Providers are read at start: a changed provider rolls the pods. Dashboards are not hashed: the
+      // providers rescan their files (updateIntervalSeconds), so a changed dashboard needs no restart.
+      configHash: contentHash(providersYaml),
       podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(GRAFANA_PORT), "prometheus.io/path": "/metrics" },
       terminationGracePeriodSeconds: 30,
       containers: [{

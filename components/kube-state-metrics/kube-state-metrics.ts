@@ -36,8 +36,11 @@ export const ksmResources: { apiGroup: string; resource: string }[] = [
 ];
 
 export interface KubeStateMetricsArgs {
+  /** Namespace to deploy into (must exist). */
   namespace: pulumi.Input<string>;
+  /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
+  /** Create a NetworkPolicy for the pods (default true). */
   networkPolicy?: boolean;
   /** Pods allowed to scrape kube-state-metrics (Prometheus). */
   scrapers?: PeerSelector[];

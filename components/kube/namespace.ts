@@ -5,8 +5,9 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PART_OF } from "./labels";
 import { renderAllowDns, renderDefaultDeny } from "./network";
 
-/** Pod Security Standards level a namespace enforces. */
-export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+/** Pod Security Standards level a namespace enforces (an `as const` object, so component packaging sees an enum). */
+export const PodSecurityLevel = { Restricted: "restricted", Baseline: "baseline", Privileged: "privileged" } as const;
+export type PodSecurityLevel = (typeof PodSecurityLevel)[keyof typeof PodSecurityLevel];
 
 export interface NamespaceArgs {
   /** The namespace's name. */

@@ -7,7 +7,9 @@ import { objectName } from "./workload";
 
 /** Pods selected by labels in a namespace. */
 export interface PeerSelector {
+  /** The pods' namespace. */
   namespace: Input<string>;
+  /** Labels that select the pods. */
   podLabels: Record<string, string>;
 }
 

@@ -9,9 +9,20 @@ import { AppIdentity, selectorLabels, standardLabels } from "./labels";
 /** The unprivileged "nobody" user the Prometheus-ecosystem images are built to run as. */
 export const NOBODY = 65534;
 
+/** CPU and memory quantities, e.g. { cpu: "250m", memory: "1Gi" }. */
+export interface ResourceQuantities {
+  /** CPU, e.g. 250m or 1. */
+  cpu: string;
+  /** Memory, e.g. 512Mi or 2Gi. */
+  memory: string;
+}
+
+/** A container's resource requests and limits (both always set). */
 export interface ResourceRequirements {
-  requests: { cpu: string; memory: string };
-  limits: { cpu: string; memory: string };
+  /** What the scheduler reserves. */
+  requests: ResourceQuantities;
+  /** The most the container may use. */
+  limits: ResourceQuantities;
 }
 
 /** A way a container departs from the hardened defaults, and why. */

@@ -10,6 +10,7 @@ export const ML_EXPORTER_PORT = 9200;
 export const ML_EXPORTER_TARGET_NAME = "ml-model-exporter";
 
 export interface MlModelExporterArgs {
+  /** Namespace to deploy into (must exist). */
   namespace: pulumi.Input<string>;
   /** The exporter's image (built from exporters/ml-model), pinned to a version. */
   image: string;
@@ -19,7 +20,9 @@ export interface MlModelExporterArgs {
   scrapeInterval?: number;
   /** Seconds allowed for one fetch from the ML service; keep under Prometheus' scrape timeout. Default 5. */
   fetchTimeout?: number;
+  /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
+  /** Create a NetworkPolicy for the pods (default true). */
   networkPolicy?: boolean;
   /** Pods allowed to scrape the exporter (Prometheus). */
   scrapers?: PeerSelector[];

@@ -10,6 +10,7 @@ export const NODE_EXPORTER_PORT = 9100;
 export interface NodeExporterArgs {
   /** Namespace to deploy into; it must allow privileged pods (host network, PID and paths). */
   namespace: pulumi.Input<string>;
+  /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
 }
 

@@ -10,7 +10,7 @@ import {
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
-import { InClusterApp, ProbeSpec, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
+import { BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
 
 export const PROMETHEUS_PORT = 9090;
 const CONFIG_DIR = "/etc/prometheus/config";
@@ -22,10 +22,12 @@ export interface PrometheusScrapeArgs {
   alertmanager?: pulumi.Input<InClusterApp>;
   /** node-exporter (see NodeExporter.scrapeTarget). */
   nodeExporter?: pulumi.Input<InClusterApp>;
+  /** cAdvisor (see Cadvisor.scrapeTarget). */
   cadvisor?: pulumi.Input<InClusterApp>;
+  /** kube-state-metrics (see KubeStateMetrics.scrapeTarget). */
   kubeStateMetrics?: pulumi.Input<InClusterApp>;
   /** The blackbox exporter (its own metrics) and the probes it runs, one job per module. */
-  blackbox?: pulumi.Input<InClusterApp & { address: string; probes: ProbeSpec[] }>;
+  blackbox?: pulumi.Input<BlackboxScrapeTarget>;
   /** Scrape the Kubernetes API server (default true). */
   apiServer?: boolean;
   /** Scrape every kubelet (default true). */
@@ -61,6 +63,7 @@ export interface PrometheusArgs {
   scrapeTimeout?: string;
   /** Default 15s. */
   evaluationInterval?: string;
+  /** CPU and memory requests and limits of the Prometheus container. */
   resources?: ResourceRequirements;
   /** host:port of every Alertmanager replica (see Alertmanager.peerAddresses). */
   alertmanagers: pulumi.Input<pulumi.Input<string>[]>;
@@ -68,6 +71,7 @@ export interface PrometheusArgs {
   remoteWrite?: pulumi.Input<pulumi.Input<RemoteWriteSpec>[]>;
   /** Rule files (file name → YAML), e.g. renderRuleFiles() of the alert catalog. */
   ruleFiles: Record<string, string>;
+  /** What Prometheus scrapes: the stack's apps and exporters, the Kubernetes API, kubelets, services. */
   scrape: PrometheusScrapeArgs;
   /** Create a NetworkPolicy for Prometheus' pods (default true). */
   networkPolicy?: boolean;

@@ -5,27 +5,58 @@
 export interface ServiceTarget {
   /** Job name suffix: the job is `novacron-<name>`. */
   name: string;
+  /** Namespace of the Service. */
   namespace: string;
+  /** The Service whose endpoints are scraped. */
   service: string;
+  /** The metrics port on the pods. */
   port: number;
+  /** The metrics path, e.g. /metrics. */
   path: string;
 }
 
-export type ProbeModuleName = "http_2xx" | "tcp_connect" | "dns" | "icmp";
+/** The blackbox exporter modules a probe can use (an `as const` object, so component packaging sees an enum). */
+export const ProbeModuleName = { Http2xx: "http_2xx", TcpConnect: "tcp_connect", Dns: "dns", Icmp: "icmp" } as const;
+export type ProbeModuleName = (typeof ProbeModuleName)[keyof typeof ProbeModuleName];
 
+/** Endpoints probed through the blackbox exporter with one module. */
 export interface ProbeSpec {
+  /** Probe name, a label on its series. */
   name: string;
+  /** The blackbox module: http_2xx, tcp_connect, dns or icmp. */
   module: ProbeModuleName;
+  /** What is probed: URLs for http_2xx, host:port for tcp_connect and dns, hosts for icmp. */
   targets: string[];
 }
 
+/** AWS SigV4 request signing (Amazon Managed Service for Prometheus); credentials come from the pod's role. */
+export interface SigV4Spec {
+  /** AWS region of the endpoint. */
+  region: string;
+  /** Role to assume for signing; default the pod's own role. */
+  roleArn?: string;
+}
+
+/** Microsoft Entra workload identity for remote_write: a federated service-account token, no client secret. */
+export interface AzureWorkloadIdentitySpec {
+  /** Client id of the managed identity. */
+  clientId: string;
+  /** Entra tenant id. */
+  tenantId: string;
+  /** Path of the projected service-account token in the Prometheus container. */
+  tokenFilePath: string;
+}
+
+/** A remote_write endpoint for long-term storage. */
 export interface RemoteWriteSpec {
+  /** Short name, shown in Prometheus' remote-write metrics. */
   name: string;
+  /** The endpoint's URL. */
   url: string;
   /** AWS SigV4 signing (Amazon Managed Service for Prometheus); credentials from the pod's IAM role. */
-  sigv4?: { region: string; roleArn?: string };
+  sigv4?: SigV4Spec;
   /** Microsoft Entra workload identity (Azure Monitor workspace): a federated service-account token, no secret. */
-  azureWorkloadIdentity?: { clientId: string; tenantId: string; tokenFilePath: string };
+  azureWorkloadIdentity?: AzureWorkloadIdentitySpec;
   /**
    * The receiver deduplicates an HA pair (AMP, Azure Monitor): each replica's series carry `__replica__`
    * (from our `replica` external label) so one copy is kept, instead of two series per replica.
@@ -35,6 +66,7 @@ export interface RemoteWriteSpec {
 
 /** An in-cluster app discovered by its Service's app.kubernetes.io/name label and port name. */
 export interface InClusterApp {
+  /** Namespace of the Service. */
   namespace: string;
   /** app.kubernetes.io/name of the Service. */
   app: string;
@@ -42,6 +74,14 @@ export interface InClusterApp {
   port: string;
   /** Only this Service, where an app has several (e.g. a headless one beside the ClusterIP one). */
   service?: string;
+}
+
+/** The blackbox exporter: its own metrics, and the probes Prometheus sends through it. */
+export interface BlackboxScrapeTarget extends InClusterApp {
+  /** host:port Prometheus sends probe requests to. */
+  address: string;
+  /** The probes, one scrape job per module. */
+  probes: ProbeSpec[];
 }
 
 export interface PrometheusConfigSpec {
@@ -59,7 +99,7 @@ export interface PrometheusConfigSpec {
   nodeExporter?: InClusterApp;
   cadvisor?: InClusterApp;
   kubeStateMetrics?: InClusterApp;
-  blackbox?: InClusterApp & { address: string; probes: ProbeSpec[] };
+  blackbox?: BlackboxScrapeTarget;
   kubernetes: {
     apiServer: boolean;
     kubelet: boolean;

@@ -1,3 +1,5 @@
+import type { ServiceAccountRef } from "../rules";
+import { AlertThresholdOverrides, buildAlertCatalog } from "../../alerts/catalog";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertManagerDefinition, RuleGroupNamespace, Workspace } from "@pulumi/aws/amp";
 import { CompositeAlarm, Dashboard, LogGroup, LogMetricFilter, MetricAlarm } from "@pulumi/aws/cloudwatch";
@@ -19,7 +21,7 @@ export interface AwsMonitoringArgs {
   /** IAM OIDC provider of the cluster's service-account issuer; IRSA trusts it. */
   oidcProviderArn: string;
   /** The in-cluster Prometheus' service account, the only identity allowed to remote-write. */
-  prometheusServiceAccount: { namespace: string; name: string };
+  prometheusServiceAccount: ServiceAccountRef;
   /** Namespace of the monitoring stack (Container Insights pod-count alarm). */
   monitoringNamespace: string;
   /** EKS cluster name as Container Insights reports it. */
@@ -28,6 +30,8 @@ export interface AwsMonitoringArgs {
   logRetentionDays: number;
   /** Runbook base URL of the alert catalog (the AMP rules' runbook_url annotations). */
   runbookBaseUrl: string;
+  /** Alert thresholds where they differ from the catalog\'s (the stack passes novacron:alertThresholds, as for the in-cluster rules). */
+  alertThresholds?: AlertThresholdOverrides;
   /** Services traced by X-Ray (service names as instrumented), one sampling rule each. */
   tracedServices: string[];
   /** X-Ray fixed sampling rate beyond the one-per-second reservoir (0..1). */
@@ -56,7 +60,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
   public readonly serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: AwsMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("novacron:aws:Monitoring", name, {}, opts);
+    super("novacron:aws:AwsMonitoring", name, {}, opts);
     const parent = { parent: this };
     const prefix = args.cluster;
     const { accountId } = parseOidcProviderArn(args.oidcProviderArn);
@@ -83,7 +87,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
 
     const workspace = new Workspace(`${name}-amp`, { alias: prefix }, parent);
     this.workspaceId = workspace.id;
-    for (const ns of ampRuleNamespaces({ runbookBaseUrl: args.runbookBaseUrl })) {
+    for (const ns of ampRuleNamespaces({ runbookBaseUrl: args.runbookBaseUrl, alerts: buildAlertCatalog(args.alertThresholds) })) {
       new RuleGroupNamespace(`${name}-${ns.name}`, { name: ns.name, workspaceId: workspace.id, data: ns.data }, parent);
     }
 

@@ -1,3 +1,5 @@
+import type { ServiceAccountRef } from "../rules";
+import { AlertThresholdOverrides, buildAlertCatalog } from "../../alerts/catalog";
 import * as pulumi from "@pulumi/pulumi";
 import { PrometheusRuleGroup } from "@pulumi/azure-native/alertsmanagement";
 import { Component } from "@pulumi/azure-native/applicationinsights";
@@ -9,6 +11,7 @@ import {
 import { Workspace } from "@pulumi/azure-native/operationalinsights";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import type { RemoteWriteSpec } from "../../prometheus/render-config";
+import type { ProjectedToken } from "../../prometheus/prometheus";
 import {
   AZURE_TOKEN_AUDIENCE, AZURE_TOKEN_DIR, azureName, azureRuleGroups, MONITORING_METRICS_PUBLISHER, PROMETHEUS_STREAM, remoteWriteUrl, roleDefinitionId,
 } from "./render";
@@ -27,13 +30,15 @@ export interface AzureMonitoringArgs {
   /** The cluster's service-account token issuer, trusted by the managed identity's federated credential. */
   oidcIssuerUrl: string;
   /** The in-cluster Prometheus' service account: the only subject the federated credential accepts. */
-  prometheusServiceAccount: { namespace: string; name: string };
+  prometheusServiceAccount: ServiceAccountRef;
   /** AKS cluster resource id: DCR association, node metric alerts and control-plane diagnostic settings. */
   aksClusterResourceId?: string;
   /** Log Analytics retention, in days. */
   logRetentionDays: number;
   /** Runbook base URL of the alert catalog (the rules' runbook_url annotations). */
   runbookBaseUrl: string;
+  /** Alert thresholds where they differ from the catalog\'s (the stack passes novacron:alertThresholds, as for the in-cluster rules). */
+  alertThresholds?: AlertThresholdOverrides;
   /** Email address of the action group. */
   email?: string;
   /** HTTPS endpoints of the action group's webhook receivers (webhook, PagerDuty's Azure integration); secrets. */
@@ -57,10 +62,10 @@ export class AzureMonitoring extends pulumi.ComponentResource {
   /** Service-account annotations naming the managed identity (AKS workload identity webhook). */
   public readonly serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
   /** The token Prometheus presents to Entra, projected into its pod. */
-  public readonly projectedToken = { name: "azure-identity-token", audience: AZURE_TOKEN_AUDIENCE, mountPath: AZURE_TOKEN_DIR };
+  public readonly projectedToken: ProjectedToken = { name: "azure-identity-token", audience: AZURE_TOKEN_AUDIENCE, mountPath: AZURE_TOKEN_DIR };
 
   constructor(name: string, args: AzureMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("novacron:azure:Monitoring", name, {}, opts);
+    super("novacron:azure:AzureMonitoring", name, {}, opts);
     const parent = { parent: this };
     const n = (what: string) => azureName(args.cluster, what);
     const location = args.location;
@@ -150,7 +155,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
     }, parent);
     const actions = [{ actionGroupId: actionGroup.id }];
 
-    for (const ruleGroup of azureRuleGroups({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster })) {
+    for (const ruleGroup of azureRuleGroups({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster, alerts: buildAlertCatalog(args.alertThresholds) })) {
       new PrometheusRuleGroup(`${name}-${ruleGroup.sourceGroup}`, {
         resourceGroupName, location, tags,
         ruleGroupName: ruleGroup.name,

@@ -1,9 +1,19 @@
+import type { ServiceAccountRef } from "../rules";
+import { AlertThresholdOverrides, buildAlertCatalog } from "../../alerts/catalog";
 import * as pulumi from "@pulumi/pulumi";
 import { ProjectBucketConfig, ProjectSink } from "@pulumi/gcp/logging";
 import { AlertPolicy, Dashboard, NotificationChannel, UptimeCheckConfig } from "@pulumi/gcp/monitoring";
 import { IAMMember as ProjectIAMMember } from "@pulumi/gcp/projects";
 import { Account, IAMMember as ServiceAccountIAMMember } from "@pulumi/gcp/serviceaccount";
 import { alertPolicySpecs, dashboardJson, logSinkFilter, PROMETHEUS_GSA_ROLES, uptimeTarget, WORKLOAD_IDENTITY_ROLE } from "./render";
+
+/** A public endpoint Cloud Monitoring checks from outside. */
+export interface UptimeCheckTarget {
+  /** Short name, shown in the check's display name. */
+  name: string;
+  /** The https URL checked. */
+  url: string;
+}
 
 export interface GcpMonitoringArgs {
   /** Cluster name: names and scopes every Google Cloud resource of this stack. */
@@ -15,15 +25,17 @@ export interface GcpMonitoringArgs {
   /** Workload Identity pool of the cluster, e.g. `<project>.svc.id.goog`. */
   workloadIdentityPool: string;
   /** The in-cluster Prometheus' Kubernetes service account, bound to the Google service account. */
-  prometheusServiceAccount: { namespace: string; name: string };
+  prometheusServiceAccount: ServiceAccountRef;
   /** Runbook base URL of the alert catalog (linked from each policy's documentation). */
   runbookBaseUrl: string;
+  /** Alert thresholds where they differ from the catalog\'s (the stack passes novacron:alertThresholds, as for the in-cluster rules). */
+  alertThresholds?: AlertThresholdOverrides;
   /** Namespaces whose container logs are exported to the log bucket. */
   logNamespaces: string[];
   /** Retention of the log bucket, in days. */
   logRetentionDays: number;
   /** Public endpoints to check from Google's uptime-check locations. */
-  uptimeChecks?: { name: string; url: string }[];
+  uptimeChecks?: UptimeCheckTarget[];
   /** Email address notified of incidents. */
   email?: string;
   /** PagerDuty integration key (secret). */
@@ -46,7 +58,7 @@ export class GcpMonitoring extends pulumi.ComponentResource {
   public readonly notificationChannels: pulumi.Output<string>[];
 
   constructor(name: string, args: GcpMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("novacron:gcp:Monitoring", name, {}, opts);
+    super("novacron:gcp:GcpMonitoring", name, {}, opts);
     const parent = { parent: this };
     const project = args.project;
     const userLabels = { cluster: args.cluster, "managed-by": "pulumi" };
@@ -70,7 +82,7 @@ export class GcpMonitoring extends pulumi.ComponentResource {
     this.notificationChannels = channels.map((c) => c.name);
     const channelNames = channels.map((c) => c.name);
 
-    for (const policy of alertPolicySpecs({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster })) {
+    for (const policy of alertPolicySpecs({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster, alerts: buildAlertCatalog(args.alertThresholds) })) {
       new AlertPolicy(`${name}-${policy.alert}`, {
         project,
         displayName: policy.displayName,
