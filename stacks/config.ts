@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secretFiles } from "../components/alertmanager/render-config";
 import { ML_EXPORTER_TARGET_NAME } from "../components/ml-model-exporter/ml-model-exporter";
+import { logsCrossChecks } from "./config-logs";
 import { environmentPolicies, presets } from "./presets";
 import { Environment, parseBytes, parseDuration, ProbeModule, stackSpecSchema, StackSpec } from "./schema";
 
@@ -47,7 +48,7 @@ export interface ParsedStackConfig {
 }
 
 const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
-const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies"]);
+const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies", "elk", "loki", "logShipper", "jaeger"]);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -182,6 +183,7 @@ function crossChecks(spec: StackSpec, secretsPresent: ChannelSecretKey[]): Confi
   if (clouds.aws?.enabled && !clouds.aws.region) add(["clouds", "aws", "region"], "is required when clouds.aws.enabled is true");
   if (clouds.gcp?.enabled && !clouds.gcp.project) add(["clouds", "gcp", "project"], "is required when clouds.gcp.enabled is true");
   if (clouds.azure?.enabled && !clouds.azure.location) add(["clouds", "azure", "location"], "is required when clouds.azure.enabled is true");
+  logsCrossChecks(spec, add);
   return problems;
 }
 

@@ -11,6 +11,7 @@ import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
 import { Prometheus, prometheusIdentity } from "../components/prometheus";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
+import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
 import type { StackSpec } from "./schema";
 
 /** Only the enabled channels, in the shape the Alertmanager component takes. */
@@ -31,6 +32,8 @@ export interface MonitoringStack {
   prometheus: Prometheus;
   alertmanager: Alertmanager;
   blackboxExporter?: BlackboxExporter;
+  /** Logs (ELK, Loki, the shipper) and traces (Jaeger); stacks/logs-and-traces.ts. */
+  logsAndTraces: LogsAndTraces;
 }
 
 export function createMonitoringStack({ spec, secrets }: StackConfig): MonitoringStack {
@@ -108,5 +111,8 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     },
   });
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter };
+  // Grafana's pods join `queriers` when the Grafana component is wired in.
+  const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name });
+
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, logsAndTraces };
 }

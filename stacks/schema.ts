@@ -1,6 +1,7 @@
 // The stack configuration schema: everything a stack can set, with the formats the consuming tools accept.
 // Validation lives here, once, so a bad value is refused before any resource is registered.
 import { z } from "zod";
+import { elkSchema, jaegerSchema, logShipperSchema, lokiSchema } from "./schema-logs";
 
 /** Prometheus duration, e.g. 30s, 5m, 1h30m, 30d (the format Prometheus' own config accepts). */
 export const PROMETHEUS_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -181,6 +182,11 @@ export const stackSpecSchema = z.strictObject({
   exporters: exportersSchema,
   mlModelExporter: mlModelExporterSchema,
   clouds: cloudsSchema,
+  // Logs and traces (stacks/schema-logs.ts).
+  elk: elkSchema,
+  loki: lokiSchema,
+  logShipper: logShipperSchema,
+  jaeger: jaegerSchema,
 });
 
 export type StackSpec = z.infer<typeof stackSpecSchema>;
