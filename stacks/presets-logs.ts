@@ -41,11 +41,14 @@ export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; lo
       ],
       lifecycle: { hotDays: 7, warmDays: 30, coldDays: 365 },
       indices: { shards: 2, replicas: 1 },
-      snapshot: { enabled: true, type: "s3", basePath: "novacron-prod/logs", retentionDays: 1825 },
+      // The archive needs a bucket and its credentials, which are the stack's own: Pulumi.prod.yaml enables it.
+      snapshot: { enabled: false, type: "s3", basePath: "novacron-prod/logs", retentionDays: 1825 },
       kibana: { enabled: true, replicas: 2, resources: res("500m", "2Gi", "2") },
       logstash: { replicas: 2, resources: res("1", "2Gi", "2"), queueSize: "20Gi" },
     },
-    loki: { enabled: true, retention: "31d", storage: "object", storageSize: "50Gi", resources: res("500m", "1Gi", "2", "4Gi") },
+    // Object storage needs a cloud, which is the stack's own choice: Pulumi.prod.yaml enables one and sets
+    // storage: object. The preset alone keeps everything on the volume.
+    loki: { enabled: true, retention: "31d", storage: "filesystem", storageSize: "50Gi", resources: res("500m", "1Gi", "2", "4Gi") },
     logShipper: { enabled: true, resources: res("100m", "256Mi", "1", "512Mi"), multilineMaxWait: "3s" },
     jaeger: {
       enabled: true, replicas: 2, storage: "elasticsearch", memoryMaxTraces: 50_000, storageSize: "5Gi", retentionDays: 7,
