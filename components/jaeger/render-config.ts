@@ -60,7 +60,8 @@ function backend(storage: JaegerStorage): Record<string, unknown> {
         },
       };
     case "elasticsearch": {
-      const daily = { date_layout: "2006-01-02", rollover_frequency: "day", shards: storage.shards, replicas: storage.replicas };
+      // Daily indices (Jaeger's default date layout and rollover); only their size is ours to set.
+      const daily = { shards: storage.shards, replicas: storage.replicas };
       return {
         elasticsearch: {
           server_urls: storage.urls,
