@@ -33,7 +33,12 @@ export class ResourceRecorder {
         this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
         // A generated password's result stands in for the real one (a placeholder, like every secret here).
         const generated = args.type === "random:index/randomPassword:RandomPassword" ? { result: `generated-${args.name}` } : {};
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...generated } };
+        // Cloud providers name what the program leaves unnamed (auto-naming, S3's bucketPrefix); stand in for it.
+        const autonamed = args.type.startsWith("kubernetes:") ? {} : {
+          name: args.inputs.name ?? `${args.name}-autonamed`,
+          ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: args.inputs.bucket ?? `${args.inputs.bucketPrefix ?? args.name}autonamed` } : {}),
+        };
+        return { id: `${args.name}-id`, state: { ...autonamed, ...args.inputs, ...generated } };
       },
       call: (args) => args.inputs,
     }, "novacron", stack, false);

@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { EckOperator, Elasticsearch, peersOf } from "../components/elasticsearch";
 import { Jaeger, jaegerIdentity, jaegerIndexCleanerIdentity } from "../components/jaeger";
-import { Kibana } from "../components/kibana";
+import { Kibana, kibanaIdentity } from "../components/kibana";
 import { PeerSelector, peerSelector } from "../components/kube";
 import { LogShipper, logShipperIdentity } from "../components/log-shipper";
 import { Logstash, logstashIdentity } from "../components/logstash";
@@ -54,7 +54,7 @@ export function createLogsAndTraces(spec: StackSpec, opts: { namespace: pulumi.O
       operatorNamespace: elk.operatorNamespace,
       networkPolicy,
       writers: [peersOf(logstashIdentity("logstash"), spec.namespace)],
-      queriers: [...queriers, ...(elk.kibana.enabled ? [peerSelector({ name: "kibana", instance: "kibana", component: "logs-ui" }, spec.namespace)] : [])],
+      queriers: [...queriers, ...(elk.kibana.enabled ? [peerSelector(kibanaIdentity("kibana"), spec.namespace)] : [])],
       traceWriters: jaegerOnEs ? [peerSelector(jaegerIdentity("jaeger"), spec.namespace), peerSelector(jaegerIndexCleanerIdentity("jaeger"), spec.namespace)] : [],
     });
     if (elk.kibana.enabled) kibana = new Kibana("kibana", { namespace: ns, elasticsearch, replicas: elk.kibana.replicas, resources: elk.kibana.resources, networkPolicy });
