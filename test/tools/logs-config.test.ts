@@ -27,6 +27,15 @@ const ok = (r: { status: number | null; stdout: string; stderr: string }) => {
   return r.stdout + r.stderr;
 };
 
+test("the tools are the versions of the images we deploy", () => {
+  const { images, imageTag } = require("../../components/images");
+  const pinned = Object.fromEntries(fs.readFileSync(path.join(repoRoot, "scripts", "versions.env"), "utf8").split("\n").filter((l) => /^\w+=/.test(l)).map((l) => l.split("=")));
+  expect(imageTag(images.jaeger)).toBe(pinned.JAEGER_VERSION);
+  expect(imageTag(images.loki)).toBe(pinned.LOKI_VERSION);
+  expect(ok(runLogsTool("jaeger", ["version"]))).toContain(`v${pinned.JAEGER_VERSION}`);
+  expect(ok(runLogsTool("loki", ["-version"]))).toContain(`version ${pinned.LOKI_VERSION}`);
+});
+
 describe("the parsing rules in Go's regexp (RE2) give what they give in JavaScript", () => {
   const patterns = Object.fromEntries(allPatterns().map((p) => [p.name, p.pattern]));
   const inGo = (cases: { pattern: string; text: string }[]) => JSON.parse(ok(runLogsTool("regex-check", [], JSON.stringify({ patterns, cases }))));
