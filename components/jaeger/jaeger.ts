@@ -27,6 +27,7 @@ export interface JaegerArgs {
   memoryMaxTraces?: number;
   /** badger: volume size (default 5Gi). */
   storageSize?: string;
+  /** Storage class of the volumes (unset: the cluster default). */
   storageClass?: pulumi.Input<string>;
   /** Days of traces kept (badger TTL; Elasticsearch index cleaner). Default 7. */
   retentionDays?: number;
@@ -36,6 +37,7 @@ export interface JaegerArgs {
   indices?: { shards: number; replicas: number };
   /** Sampling strategies served to SDKs (default: everything). */
   sampling?: SamplingSpec;
+  /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
   /** Create NetworkPolicies (default true). */
   networkPolicy?: boolean;

@@ -29,6 +29,7 @@ export interface LogShipperArgs {
   logstash?: PeerSelector;
   /** Longest a multi-line entry waits for its next line (default 3s). */
   multilineMaxWait?: string;
+  /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
   /** Create a NetworkPolicy (default true). */
   networkPolicy?: boolean;

@@ -24,7 +24,9 @@ export interface LokiArgs {
   retention: string;
   /** Volume: all data with filesystem storage; WAL, index cache and compactor work with object storage. */
   storageSize: string;
+  /** Storage class of the volumes (unset: the cluster default). */
   storageClass?: pulumi.Input<string>;
+  /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
   /** Object storage in a cloud (bucket and workload identity created here); none = the volume. */
   objectStorage?: LokiObjectStorageTarget;

@@ -12,11 +12,29 @@ import { Account as GcpServiceAccount, IAMMember as GcpServiceAccountIamMember }
 import { Bucket as GcsBucket, BucketIAMMember } from "@pulumi/gcp/storage";
 import type { LokiStorage } from "./render-config";
 
-/** Where Loki's object storage goes. */
-export type LokiObjectStorageTarget =
-  | { cloud: "aws"; region: string; clusterName: string }
-  | { cloud: "gcp"; project: string; location?: string }
-  | { cloud: "azure"; location: string; resourceGroup: string; oidcIssuerUrl: string };
+/** Where Loki's object storage goes (one shape with a literal union, as Pulumi component packaging wants). */
+export interface LokiObjectStorageTarget {
+  /** The cloud whose object storage holds the chunks. */
+  cloud: "aws" | "gcp" | "azure";
+  /** aws: the region of the bucket. */
+  region?: string;
+  /** aws: the EKS cluster's name (for the Pod Identity association). */
+  clusterName?: string;
+  /** gcp: the project of the bucket and service account. */
+  project?: string;
+  /** gcp: the bucket location (default EU); azure: the storage account's location. */
+  location?: string;
+  /** azure: the resource group for the storage account and identity. */
+  resourceGroup?: string;
+  /** azure: the AKS cluster's OIDC issuer URL. */
+  oidcIssuerUrl?: string;
+}
+
+function required<K extends keyof LokiObjectStorageTarget>(target: LokiObjectStorageTarget, key: K): NonNullable<LokiObjectStorageTarget[K]> {
+  const value = target[key];
+  if (value === undefined || value === "") throw new Error(`Loki object storage in ${target.cloud} needs ${String(key)}`);
+  return value as NonNullable<LokiObjectStorageTarget[K]>;
+}
 
 export interface LokiObjectStorage {
   storage: pulumi.Output<LokiStorage>;
@@ -33,6 +51,8 @@ export function createLokiObjectStorage(name: string, target: LokiObjectStorageT
   const opts = { parent };
   switch (target.cloud) {
     case "aws": {
+      const region = required(target, "region");
+      const clusterName = required(target, "clusterName");
       const bucket = new S3Bucket(name, { bucketPrefix: `${name}-`, forceDestroy: false, tags: { "app.kubernetes.io/part-of": "novacron-monitoring" } }, opts);
       new BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
       new BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, opts);
@@ -52,27 +72,28 @@ export function createLokiObjectStorage(name: string, target: LokiObjectStorageT
           ],
         })),
       }, opts);
-      new PodIdentityAssociation(name, { clusterName: target.clusterName, namespace: sa.namespace, serviceAccount: sa.name, roleArn: role.arn }, opts);
+      new PodIdentityAssociation(name, { clusterName, namespace: sa.namespace, serviceAccount: sa.name, roleArn: role.arn }, opts);
       return {
-        storage: bucket.bucket.apply((b) => ({ kind: "s3" as const, bucket: b, region: target.region })),
+        storage: bucket.bucket.apply((b) => ({ kind: "s3" as const, bucket: b, region })),
         serviceAccountAnnotations: {},
         podLabels: {},
       };
     }
     case "gcp": {
+      const project = required(target, "project");
       const bucket = new GcsBucket(name, {
-        project: target.project,
+        project,
         location: target.location ?? "EU",
         uniformBucketLevelAccess: true,
         publicAccessPrevention: "enforced",
         forceDestroy: false,
       }, opts);
-      const gsa = new GcpServiceAccount(name, { project: target.project, accountId: name.slice(0, 30), displayName: "Loki (novacron monitoring)" }, opts);
+      const gsa = new GcpServiceAccount(name, { project, accountId: name.slice(0, 30), displayName: "Loki (novacron monitoring)" }, opts);
       new BucketIAMMember(name, { bucket: bucket.name, role: "roles/storage.objectAdmin", member: pulumi.interpolate`serviceAccount:${gsa.email}` }, opts);
       new GcpServiceAccountIamMember(name, {
         serviceAccountId: gsa.name,
         role: "roles/iam.workloadIdentityUser",
-        member: pulumi.interpolate`serviceAccount:${target.project}.svc.id.goog[${sa.namespace}/${sa.name}]`,
+        member: pulumi.interpolate`serviceAccount:${project}.svc.id.goog[${sa.namespace}/${sa.name}]`,
       }, opts);
       return {
         storage: bucket.name.apply((b) => ({ kind: "gcs" as const, bucket: b })),
@@ -81,9 +102,11 @@ export function createLokiObjectStorage(name: string, target: LokiObjectStorageT
       };
     }
     case "azure": {
+      const resourceGroupName = required(target, "resourceGroup");
+      const location = required(target, "location");
       const account = new StorageAccount(name, {
-        resourceGroupName: target.resourceGroup,
-        location: target.location,
+        resourceGroupName,
+        location,
         kind: "StorageV2",
         sku: { name: "Standard_ZRS" },
         allowBlobPublicAccess: false,
@@ -91,12 +114,12 @@ export function createLokiObjectStorage(name: string, target: LokiObjectStorageT
         minimumTlsVersion: "TLS1_2",
         enableHttpsTrafficOnly: true,
       }, opts);
-      const container = new BlobContainer(name, { resourceGroupName: target.resourceGroup, accountName: account.name, publicAccess: "None" }, opts);
-      const identity = new UserAssignedIdentity(name, { resourceGroupName: target.resourceGroup, location: target.location }, opts);
+      const container = new BlobContainer(name, { resourceGroupName, accountName: account.name, publicAccess: "None" }, opts);
+      const identity = new UserAssignedIdentity(name, { resourceGroupName, location }, opts);
       new FederatedIdentityCredential(name, {
-        resourceGroupName: target.resourceGroup,
+        resourceGroupName,
         resourceName: identity.name,
-        issuer: target.oidcIssuerUrl,
+        issuer: required(target, "oidcIssuerUrl"),
         subject: pulumi.interpolate`system:serviceaccount:${sa.namespace}:${sa.name}`,
         audiences: ["api://AzureADTokenExchange"],
       }, opts);
