@@ -13,6 +13,18 @@ export const images = {
   grafana: "docker.io/grafana/grafana:12.4.3",
   // Watches mounted config and calls /-/reload, so a rule change reloads without restarting pods.
   configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.89.0",
+  // Logs and traces. The Elastic Stack version is the one the pinned ECK operator (3.5.0) ships its samples with.
+  elasticsearch: "docker.elastic.co/elasticsearch/elasticsearch:9.4.3",
+  kibana: "docker.elastic.co/kibana/kibana:9.4.3",
+  logstash: "docker.elastic.co/logstash/logstash:9.4.3",
+  loki: "docker.io/grafana/loki:3.7.8",
+  alloy: "docker.io/grafana/alloy:v1.11.0",
+  // Jaeger v2; the same version as scripts/versions.env JAEGER_VERSION, the binary the tests run.
+  jaeger: "docker.io/jaegertracing/jaeger:2.13.0",
+  // Jaeger's Elasticsearch index cleaner keeps the v1 numbering (released with Jaeger 2.13.0 as 1.76.0).
+  jaegerEsIndexCleaner: "docker.io/jaegertracing/jaeger-es-index-cleaner:1.76.0",
+  // Applies Elasticsearch lifecycle policies and index templates over the REST API.
+  curl: "docker.io/curlimages/curl:8.15.0",
 } as const;
 
 /** The tag of a pinned image reference, e.g. "v3.16.0". */

@@ -32,9 +32,14 @@ export class ResourceRecorder {
     await pulumi.runtime.setMocks({
       newResource: (args) => {
         this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
-        // A generated password's value exists only after creation: stand in for it, recognisably fake.
+        // A generated password's result stands in for the real one (a placeholder, like every secret here).
         const generated = args.type === "random:index/randomPassword:RandomPassword" ? { result: `generated-${args.name}` } : {};
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...generated, ...cloudMockState(args.type, args.name, args.inputs) } };
+        // Cloud providers name what the program leaves unnamed (auto-naming, S3's bucketPrefix); stand in for it.
+        const autonamed = args.type.startsWith("kubernetes:") ? {} : {
+          name: args.inputs.name ?? `${args.name}-autonamed`,
+          ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: args.inputs.bucket ?? `${args.inputs.bucketPrefix ?? args.name}autonamed` } : {}),
+        };
+        return { id: `${args.name}-id`, state: { ...autonamed, ...args.inputs, ...generated, ...cloudMockState(args.type, args.name, args.inputs) } };
       },
       call: (args) => args.inputs,
     }, "novacron", stack, false);

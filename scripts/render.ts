@@ -65,11 +65,22 @@ const configMapFiles: Record<string, string> = {
   "blackbox-exporter-config": "blackbox",
   "grafana-datasources": "grafana/provisioning/datasources",
   "grafana-dashboard-providers": "grafana/provisioning/dashboards",
+  "logstash-pipeline": "logstash/pipeline",
+  "logstash-settings": "logstash",
+  "loki-config": "loki",
+  "log-shipper-config": "log-shipper",
+  "jaeger-config": "jaeger",
 };
 /** Grafana's dashboards, one ConfigMap per folder: grafana-dashboards-<folder> → grafana/dashboards/<folder>/<uid>.json. */
 const DASHBOARDS_CONFIGMAP = /^grafana-dashboards-(.+)$/;
 const configMapDir = (name: string): string | undefined =>
   configMapFiles[name] ?? (DASHBOARDS_CONFIGMAP.test(name) ? name.replace(DASHBOARDS_CONFIGMAP, "grafana/dashboards/$1") : undefined);
+
+/** Where a ConfigMap's files go when its name carries a content hash: by app, keys `dir_file` → `dir/file`. */
+const configMapFilesByApp: Record<string, string> = { "elasticsearch-bootstrap": "elasticsearch" };
+
+/** Objects outside the Kubernetes API's own groups (ECK's custom resources), kept apart from the rest. */
+const isCustomResource = (m: Record<string, any>) => typeof m.apiVersion === "string" && /\.k8s\.elastic\.co\//.test(m.apiVersion);
 
 function isKubernetes(r: RenderedResource) {
   return r.type.startsWith("kubernetes:");
@@ -91,7 +102,21 @@ export function layoutFiles(resources: RenderedResource[]): Record<string, strin
   const files: Record<string, string> = {};
   const groups = new Map<string, Record<string, any>[]>();
   for (const r of resources.filter(isKubernetes)) {
+    if (r.type === "kubernetes:helm.sh/v4:Chart") {
+      // Recorded, not expanded: the chart, its pinned version and our values.
+      files[`kubernetes/helm/${r.name}.yaml`] = toYaml({ chart: r.inputs.chart, version: r.inputs.version, repositoryOpts: r.inputs.repositoryOpts, namespace: r.inputs.namespace, values: r.inputs.values });
+      continue;
+    }
     const manifest = manifestOf(r);
+    if (isCustomResource(manifest)) {
+      const file = `kubernetes/custom-resources/${manifest.metadata?.labels?.["app.kubernetes.io/name"] ?? manifest.kind}.yaml`;
+      files[file] = (files[file] ? files[file] + "---\n" : "") + toYaml(manifest);
+      continue;
+    }
+    const byApp = configMapFilesByApp[manifest.metadata?.labels?.["app.kubernetes.io/name"]];
+    if (manifest.kind === "ConfigMap" && byApp) {
+      for (const [key, content] of Object.entries<string>(manifest.data ?? {})) files[`${byApp}/${key.replace("_", "/")}`] = content;
+    }
     const group = manifest.metadata?.labels?.["app.kubernetes.io/name"] ?? "namespaces";
     groups.set(group, [...(groups.get(group) ?? []), manifest]);
     const dir = manifest.kind === "ConfigMap" ? configMapDir(String(manifest.metadata?.name)) : undefined;

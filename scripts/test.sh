@@ -9,6 +9,8 @@ bash scripts/ensure-deps.sh
 NOVACRON_TOOLS_BIN="$(bash scripts/install-tools.sh)"
 export NOVACRON_TOOLS_BIN
 bash scripts/install-python-tools.sh >/dev/null
+NOVACRON_LOGS_TOOLS_BIN="$(bash scripts/install-logs-tools.sh)"
+export NOVACRON_LOGS_TOOLS_BIN
 
 echo "== type-check (tsc --noEmit)"
 node_modules/.bin/tsc --noEmit -p tsconfig.json

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { secretFiles } from "../components/alertmanager/render-config";
 import { defaultThresholds } from "../components/alerts/catalog";
 import { ML_EXPORTER_TARGET_NAME } from "../components/ml-model-exporter/ml-model-exporter";
+import { logsCrossChecks } from "./config-logs";
 import { environmentPolicies, presets } from "./presets";
 import { Environment, parseBytes, parseDuration, ProbeModule, stackSpecSchema, StackSpec } from "./schema";
 
@@ -65,7 +66,7 @@ export interface ParsedStackConfig {
 }
 
 const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
-const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies", "grafana", "alertThresholds"]);
+const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies", "grafana", "alertThresholds", "elk", "loki", "logShipper", "jaeger"]);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -210,6 +211,7 @@ function crossChecks(spec: StackSpec, secretsPresent: SecretKey[]): ConfigProble
     if (settings.enabled !== true) continue;
     for (const key of keys) if (settings[key] === undefined) add(["clouds", cloud, key], `is required when clouds.${cloud}.enabled is true`);
   }
+  logsCrossChecks(spec, add);
   return problems;
 }
 

@@ -5,7 +5,10 @@ import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../compo
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { ALERTMANAGER_PORT } from "../components/alertmanager/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
+import { ES_HTTP_PORT } from "../components/elasticsearch/render-cluster";
 import { Grafana, grafanaIdentity } from "../components/grafana";
+import { jaegerPorts } from "../components/jaeger/render-config";
+import { LOKI_HTTP_PORT } from "../components/loki/render-config";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
@@ -14,6 +17,7 @@ import { NodeExporter } from "../components/node-exporter";
 import { Prometheus, PROMETHEUS_PORT, prometheusIdentity } from "../components/prometheus";
 import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
+import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
 import type { StackSpec } from "./schema";
 
 /** Only the enabled channels, in the shape the Alertmanager component takes. */
@@ -36,6 +40,8 @@ export interface MonitoringStack {
   blackboxExporter?: BlackboxExporter;
   grafana?: Grafana;
   clouds: CloudWiring["created"];
+  /** Logs (ELK, Loki, the shipper) and traces (Jaeger); stacks/logs-and-traces.ts. */
+  logsAndTraces: LogsAndTraces;
 }
 
 export function createMonitoringStack({ spec, secrets }: StackConfig): MonitoringStack {
@@ -123,8 +129,11 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     },
   });
 
+  // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch.
+  const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods });
+  const { loki, jaeger, elasticsearch } = logsAndTraces;
+
   const gf = spec.grafana;
-  // Datasources for the logs and traces components are added here once they are part of the stack.
   const grafana = gf.enabled
     ? new Grafana("grafana", {
         namespace: ns,
@@ -132,6 +141,18 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
         scrapeInterval: prom.scrapeInterval,
         alertThresholds: spec.alertThresholds,
         alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: ALERTMANAGER_PORT },
+        loki: loki ? { url: loki.url, pods: peerSelector(loki.app, spec.namespace), port: LOKI_HTTP_PORT } : undefined,
+        jaeger: jaeger ? { url: jaeger.queryUrl, pods: peerSelector(jaeger.app, spec.namespace), port: jaegerPorts.query } : undefined,
+        elasticsearch: elasticsearch
+          ? {
+              url: elasticsearch.url,
+              pods: peerSelector(elasticsearch.app, spec.namespace),
+              port: ES_HTTP_PORT,
+              credentialsSecret: elasticsearch.grafanaCredentialsSecret,
+              caSecret: elasticsearch.caSecret,
+              indexPatterns: elasticsearch.indexPatterns,
+            }
+          : undefined,
         replicas: gf.replicas,
         databaseUrl: secrets.grafanaDatabaseUrl,
         databasePort: gf.databasePort,
@@ -146,5 +167,5 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created };
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, logsAndTraces };
 }

@@ -1,5 +1,6 @@
 // Environment presets: the whole difference between dev and prod lives here, as data.
 // Pulumi.<env>.yaml only overrides what a particular stack needs to change.
+import { logsPresets } from "./presets-logs";
 import type { Environment, ScrapeTarget, StackSpec } from "./schema";
 
 /** The NovaCron services and their metrics ports, as the seed lists them. */
@@ -53,6 +54,7 @@ export const presets: Record<Environment, StackSpec> = {
   // Small and cheap: one replica each, a week of data, short notification timings for fast feedback.
   dev: {
     ...common,
+    ...logsPresets.dev,
     environment: "dev",
     cluster: "novacron-dev",
     prometheus: {
@@ -90,6 +92,7 @@ export const presets: Record<Environment, StackSpec> = {
   // the seed's 30 d / 50 GB local retention with long-term storage through remote_write.
   prod: {
     ...common,
+    ...logsPresets.prod,
     environment: "prod",
     cluster: "novacron-prod",
     prometheus: {

@@ -77,6 +77,8 @@ export interface WorkloadSpec {
   sysctls?: { name: string; value: string }[];
   tolerations?: k8s.core.v1.Toleration[];
   priorityClassName?: string;
+  /** A Job's pod: runs to completion, restarts never (the Job retries), needs no probes. */
+  runToCompletion?: boolean;
 }
 
 export const HOST_ACCESS_ANNOTATION = "novacron.io/host-access";
@@ -137,7 +139,7 @@ function spread(app: AppIdentity): Pick<k8s.core.v1.PodSpec, "affinity" | "topol
 export function renderPodTemplate(spec: WorkloadSpec): k8s.core.v1.PodTemplateSpec {
   const [main] = spec.containers;
   if (!main) throw new Error(`${objectName(spec.app)}: a workload needs at least one container`);
-  if (!main.livenessProbe || !main.readinessProbe) {
+  if (!spec.runToCompletion && (!main.livenessProbe || !main.readinessProbe)) {
     throw new Error(`${objectName(spec.app)}: container ${main.name} needs liveness and readiness probes`);
   }
   const host = spec.hostAccess;
@@ -170,6 +172,7 @@ export function renderPodTemplate(spec: WorkloadSpec): k8s.core.v1.PodTemplateSp
       ...(host?.hostNetwork ? { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" } : {}),
       ...(host?.hostPID ? { hostPID: true } : {}),
       ...((spec.replicas ?? 1) > 1 ? spread(spec.app) : {}),
+      ...(spec.runToCompletion ? { restartPolicy: "Never" } : {}),
       priorityClassName: spec.priorityClassName,
       tolerations: spec.tolerations,
       terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,

@@ -199,10 +199,11 @@ describe("prod with all three clouds, as registered", () => {
   });
 
   test("AWS: the registered role policy grants exactly aps:RemoteWrite on the workspace, to the Prometheus service account", () => {
-    const [policy] = ofType(runs.prod.resources, "aws:iam/rolePolicy:RolePolicy");
+    // Prometheus' role (Loki's bucket role, when Loki stores in S3, is the logs component's and is tested there).
+    const policy = ofType(runs.prod.resources, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name.endsWith("-prometheus-remote-write"))!;
     const [workspace] = ofType(runs.prod.resources, "aws:amp/workspace:Workspace");
     expect(JSON.parse(policy.inputs.policy).Statement).toEqual([{ Sid: "RemoteWriteOnly", Effect: "Allow", Action: ["aps:RemoteWrite"], Resource: expect.stringContaining(`workspace/ws-${workspace.name}`) }]);
-    const [role] = ofType(runs.prod.resources, "aws:iam/role:Role");
+    const role = ofType(runs.prod.resources, "aws:iam/role:Role").find((r) => String(r.inputs.name).endsWith("-prometheus-remote-write"))!;
     const condition = JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals;
     const sa = runs.prod.resources.find((r) => r.inputs.kind === "ServiceAccount" && r.inputs.metadata.name === "prometheus")!;
     expect(Object.values(condition)).toContain(`system:serviceaccount:${sa.inputs.metadata.namespace}:${sa.inputs.metadata.name}`);

@@ -34,16 +34,17 @@ const count = (env: string) => kube(env).reduce<Record<string, number>>((acc, o)
 describe.each(["dev", "prod"])("%s stack", (env) => {
   test("registers the expected kinds", () => {
     expect(count(env)).toMatchObject({
-      Namespace: 2,
-      StatefulSet: 2, // prometheus, alertmanager
-      Deployment: 4, // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana
-      DaemonSet: 2, // node-exporter, cadvisor
-      Secret: 2, // alertmanager channel credentials, grafana's admin password and secret key
-      ClusterRole: 2,
-      ClusterRoleBinding: 2,
+      Namespace: 3, // monitoring, monitoring-host, elastic-system (the ECK operator)
+      StatefulSet: 4, // prometheus, alertmanager, logstash, loki
+      Deployment: 5, // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger
+      DaemonSet: 3, // node-exporter, cadvisor, log-shipper
+      Secret: 7, // alertmanager channel credentials; grafana's admin password and secret key; 4 Elasticsearch users and the roles file
+      ClusterRole: 3,
+      ClusterRoleBinding: 3,
     });
-    // default-deny + DNS in each namespace, one per app except host-network node-exporter
-    expect(count(env).NetworkPolicy).toBe(4 + 7);
+    // default-deny + DNS in each namespace, one per app except host-network node-exporter; Elasticsearch
+    // has two (the cluster and its bootstrap Job), prod adds Jaeger's index cleaner.
+    expect(count(env).NetworkPolicy).toBe(4 + 7 + 7 + (env === "prod" ? 1 : 0));
   });
 
   test("every image is one of the pinned images, at an exact version", () => {
@@ -61,7 +62,7 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     for (const { name, template } of podTemplates(rendered[env].resources)) {
       const pod = template.spec;
       expect(pod.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
-      const hostExporter = ["node-exporter", "cadvisor"].includes(name);
+      const hostExporter = ["node-exporter", "cadvisor", "log-shipper"].includes(name);
       if (!hostExporter) {
         expect([name, pod.hostNetwork, pod.hostPID]).toEqual([name, undefined, undefined]);
         expect(pod.volumes.filter((v: any) => v.hostPath)).toEqual([]);
@@ -73,7 +74,7 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
         expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
         expect(c.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
         expect(c.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
-        if (c.securityContext.runAsUser === 0) expect(name).toBe("cadvisor");
+        if (c.securityContext.runAsUser === 0) expect(["cadvisor", "log-shipper"]).toContain(name);
       }
       expect(pod.containers[0].livenessProbe).toBeDefined();
       expect(pod.containers[0].readinessProbe).toBeDefined();
@@ -150,7 +151,7 @@ describe("environments differ as their presets say", () => {
     const am = named("prod", "StatefulSet", "alertmanager");
     expect([prom.spec.replicas, am.spec.replicas]).toEqual([2, 3]);
     expect(prom.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=30d", "--storage.tsdb.retention.size=50GB"]));
-    expect(ofKind("prod", "PodDisruptionBudget").map((p) => p.metadata.name).sort()).toEqual(["alertmanager", "prometheus"]);
+    expect(ofKind("prod", "PodDisruptionBudget").map((p) => p.metadata.name).sort()).toEqual(["alertmanager", "jaeger", "logstash", "prometheus"]);
     for (const sts of [prom, am]) expect(sts.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
     const peers = am.spec.template.spec.containers[0].args.filter((a: string) => a.startsWith("--cluster.peer="));
     expect(peers).toEqual([0, 1, 2].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-headless.monitoring.svc:9094`));

@@ -1,0 +1,295 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CustomResource, CustomResourceArgs } from "@pulumi/kubernetes/apiextensions";
+import { Job } from "@pulumi/kubernetes/batch/v1";
+import { ConfigMap, Secret } from "@pulumi/kubernetes/core/v1";
+import { Chart } from "@pulumi/kubernetes/helm/v4";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import { RandomPassword } from "@pulumi/random";
+import { images, imageTag } from "../images";
+import { anywhere, AppIdentity, contentHash, Flow, Namespace, objectMeta, PeerSelector, podPeers, podsOf, renderAppNetworkPolicy, renderPodTemplate, ResourceRequirements, selectorLabels } from "../kube";
+import { indexKinds } from "../log-parsing";
+import {
+  esUsers, EsUser, ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderRoles, renderSlmPolicy, renderSnapshotRepository,
+  SLM_POLICY, SNAPSHOT_REPOSITORY,
+} from "./render";
+import { BootstrapRequest, ES_HTTP_PORT, ES_TRANSPORT_PORT, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
+import { toYaml } from "../yaml";
+
+/** The seed's index lifecycle, in days since an index was created. */
+export interface IndexLifecycleSpec {
+  /** Days on the hot tier (fast storage, written to). */
+  hotDays: number;
+  /** Day until which an index stays on the warm tier. */
+  warmDays: number;
+  /** Day until which an index stays on the cold tier; then it is archived (with a snapshot) and deleted. */
+  coldDays: number;
+}
+
+/** Size of each daily index. */
+export interface IndexSettings {
+  /** Primary shards. */
+  shards: number;
+  /** Replicas of each primary shard. */
+  replicas: number;
+}
+
+/** Object storage the snapshot repository uses (an `as const` object, so component packaging sees an enum). */
+export const SnapshotStorage = { S3: "s3", Gcs: "gcs", Azure: "azure" } as const;
+export type SnapshotStorage = (typeof SnapshotStorage)[keyof typeof SnapshotStorage];
+
+/** Archive of indices past the cold phase: snapshots in object storage. */
+export interface SnapshotArchiveSpec {
+  /** Which object storage holds the repository. */
+  type: SnapshotStorage;
+  /** Bucket (or container) name. */
+  bucket: string;
+  /** Path inside the bucket. */
+  basePath: string;
+  /** Days a snapshot is kept before the snapshot lifecycle deletes it. */
+  retentionDays: number;
+  /** Existing Secret with the repository client's credentials as Elasticsearch secure settings; none with workload identity. */
+  secureSettingsSecret?: string;
+}
+
+/** The ECK operator's Helm chart, pinned. Its CRDs are the ones test/tools validates our resources against. */
+export const ECK_CHART = { repo: "https://helm.elastic.co", chart: "eck-operator", version: "3.5.0" } as const;
+/** The ECK operator pods (for NetworkPolicies: it reconciles the cluster over the REST API). */
+export const ECK_OPERATOR_LABELS = { "app.kubernetes.io/name": "elastic-operator" };
+
+export interface EckOperatorArgs {
+  /** Namespace for the operator (created; PSS restricted). */
+  namespace: pulumi.Input<string>;
+}
+
+/**
+ * The Elastic operator (ECK), from Elastic's pinned Helm chart, with its CRDs. Under Pulumi's mocks and in
+ * `npm run render` the chart is recorded, not expanded (expanding needs the chart repository).
+ */
+export class EckOperator extends pulumi.ComponentResource {
+  /** The operator's namespace. */
+  public readonly namespace: pulumi.Output<string>;
+  /** The chart: custom resources depend on it (their CRDs come with it). */
+  public readonly chart: Chart;
+
+  constructor(name: string, args: EckOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("novacron:elasticsearch:EckOperator", name, {}, opts);
+    // No default-deny here: the operator talks to the API server, answers its admission webhook and reaches
+    // every managed cluster; the clusters' own NetworkPolicies admit it.
+    const ns = new Namespace(`${name}-namespace`, { name: args.namespace, podSecurity: "restricted", networkPolicies: false }, { parent: this });
+    this.namespace = ns.name;
+    this.chart = new Chart(name, {
+      chart: ECK_CHART.chart,
+      version: ECK_CHART.version,
+      repositoryOpts: { repo: ECK_CHART.repo },
+      namespace: ns.name,
+      values: {
+        installCRDs: true,
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        resources: { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        // No usage telemetry leaves the cluster.
+        telemetry: { disabled: true },
+        config: { metrics: { port: 9090 } },
+      },
+    }, { parent: this });
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}
+
+export interface ElasticsearchNodeSet {
+  /** Node set name (pods are <cluster>-es-<name>-N). */
+  name: string;
+  /** Elasticsearch node roles, e.g. ["master"] or ["data_hot", "data_content", "ingest"]. */
+  roles: string[];
+  /** Nodes in the set. */
+  count: number;
+  /** Volume per node. */
+  storageSize: string;
+  /** Storage class of the set's volumes (unset: the args' storageClass, else the cluster default). */
+  storageClass?: string;
+  /** Requests and limits (set memory request = limit: the JVM heap is sized from it). */
+  resources: ResourceRequirements;
+}
+
+export interface ElasticsearchArgs {
+  /** Namespace of the cluster (must exist). */
+  namespace: pulumi.Input<string>;
+  /** Node sets: one with every role (dev), or dedicated masters and hot / warm / cold tiers (prod). */
+  nodeSets: ElasticsearchNodeSet[];
+  /** Default storage class for node sets that name none. */
+  storageClass?: string;
+  /** Days an index stays in hot, warm (until) and cold (until); then archived (if a snapshot is set) and deleted. */
+  lifecycle: IndexLifecycleSpec;
+  /** Primary shards and replicas of each daily index. */
+  indices: IndexSettings;
+  /** Archive to object storage before deletion; none = delete after cold. */
+  snapshot?: SnapshotArchiveSpec;
+  /** Index name prefix; the families are <prefix>-application|ml|access|errors-*. Default novacron. */
+  indexPrefix?: string;
+  /** The operator (its chart): the cluster resource waits for its CRDs. */
+  operator?: EckOperator;
+  /** Namespace of the ECK operator, admitted to the REST API. Default elastic-system. */
+  operatorNamespace?: pulumi.Input<string>;
+  /** Create NetworkPolicies (default true). */
+  networkPolicy?: boolean;
+  /** Pods that write logs (Logstash). */
+  writers?: PeerSelector[];
+  /** Pods that read through the read-only Grafana user, or Kibana. */
+  queriers?: PeerSelector[];
+  /** Pods that store traces (Jaeger and its index cleaner). */
+  traceWriters?: PeerSelector[];
+}
+
+/** The Elasticsearch identity (labels on its pods) for NetworkPolicy peers. */
+export function elasticsearchIdentity(name: string): AppIdentity {
+  return { name: "elasticsearch", instance: name, component: "logs-storage", image: images.elasticsearch };
+}
+
+/**
+ * An Elasticsearch cluster run by ECK: TLS and authentication on (ECK generates the CA and the `elastic`
+ * password into Secrets), users for Logstash, Grafana (read-only), Jaeger and the bootstrap Job with their
+ * own roles and generated passwords, and the ILM policy, index templates and archive applied by a Job that
+ * is replaced whenever their content changes.
+ */
+export class Elasticsearch extends pulumi.ComponentResource {
+  /** In-cluster HTTPS URL. */
+  public readonly url: pulumi.Output<string>;
+  /** Secret (keys username, password) of the read-only user for Grafana. */
+  public readonly grafanaCredentialsSecret: pulumi.Output<string>;
+  /** Secret (key ca.crt) with the HTTP CA certificate. */
+  public readonly caSecret: pulumi.Output<string>;
+  /** The seed's four index patterns. */
+  public readonly indexPatterns: string[];
+  /** Secrets (keys username, password) per user: logstash, grafana, jaeger, bootstrap. */
+  public readonly userSecrets: Record<EsUser, pulumi.Output<string>>;
+  /** Rendered documents: ilm/<name>.json, index-templates/<name>.json, snapshot/*.json, roles.yml. */
+  public readonly files: Record<string, string>;
+  public readonly app: AppIdentity;
+  /** The Elasticsearch resource's name (Kibana's elasticsearchRef). */
+  public readonly clusterName: string;
+  /** Namespace of the ECK operator. */
+  public readonly operatorNamespace: pulumi.Input<string>;
+
+  constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("novacron:elasticsearch:Elasticsearch", name, {}, opts);
+    const app = elasticsearchIdentity(name);
+    this.app = app;
+    this.clusterName = name;
+    this.operatorNamespace = args.operatorNamespace ?? "elastic-system";
+    const ns = args.namespace;
+    const prefix = args.indexPrefix ?? "novacron";
+    this.indexPatterns = indexKinds.map((k) => `${prefix}-${k}-*`);
+    const httpService = `${name}-es-http`;
+    this.url = pulumi.interpolate`https://${httpService}.${ns}.svc:${ES_HTTP_PORT}`;
+    this.caSecret = pulumi.output(`${name}-es-http-certs-public`);
+
+    // Users: a generated password each, in a basic-auth Secret ECK loads into the file realm.
+    const secrets = {} as Record<EsUser, Secret>;
+    for (const user of Object.keys(esUsers) as EsUser[]) {
+      const password = new RandomPassword(`${name}-${user}`, { length: 32, special: false }, { parent: this });
+      secrets[user] = new Secret(`${name}-${user}`, {
+        metadata: objectMeta(app, ns, `${name}-es-user-${user}`),
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: esUsers[user].username, password: pulumi.secret(password.result), roles: esUsers[user].role },
+      }, { parent: this });
+    }
+    this.userSecrets = Object.fromEntries(Object.entries(secrets).map(([u, s]) => [u, s.metadata.name])) as Record<EsUser, pulumi.Output<string>>;
+    this.grafanaCredentialsSecret = secrets.grafana.metadata.name;
+
+    // ECK reads file-realm roles from a Secret; they hold no credential.
+    const rolesYaml = toYaml(renderRoles(prefix));
+    const roles = new Secret(`${name}-roles`, { metadata: objectMeta(app, ns, `${name}-es-roles`), stringData: { "roles.yml": rolesYaml } }, { parent: this });
+
+    const cluster = new CustomResource(name, renderElasticsearchCluster({
+      name, namespace: ns, app,
+      version: imageTag(images.elasticsearch),
+      image: images.elasticsearch,
+      nodeSets: args.nodeSets,
+      defaultStorageClass: args.storageClass,
+      rolesSecret: `${name}-es-roles`,
+      fileRealmSecrets: (Object.keys(esUsers) as EsUser[]).map((u) => `${name}-es-user-${u}`),
+      secureSettingsSecret: args.snapshot?.secureSettingsSecret,
+    }) as CustomResourceArgs, { parent: this, dependsOn: [roles, ...Object.values(secrets), ...(args.operator ? [args.operator.chart] : [])] });
+
+    // Lifecycle, templates and archive, applied by a Job named after their content: a change makes a new Job.
+    const files: Record<string, string> = {};
+    const requests: BootstrapRequest[] = [];
+    const configDir = "/etc/novacron-bootstrap";
+    // ConfigMap keys cannot hold "/": ilm/x.json is mounted as ilm_x.json.
+    const data: Record<string, string> = {};
+    const add = (file: string, path: string, doc: unknown) => {
+      files[file] = JSON.stringify(doc, null, 2) + "\n";
+      const key = file.replaceAll("/", "_");
+      data[key] = files[file];
+      requests.push({ method: "PUT", path, file: key });
+    };
+    if (args.snapshot) {
+      add(`snapshot/repository-${SNAPSHOT_REPOSITORY}.json`, `_snapshot/${SNAPSHOT_REPOSITORY}`, renderSnapshotRepository(args.snapshot));
+      add(`snapshot/slm-${SLM_POLICY}.json`, `_slm/policy/${SLM_POLICY}`, renderSlmPolicy(args.snapshot, prefix));
+    }
+    add(`ilm/${ILM_POLICY}.json`, `_ilm/policy/${ILM_POLICY}`, renderIlmPolicy(args.lifecycle, !!args.snapshot));
+    for (const [template, doc] of Object.entries(renderIndexTemplates({ prefix, shards: args.indices.shards, replicas: args.indices.replicas }))) {
+      add(`index-templates/${template}.json`, `_index_template/${template}`, doc);
+    }
+    files["roles.yml"] = rolesYaml;
+    this.files = files;
+
+    data["bootstrap.sh"] = renderBootstrapScript({ url: `https://${httpService}:${ES_HTTP_PORT}`, caFile: "/etc/es-ca/ca.crt", configDir, requests });
+    const hash = contentHash(...Object.entries(data).sort().flat());
+    const bootstrapApp: AppIdentity = { name: "elasticsearch-bootstrap", instance: `${name}-bootstrap`, component: "logs-storage", image: images.curl };
+    const bootstrapConfig = new ConfigMap(`${name}-bootstrap`, { metadata: objectMeta(bootstrapApp, ns, `${name}-bootstrap-${hash}`), data }, { parent: this });
+    const pod = renderPodTemplate({
+      app: bootstrapApp,
+      namespace: ns,
+      runToCompletion: true,
+      runAsUser: 100, // curl_user in the curl image
+      containers: [{
+        name: "bootstrap",
+        image: images.curl,
+        args: ["sh", `${configDir}/bootstrap.sh`],
+        env: [
+          { name: "ES_USER", valueFrom: { secretKeyRef: { name: `${name}-es-user-bootstrap`, key: "username" } } },
+          { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: `${name}-es-user-bootstrap`, key: "password" } } },
+        ],
+        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
+        volumeMounts: [{ name: "config", mountPath: configDir, readOnly: true }, { name: "ca", mountPath: "/etc/es-ca", readOnly: true }],
+      }],
+      volumes: [
+        { name: "config", configMap: { name: bootstrapConfig.metadata.name } },
+        { name: "ca", secret: { secretName: `${name}-es-http-certs-public` } },
+      ],
+    });
+    // The curl image's entrypoint is curl itself: run the script with sh instead.
+    (pod.spec as any).containers[0].command = ["/bin/sh", "-c", 'exec "$@"', "--"];
+    new Job(`${name}-bootstrap`, {
+      metadata: objectMeta(bootstrapApp, ns, `${name}-bootstrap-${hash}`),
+      spec: { backoffLimit: 6, activeDeadlineSeconds: 1800, template: pod },
+    }, { parent: this, dependsOn: [cluster, bootstrapConfig] });
+
+    if (args.networkPolicy ?? true) {
+      const self = podsOf(app, ns);
+      const operator: import("../kube").Peer = { kind: "pods", selector: { namespace: this.operatorNamespace, podLabels: ECK_OPERATOR_LABELS } };
+      const bootstrap = podsOf(bootstrapApp, ns);
+      const transport: Flow = { peers: [self], ports: [{ port: ES_TRANSPORT_PORT }] };
+      new NetworkPolicy(name, renderAppNetworkPolicy({
+        app, namespace: ns,
+        ingress: [
+          { peers: [self, operator, bootstrap, ...podPeers(args.writers), ...podPeers(args.queriers), ...podPeers(args.traceWriters)], ports: [{ port: ES_HTTP_PORT }] },
+          transport,
+        ],
+        egress: [
+          transport,
+          // The archive: the object storage API (and its token endpoints) over HTTPS.
+          ...(args.snapshot ? [{ peers: [anywhere], ports: [{ port: 443 }] }] : []),
+        ],
+      }), { parent: this });
+      new NetworkPolicy(`${name}-bootstrap`, renderAppNetworkPolicy({
+        app: bootstrapApp, namespace: ns, ingress: [],
+        egress: [{ peers: [self], ports: [{ port: ES_HTTP_PORT }] }],
+      }), { parent: this });
+    }
+    this.registerOutputs({ url: this.url, grafanaCredentialsSecret: this.grafanaCredentialsSecret, caSecret: this.caSecret, indexPatterns: this.indexPatterns });
+  }
+}
+
+/** Pods of an app, for args such as `writers` (e.g. Logstash's identity). */
+export const peersOf = (app: AppIdentity, namespace: pulumi.Input<string>): PeerSelector => ({ namespace, podLabels: selectorLabels(app) });

@@ -1,0 +1,3 @@
+export * from "./render";
+export * from "./render-cluster";
+export * from "./elasticsearch";

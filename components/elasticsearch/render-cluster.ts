@@ -1,0 +1,163 @@
+// Pure renderers for the ECK custom resources (Elasticsearch, Kibana) and the bootstrap script. The shapes
+// follow ECK 3.5's CRDs; test/tools validates them against those CRDs' openAPIV3Schema.
+import type * as k8s from "@pulumi/kubernetes/types/input";
+import type { Input } from "@pulumi/pulumi";
+import { AppIdentity, standardLabels } from "../kube";
+import type { ResourceRequirements } from "../kube";
+
+/** The uid the Elastic images run as. */
+export const ELASTIC_UID = 1000;
+export const ES_HTTP_PORT = 9200;
+export const ES_TRANSPORT_PORT = 9300;
+export const KIBANA_PORT = 5601;
+
+export interface NodeSetInput {
+  name: string;
+  roles: string[];
+  count: number;
+  storageSize: string;
+  storageClass?: string;
+  resources: ResourceRequirements;
+}
+
+/** The hardened container security context ECK's pods get (ECK merges it with its own defaults). */
+export const elasticContainerSecurity = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: ELASTIC_UID,
+  capabilities: { drop: ["ALL"] },
+};
+
+/** Pod template for an ECK-managed pod: our labels (NetworkPolicies select them), non-root, seccomp. */
+export function eckPodTemplate(app: AppIdentity, container: string, resources: ResourceRequirements, extra: Partial<k8s.core.v1.PodSpec> = {}, env: k8s.core.v1.EnvVar[] = []): k8s.core.v1.PodTemplateSpec {
+  return {
+    metadata: { labels: standardLabels(app) },
+    spec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: { runAsNonRoot: true, runAsUser: ELASTIC_UID, runAsGroup: ELASTIC_UID, fsGroup: ELASTIC_UID, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [{ name: container, resources: { requests: { ...resources.requests }, limits: { ...resources.limits } }, securityContext: elasticContainerSecurity, ...(env.length ? { env } : {}) }],
+      ...extra,
+    },
+  };
+}
+
+export interface ElasticsearchClusterSpec {
+  name: string;
+  namespace: Input<string>;
+  app: AppIdentity;
+  version: string;
+  image: string;
+  nodeSets: NodeSetInput[];
+  defaultStorageClass?: string;
+  rolesSecret: string;
+  fileRealmSecrets: string[];
+  secureSettingsSecret?: string;
+}
+
+/** The Elasticsearch resource: one ECK node set per configured set, TLS and auth on (ECK's defaults). */
+export function renderElasticsearchCluster(spec: ElasticsearchClusterSpec): Record<string, any> {
+  return {
+    apiVersion: "elasticsearch.k8s.elastic.co/v1",
+    kind: "Elasticsearch",
+    metadata: { name: spec.name, namespace: spec.namespace, labels: standardLabels(spec.app) },
+    spec: {
+      version: spec.version,
+      image: spec.image,
+      auth: { roles: [{ secretName: spec.rolesSecret }], fileRealm: spec.fileRealmSecrets.map((secretName) => ({ secretName })) },
+      ...(spec.secureSettingsSecret ? { secureSettings: [{ secretName: spec.secureSettingsSecret }] } : {}),
+      // One node at a time: a rolling change never takes two copies of a shard away.
+      updateStrategy: { changeBudget: { maxUnavailable: 1 } },
+      nodeSets: spec.nodeSets.map((set) => ({
+        name: set.name,
+        count: set.count,
+        config: {
+          "node.roles": set.roles,
+          // mmap needs vm.max_map_count raised on the node, i.e. a privileged init container, which the
+          // restricted namespace forbids; niofs costs some read performance instead.
+          "node.store.allow_mmap": false,
+        },
+        podTemplate: eckPodTemplate(spec.app, "elasticsearch", set.resources, {
+          // Spread each node set over nodes and zones, so one failure loses at most one copy of a shard.
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": spec.name, "elasticsearch.k8s.elastic.co/statefulset-name": `${spec.name}-es-${set.name}` } } },
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": spec.name, "elasticsearch.k8s.elastic.co/statefulset-name": `${spec.name}-es-${set.name}` } } },
+          ],
+        }),
+        volumeClaimTemplates: [{
+          metadata: { name: "elasticsearch-data" },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            resources: { requests: { storage: set.storageSize } },
+            ...((set.storageClass ?? spec.defaultStorageClass) ? { storageClassName: set.storageClass ?? spec.defaultStorageClass } : {}),
+          },
+        }],
+      })),
+    },
+  };
+}
+
+export interface KibanaSpec {
+  name: string;
+  namespace: Input<string>;
+  app: AppIdentity;
+  version: string;
+  image: string;
+  elasticsearchName: string;
+  replicas: number;
+  resources: ResourceRequirements;
+}
+
+/** Kibana wired to the cluster by ECK (its service account token and the CA are managed for it). */
+export function renderKibana(spec: KibanaSpec): Record<string, any> {
+  return {
+    apiVersion: "kibana.k8s.elastic.co/v1",
+    kind: "Kibana",
+    metadata: { name: spec.name, namespace: spec.namespace, labels: standardLabels(spec.app) },
+    spec: {
+      version: spec.version,
+      image: spec.image,
+      count: spec.replicas,
+      elasticsearchRef: { name: spec.elasticsearchName },
+      config: { "telemetry.optIn": false, "telemetry.allowChangingOptInStatus": false },
+      // Kibana writes optimizer and data files; ECK mounts its data volume, /tmp is an emptyDir here.
+      podTemplate: eckPodTemplate(spec.app, "kibana", spec.resources, {
+        volumes: [{ name: "tmp", emptyDir: {} }],
+        containers: [{ name: "kibana", resources: { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } }, securityContext: elasticContainerSecurity, volumeMounts: [{ name: "tmp", mountPath: "/tmp" }] }],
+      }),
+    },
+  };
+}
+
+export interface BootstrapRequest {
+  method: "PUT";
+  path: string;
+  /** File name under the mounted config directory. */
+  file: string;
+}
+
+/**
+ * The bootstrap script: waits for the cluster, then PUTs each document (idempotent: a PUT replaces the
+ * policy or template with the same content). Credentials reach curl on stdin (-K -), never in its argv.
+ */
+export function renderBootstrapScript(opts: { url: string; caFile: string; configDir: string; requests: BootstrapRequest[] }): string {
+  const lines = [
+    "#!/bin/sh",
+    "# Rendered by components/elasticsearch: applies lifecycle policies, index templates and the archive.",
+    "set -eu",
+    `ES=${JSON.stringify(opts.url)}`,
+    "es() { # es <method> <path> [file]",
+    `  printf 'user = "%s:%s"\\n' "$ES_USER" "$ES_PASSWORD" | curl -K - --fail-with-body --silent --show-error \\`,
+    `    --retry 30 --retry-all-errors --retry-delay 10 --max-time 60 --cacert ${JSON.stringify(opts.caFile)} \\`,
+    `    -X "$1" -H "Content-Type: application/json" \${3:+--data-binary "@$3"} "$ES/$2"`,
+    "  echo",
+    "}",
+    'es GET "_cluster/health?wait_for_status=yellow&timeout=120s"',
+    ...opts.requests.map((r) => `es ${r.method} ${JSON.stringify(r.path)} ${JSON.stringify(`${opts.configDir}/${r.file}`)}`),
+    'echo "bootstrap: done"',
+  ];
+  return lines.join("\n") + "\n";
+}
+

@@ -1,0 +1,2 @@
+export * from "./render-config";
+export * from "./jaeger";

@@ -1,0 +1,196 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Deployment, StatefulSet } from "@pulumi/kubernetes/apps/v1";
+import { CronJob } from "@pulumi/kubernetes/batch/v1";
+import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
+import { Elasticsearch, ES_HTTP_PORT, IndexSettings } from "../elasticsearch";
+import { images } from "../images";
+import {
+  anywhere, AppIdentity, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, podsOf, renderAppNetworkPolicy, renderDeployment,
+  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+} from "../kube";
+import { toYaml } from "../yaml";
+import { JaegerPortName, jaegerPorts, JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec, UDP_PORTS } from "./render-config";
+
+const JAEGER_UID = 10001;
+const CONFIG_DIR = "/etc/jaeger";
+
+export interface JaegerArgs {
+  /** Namespace (must exist). */
+  namespace: pulumi.Input<string>;
+  /** memory or badger (one replica) or elasticsearch (the given cluster; any number of replicas). */
+  storage: "memory" | "badger" | "elasticsearch";
+  /** Replicas (default 1; more only with elasticsearch). */
+  replicas?: number;
+  /** memory: traces kept (default 50000). */
+  memoryMaxTraces?: number;
+  /** badger: volume size (default 5Gi). */
+  storageSize?: string;
+  /** Storage class of the volumes (unset: the cluster default). */
+  storageClass?: pulumi.Input<string>;
+  /** Days of traces kept (badger TTL; Elasticsearch index cleaner). Default 7. */
+  retentionDays?: number;
+  /** The cluster for elasticsearch storage. */
+  elasticsearch?: Elasticsearch;
+  /** Shards and replicas of Jaeger's daily indices (default 1 and 1). */
+  indices?: IndexSettings;
+  /** Sampling strategies served to SDKs (default: everything). */
+  sampling?: SamplingSpec;
+  /** CPU and memory requests and limits of the main container. */
+  resources?: ResourceRequirements;
+  /** Create NetworkPolicies (default true). */
+  networkPolicy?: boolean;
+  /** Pods that send spans; none = any address (every instrumented service in the cluster). */
+  senders?: PeerSelector[];
+  /** Pods that query traces (Grafana). */
+  queriers?: PeerSelector[];
+}
+
+export function jaegerIdentity(name: string): AppIdentity {
+  return { name: "jaeger", instance: name, component: "tracing", image: images.jaeger };
+}
+
+export function jaegerIndexCleanerIdentity(name: string): AppIdentity {
+  return { name: "jaeger-es-index-cleaner", instance: `${name}-es-index-cleaner`, component: "tracing", image: images.jaegerEsIndexCleaner };
+}
+
+/**
+ * Jaeger v2 (built on the OpenTelemetry Collector): OTLP gRPC/HTTP ingest, the legacy Jaeger ports for old
+ * clients, the query API and UI, remote sampling; storage in memory or Badger (dev) or Elasticsearch (prod,
+ * with a daily index cleaner for retention).
+ */
+export class Jaeger extends pulumi.ComponentResource {
+  /** Query API and UI (Grafana data source uid `jaeger`). */
+  public readonly queryUrl: pulumi.Output<string>;
+  /** OTLP gRPC endpoint for SDKs and collectors. */
+  public readonly otlpGrpcEndpoint: pulumi.Output<string>;
+  /** OTLP HTTP endpoint for SDKs and collectors. */
+  public readonly otlpHttpEndpoint: pulumi.Output<string>;
+  /** Rendered files: config.yaml and sampling-strategies.json. */
+  public readonly files: Record<string, string>;
+  public readonly app: AppIdentity;
+
+  constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("novacron:jaeger:Jaeger", name, {}, opts);
+    const app = jaegerIdentity(name);
+    this.app = app;
+    const ns = args.namespace;
+    const replicas = args.replicas ?? 1;
+    if (args.storage !== "elasticsearch" && replicas > 1) throw new Error(`Jaeger ${name}: ${args.storage} storage holds one replica's traces only; use replicas: 1`);
+    const es = args.elasticsearch;
+    if (args.storage === "elasticsearch" && !es) throw new Error(`Jaeger ${name}: elasticsearch storage needs args.elasticsearch`);
+    const retentionDays = args.retentionDays ?? 7;
+
+    const storage: JaegerStorage =
+      args.storage === "memory" ? { kind: "memory", maxTraces: args.memoryMaxTraces ?? 50_000 }
+        : args.storage === "badger" ? { kind: "badger", directory: "/badger", retentionDays }
+          : {
+              kind: "elasticsearch",
+              urls: [`https://${es!.clusterName}-es-http:${ES_HTTP_PORT}`],
+              userEnv: "ES_USER", passwordEnv: "ES_PASSWORD", caFile: "/etc/es-ca/ca.crt",
+              shards: args.indices?.shards ?? 1, replicas: args.indices?.replicas ?? 1,
+            };
+    this.files = {
+      "config.yaml": toYaml(renderJaegerConfig({ storage, samplingFile: `${CONFIG_DIR}/sampling-strategies.json`, listenHost: "0.0.0.0" })),
+      "sampling-strategies.json": JSON.stringify(renderSamplingStrategies(args.sampling ?? { defaultProbability: 1, services: [] }), null, 2) + "\n",
+    };
+    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: this.files }, { parent: this });
+
+    const servicePorts = (Object.keys(jaegerPorts) as JaegerPortName[]).map((p) => ({
+      name: p.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), port: jaegerPorts[p], protocol: UDP_PORTS.includes(p) ? ("UDP" as const) : ("TCP" as const),
+    }));
+    const service = new Service(name, renderService({ app, namespace: ns, ports: servicePorts }), { parent: this });
+    const host = pulumi.interpolate`${service.metadata.name}.${ns}.svc`;
+    this.queryUrl = pulumi.interpolate`http://${host}:${jaegerPorts.query}`;
+    this.otlpGrpcEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpGrpc}`;
+    this.otlpHttpEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpHttp}`;
+
+    const esEnv = es ? [
+      { name: "ES_USER", valueFrom: { secretKeyRef: { name: es.userSecrets.jaeger, key: "username" } } },
+      { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.userSecrets.jaeger, key: "password" } } },
+    ] : [];
+    const workload: WorkloadSpec = {
+      app, namespace: ns, replicas,
+      runAsUser: JAEGER_UID,
+      // The sampling file reloads by itself; the collector config does not.
+      configHash: contentHash(this.files["config.yaml"]),
+      containers: [{
+        name: "jaeger",
+        image: images.jaeger,
+        args: [`--config=file:${CONFIG_DIR}/config.yaml`],
+        env: args.storage === "elasticsearch" ? esEnv : [],
+        ports: servicePorts.map((p) => ({ name: p.name.slice(0, 15), containerPort: p.port, protocol: p.protocol })),
+        resources: args.resources ?? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        livenessProbe: httpProbe("/status", jaegerPorts.health),
+        readinessProbe: httpProbe("/status", jaegerPorts.health),
+        volumeMounts: [
+          { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+          { name: "tmp", mountPath: "/tmp" },
+          ...(args.storage === "badger" ? [{ name: "data", mountPath: "/badger" }] : []),
+          ...(args.storage === "elasticsearch" ? [{ name: "es-ca", mountPath: "/etc/es-ca", readOnly: true }] : []),
+        ],
+      }],
+      volumes: [
+        { name: "config", configMap: { name: `${name}-config` } },
+        { name: "tmp", emptyDir: {} },
+        ...(es && args.storage === "elasticsearch" ? [{ name: "es-ca", secret: { secretName: es.caSecret } }] : []),
+      ],
+    };
+    if (args.storage === "badger") {
+      new StatefulSet(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? "5Gi", storageClass: args.storageClass }] }), { parent: this, dependsOn: [config] });
+    } else {
+      new Deployment(name, renderDeployment(workload), { parent: this, dependsOn: [config, ...(es ? [es] : [])] });
+    }
+    const pdb = renderPodDisruptionBudget(workload);
+    if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
+
+    // Retention in Elasticsearch: Jaeger writes daily indices; its cleaner deletes those past retention.
+    const cleaner = jaegerIndexCleanerIdentity(name);
+    if (es && args.storage === "elasticsearch") {
+      const pod = renderPodTemplate({
+        app: cleaner, namespace: ns, runToCompletion: true, runAsUser: JAEGER_UID,
+        containers: [{
+          name: "index-cleaner",
+          image: images.jaegerEsIndexCleaner,
+          args: [String(retentionDays), `https://${es.clusterName}-es-http:${ES_HTTP_PORT}`],
+          env: [
+            { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: es.userSecrets.jaeger, key: "username" } } },
+            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.userSecrets.jaeger, key: "password" } } },
+            { name: "ES_TLS_ENABLED", value: "true" },
+            { name: "ES_TLS_CA", value: "/etc/es-ca/ca.crt" },
+          ],
+          resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+          volumeMounts: [{ name: "es-ca", mountPath: "/etc/es-ca", readOnly: true }],
+        }],
+        volumes: [{ name: "es-ca", secret: { secretName: es.caSecret } }],
+      });
+      new CronJob(`${name}-es-index-cleaner`, {
+        metadata: objectMeta(cleaner, ns),
+        spec: {
+          schedule: "55 23 * * *",
+          concurrencyPolicy: "Forbid",
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: { spec: { backoffLimit: 3, template: pod } },
+        },
+      }, { parent: this });
+    }
+
+    if (args.networkPolicy ?? true) {
+      const ingestPorts = (["otlpGrpc", "otlpHttp", "jaegerGrpc", "thriftHttp", "thriftCompact", "thriftBinary", "samplingHttp", "samplingGrpc"] as JaegerPortName[])
+        .map((p) => ({ port: jaegerPorts[p], protocol: UDP_PORTS.includes(p) ? ("UDP" as const) : ("TCP" as const) }));
+      const toEs = es && args.storage === "elasticsearch" ? [{ peers: [podsOf(es.app, ns)], ports: [{ port: ES_HTTP_PORT }] }] : [];
+      new NetworkPolicy(name, renderAppNetworkPolicy({
+        app, namespace: ns,
+        ingress: [
+          { peers: args.senders?.length ? podPeers(args.senders) : [anywhere], ports: ingestPorts },
+          { peers: podPeers(args.queriers), ports: [{ port: jaegerPorts.query }, { port: jaegerPorts.queryGrpc }] },
+        ],
+        egress: toEs,
+      }), { parent: this });
+      if (toEs.length) new NetworkPolicy(`${name}-es-index-cleaner`, renderAppNetworkPolicy({ app: cleaner, namespace: ns, ingress: [], egress: toEs }), { parent: this });
+    }
+    this.registerOutputs({ queryUrl: this.queryUrl, otlpGrpcEndpoint: this.otlpGrpcEndpoint, otlpHttpEndpoint: this.otlpHttpEndpoint });
+  }
+}

@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CustomResource, CustomResourceArgs } from "@pulumi/kubernetes/apiextensions";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import { Elasticsearch, ES_HTTP_PORT, KIBANA_PORT, renderKibana } from "../elasticsearch";
+import { images, imageTag } from "../images";
+import { AppIdentity, PeerSelector, podPeers, podsOf, renderAppNetworkPolicy, ResourceRequirements } from "../kube";
+
+export interface KibanaArgs {
+  /** Namespace (the Elasticsearch cluster's). */
+  namespace: pulumi.Input<string>;
+  /** The cluster Kibana searches; ECK wires the credentials and CA. */
+  elasticsearch: Elasticsearch;
+  /** Replicas (default 1). */
+  replicas?: number;
+  /** Requests and limits. */
+  resources?: ResourceRequirements;
+  /** Create a NetworkPolicy (default true). */
+  networkPolicy?: boolean;
+  /** Pods allowed to open Kibana (an ingress controller, a VPN gateway); none = port-forward only. */
+  clients?: PeerSelector[];
+}
+
+/** Kibana's identity (labels on its pods), for NetworkPolicy peers. */
+export function kibanaIdentity(name: string): AppIdentity {
+  return { name: "kibana", instance: name, component: "logs-ui", image: images.kibana };
+}
+
+/** Kibana run by ECK: search, log pattern analysis, dashboards and alerting over the log indices. */
+export class Kibana extends pulumi.ComponentResource {
+  /** In-cluster HTTPS URL (ECK's self-signed certificate). */
+  public readonly url: pulumi.Output<string>;
+  public readonly app: AppIdentity;
+
+  constructor(name: string, args: KibanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("novacron:kibana:Kibana", name, {}, opts);
+    const app = kibanaIdentity(name);
+    this.app = app;
+    const ns = args.namespace;
+    new CustomResource(name, renderKibana({
+      name, namespace: ns, app,
+      version: imageTag(images.kibana),
+      image: images.kibana,
+      elasticsearchName: args.elasticsearch.clusterName,
+      replicas: args.replicas ?? 1,
+      resources: args.resources ?? { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+    }) as CustomResourceArgs, { parent: this, dependsOn: [args.elasticsearch] });
+    this.url = pulumi.interpolate`https://${name}-kb-http.${ns}.svc:${KIBANA_PORT}`;
+
+    if (args.networkPolicy ?? true) {
+      new NetworkPolicy(name, renderAppNetworkPolicy({
+        app, namespace: ns,
+        ingress: [{ peers: [...podPeers(args.clients), { kind: "pods", selector: { namespace: args.elasticsearch.operatorNamespace, podLabels: { "app.kubernetes.io/name": "elastic-operator" } } }], ports: [{ port: KIBANA_PORT }] }],
+        egress: [{ peers: [podsOf(args.elasticsearch.app, ns)], ports: [{ port: ES_HTTP_PORT }] }],
+      }), { parent: this });
+    }
+    this.registerOutputs({ url: this.url });
+  }
+}

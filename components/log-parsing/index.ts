@@ -1,0 +1,3 @@
+export * from "./rules";
+export * from "./render-logstash";
+export * from "./render-alloy";

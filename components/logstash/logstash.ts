@@ -1,0 +1,153 @@
+import * as pulumi from "@pulumi/pulumi";
+import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
+import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
+import { Elasticsearch, ELASTIC_UID, ES_HTTP_PORT } from "../elasticsearch";
+import { images } from "../images";
+import {
+  anywhere, AppIdentity, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, podsOf, renderAppNetworkPolicy,
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+} from "../kube";
+import { renderLogstashPipeline } from "../log-parsing";
+import { toYaml } from "../yaml";
+import { parseBytes } from "../units";
+
+/** The http input the log shipper posts OTLP/HTTP JSON to. */
+export const LOGSTASH_HTTP_PORT = 8080;
+/** Logstash's monitoring API (probes). */
+export const LOGSTASH_API_PORT = 9600;
+const HOME = "/usr/share/logstash";
+
+export interface LogstashArgs {
+  /** Namespace (the Elasticsearch cluster's). */
+  namespace: pulumi.Input<string>;
+  /** The cluster it writes to, as the least-privileged logstash user. */
+  elasticsearch: Elasticsearch;
+  /** Replicas (default 1); the shipper spreads its requests over them through the Service. */
+  replicas?: number;
+  /** Requests and limits (memory request = limit: the JVM heap is sized from it). */
+  resources?: ResourceRequirements;
+  /** Persistent queue volume per replica (default 2Gi): events survive a restart while Elasticsearch is away. */
+  queueSize?: string;
+  /** Storage class of the queue volume. */
+  storageClass?: pulumi.Input<string>;
+  /** Create a NetworkPolicy (default true). */
+  networkPolicy?: boolean;
+  /** Pods that ship logs to Logstash (the log shipper). */
+  shippers?: PeerSelector[];
+}
+
+export function logstashIdentity(name: string): AppIdentity {
+  return { name: "logstash", instance: name, component: "logs-processing", image: images.logstash };
+}
+
+/**
+ * Logstash with the seed's parsing pipeline (components/log-parsing), run by our hardened StatefulSet
+ * builder: a persistent queue on a volume, the writer's credentials from its Secret as environment
+ * variables, Elasticsearch's CA mounted, the pipeline's hash on the pods so a rule change rolls them.
+ */
+export class Logstash extends pulumi.ComponentResource {
+  /** Base URL of the OTLP/HTTP input, for the log shipper. */
+  public readonly url: pulumi.Output<string>;
+  /** The rendered pipeline files (10-input.conf, 20-filter.conf, 30-output.conf). */
+  public readonly pipeline: Record<string, string>;
+  public readonly app: AppIdentity;
+
+  constructor(name: string, args: LogstashArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("novacron:logstash:Logstash", name, {}, opts);
+    const app = logstashIdentity(name);
+    this.app = app;
+    const ns = args.namespace;
+    const es = args.elasticsearch;
+    const queueSize = args.queueSize ?? "2Gi";
+
+    this.pipeline = renderLogstashPipeline({
+      httpPort: LOGSTASH_HTTP_PORT,
+      elasticsearchHosts: [`https://${es.clusterName}-es-http:${ES_HTTP_PORT}`],
+      userEnv: "ES_USER",
+      passwordEnv: "ES_PASSWORD",
+      caFile: "/etc/es-ca/ca.crt",
+      indexPrefix: es.indexPatterns[0].split("-")[0],
+    });
+    const settings = toYaml({
+      "api.http.host": "0.0.0.0",
+      "api.http.port": LOGSTASH_API_PORT,
+      "path.data": `${HOME}/data`,
+      // Accepted events are on disk before the shipper gets its 200; 80% of the volume, the rest for pages in flight.
+      "queue.type": "persisted",
+      "queue.max_bytes": `${Math.floor((parseBytes(queueSize)! * 0.8) / 2 ** 20)}mb`,
+      "pipeline.ecs_compatibility": "v8",
+      "log.format": "json",
+      "xpack.monitoring.enabled": false,
+    });
+    const pipelines = toYaml([{ "pipeline.id": "novacron", "path.config": `${HOME}/pipeline/*.conf` }]);
+
+    const pipelineConfig = new ConfigMap(`${name}-pipeline`, { metadata: objectMeta(app, ns, `${name}-pipeline`), data: this.pipeline }, { parent: this });
+    const settingsConfig = new ConfigMap(`${name}-settings`, { metadata: objectMeta(app, ns, `${name}-settings`), data: { "logstash.yml": settings, "pipelines.yml": pipelines } }, { parent: this });
+    const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "otlp-http", port: LOGSTASH_HTTP_PORT }] }), { parent: this });
+    new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "api", port: LOGSTASH_API_PORT }] }), { parent: this });
+    this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOGSTASH_HTTP_PORT}`;
+
+    const writer = es.userSecrets.logstash;
+    const workload: WorkloadSpec = {
+      app, namespace: ns,
+      replicas: args.replicas ?? 1,
+      runAsUser: ELASTIC_UID,
+      configHash: contentHash(...Object.values(this.pipeline), settings, pipelines),
+      // Time to drain the in-flight batch to the persistent queue.
+      terminationGracePeriodSeconds: 60,
+      containers: [{
+        name: "logstash",
+        image: images.logstash,
+        // Straight to Logstash: the image's entrypoint rewrites logstash.yml from environment variables,
+        // which a read-only root filesystem (rightly) refuses.
+        args: [`${HOME}/bin/logstash`],
+        env: [
+          { name: "ES_USER", valueFrom: { secretKeyRef: { name: writer, key: "username" } } },
+          { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: writer, key: "password" } } },
+          { name: "LS_JAVA_OPTS", value: "-Djava.io.tmpdir=/tmp" },
+        ],
+        ports: [{ name: "otlp-http", containerPort: LOGSTASH_HTTP_PORT }, { name: "api", containerPort: LOGSTASH_API_PORT }],
+        resources: args.resources ?? { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+        startupProbe: { ...httpProbe("/", "api"), failureThreshold: 30 },
+        livenessProbe: httpProbe("/", "api", { failureThreshold: 6 }),
+        readinessProbe: httpProbe("/", "api"),
+        volumeMounts: [
+          { name: "pipeline", mountPath: `${HOME}/pipeline`, readOnly: true },
+          { name: "settings", mountPath: `${HOME}/config/logstash.yml`, subPath: "logstash.yml", readOnly: true },
+          { name: "settings", mountPath: `${HOME}/config/pipelines.yml`, subPath: "pipelines.yml", readOnly: true },
+          { name: "es-ca", mountPath: "/etc/es-ca", readOnly: true },
+          { name: "data", mountPath: `${HOME}/data` },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+      }],
+      volumes: [
+        { name: "pipeline", configMap: { name: pipelineConfig.metadata.name } },
+        { name: "settings", configMap: { name: settingsConfig.metadata.name } },
+        { name: "es-ca", secret: { secretName: es.caSecret } },
+        { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
+      ],
+    };
+    const sts = renderStatefulSet(workload, {
+      serviceName: `${name}-headless`,
+      volumeClaims: [{ name: "data", size: queueSize, storageClass: args.storageClass }],
+    });
+    new StatefulSet(name, sts, { parent: this, dependsOn: [pipelineConfig, settingsConfig, es] });
+    const pdb = renderPodDisruptionBudget(workload);
+    if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
+
+    if (args.networkPolicy ?? true) {
+      new NetworkPolicy(name, renderAppNetworkPolicy({
+        app, namespace: ns,
+        ingress: [{ peers: podPeers(args.shippers), ports: [{ port: LOGSTASH_HTTP_PORT }] }],
+        egress: [
+          { peers: [podsOf(es.app, ns)], ports: [{ port: ES_HTTP_PORT }] },
+          // The GeoIP filter keeps its GeoLite2 database current from Elastic's service over HTTPS.
+          { peers: [anywhere], ports: [{ port: 443 }] },
+        ],
+      }), { parent: this });
+    }
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,3 @@
+export * from "./render-config";
+export * from "./object-storage";
+export * from "./loki";

@@ -1,0 +1,89 @@
+// Composes the logs and traces components from the spec: ECK + Elasticsearch + Kibana + Logstash, Loki,
+// the log shipper, Jaeger. Wiring only; each is created when its section is enabled.
+import type * as pulumi from "@pulumi/pulumi";
+import { EckOperator, Elasticsearch, peersOf } from "../components/elasticsearch";
+import { Jaeger, jaegerIdentity, jaegerIndexCleanerIdentity } from "../components/jaeger";
+import { Kibana, kibanaIdentity } from "../components/kibana";
+import { PeerSelector, peerSelector } from "../components/kube";
+import { LogShipper, logShipperIdentity } from "../components/log-shipper";
+import { Logstash, logstashIdentity } from "../components/logstash";
+import { Loki, LokiObjectStorageTarget } from "../components/loki";
+import { firstEnabledCloud } from "./config-logs";
+import type { StackSpec } from "./schema";
+
+export interface LogsAndTraces {
+  elasticsearch?: Elasticsearch;
+  kibana?: Kibana;
+  logstash?: Logstash;
+  loki?: Loki;
+  logShipper?: LogShipper;
+  jaeger?: Jaeger;
+}
+
+/** Where Loki's bucket goes: the first enabled cloud (config validation guarantees one for object storage). */
+export function lokiObjectStorageTarget(spec: StackSpec): LokiObjectStorageTarget | undefined {
+  if (spec.loki.storage !== "object") return undefined;
+  const { aws, gcp, azure } = spec.clouds;
+  switch (firstEnabledCloud(spec.clouds)) {
+    case "aws": return { cloud: "aws", region: aws.region!, clusterName: aws.eksClusterName ?? spec.cluster };
+    case "gcp": return { cloud: "gcp", project: gcp.project!, location: gcp.region };
+    case "azure": return { cloud: "azure", location: azure.location!, resourceGroup: azure.resourceGroup!, oidcIssuerUrl: azure.oidcIssuerUrl! };
+    default: return undefined;
+  }
+}
+
+export function createLogsAndTraces(spec: StackSpec, opts: { namespace: pulumi.Output<string>; hostNamespace: pulumi.Output<string>; queriers?: PeerSelector[] }): LogsAndTraces {
+  const { namespace: ns, hostNamespace } = opts;
+  const networkPolicy = spec.networkPolicies;
+  const queriers = opts.queriers ?? [];
+  const { elk, loki: lokiSpec, logShipper: shipperSpec, jaeger: jaegerSpec } = spec;
+  const shipper = peerSelector(logShipperIdentity("log-shipper"), spec.hostNamespace);
+  const jaegerOnEs = jaegerSpec.enabled && jaegerSpec.storage === "elasticsearch";
+
+  let elasticsearch: Elasticsearch | undefined, kibana: Kibana | undefined, logstash: Logstash | undefined;
+  if (elk.enabled) {
+    const operator = new EckOperator("eck-operator", { namespace: elk.operatorNamespace });
+    elasticsearch = new Elasticsearch("logs", {
+      namespace: ns,
+      nodeSets: elk.nodeSets,
+      storageClass: spec.storageClass,
+      lifecycle: elk.lifecycle,
+      indices: elk.indices,
+      snapshot: elk.snapshot.enabled ? { ...elk.snapshot, bucket: elk.snapshot.bucket! } : undefined,
+      operator,
+      operatorNamespace: elk.operatorNamespace,
+      networkPolicy,
+      writers: [peersOf(logstashIdentity("logstash"), spec.namespace)],
+      queriers: [...queriers, ...(elk.kibana.enabled ? [peerSelector(kibanaIdentity("kibana"), spec.namespace)] : [])],
+      traceWriters: jaegerOnEs ? [peerSelector(jaegerIdentity("jaeger"), spec.namespace), peerSelector(jaegerIndexCleanerIdentity("jaeger"), spec.namespace)] : [],
+    });
+    if (elk.kibana.enabled) kibana = new Kibana("kibana", { namespace: ns, elasticsearch, replicas: elk.kibana.replicas, resources: elk.kibana.resources, networkPolicy });
+    logstash = new Logstash("logstash", {
+      namespace: ns, elasticsearch, replicas: elk.logstash.replicas, resources: elk.logstash.resources,
+      queueSize: elk.logstash.queueSize, storageClass: spec.storageClass, networkPolicy, shippers: shipperSpec.enabled ? [shipper] : [],
+    });
+  }
+  const loki = lokiSpec.enabled
+    ? new Loki("loki", {
+        namespace: ns, retention: lokiSpec.retention, storageSize: lokiSpec.storageSize, storageClass: spec.storageClass,
+        resources: lokiSpec.resources, objectStorage: lokiObjectStorageTarget(spec), networkPolicy,
+        writers: shipperSpec.enabled ? [shipper] : [], queriers,
+      })
+    : undefined;
+  const logShipper = shipperSpec.enabled && loki
+    ? new LogShipper("log-shipper", {
+        namespace: hostNamespace, cluster: spec.cluster, lokiPushUrl: loki.pushUrl, logstashUrl: logstash?.url,
+        loki: peerSelector(loki.app, spec.namespace), logstash: logstash ? peerSelector(logstash.app, spec.namespace) : undefined,
+        multilineMaxWait: shipperSpec.multilineMaxWait, resources: shipperSpec.resources, networkPolicy,
+      })
+    : undefined;
+  const jaeger = jaegerSpec.enabled
+    ? new Jaeger("jaeger", {
+        namespace: ns, storage: jaegerSpec.storage, replicas: jaegerSpec.replicas, memoryMaxTraces: jaegerSpec.memoryMaxTraces,
+        storageSize: jaegerSpec.storageSize, storageClass: spec.storageClass, retentionDays: jaegerSpec.retentionDays,
+        elasticsearch: jaegerOnEs ? elasticsearch : undefined, indices: elk.indices, sampling: jaegerSpec.sampling,
+        resources: jaegerSpec.resources, networkPolicy, queriers,
+      })
+    : undefined;
+  return { elasticsearch, kibana, logstash, loki, logShipper, jaeger };
+}

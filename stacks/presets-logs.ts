@@ -1,0 +1,59 @@
+// Logs and traces presets (the elk, loki, logShipper and jaeger sections), as data, spread into
+// stacks/presets.ts: dev is one small node of everything; prod is the seed's hot-warm-cold cluster.
+import type { Environment } from "./schema";
+import type { ElkSpec, JaegerSpec, LogShipperSpec, LokiSpec } from "./schema-logs";
+
+const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit = memory) => ({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
+
+export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; logShipper: LogShipperSpec; jaeger: JaegerSpec }> = {
+  dev: {
+    elk: {
+      enabled: true,
+      operatorNamespace: "elastic-system",
+      // One node with every role. Elasticsearch memory: request = limit (the JVM heap is sized from it).
+      nodeSets: [{ name: "default", roles: ["master", "data", "ingest"], count: 1, storageSize: "20Gi", resources: res("500m", "2Gi", "2") }],
+      lifecycle: { hotDays: 1, warmDays: 3, coldDays: 7 },
+      indices: { shards: 1, replicas: 0 },
+      snapshot: { enabled: false, type: "s3", basePath: "novacron-dev", retentionDays: 30 },
+      kibana: { enabled: true, replicas: 1, resources: res("200m", "1Gi", "1") },
+      logstash: { replicas: 1, resources: res("250m", "1Gi", "1"), queueSize: "2Gi" },
+    },
+    loki: { enabled: true, retention: "7d", storage: "filesystem", storageSize: "10Gi", resources: res("100m", "256Mi", "1", "1Gi") },
+    logShipper: { enabled: true, resources: res("50m", "128Mi", "500m", "512Mi"), multilineMaxWait: "3s" },
+    jaeger: {
+      enabled: true, replicas: 1, storage: "memory", memoryMaxTraces: 50_000, storageSize: "5Gi", retentionDays: 2,
+      sampling: { defaultProbability: 1, services: [] },
+      resources: res("100m", "256Mi", "1", "1Gi"),
+    },
+  },
+  prod: {
+    elk: {
+      enabled: true,
+      operatorNamespace: "elastic-system",
+      // The seed's log data tiers: hot 7 days on SSD, warm to 30 days on standard disks, cold to a year on
+      // cheap disks, then an archive in object storage. Storage class names are the cluster's; override them
+      // in Pulumi.prod.yaml if yours differ.
+      nodeSets: [
+        { name: "masters", roles: ["master"], count: 3, storageSize: "10Gi", resources: res("500m", "2Gi", "1") },
+        { name: "hot", roles: ["data_hot", "data_content", "ingest"], count: 3, storageSize: "200Gi", storageClass: "fast-ssd", resources: res("2", "8Gi", "4") },
+        { name: "warm", roles: ["data_warm"], count: 2, storageSize: "500Gi", storageClass: "standard", resources: res("1", "4Gi", "2") },
+        { name: "cold", roles: ["data_cold"], count: 2, storageSize: "1Ti", storageClass: "cold", resources: res("500m", "4Gi", "1") },
+      ],
+      lifecycle: { hotDays: 7, warmDays: 30, coldDays: 365 },
+      indices: { shards: 2, replicas: 1 },
+      // The archive needs a bucket and its credentials, which are the stack's own: Pulumi.prod.yaml enables it.
+      snapshot: { enabled: false, type: "s3", basePath: "novacron-prod/logs", retentionDays: 1825 },
+      kibana: { enabled: true, replicas: 2, resources: res("500m", "2Gi", "2") },
+      logstash: { replicas: 2, resources: res("1", "2Gi", "2"), queueSize: "20Gi" },
+    },
+    // Object storage needs a cloud, which is the stack's own choice: Pulumi.prod.yaml enables one and sets
+    // storage: object. The preset alone keeps everything on the volume.
+    loki: { enabled: true, retention: "31d", storage: "filesystem", storageSize: "50Gi", resources: res("500m", "1Gi", "2", "4Gi") },
+    logShipper: { enabled: true, resources: res("100m", "256Mi", "1", "512Mi"), multilineMaxWait: "3s" },
+    jaeger: {
+      enabled: true, replicas: 2, storage: "elasticsearch", memoryMaxTraces: 50_000, storageSize: "5Gi", retentionDays: 7,
+      sampling: { defaultProbability: 0.1, services: [{ service: "novacron-api", probability: 0.25 }] },
+      resources: res("500m", "1Gi", "2", "2Gi"),
+    },
+  },
+};

@@ -1,0 +1,3 @@
+module novacron.local/regex-check
+
+go 1.22

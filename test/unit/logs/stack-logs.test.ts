@@ -1,0 +1,183 @@
+// The logs and traces part of the dev and prod stacks under Pulumi's mocks: topology, storage, secrets,
+// and the NetworkPolicies that admit only the flows the pipeline needs.
+import { renderStack, RenderResult } from "../../../scripts/render";
+import { parseStackConfig, StackConfigError } from "../../../stacks/config";
+
+const rendered: Record<string, RenderResult> = {};
+beforeAll(async () => {
+  rendered.dev = await renderStack("dev");
+  rendered.prod = await renderStack("prod");
+}, 60_000);
+
+const kube = (env: string) => rendered[env].resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
+const named = (env: string, kind: string, name: string) => {
+  const found = kube(env).find((o) => o.kind === kind && o.metadata?.name === name);
+  if (!found) throw new Error(`${env}: no ${kind} ${name}`);
+  return found;
+};
+const ingressFrom = (policy: any, port: number) => policy.spec.ingress.filter((r: any) => r.ports?.some((p: any) => p.port === port)).flatMap((r: any) => r.from);
+const appsOf = (peers: any[]) => peers.map((p) => p.ipBlock ? "anywhere" : p.podSelector.matchLabels["app.kubernetes.io/name"]).sort();
+
+describe("Elasticsearch topology per environment", () => {
+  test("dev: one node with every role, the stack's default storage class", () => {
+    const es = named("dev", "Elasticsearch", "logs");
+    expect(es.spec.nodeSets.map((s: any) => [s.name, s.count, s.config["node.roles"]])).toEqual([["default", 1, ["master", "data", "ingest"]]]);
+    expect(es.spec.nodeSets[0].volumeClaimTemplates[0].spec).toEqual({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } });
+  });
+
+  test("prod: 3 dedicated masters; hot, warm and cold tiers on their own storage classes and sizes", () => {
+    const es = named("prod", "Elasticsearch", "logs");
+    const sets = Object.fromEntries(es.spec.nodeSets.map((s: any) => [s.name, s]));
+    expect(sets.masters.config["node.roles"]).toEqual(["master"]);
+    expect(sets.masters.count).toBe(3);
+    expect(sets.hot.config["node.roles"]).toContain("data_hot");
+    expect(sets.warm.config["node.roles"]).toEqual(["data_warm"]);
+    expect(sets.cold.config["node.roles"]).toEqual(["data_cold"]);
+    const storage = (s: any) => [s.volumeClaimTemplates[0].spec.storageClassName, s.volumeClaimTemplates[0].spec.resources.requests.storage];
+    expect([storage(sets.hot), storage(sets.warm), storage(sets.cold)]).toEqual([["fast-ssd", "200Gi"], ["standard", "500Gi"], ["cold", "1Ti"]]);
+    // Memory request = limit for every JVM.
+    for (const s of es.spec.nodeSets) {
+      const { requests, limits } = s.podTemplate.spec.containers[0].resources;
+      expect(requests.memory).toBe(limits.memory);
+    }
+  });
+
+  test("prod archives to the snapshot repository with keystore credentials from a Secret, never inline", () => {
+    const es = named("prod", "Elasticsearch", "logs");
+    expect(es.spec.secureSettings).toEqual([{ secretName: "es-snapshot-credentials" }]);
+    const files = rendered.prod.files;
+    expect(JSON.parse(files["elasticsearch/snapshot/repository-novacron-archive.json"])).toEqual({ type: "s3", settings: { bucket: "novacron-prod-log-archive", base_path: "novacron-prod/logs", client: "default", compress: true } });
+    expect(files["elasticsearch/bootstrap.sh"]).toContain('es PUT "_slm/policy/novacron-archive"');
+    expect(rendered.dev.files["elasticsearch/snapshot/repository-novacron-archive.json"]).toBeUndefined();
+  });
+
+  test("the bootstrap Job is named after its content, so a changed policy or template makes a new Job", async () => {
+    const jobName = (r: RenderResult) => r.resources.find((x) => x.inputs.kind === "Job")!.inputs.metadata.name;
+    const changed = await renderStack("dev", { "novacron:elk": JSON.stringify({ lifecycle: { hotDays: 2, warmDays: 3, coldDays: 7 } }) });
+    expect(jobName(changed)).toMatch(/^logs-bootstrap-[0-9a-f]{16}$/);
+    expect(jobName(changed)).not.toBe(jobName(rendered.dev));
+    const same = await renderStack("dev");
+    expect(jobName(same)).toBe(jobName(rendered.dev));
+  });
+});
+
+describe("Loki storage per environment", () => {
+  test("dev keeps chunks on its volume; prod in an S3 bucket of the enabled cloud, through EKS Pod Identity", () => {
+    const { parse } = require("yaml");
+    expect(parse(rendered.dev.files["loki/loki.yaml"]).common.storage).toEqual({ filesystem: { chunks_directory: "/var/loki/chunks", rules_directory: "/var/loki/rules" } });
+    const prod = parse(rendered.prod.files["loki/loki.yaml"]);
+    expect(prod.common.storage.s3).toEqual({ bucketnames: expect.any(String), region: "eu-west-1" });
+    expect(prod.limits_config.retention_period).toBe("31d");
+    expect(prod.compactor.retention_enabled).toBe(true);
+    const types = rendered.prod.resources.map((r) => r.type);
+    expect(types).toEqual(expect.arrayContaining(["aws:s3/bucket:Bucket", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:eks/podIdentityAssociation:PodIdentityAssociation"]));
+    const association = rendered.prod.resources.find((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation")!.inputs;
+    expect(association).toMatchObject({ clusterName: "novacron-prod", namespace: "monitoring", serviceAccount: "loki" });
+    expect(rendered.dev.resources.some((r) => r.type.startsWith("aws:"))).toBe(false);
+    expect(named("prod", "StatefulSet", "loki").spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
+  });
+});
+
+describe.each(["dev", "prod"])("%s: secrets", (env) => {
+  test("every Elasticsearch user's password is in a basic-auth Secret; pods read it by reference", () => {
+    for (const user of ["logstash", "grafana", "jaeger", "bootstrap"]) {
+      const secret = named(env, "Secret", `logs-es-user-${user}`);
+      expect(secret.type).toBe("kubernetes.io/basic-auth");
+      expect(secret.stringData.password).toBe(`generated-logs-${user}`);
+    }
+    const generated = /generated-logs-/;
+    const leaks = kube(env).filter((o) => o.kind !== "Secret" && generated.test(JSON.stringify(o)));
+    expect(leaks.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([]);
+    for (const [file, content] of Object.entries(rendered[env].files)) expect([file, generated.test(content)]).toEqual([file, false]);
+    const logstash = named(env, "StatefulSet", "logstash").spec.template.spec.containers[0];
+    expect(logstash.env.find((e: any) => e.name === "ES_PASSWORD").valueFrom.secretKeyRef).toEqual({ name: "logs-es-user-logstash", key: "password" });
+  });
+});
+
+describe.each(["dev", "prod"])("%s: NetworkPolicies", (env) => {
+  test("only the shipper reaches Logstash; Loki's port (push and query) only the shipper and Grafana; the shipper reaches only them and the API server", () => {
+    expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "logstash"), 8080))).toEqual(["log-shipper"]);
+    expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki"), 3100))).toEqual(["grafana", "log-shipper"]);
+    const shipper = named(env, "NetworkPolicy", "log-shipper");
+    expect(shipper.metadata.namespace).toBe("monitoring-host");
+    expect(shipper.spec.ingress).toEqual([]);
+    const egressApps = shipper.spec.egress.flatMap((r: any) => r.to.filter((t: any) => t.podSelector).map((t: any) => [t.podSelector.matchLabels["app.kubernetes.io/name"], r.ports.map((p: any) => p.port)]));
+    expect(egressApps).toEqual([["loki", [3100]], ["logstash", [8080]]]);
+  });
+
+  test("Elasticsearch admits its writers, readers and the operator on 9200, only its own nodes on 9300", () => {
+    const es = named(env, "NetworkPolicy", "logs");
+    const http = appsOf(ingressFrom(es, 9200));
+    expect(http).toEqual(expect.arrayContaining(["elastic-operator", "elasticsearch", "elasticsearch-bootstrap", "kibana", "logstash"]));
+    expect(http.includes("jaeger")).toBe(env === "prod");
+    expect(appsOf(ingressFrom(es, 9300))).toEqual(["elasticsearch"]);
+  });
+
+  test("Jaeger: spans from anywhere on the ingest ports, the query port from Grafana only", () => {
+    const jaeger = named(env, "NetworkPolicy", "jaeger");
+    expect(appsOf(ingressFrom(jaeger, 4317))).toEqual(["anywhere"]);
+    expect(appsOf(ingressFrom(jaeger, 16686))).toEqual(["grafana"]);
+  });
+});
+
+describe("queriers (Grafana) are let in to Loki, Jaeger and Elasticsearch", () => {
+  test("a querier peer appears on each component's query port", async () => {
+    const { createLogsAndTraces } = await import("../../../stacks/logs-and-traces");
+    expect(createLogsAndTraces).toBeInstanceOf(Function);
+    const { ResourceRecorder } = await import("../../helpers/mocks");
+    const recorder = new ResourceRecorder();
+    await recorder.install("queriers");
+    const pulumi = await import("@pulumi/pulumi");
+    const { presets } = await import("../../../stacks/presets");
+    createLogsAndTraces({ ...presets.dev, jaeger: { ...presets.dev.jaeger } }, {
+      namespace: pulumi.output("monitoring"), hostNamespace: pulumi.output("monitoring-host"),
+      queriers: [{ namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "grafana" } }],
+    });
+    await recorder.settle();
+    const policy = (name: string) => recorder.ofKind("NetworkPolicy").find((r) => r.inputs.metadata.name === name)!.inputs;
+    expect(appsOf(ingressFrom(policy("loki"), 3100))).toEqual(["grafana", "log-shipper"]);
+    expect(appsOf(ingressFrom(policy("jaeger"), 16686))).toEqual(["grafana"]);
+    expect(appsOf(ingressFrom(policy("logs"), 9200))).toContain("grafana");
+  });
+});
+
+describe("logs and traces config validation", () => {
+  const base = { "novacron:environment": "prod", "novacron:notifications": JSON.stringify({ slack: { enabled: true } }), "novacron:slackWebhookUrl": "https://hooks.slack.com/services/x" };
+  const secrets = new Set(["novacron:slackWebhookUrl"]);
+  const problems = (raw: Record<string, string>) => {
+    try { parseStackConfig({ ...base, ...raw }, secrets); return []; } catch (e) { return (e as StackConfigError).problems.map((p) => `${p.key}: ${p.message}`); }
+  };
+
+  test("every problem at once, keyed by config path", () => {
+    const found = problems({
+      "novacron:elk": JSON.stringify({
+        nodeSets: [{ name: "all", roles: ["master", "data"], count: 2, storageSize: "10Gi", resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } } }],
+        lifecycle: { hotDays: 10, warmDays: 5, coldDays: 365 },
+        snapshot: { enabled: true },
+      }),
+      "novacron:loki": JSON.stringify({ storage: "object", retention: "1h" }),
+      "novacron:jaeger": JSON.stringify({ storage: "memory", sampling: { defaultProbability: 2 } }),
+    });
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^novacron:elk\.nodeSets: have 2 master-eligible nodes; use an odd number/),
+      expect.stringMatching(/^novacron:elk\.nodeSets\[0\]\.roles: must be only \["master"\] in prod/),
+      expect.stringMatching(/^novacron:elk\.nodeSets: must include a data_warm node set in prod/),
+      expect.stringMatching(/^novacron:elk\.lifecycle\.warmDays: \(5\) must be greater than hotDays \(10\)/),
+      expect.stringMatching(/^novacron:elk\.snapshot\.bucket: is required/),
+      expect.stringMatching(/^novacron:loki\.retention: retention must be at least 24h/),
+      expect.stringMatching(/^novacron:jaeger\.sampling\.defaultProbability: must be between 0 and 1/),
+      expect.stringMatching(/^novacron:jaeger\.replicas: must be 1 with memory storage/),
+    ]));
+  });
+
+  test("object storage for Loki needs an enabled cloud; Azure also the OIDC issuer its workload identity trusts", () => {
+    expect(problems({ "novacron:loki": JSON.stringify({ storage: "object" }) })).toEqual([expect.stringMatching(/^novacron:loki\.storage: is object but no cloud is enabled/)]);
+    expect(problems({ "novacron:loki": JSON.stringify({ storage: "object" }), "novacron:clouds": JSON.stringify({ azure: { enabled: true, location: "westeurope" } }) }))
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^novacron:clouds\.azure\.oidcIssuerUrl: is required/), expect.stringMatching(/^novacron:clouds\.azure\.resourceGroup: is required/)]));
+    expect(problems({ "novacron:loki": JSON.stringify({ storage: "object" }), "novacron:clouds": JSON.stringify({ gcp: { enabled: true, project: "novacron-prod", region: "europe-west1" } }) })).toEqual([]);
+  });
+
+  test("Jaeger on Elasticsearch needs the elk cluster", () => {
+    expect(problems({ "novacron:elk": JSON.stringify({ enabled: false }) })).toEqual([expect.stringMatching(/^novacron:jaeger\.storage: is elasticsearch but elk\.enabled is false/)]);
+  });
+});
