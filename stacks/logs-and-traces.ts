@@ -50,18 +50,20 @@ export function createLogsAndTraces(spec: StackSpec, opts: { namespace: pulumi.O
       lifecycle: elk.lifecycle,
       indices: elk.indices,
       snapshot: elk.snapshot.enabled ? { ...elk.snapshot, bucket: elk.snapshot.bucket! } : undefined,
-      operator,
       operatorNamespace: elk.operatorNamespace,
       networkPolicy,
       writers: [peersOf(logstashIdentity("logstash"), spec.namespace)],
       queriers: [...queriers, ...(elk.kibana.enabled ? [peerSelector(kibanaIdentity("kibana"), spec.namespace)] : [])],
       traceWriters: jaegerOnEs ? [peerSelector(jaegerIdentity("jaeger"), spec.namespace), peerSelector(jaegerIndexCleanerIdentity("jaeger"), spec.namespace)] : [],
-    });
-    if (elk.kibana.enabled) kibana = new Kibana("kibana", { namespace: ns, elasticsearch, replicas: elk.kibana.replicas, resources: elk.kibana.resources, networkPolicy });
+    }, { dependsOn: [operator] }); // the cluster resource waits for the operator's CRDs
+    // Clients wait for the whole cluster component: its users, and (for writers) the index templates.
+    const afterCluster = { dependsOn: [elasticsearch] };
+    const connection = elasticsearch.connection;
+    if (elk.kibana.enabled) kibana = new Kibana("kibana", { namespace: ns, elasticsearch: connection, replicas: elk.kibana.replicas, resources: elk.kibana.resources, networkPolicy }, afterCluster);
     logstash = new Logstash("logstash", {
-      namespace: ns, elasticsearch, replicas: elk.logstash.replicas, resources: elk.logstash.resources,
+      namespace: ns, elasticsearch: connection, replicas: elk.logstash.replicas, resources: elk.logstash.resources,
       queueSize: elk.logstash.queueSize, storageClass: spec.storageClass, networkPolicy, shippers: shipperSpec.enabled ? [shipper] : [],
-    });
+    }, afterCluster);
   }
   const loki = lokiSpec.enabled
     ? new Loki("loki", {
@@ -81,9 +83,9 @@ export function createLogsAndTraces(spec: StackSpec, opts: { namespace: pulumi.O
     ? new Jaeger("jaeger", {
         namespace: ns, storage: jaegerSpec.storage, replicas: jaegerSpec.replicas, memoryMaxTraces: jaegerSpec.memoryMaxTraces,
         storageSize: jaegerSpec.storageSize, storageClass: spec.storageClass, retentionDays: jaegerSpec.retentionDays,
-        elasticsearch: jaegerOnEs ? elasticsearch : undefined, indices: elk.indices, sampling: jaegerSpec.sampling,
+        elasticsearch: jaegerOnEs ? elasticsearch?.connection : undefined, indices: elk.indices, sampling: jaegerSpec.sampling,
         resources: jaegerSpec.resources, networkPolicy, queriers,
-      })
+      }, jaegerOnEs && elasticsearch ? { dependsOn: [elasticsearch] } : undefined)
     : undefined;
   return { elasticsearch, kibana, logstash, loki, logShipper, jaeger };
 }

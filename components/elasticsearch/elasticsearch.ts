@@ -6,7 +6,10 @@ import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { RandomPassword } from "@pulumi/random";
 import { images, imageTag } from "../images";
-import { anywhere, AppIdentity, contentHash, Flow, Namespace, objectMeta, PeerSelector, podPeers, podsOf, renderAppNetworkPolicy, renderPodTemplate, ResourceRequirements, selectorLabels } from "../kube";
+import {
+  anywhere, AppIdentity, contentHash, dependsOnWith, Flow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
+  renderPodTemplate, ResourceRequirements, selectorLabels,
+} from "../kube";
 import { indexKinds } from "../log-parsing";
 import {
   esUsers, EsUser, ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderRoles, renderSlmPolicy, renderSnapshotRepository,
@@ -95,6 +98,34 @@ export class EckOperator extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * How clients reach an Elasticsearch cluster run by ECK: everything Kibana, Logstash, Jaeger (and any other
+ * writer or reader) need, as data, so a client takes it from this component, from another stack's outputs, or
+ * from hand-written values alike. Clients run in the cluster's namespace: its Secrets are read there.
+ */
+export interface ElasticsearchConnection {
+  /** The Elasticsearch resource's name (Kibana's `elasticsearchRef`; ECK names the cluster's Service and Secrets after it). */
+  clusterName: pulumi.Input<string>;
+  /** Namespace of the cluster, its Services and Secrets. */
+  namespace: pulumi.Input<string>;
+  /** In-cluster HTTPS URL of the REST API, e.g. https://logs-es-http.monitoring.svc:9200. */
+  url: pulumi.Input<string>;
+  /** Secret (key `ca.crt`) with the CA of the cluster's HTTP certificate. */
+  caSecret: pulumi.Input<string>;
+  /** Secret (keys `username`, `password`) of the log writer (Logstash): writes the log indices only. */
+  logWriterSecret: pulumi.Input<string>;
+  /** Secret (keys `username`, `password`) of the trace writer (Jaeger and its index cleaner): Jaeger's indices only. */
+  traceWriterSecret: pulumi.Input<string>;
+  /** Secret (keys `username`, `password`) of the read-only user (Grafana). */
+  readerSecret: pulumi.Input<string>;
+  /** Index name prefix: the log indices are `<prefix>-application|ml|access|errors-yyyy.MM.dd`. */
+  indexPrefix: pulumi.Input<string>;
+  /** The cluster's pods, for clients' NetworkPolicy egress rules. */
+  pods: PeerSelector;
+  /** Namespace of the ECK operator (it reconciles Kibana too, so Kibana admits it). */
+  operatorNamespace: pulumi.Input<string>;
+}
+
 export interface ElasticsearchNodeSet {
   /** Node set name (pods are <cluster>-es-<name>-N). */
   name: string;
@@ -125,9 +156,10 @@ export interface ElasticsearchArgs {
   snapshot?: SnapshotArchiveSpec;
   /** Index name prefix; the families are <prefix>-application|ml|access|errors-*. Default novacron. */
   indexPrefix?: string;
-  /** The operator (its chart): the cluster resource waits for its CRDs. */
-  operator?: EckOperator;
-  /** Namespace of the ECK operator, admitted to the REST API. Default elastic-system. */
+  /**
+   * Namespace of the ECK operator, admitted to the REST API. Default elastic-system. (To wait for the
+   * operator's CRDs, pass the operator in `opts.dependsOn`: the cluster resource is given it.)
+   */
   operatorNamespace?: pulumi.Input<string>;
   /** Create NetworkPolicies (default true). */
   networkPolicy?: boolean;
@@ -159,8 +191,6 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly caSecret: pulumi.Output<string>;
   /** The seed's four index patterns. */
   public readonly indexPatterns: string[];
-  /** Secrets (keys username, password) per user: logstash, grafana, jaeger, bootstrap. */
-  public readonly userSecrets: Record<EsUser, pulumi.Output<string>>;
   /** Rendered documents: ilm/<name>.json, index-templates/<name>.json, snapshot/*.json, roles.yml. */
   public readonly files: Record<string, string>;
   public readonly app: AppIdentity;
@@ -168,6 +198,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly clusterName: string;
   /** Namespace of the ECK operator. */
   public readonly operatorNamespace: pulumi.Input<string>;
+  /** How clients (Kibana, Logstash, Jaeger) reach and authenticate to the cluster. */
+  public readonly connection: ElasticsearchConnection;
 
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:elasticsearch:Elasticsearch", name, {}, opts);
@@ -192,7 +224,6 @@ export class Elasticsearch extends pulumi.ComponentResource {
         stringData: { username: esUsers[user].username, password: pulumi.secret(password.result), roles: esUsers[user].role },
       }, { parent: this });
     }
-    this.userSecrets = Object.fromEntries(Object.entries(secrets).map(([u, s]) => [u, s.metadata.name])) as Record<EsUser, pulumi.Output<string>>;
     this.grafanaCredentialsSecret = secrets.grafana.metadata.name;
 
     // ECK reads file-realm roles from a Secret; they hold no credential.
@@ -208,7 +239,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
       rolesSecret: `${name}-es-roles`,
       fileRealmSecrets: (Object.keys(esUsers) as EsUser[]).map((u) => `${name}-es-user-${u}`),
       secureSettingsSecret: args.snapshot?.secureSettingsSecret,
-    }) as CustomResourceArgs, { parent: this, dependsOn: [roles, ...Object.values(secrets), ...(args.operator ? [args.operator.chart] : [])] });
+    }) as CustomResourceArgs, { parent: this, dependsOn: dependsOnWith(opts, roles, ...Object.values(secrets)) });
 
     // Lifecycle, templates and archive, applied by a Job named after their content: a change makes a new Job.
     const files: Record<string, string> = {};
@@ -264,6 +295,21 @@ export class Elasticsearch extends pulumi.ComponentResource {
       metadata: objectMeta(bootstrapApp, ns, `${name}-bootstrap-${hash}`),
       spec: { backoffLimit: 6, activeDeadlineSeconds: 1800, template: pod },
     }, { parent: this, dependsOn: [cluster, bootstrapConfig] });
+
+    this.connection = {
+      // From the resources themselves, so what a client builds from them waits for the cluster and its users.
+      // (Writers should also wait for the index templates: pass this component in their opts.dependsOn.)
+      clusterName: cluster.metadata.name,
+      namespace: ns,
+      url: this.url,
+      caSecret: this.caSecret,
+      logWriterSecret: secrets.logstash.metadata.name,
+      traceWriterSecret: secrets.jaeger.metadata.name,
+      readerSecret: secrets.grafana.metadata.name,
+      indexPrefix: prefix,
+      pods: peerSelector(app, ns),
+      operatorNamespace: this.operatorNamespace,
+    };
 
     if (args.networkPolicy ?? true) {
       const self = podsOf(app, ns);

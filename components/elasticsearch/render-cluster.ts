@@ -105,7 +105,7 @@ export interface KibanaSpec {
   app: AppIdentity;
   version: string;
   image: string;
-  elasticsearchName: string;
+  elasticsearchName: Input<string>;
   replicas: number;
   resources: ResourceRequirements;
 }

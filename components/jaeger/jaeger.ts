@@ -4,10 +4,10 @@ import { CronJob } from "@pulumi/kubernetes/batch/v1";
 import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
-import { Elasticsearch, ES_HTTP_PORT, IndexSettings } from "../elasticsearch";
+import { ElasticsearchConnection, ES_HTTP_PORT, IndexSettings } from "../elasticsearch";
 import { images } from "../images";
 import {
-  anywhere, AppIdentity, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, podsOf, renderAppNetworkPolicy, renderDeployment,
+  anywhere, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
   renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
 } from "../kube";
 import { toYaml } from "../yaml";
@@ -16,11 +16,15 @@ import { JaegerPortName, jaegerPorts, JaegerStorage, renderJaegerConfig, renderS
 const JAEGER_UID = 10001;
 const CONFIG_DIR = "/etc/jaeger";
 
+/** Where Jaeger keeps traces (an `as const` object, so component packaging sees an enum). */
+export const JaegerStorageBackend = { Memory: "memory", Badger: "badger", Elasticsearch: "elasticsearch" } as const;
+export type JaegerStorageBackend = (typeof JaegerStorageBackend)[keyof typeof JaegerStorageBackend];
+
 export interface JaegerArgs {
   /** Namespace (must exist). */
   namespace: pulumi.Input<string>;
   /** memory or badger (one replica) or elasticsearch (the given cluster; any number of replicas). */
-  storage: "memory" | "badger" | "elasticsearch";
+  storage: JaegerStorageBackend;
   /** Replicas (default 1; more only with elasticsearch). */
   replicas?: number;
   /** memory: traces kept (default 50000). */
@@ -31,8 +35,8 @@ export interface JaegerArgs {
   storageClass?: pulumi.Input<string>;
   /** Days of traces kept (badger TTL; Elasticsearch index cleaner). Default 7. */
   retentionDays?: number;
-  /** The cluster for elasticsearch storage. */
-  elasticsearch?: Elasticsearch;
+  /** The cluster for elasticsearch storage (`Elasticsearch.connection`); Jaeger writes as its trace writer. */
+  elasticsearch?: ElasticsearchConnection;
   /** Shards and replicas of Jaeger's daily indices (default 1 and 1). */
   indices?: IndexSettings;
   /** Sampling strategies served to SDKs (default: everything). */
@@ -58,7 +62,7 @@ export function jaegerIndexCleanerIdentity(name: string): AppIdentity {
 /**
  * Jaeger v2 (built on the OpenTelemetry Collector): OTLP gRPC/HTTP ingest, the legacy Jaeger ports for old
  * clients, the query API and UI, remote sampling; storage in memory or Badger (dev) or Elasticsearch (prod,
- * with a daily index cleaner for retention).
+ * with a daily index cleaner for retention). With Elasticsearch, pass its component in `opts.dependsOn`.
  */
 export class Jaeger extends pulumi.ComponentResource {
   /** Query API and UI (Grafana data source uid `jaeger`). */
@@ -68,7 +72,7 @@ export class Jaeger extends pulumi.ComponentResource {
   /** OTLP HTTP endpoint for SDKs and collectors. */
   public readonly otlpHttpEndpoint: pulumi.Output<string>;
   /** Rendered files: config.yaml and sampling-strategies.json. */
-  public readonly files: Record<string, string>;
+  public readonly files: pulumi.Output<Record<string, string>>;
   public readonly app: AppIdentity;
 
   constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -82,19 +86,19 @@ export class Jaeger extends pulumi.ComponentResource {
     if (args.storage === "elasticsearch" && !es) throw new Error(`Jaeger ${name}: elasticsearch storage needs args.elasticsearch`);
     const retentionDays = args.retentionDays ?? 7;
 
-    const storage: JaegerStorage =
+    const storageOf = (esUrl: string | undefined): JaegerStorage =>
       args.storage === "memory" ? { kind: "memory", maxTraces: args.memoryMaxTraces ?? 50_000 }
         : args.storage === "badger" ? { kind: "badger", directory: "/badger", retentionDays }
           : {
               kind: "elasticsearch",
-              urls: [`https://${es!.clusterName}-es-http:${ES_HTTP_PORT}`],
+              urls: [esUrl!],
               userEnv: "ES_USER", passwordEnv: "ES_PASSWORD", caFile: "/etc/es-ca/ca.crt",
               shards: args.indices?.shards ?? 1, replicas: args.indices?.replicas ?? 1,
             };
-    this.files = {
-      "config.yaml": toYaml(renderJaegerConfig({ storage, samplingFile: `${CONFIG_DIR}/sampling-strategies.json`, listenHost: "0.0.0.0" })),
+    this.files = pulumi.output(es?.url).apply((esUrl): Record<string, string> => ({
+      "config.yaml": toYaml(renderJaegerConfig({ storage: storageOf(esUrl), samplingFile: `${CONFIG_DIR}/sampling-strategies.json`, listenHost: "0.0.0.0" })),
       "sampling-strategies.json": JSON.stringify(renderSamplingStrategies(args.sampling ?? { defaultProbability: 1, services: [] }), null, 2) + "\n",
-    };
+    }));
     const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: this.files }, { parent: this });
 
     const servicePorts = (Object.keys(jaegerPorts) as JaegerPortName[]).map((p) => ({
@@ -107,14 +111,14 @@ export class Jaeger extends pulumi.ComponentResource {
     this.otlpHttpEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpHttp}`;
 
     const esEnv = es ? [
-      { name: "ES_USER", valueFrom: { secretKeyRef: { name: es.userSecrets.jaeger, key: "username" } } },
-      { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.userSecrets.jaeger, key: "password" } } },
+      { name: "ES_USER", valueFrom: { secretKeyRef: { name: es.traceWriterSecret, key: "username" } } },
+      { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.traceWriterSecret, key: "password" } } },
     ] : [];
     const workload: WorkloadSpec = {
       app, namespace: ns, replicas,
       runAsUser: JAEGER_UID,
       // The sampling file reloads by itself; the collector config does not.
-      configHash: contentHash(this.files["config.yaml"]),
+      configHash: this.files.apply((files) => contentHash(files["config.yaml"])),
       containers: [{
         name: "jaeger",
         image: images.jaeger,
@@ -138,9 +142,9 @@ export class Jaeger extends pulumi.ComponentResource {
       ],
     };
     if (args.storage === "badger") {
-      new StatefulSet(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? "5Gi", storageClass: args.storageClass }] }), { parent: this, dependsOn: [config] });
+      new StatefulSet(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? "5Gi", storageClass: args.storageClass }] }), { parent: this, dependsOn: dependsOnWith(opts, config) });
     } else {
-      new Deployment(name, renderDeployment(workload), { parent: this, dependsOn: [config, ...(es ? [es] : [])] });
+      new Deployment(name, renderDeployment(workload), { parent: this, dependsOn: dependsOnWith(opts, config) });
     }
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
@@ -153,10 +157,10 @@ export class Jaeger extends pulumi.ComponentResource {
         containers: [{
           name: "index-cleaner",
           image: images.jaegerEsIndexCleaner,
-          args: [String(retentionDays), `https://${es.clusterName}-es-http:${ES_HTTP_PORT}`],
+          args: [String(retentionDays), es.url],
           env: [
-            { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: es.userSecrets.jaeger, key: "username" } } },
-            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.userSecrets.jaeger, key: "password" } } },
+            { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: es.traceWriterSecret, key: "username" } } },
+            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.traceWriterSecret, key: "password" } } },
             { name: "ES_TLS_ENABLED", value: "true" },
             { name: "ES_TLS_CA", value: "/etc/es-ca/ca.crt" },
           ],
@@ -174,13 +178,13 @@ export class Jaeger extends pulumi.ComponentResource {
           failedJobsHistoryLimit: 3,
           jobTemplate: { spec: { backoffLimit: 3, template: pod } },
         },
-      }, { parent: this });
+      }, { parent: this, dependsOn: dependsOnWith(opts) });
     }
 
     if (args.networkPolicy ?? true) {
       const ingestPorts = (["otlpGrpc", "otlpHttp", "jaegerGrpc", "thriftHttp", "thriftCompact", "thriftBinary", "samplingHttp", "samplingGrpc"] as JaegerPortName[])
         .map((p) => ({ port: jaegerPorts[p], protocol: UDP_PORTS.includes(p) ? ("UDP" as const) : ("TCP" as const) }));
-      const toEs = es && args.storage === "elasticsearch" ? [{ peers: [podsOf(es.app, ns)], ports: [{ port: ES_HTTP_PORT }] }] : [];
+      const toEs = es && args.storage === "elasticsearch" ? [{ peers: podPeers([es.pods]), ports: [{ port: ES_HTTP_PORT }] }] : [];
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
         ingress: [

@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource, CustomResourceArgs } from "@pulumi/kubernetes/apiextensions";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { Elasticsearch, ES_HTTP_PORT, KIBANA_PORT, renderKibana } from "../elasticsearch";
+import { ECK_OPERATOR_LABELS, ElasticsearchConnection, ES_HTTP_PORT, KIBANA_PORT, renderKibana } from "../elasticsearch";
 import { images, imageTag } from "../images";
-import { AppIdentity, PeerSelector, podPeers, podsOf, renderAppNetworkPolicy, ResourceRequirements } from "../kube";
+import { AppIdentity, dependsOnWith, PeerSelector, podPeers, renderAppNetworkPolicy, ResourceRequirements } from "../kube";
 
 export interface KibanaArgs {
   /** Namespace (the Elasticsearch cluster's). */
   namespace: pulumi.Input<string>;
-  /** The cluster Kibana searches; ECK wires the credentials and CA. */
-  elasticsearch: Elasticsearch;
+  /** The cluster Kibana searches (`Elasticsearch.connection`); ECK wires the credentials and CA. */
+  elasticsearch: ElasticsearchConnection;
   /** Replicas (default 1). */
   replicas?: number;
   /** Requests and limits. */
@@ -25,7 +25,10 @@ export function kibanaIdentity(name: string): AppIdentity {
   return { name: "kibana", instance: name, component: "logs-ui", image: images.kibana };
 }
 
-/** Kibana run by ECK: search, log pattern analysis, dashboards and alerting over the log indices. */
+/**
+ * Kibana run by ECK: search, log pattern analysis, dashboards and alerting over the log indices. Pass the
+ * Elasticsearch component (or the ECK operator) in `opts.dependsOn` to create Kibana after it.
+ */
 export class Kibana extends pulumi.ComponentResource {
   /** In-cluster HTTPS URL (ECK's self-signed certificate). */
   public readonly url: pulumi.Output<string>;
@@ -36,21 +39,22 @@ export class Kibana extends pulumi.ComponentResource {
     const app = kibanaIdentity(name);
     this.app = app;
     const ns = args.namespace;
+    const es = args.elasticsearch;
     new CustomResource(name, renderKibana({
       name, namespace: ns, app,
       version: imageTag(images.kibana),
       image: images.kibana,
-      elasticsearchName: args.elasticsearch.clusterName,
+      elasticsearchName: es.clusterName,
       replicas: args.replicas ?? 1,
       resources: args.resources ?? { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
-    }) as CustomResourceArgs, { parent: this, dependsOn: [args.elasticsearch] });
+    }) as CustomResourceArgs, { parent: this, dependsOn: dependsOnWith(opts) });
     this.url = pulumi.interpolate`https://${name}-kb-http.${ns}.svc:${KIBANA_PORT}`;
 
     if (args.networkPolicy ?? true) {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
-        ingress: [{ peers: [...podPeers(args.clients), { kind: "pods", selector: { namespace: args.elasticsearch.operatorNamespace, podLabels: { "app.kubernetes.io/name": "elastic-operator" } } }], ports: [{ port: KIBANA_PORT }] }],
-        egress: [{ peers: [podsOf(args.elasticsearch.app, ns)], ports: [{ port: ES_HTTP_PORT }] }],
+        ingress: [{ peers: [...podPeers(args.clients), ...podPeers([{ namespace: es.operatorNamespace, podLabels: ECK_OPERATOR_LABELS }])], ports: [{ port: KIBANA_PORT }] }],
+        egress: [{ peers: podPeers([es.pods]), ports: [{ port: ES_HTTP_PORT }] }],
       }), { parent: this });
     }
     this.registerOutputs({ url: this.url });

@@ -5,3 +5,4 @@ export * from "./network";
 export * from "./namespace";
 export * from "./reloader";
 export * from "./rbac";
+export * from "./depends-on";

@@ -70,8 +70,8 @@ export interface WorkloadSpec {
   /** Pods that talk to the Kubernetes API get a service account token; all others get none. */
   serviceAccountName?: string;
   hostAccess?: HostAccess;
-  /** Hash of config the workload cannot reload itself: a change rolls the pods. */
-  configHash?: string;
+  /** Hash of config the workload cannot reload itself: a change rolls the pods. (An output when the config is.) */
+  configHash?: Input<string>;
   podAnnotations?: Record<string, string>;
   terminationGracePeriodSeconds?: number;
   sysctls?: { name: string; value: string }[];
@@ -146,7 +146,7 @@ export function renderPodTemplate(spec: WorkloadSpec): k8s.core.v1.PodTemplateSp
   const anyRoot = spec.containers.some((c) => c.privileges?.runAsUser === 0);
   const privileges = spec.containers.filter((c) => c.privileges).map((c) => `${c.name}: ${c.privileges!.reason}`);
 
-  const annotations: Record<string, string> = {
+  const annotations: Record<string, Input<string>> = {
     ...spec.podAnnotations,
     ...(spec.configHash ? { [CONFIG_HASH_ANNOTATION]: spec.configHash } : {}),
     ...(host ? { [HOST_ACCESS_ANNOTATION]: host.reason } : {}),

@@ -3,10 +3,10 @@ import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
-import { Elasticsearch, ELASTIC_UID, ES_HTTP_PORT } from "../elasticsearch";
+import { ElasticsearchConnection, ELASTIC_UID, ES_HTTP_PORT } from "../elasticsearch";
 import { images } from "../images";
 import {
-  anywhere, AppIdentity, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, podsOf, renderAppNetworkPolicy,
+  anywhere, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy,
   renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
 } from "../kube";
 import { renderLogstashPipeline } from "../log-parsing";
@@ -22,8 +22,8 @@ const HOME = "/usr/share/logstash";
 export interface LogstashArgs {
   /** Namespace (the Elasticsearch cluster's). */
   namespace: pulumi.Input<string>;
-  /** The cluster it writes to, as the least-privileged logstash user. */
-  elasticsearch: Elasticsearch;
+  /** The cluster it writes to (`Elasticsearch.connection`), as its least-privileged log writer. */
+  elasticsearch: ElasticsearchConnection;
   /** Replicas (default 1); the shipper spreads its requests over them through the Service. */
   replicas?: number;
   /** Requests and limits (memory request = limit: the JVM heap is sized from it). */
@@ -46,12 +46,14 @@ export function logstashIdentity(name: string): AppIdentity {
  * Logstash with the seed's parsing pipeline (components/log-parsing), run by our hardened StatefulSet
  * builder: a persistent queue on a volume, the writer's credentials from its Secret as environment
  * variables, Elasticsearch's CA mounted, the pipeline's hash on the pods so a rule change rolls them.
+ * Pass the Elasticsearch component in `opts.dependsOn`: Logstash then starts writing only once the index
+ * templates and lifecycle policy are in place (an index created before its template gets the wrong mapping).
  */
 export class Logstash extends pulumi.ComponentResource {
   /** Base URL of the OTLP/HTTP input, for the log shipper. */
   public readonly url: pulumi.Output<string>;
   /** The rendered pipeline files (10-input.conf, 20-filter.conf, 30-output.conf). */
-  public readonly pipeline: Record<string, string>;
+  public readonly pipeline: pulumi.Output<Record<string, string>>;
   public readonly app: AppIdentity;
 
   constructor(name: string, args: LogstashArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -62,14 +64,14 @@ export class Logstash extends pulumi.ComponentResource {
     const es = args.elasticsearch;
     const queueSize = args.queueSize ?? "2Gi";
 
-    this.pipeline = renderLogstashPipeline({
+    this.pipeline = pulumi.all([es.url, es.indexPrefix]).apply(([url, indexPrefix]) => renderLogstashPipeline({
       httpPort: LOGSTASH_HTTP_PORT,
-      elasticsearchHosts: [`https://${es.clusterName}-es-http:${ES_HTTP_PORT}`],
+      elasticsearchHosts: [url],
       userEnv: "ES_USER",
       passwordEnv: "ES_PASSWORD",
       caFile: "/etc/es-ca/ca.crt",
-      indexPrefix: es.indexPatterns[0].split("-")[0],
-    });
+      indexPrefix,
+    }));
     const settings = toYaml({
       "api.http.host": "0.0.0.0",
       "api.http.port": LOGSTASH_API_PORT,
@@ -89,12 +91,12 @@ export class Logstash extends pulumi.ComponentResource {
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "api", port: LOGSTASH_API_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOGSTASH_HTTP_PORT}`;
 
-    const writer = es.userSecrets.logstash;
+    const writer = es.logWriterSecret;
     const workload: WorkloadSpec = {
       app, namespace: ns,
       replicas: args.replicas ?? 1,
       runAsUser: ELASTIC_UID,
-      configHash: contentHash(...Object.values(this.pipeline), settings, pipelines),
+      configHash: this.pipeline.apply((files) => contentHash(...Object.values(files), settings, pipelines)),
       // Time to drain the in-flight batch to the persistent queue.
       terminationGracePeriodSeconds: 60,
       containers: [{
@@ -133,7 +135,7 @@ export class Logstash extends pulumi.ComponentResource {
       serviceName: `${name}-headless`,
       volumeClaims: [{ name: "data", size: queueSize, storageClass: args.storageClass }],
     });
-    new StatefulSet(name, sts, { parent: this, dependsOn: [pipelineConfig, settingsConfig, es] });
+    new StatefulSet(name, sts, { parent: this, dependsOn: dependsOnWith(opts, pipelineConfig, settingsConfig) });
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 
@@ -142,7 +144,7 @@ export class Logstash extends pulumi.ComponentResource {
         app, namespace: ns,
         ingress: [{ peers: podPeers(args.shippers), ports: [{ port: LOGSTASH_HTTP_PORT }] }],
         egress: [
-          { peers: [podsOf(es.app, ns)], ports: [{ port: ES_HTTP_PORT }] },
+          { peers: podPeers([es.pods]), ports: [{ port: ES_HTTP_PORT }] },
           // The GeoIP filter keeps its GeoLite2 database current from Elastic's service over HTTPS.
           { peers: [anywhere], ports: [{ port: 443 }] },
         ],

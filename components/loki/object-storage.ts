@@ -12,10 +12,14 @@ import { Account as GcpServiceAccount, IAMMember as GcpServiceAccountIamMember }
 import { Bucket as GcsBucket, BucketIAMMember } from "@pulumi/gcp/storage";
 import type { LokiStorage } from "./render-config";
 
-/** Where Loki's object storage goes (one shape with a literal union, as Pulumi component packaging wants). */
+/** A cloud whose object storage can hold Loki's chunks (an `as const` object, so component packaging sees an enum). */
+export const LokiObjectStorageCloud = { Aws: "aws", Gcp: "gcp", Azure: "azure" } as const;
+export type LokiObjectStorageCloud = (typeof LokiObjectStorageCloud)[keyof typeof LokiObjectStorageCloud];
+
+/** Where Loki's object storage goes (one shape, the cloud an enum, as Pulumi component packaging wants). */
 export interface LokiObjectStorageTarget {
   /** The cloud whose object storage holds the chunks. */
-  cloud: "aws" | "gcp" | "azure";
+  cloud: LokiObjectStorageCloud;
   /** aws: the region of the bucket. */
   region?: string;
   /** aws: the EKS cluster's name (for the Pod Identity association). */
