@@ -12,9 +12,9 @@ import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy 
 export const defaultHostLevelApps: readonly string[] = [
   "node-exporter", // host network, PID and read-only /proc, /sys, /: node metrics must be the node's
   "cadvisor", // root: the container runtime's state is root-only; DAC_READ_SEARCH to size container filesystems
-  // The host log shipper DaemonSet (reads /var/log and container logs on every node); whichever one the stack runs.
-  "filebeat",
-  "fluent-bit",
+  // Grafana Alloy on every node (components/log-shipper): root, to read the node's root-owned container log
+  // files through a read-only hostPath, and a hostPath for its read positions; no capabilities added.
+  "log-shipper",
 ];
 
 /** Annotations a host-level pod uses to say what host access it needs and why (components/kube/workload.ts). */
@@ -183,10 +183,57 @@ export function imagePinProblem(image: unknown): string | undefined {
   return undefined;
 }
 
-/** Every container image is pinned to a version (no `latest`, no bare major, no missing tag) or a digest. */
+/**
+ * ECK's custom resources, by `<API group>/<kind>`: the operator runs the main container (named here) from the
+ * resource's `spec.image`, or else from Elastic's image at exactly `spec.version`; a pod template leaves that
+ * container's image unset. Any other container in the template (a sidecar) gets no image from ECK.
+ */
+export const eckMainContainers: Readonly<Record<string, { container: string; defaultImage: string }>> = {
+  "elasticsearch.k8s.elastic.co/Elasticsearch": { container: "elasticsearch", defaultImage: "docker.elastic.co/elasticsearch/elasticsearch" },
+  "kibana.k8s.elastic.co/Kibana": { container: "kibana", defaultImage: "docker.elastic.co/kibana/kibana" },
+  "logstash.k8s.elastic.co/Logstash": { container: "logstash", defaultImage: "docker.elastic.co/logstash/logstash" },
+  "apm.k8s.elastic.co/ApmServer": { container: "apm-server", defaultImage: "docker.elastic.co/apm/apm-server" },
+};
+
+/** The ECK resource kind of an object (`<API group>/<kind>`), when it is one ECK runs containers for. */
+function eckKindOf(props: Record<string, any>): string | undefined {
+  const group = String(props?.apiVersion ?? "").split("/")[0];
+  const kind = `${group}/${props?.kind}`;
+  return kind in eckMainContainers ? kind : undefined;
+}
+
+/**
+ * Why an ECK resource's own image settings are not a pin, or undefined: `spec.version` must be an exact
+ * version (the operator configures the cluster for it, and without `spec.image` it picks the image by it),
+ * and an explicit `spec.image` must be pinned and be that same version.
+ */
+export function eckImagePinProblem(props: Record<string, any>): string | undefined {
+  const version = props?.spec?.version;
+  if (typeof version !== "string" || !/^\d+\.\d+\.\d+$/.test(version)) return `spec.version ${JSON.stringify(version)} is not an exact version (major.minor.patch)`;
+  const image = props.spec.image;
+  if (image === undefined || image === null || image === "") return undefined;
+  const problem = imagePinProblem(image);
+  if (problem) return `spec.${problem}`;
+  const tag = /@sha256:/.test(image) ? undefined : image.slice(image.lastIndexOf(":") + 1);
+  if (tag !== undefined && tag !== version && !tag.startsWith(`${version}-`)) return `spec.image "${image}" is not spec.version ${version} (ECK configures the cluster for spec.version)`;
+  return undefined;
+}
+
+/**
+ * Every container image is pinned to a version (no `latest`, no bare major, no missing tag) or a digest.
+ * In ECK's resources the main container's image comes from `spec.image` / `spec.version` (checked instead).
+ */
 export function validateImagesPinned(args: ResourceValidationArgs, report: ReportViolation): void {
+  const eck = eckKindOf(args.props);
+  if (eck) {
+    const problem = eckImagePinProblem(args.props);
+    if (problem) report(`${args.props.kind} ${objectRef(args.props)}: ${problem}`);
+  }
   for (const pod of podSpecsOf(args.type, args.props)) {
-    for (const { container } of containersOf(pod.spec)) {
+    for (const { kind, container } of containersOf(pod.spec)) {
+      // ECK fills in the main container's image (from spec.image or spec.version, checked above).
+      const setByEck = eck !== undefined && kind === "containers" && container.name === eckMainContainers[eck].container && (container.image === undefined || container.image === "");
+      if (setByEck) continue;
       const problem = imagePinProblem(container.image);
       if (problem) report(`${args.props.kind} ${objectRef(args.props)} container "${container.name}": ${problem}`);
     }
@@ -207,13 +254,22 @@ const secretValues: [RegExp, string][] = [
   [/\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+/, "a JSON Web Token"],
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:[^\s/@"']+@/i, "a URL with a password in it"],
 ];
-/** `key: value` / `key = value` / `"key": "value"` lines of YAML, INI, properties, .env or JSON. */
-const assignment = /^\s*-?\s*"?([A-Za-z0-9_.-]+)"?\s*[:=]\s*(.*?)\s*,?\s*$/;
+/** `key: value` / `key = value` / `"key": "value"` / `key => value` lines of YAML, INI, properties, .env, JSON or Logstash config. */
+const assignment = /^\s*-?\s*"?([A-Za-z0-9_.-]+)"?\s*(?:=>|[:=])\s*(.*?)\s*,?\s*$/;
+
+/**
+ * A reference to where a secret lives, resolved by the program that reads the file: an environment variable
+ * (`${VAR}` — Logstash, Loki's -config.expand-env —, the OpenTelemetry Collector's (Jaeger v2's) `${env:VAR}`,
+ * Kubernetes' `$(VAR)`), a file (the Collector's `${file:path}`), or Grafana's `$__file{path}` / `$__env{VAR}`.
+ * A bare `$word` is not taken for one (a literal password may well start with "$"), nor a reference with a
+ * default (`${VAR:default}`) unless the default is empty: a default is a literal value.
+ */
+const secretReference = /^(?:\$\{(?:env:)?[A-Za-z_][A-Za-z0-9_]*(?::-?)?\}|\$\{file:[^}]+\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|\$__(?:file|env)\{[^}]+\})$/;
 
 /** Values that hold no secret: empty, null, a reference to an env var or file, or a redaction marker. */
 function isHarmlessValue(value: string): boolean {
   const v = value.replace(/^["']|["']$/g, "").trim();
-  return v === "" || v === "~" || v === "null" || v === "{}" || v === "[]" || v === "|" || v === ">" || v.startsWith("$") || v.startsWith("<secret") || /^\*+$/.test(v);
+  return v === "" || v === "~" || v === "null" || v === "{}" || v === "[]" || v === "|" || v === ">" || secretReference.test(v) || v.startsWith("<secret") || /^\*+$/.test(v);
 }
 
 /** Why a ConfigMap entry looks like it holds a secret, or undefined. */

@@ -73,7 +73,7 @@ export class LogShipper extends pulumi.ComponentResource {
       serviceAccountName: name,
       hostAccess: {
         hostPaths: [{ name: "pod-logs", path: POD_LOGS, mountPath: POD_LOGS }],
-        reason: "log shipping: reads the node's container log files (/var/log/pods) read-only",
+        reason: "log shipping: reads the node's container log files (/var/log/pods) read-only; keeps its read positions in /var/lib/novacron-alloy on the node",
       },
       // Every node, tainted ones included: a node whose logs are not shipped is a blind spot.
       tolerations: [{ operator: "Exists" }],

@@ -109,6 +109,59 @@ describe("bad variants are reported by the policy that owns the rule", () => {
     expect(notListed.map((v) => v.message)).toEqual(expect.arrayContaining([expect.stringContaining("runs as root"), expect.stringContaining("hostPath volumes")]));
   });
 
+  test("the log shipper (Grafana Alloy) is a named host-level app: root and hostPaths, only while it says why", async () => {
+    const shipper = find("prod", "DaemonSet", "log-shipper");
+    expect(shipper.inputs.spec.template.metadata.annotations["novacron.io/host-access"]).toMatch(/\/var\/log\/pods.*read-only/);
+    expect(await violations(shipper)).toEqual([]);
+    const undeclared = clone(shipper);
+    delete undeclared.inputs.spec.template.metadata.annotations["novacron.io/host-access"];
+    delete undeclared.inputs.spec.template.metadata.annotations["novacron.io/privileges"];
+    expect((await violations(undeclared)).map((v) => v.message)).toEqual(expect.arrayContaining([
+      expect.stringContaining('host-level app "log-shipper" must say what host access'),
+      expect.stringContaining('container "alloy": runs as root'),
+      expect.stringContaining("hostPath volumes (positions, pod-logs)"),
+    ]));
+    // Host-level still means a read-only root filesystem and nothing privileged.
+    const writable = clone(shipper);
+    writable.inputs.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
+    expect((await violations(writable)).map((v) => v.message)).toEqual([expect.stringContaining("readOnlyRootFilesystem must be true")]);
+  });
+
+  test("ECK resources: the main container's image is spec.image or Elastic's at spec.version, both exact", async () => {
+    const es = find("prod", "Elasticsearch", "logs");
+    const kibana = find("prod", "Kibana", "kibana");
+    expect(es.inputs.spec.image).toBe(`docker.elastic.co/elasticsearch/elasticsearch:${es.inputs.spec.version}`);
+    expect(await violations(es)).toEqual([]);
+    expect(await violations(kibana)).toEqual([]);
+    const imagePolicy = async (r: typeof es) => (await violations(r)).filter((v) => v.policy === "images-pinned").map((v) => v.message);
+
+    // Without spec.image ECK runs Elastic's image at spec.version: pinned, if the version is exact.
+    const byVersion = clone(es);
+    delete byVersion.inputs.spec.image;
+    expect(await imagePolicy(byVersion)).toEqual([]);
+    byVersion.inputs.spec.version = "9.4";
+    expect(await imagePolicy(byVersion)).toEqual(['Elasticsearch monitoring/logs: spec.version "9.4" is not an exact version (major.minor.patch)']);
+
+    const floating = clone(kibana);
+    floating.inputs.spec.image = "docker.elastic.co/kibana/kibana:latest";
+    expect(await imagePolicy(floating)).toEqual([expect.stringMatching(/^Kibana monitoring\/kibana: spec\.image "docker\.elastic\.co\/kibana\/kibana:latest" uses the floating tag/)]);
+    const otherVersion = clone(es);
+    otherVersion.inputs.spec.image = "docker.elastic.co/elasticsearch/elasticsearch:9.3.0";
+    expect(await imagePolicy(otherVersion)).toEqual([expect.stringContaining("is not spec.version 9.4.3")]);
+    const digest = clone(es);
+    digest.inputs.spec.image = `docker.elastic.co/elasticsearch/elasticsearch@sha256:${"b".repeat(64)}`;
+    expect(await imagePolicy(digest)).toEqual([]);
+
+    // An image set on the container itself is checked as any other; a sidecar gets none from ECK.
+    const overridden = clone(es);
+    overridden.inputs.spec.nodeSets[0].podTemplate.spec.containers[0].image = "docker.elastic.co/elasticsearch/elasticsearch:latest";
+    overridden.inputs.spec.nodeSets[1].podTemplate.spec.containers.push({ ...clone(overridden.inputs.spec.nodeSets[1].podTemplate.spec.containers[0]), name: "sidecar" });
+    expect(await imagePolicy(overridden)).toEqual([
+      expect.stringMatching(/container "elasticsearch": image ".*:latest" uses the floating tag/),
+      'Elasticsearch monitoring/logs container "sidecar": has no image',
+    ]);
+  });
+
   test("a container without limits, and an init container without requests", async () => {
     const deploy = find("dev", "Deployment", "blackbox-exporter");
     delete deploy.inputs.spec.template.spec.containers[0].resources.limits;
@@ -148,6 +201,23 @@ describe("bad variants are reported by the policy that owns the rule", () => {
     // References to where a secret lives are fine.
     expect(configMapSecretProblem("grafana.ini", "admin_password = $__file{/etc/secrets/admin-password}\n")).toBeUndefined();
     expect(configMapSecretProblem("loki.yml", "secret_access_key: ${AWS_SECRET_ACCESS_KEY}\ncredentials_file: /var/run/x\n")).toBeUndefined();
+    expect(configMapSecretProblem("config.yaml", "auth:\n  basic:\n    password: ${env:ES_PASSWORD}\n")).toBeUndefined();
+    // A literal that merely starts with "$", or a reference whose default is a literal, is a credential.
+    expect(configMapSecretProblem("app.env", "DB_PASSWORD=$ecretPa55\n")).toMatch(/sets "DB_PASSWORD"/);
+    expect(configMapSecretProblem("config.yaml", "password: ${env:ES_PASSWORD:-changeme}\n")).toMatch(/sets "password"/);
+  });
+
+  test("credentials in Logstash's pipeline: ${VAR} references pass, literal values are reported", async () => {
+    const cm = find("prod", "ConfigMap", "logstash-pipeline");
+    const output = cm.inputs.data["30-output.conf"];
+    expect(output).toContain('password => "${ES_PASSWORD}"');
+    expect(await violations(cm)).toEqual([]);
+    const literal = clone(cm);
+    literal.inputs.data["30-output.conf"] = output.replace('password => "${ES_PASSWORD}"', 'password => "hunter2"');
+    expect(await violations(literal)).toEqual([{ policy: "no-secrets-in-configmaps", message: expect.stringMatching(/key "30-output.conf" line \d+ sets "password"/) }]);
+    const withDefault = clone(cm);
+    withDefault.inputs.data["30-output.conf"] = output.replace('"${ES_PASSWORD}"', '"${ES_PASSWORD:hunter2}"');
+    expect((await violations(withDefault)).map((v) => v.policy)).toEqual(["no-secrets-in-configmaps"]);
   });
 
   test("a LoadBalancer Service only where configured", async () => {
