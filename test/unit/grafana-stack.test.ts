@@ -52,12 +52,39 @@ describe("stacks", () => {
   const objects = (r: RenderResult) => r.resources.filter((x) => x.type.startsWith("kubernetes:")).map((x) => x.inputs);
   const named = (r: RenderResult, kind: string, name: string) => objects(r).find((o) => o.kind === kind && o.metadata.name === name)!;
 
-  test("dev: one replica on a volume, datasources at the stack's own Prometheus and Alertmanager, dashboards rendered for review", () => {
+  test("dev: one replica on a volume, datasources at the stack's own Prometheus, Alertmanager, Loki, Jaeger and Elasticsearch, dashboards rendered for review", () => {
     const deployment = named(rendered.dev, "Deployment", "grafana");
     expect(deployment.spec.replicas).toBe(1);
     expect(named(rendered.dev, "PersistentVolumeClaim", "grafana-data").spec.resources.requests.storage).toBe("2Gi");
     const ds = parse(rendered.dev.files["grafana/provisioning/datasources/datasources.yaml"]).datasources;
-    expect(ds.map((d: any) => [d.uid, d.url])).toEqual([["prometheus", "http://prometheus.monitoring.svc:9090"], ["alertmanager", "http://alertmanager.monitoring.svc:9093"]]);
+    const esUrl = "https://logs-es-http.monitoring.svc:9200";
+    expect(ds.map((d: any) => [d.uid, d.type, d.url])).toEqual([
+      ["prometheus", "prometheus", "http://prometheus.monitoring.svc:9090"],
+      ["alertmanager", "alertmanager", "http://alertmanager.monitoring.svc:9093"],
+      ["loki", "loki", "http://loki.monitoring.svc:3100"],
+      ["jaeger", "jaeger", "http://jaeger.monitoring.svc:16686"],
+      // One per index family of the seed, each on its own index pattern.
+      ["elasticsearch-application", "elasticsearch", esUrl],
+      ["elasticsearch-ml", "elasticsearch", esUrl],
+      ["elasticsearch-access", "elasticsearch", esUrl],
+      ["elasticsearch-errors", "elasticsearch", esUrl],
+    ]);
+    expect(ds.filter((d: any) => d.type === "elasticsearch").map((d: any) => [d.uid, d.jsonData.index])).toEqual(
+      ["application", "ml", "access", "errors"].map((kind) => [`elasticsearch-${kind}`, `novacron-${kind}-*`]),
+    );
+    // Each URL is a Service the stack runs, on the port it serves: ours by name, Elasticsearch's the one ECK
+    // creates for the "logs" cluster (<cluster>-es-http).
+    for (const [service, port] of [["prometheus", 9090], ["alertmanager", 9093], ["loki", 3100], ["jaeger", 16686]] as const) {
+      const svc = named(rendered.dev, "Service", service);
+      expect([service, svc.metadata.namespace, svc.spec.ports.map((p: any) => p.port)]).toEqual([service, "monitoring", expect.arrayContaining([port])]);
+    }
+    expect(named(rendered.dev, "Elasticsearch", "logs").metadata.namespace).toBe("monitoring");
+    // Elasticsearch as its read-only user over TLS: credentials and CA read from mounted Secrets, never inline.
+    const es = ds.find((d: any) => d.uid === "elasticsearch-application");
+    expect(es).toMatchObject({ basicAuth: true, basicAuthUser: expect.stringMatching(/^\$__file\{/), secureJsonData: { basicAuthPassword: expect.stringMatching(/^\$__file\{/), tlsCACert: expect.stringMatching(/^\$__file\{/) } });
+    const secretVolumes = deployment.spec.template.spec.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName);
+    expect(secretVolumes).toEqual(expect.arrayContaining(["logs-es-user-grafana", "logs-es-http-certs-public"]));
+    expect(named(rendered.dev, "Secret", "logs-es-user-grafana").stringData.roles).toBe("novacron_reader");
     expect(Object.keys(rendered.dev.files).filter((f) => f.startsWith("grafana/dashboards/")).sort()).toEqual([
       "grafana/dashboards/novacron-monitoring-stack/novacron-stack-health.json",
       "grafana/dashboards/novacron/novacron-application.json",
