@@ -55,7 +55,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
   const merged: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) merged[k] = deepMerge(base[k], v);
+  // defineProperty: a `__proto__` key from JSON stays an own (unknown, hence refused) key instead of
+  // silently replacing the merged object's prototype.
+  for (const [k, v] of Object.entries(override)) {
+    Object.defineProperty(merged, k, { value: deepMerge(Object.hasOwn(base, k) ? base[k] : undefined, v), enumerable: true, writable: true, configurable: true });
+  }
   return merged;
 }
 
