@@ -17,6 +17,11 @@ export type Channel = keyof typeof channelSecretKeys;
 export type ChannelSecretKey = (typeof channelSecretKeys)[Channel];
 export const channels = Object.keys(channelSecretKeys) as Channel[];
 const secretKeyNames = new Set<string>(Object.values(channelSecretKeys));
+/**
+ * Every config key that holds a credential and must be set with `--secret` (the leak tests discover
+ * secret keys from this module's exports, so a key added here is covered automatically).
+ */
+export const secretConfigKeys: ReadonlySet<string> = secretKeyNames;
 
 /** Channel secret values that are URLs must be https URLs (Alertmanager posts credentials to them). */
 const urlSecrets = new Set<ChannelSecretKey>(["slackWebhookUrl", "teamsWebhookUrl", "webhookUrl", "heartbeatUrl"]);

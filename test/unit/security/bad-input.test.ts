@@ -207,7 +207,7 @@ const randomConfig = fc.record({
     name: fc.constantFrom(...sectionNames),
     from: fc.constantFrom("dev", "prod"),
     // Untouched sections (a valid override) as often as mutated ones.
-    mutations: fc.oneof(fc.constant([]), fc.array(mutation, { minLength: 1, maxLength: 3 })),
+    mutations: fc.oneof(fc.constant<Mutation[]>([]), fc.array(mutation, { minLength: 1, maxLength: 3 })),
     asText: rarely(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('{"__proto__":{"replicas":0}}', "[]", "null", "42", '"x"'))),
   }), { maxLength: 4 }),
   scalars: fc.array(fc.tuple(fc.constantFrom(...scalarNames), fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom("novacron-x", "https://runbooks.example.com", "true", "monitoring"))), { maxLength: 1 }),
@@ -215,7 +215,9 @@ const randomConfig = fc.record({
   unknownKey: rarely(fc.string({ minLength: 1, maxLength: 8 })),
 });
 
-function toRaw(c: fc.RecordValue<any>): { config: RawConfig; secretKeys: Set<string> } {
+type RandomConfig = typeof randomConfig extends fc.Arbitrary<infer T> ? T : never;
+
+function toRaw(c: RandomConfig): { config: RawConfig; secretKeys: Set<string> } {
   const config: RawConfig = {};
   const secretKeys = new Set<string>();
   if (c.environment !== undefined) config["novacron:environment"] = c.environment;
