@@ -26,6 +26,9 @@ export const secretConfigKeys: ReadonlySet<string> = secretKeyNames;
 /** Channel secret values that are URLs must be https URLs (Alertmanager posts credentials to them). */
 const urlSecrets = new Set<ChannelSecretKey>(["slackWebhookUrl", "teamsWebhookUrl", "webhookUrl", "heartbeatUrl"]);
 
+/** Alertmanager's --cluster.peer-timeout (its default; the component does not change it). */
+export const ALERTMANAGER_PEER_TIMEOUT_SECONDS = 15;
+
 export interface ConfigProblem {
   /** The full config key, e.g. `novacron:prometheus.retentionTime`. */
   key: string;
@@ -156,6 +159,15 @@ function crossChecks(spec: StackSpec, secretsPresent: ChannelSecretKey[]): Confi
   const amReplicas = spec.alertmanager?.replicas;
   if (Number.isInteger(amReplicas) && amReplicas < policy.minAlertmanagerReplicas) {
     add(["alertmanager", "replicas"], `must be at least ${policy.minAlertmanagerReplicas} in ${env} (a gossip cluster that survives the loss of one peer)`);
+  }
+
+  // Peers notify one after the other, each waiting 15 s (--cluster.peer-timeout) × its position. A peer still
+  // waiting on the previous group_interval's view when the first peer sends a change (e.g. a resolve)
+  // repeats the old state: a duplicate notification (seen in test/e2e/faults.test.ts with a 10 s interval).
+  const groupInterval = parseDuration(String(spec.alertmanager?.groupInterval));
+  const longestPeerWait = Number.isInteger(amReplicas) ? (amReplicas - 1) * ALERTMANAGER_PEER_TIMEOUT_SECONDS : 0;
+  if (groupInterval !== undefined && longestPeerWait > 0 && groupInterval <= longestPeerWait) {
+    add(["alertmanager", "groupInterval"], `(${spec.alertmanager.groupInterval}) must be longer than ${longestPeerWait}s with ${amReplicas} replicas: the last peer waits ${longestPeerWait}s before notifying, and a shorter interval makes it send duplicates`);
   }
 
   const targets = Array.isArray(spec.targets) ? spec.targets : [];

@@ -69,6 +69,7 @@ const badCases: BadCase[] = [
   { what: "prod with a single Alertmanager (no gossip cluster)", config: { ...prodBase, alertmanager: { replicas: 1 } }, secrets: prodSecrets, key: "alertmanager.replicas" },
   { what: "prod with a single Prometheus", config: { ...prodBase, prometheus: { replicas: 1 } }, secrets: prodSecrets, key: "prometheus.replicas" },
   { what: "prod notifying nobody", config: { environment: "prod" }, key: "notifications" },
+  { what: "a group_interval shorter than the last gossip peer's wait", config: { ...prodBase, alertmanager: { groupInterval: "30s" } }, secrets: prodSecrets, key: "alertmanager.groupInterval" },
   // URLs, emails, names
   { what: "a runbook URL that is not http(s)", config: dev({ runbookBaseUrl: "ftp://runbooks.novacron.com" }), key: "runbookBaseUrl" },
   { what: "a remote_write URL that is not a URL", config: dev({ prometheus: { remoteWrite: [{ name: "lts", url: "not a url" }] } }), key: "prometheus.remoteWrite[0].url" },
@@ -264,6 +265,7 @@ describe("property: the validator never fails with anything but a StackConfigErr
         expect(parseBytes(spec.prometheus.retentionSize)!).toBeLessThanOrEqual(0.85 * parseBytes(spec.prometheus.storageSize)!);
         expect(parseDuration(spec.prometheus.scrapeTimeout)!).toBeLessThanOrEqual(parseDuration(spec.prometheus.scrapeInterval)!);
         expect(new Set(spec.targets.map((t) => t.name)).size).toBe(spec.targets.length);
+        expect(parseDuration(spec.alertmanager.groupInterval)!).toBeGreaterThan((spec.alertmanager.replicas - 1) * 15);
         for (const [channel, key] of Object.entries(channelSecretKeys)) {
           if ((spec.notifications as Record<string, { enabled: boolean }>)[channel].enabled) {
             expect(parsed.secretKeysPresent).toContain(key);
