@@ -245,8 +245,9 @@ export interface ReceiverOutageRun extends Timed {
   outageMs: number;
   /** Receiver recovers → notification accepted, ms. */
   recoveryToDeliveryMs: number;
-  /** alertmanager_notifications_failed_total for the webhook integration. */
-  failedInAlertmanager: number;
+  /** Alertmanager's own count of failed webhook requests (each attempt) and failed notifications (each flush). */
+  failedRequests: number;
+  failedNotifications: number;
 }
 
 /**
@@ -276,7 +277,8 @@ export async function receiverOutage(renderedDir: string): Promise<ReceiverOutag
       refused: refusedNodeDown().length,
       outageMs: recoveredAt - first.receivedAt,
       recoveryToDeliveryMs: delivered.receivedAt - recoveredAt,
-      failedInAlertmanager: await metricSum(stack.alertmanagerUrl, "alertmanager_notifications_failed_total", { integration: "webhook" }),
+      failedRequests: await metricSum(stack.alertmanagerUrl, "alertmanager_notification_requests_failed_total", { integration: "webhook" }),
+      failedNotifications: await metricSum(stack.alertmanagerUrl, "alertmanager_notifications_failed_total", { integration: "webhook" }),
       timeToNotifyMs: delivered.receivedAt - stoppedAt,
       boundMs: t.bound + (recoveredAt - first.receivedAt) + t.groupIntervalMs,
       notifications: [...stack.receiver.notifications],
