@@ -4,6 +4,8 @@ const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts", "js", "json"] };
 
 module.exports = {
+  // The e2e fault scenarios run concurrently (test.concurrent), each on its own loopback stack.
+  maxConcurrency: 8,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     { ...common, displayName: "tools", testMatch: ["<rootDir>/test/tools/**/*.test.ts"] },

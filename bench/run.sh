@@ -3,18 +3,21 @@
 #   stack-eval   cold-process evaluation time and peak RSS of the dev and prod stacks under mocks
 #   node-down    time from stopping node_exporter to the NodeDown notification (real binaries, loopback)
 #   ml-exporter  the ML model exporter against json_exporter (scrapes/s, p50/p99, RSS)
+#   faults       time-to-notify under faults: Alertmanager peer loss, receiver outage, Prometheus restarts,
+#                probe target down, ML service/exporter down, bad config reloads (real binaries, loopback)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
 NOVACRON_TOOLS_BIN="$(bash scripts/install-tools.sh)"
 export NOVACRON_TOOLS_BIN
-which=("${@:-stack-eval node-down ml-exporter}")
+which=("${@:-stack-eval node-down ml-exporter faults}")
 for bench in ${which[*]}; do
   echo "== bench: $bench"
   case "$bench" in
     stack-eval) node_modules/.bin/tsx bench/stack-eval.ts ;;
     node-down) node_modules/.bin/tsx bench/node-down.ts ;;
     ml-exporter) bash bench/ml-exporter/run.sh ;;
+    faults) node_modules/.bin/tsx bench/faults.ts ;;
     *) echo "unknown benchmark $bench" >&2; exit 2 ;;
   esac
 done

@@ -34,11 +34,19 @@ export type ComponentSecretKey = keyof typeof componentSecretKeys;
 export type SecretKey = ChannelSecretKey | ComponentSecretKey;
 export const secretKeys: readonly SecretKey[] = [...Object.values(channelSecretKeys), ...(Object.keys(componentSecretKeys) as ComponentSecretKey[])];
 const secretKeyNames = new Set<string>(secretKeys);
+/**
+ * Every config key that holds a credential and must be set with `--secret` (the leak tests discover
+ * secret keys from this module's exports, so a key added here is covered automatically).
+ */
+export const secretConfigKeys: ReadonlySet<string> = secretKeyNames;
 
 /** Channel secret values that are URLs must be https URLs (Alertmanager posts credentials to them). */
 const urlSecrets = new Set<SecretKey>(["slackWebhookUrl", "teamsWebhookUrl", "webhookUrl", "heartbeatUrl"]);
 /** Database URLs Grafana accepts (its [database] url setting). */
 const DATABASE_URL = /^(postgres|mysql):\/\/[^\s/]+\/[^\s/?]+/;
+
+/** Alertmanager's --cluster.peer-timeout (its default; the component does not change it). */
+export const ALERTMANAGER_PEER_TIMEOUT_SECONDS = 15;
 
 export interface ConfigProblem {
   /** The full config key, e.g. `novacron:prometheus.retentionTime`. */
@@ -74,7 +82,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
   const merged: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) merged[k] = deepMerge(base[k], v);
+  // defineProperty: a `__proto__` key from JSON stays an own (unknown, hence refused) key instead of
+  // silently replacing the merged object's prototype.
+  for (const [k, v] of Object.entries(override)) {
+    Object.defineProperty(merged, k, { value: deepMerge(Object.hasOwn(base, k) ? base[k] : undefined, v), enumerable: true, writable: true, configurable: true });
+  }
   return merged;
 }
 
@@ -168,6 +180,15 @@ function crossChecks(spec: StackSpec, secretsPresent: SecretKey[]): ConfigProble
   const amReplicas = spec.alertmanager?.replicas;
   if (Number.isInteger(amReplicas) && amReplicas < policy.minAlertmanagerReplicas) {
     add(["alertmanager", "replicas"], `must be at least ${policy.minAlertmanagerReplicas} in ${env} (a gossip cluster that survives the loss of one peer)`);
+  }
+
+  // Peers notify one after the other, each waiting 15 s (--cluster.peer-timeout) × its position. A peer still
+  // waiting on the previous group_interval's view when the first peer sends a change (e.g. a resolve)
+  // repeats the old state: a duplicate notification (seen in test/e2e/faults.test.ts with a 10 s interval).
+  const groupInterval = parseDuration(String(spec.alertmanager?.groupInterval));
+  const longestPeerWait = Number.isInteger(amReplicas) ? (amReplicas - 1) * ALERTMANAGER_PEER_TIMEOUT_SECONDS : 0;
+  if (groupInterval !== undefined && longestPeerWait > 0 && groupInterval <= longestPeerWait) {
+    add(["alertmanager", "groupInterval"], `(${spec.alertmanager.groupInterval}) must be longer than ${longestPeerWait}s with ${amReplicas} replicas: the last peer waits ${longestPeerWait}s before notifying, and a shorter interval makes it send duplicates`);
   }
 
   const targets = Array.isArray(spec.targets) ? spec.targets : [];

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { images } from "../images";
-import type { ContainerSpec } from "./workload";
+import { httpProbe, type ContainerSpec } from "./workload";
 
 /**
  * A sidecar that watches mounted ConfigMaps and POSTs the server's /-/reload when they change, so
@@ -19,5 +19,9 @@ export function reloaderContainer(opts: { reloadUrl: string; watchedDirs: string
     ports: [{ name: "reloader-web", containerPort: opts.listenPort ?? 8081 }],
     resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
     volumeMounts: opts.mounts,
+    // Its web server answers /healthz once watching; a wedged reloader is restarted instead of silently
+    // leaving config changes unapplied.
+    livenessProbe: httpProbe("/healthz", "reloader-web"),
+    readinessProbe: httpProbe("/healthz", "reloader-web"),
   };
 }

@@ -49,8 +49,7 @@ export class MlModelExporter extends pulumi.ComponentResource {
     new Deployment(name, renderDeployment({
       app,
       namespace: ns,
-      // The image's unprivileged `node` user.
-      runAsUser: 1000,
+      // Runs as nobody (65534, the default), as the image does: a uid no host account uses.
       terminationGracePeriodSeconds: 15,
       containers: [{
         name: "ml-model-exporter",

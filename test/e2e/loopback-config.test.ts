@@ -4,8 +4,10 @@ import * as path from "path";
 import { parse } from "yaml";
 import { runTool } from "../helpers/tools";
 import {
-  checkLoopbackConfigs, E2E_NODE_NAME, effectiveRoute, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets, parseDuration,
+  checkLoopbackConfigs, E2E_NODE_NAME, effectiveRoute, loopbackAlertmanagerArgs, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets,
+  parseDuration, renderedContainer,
 } from "./loopback-config";
+import { renderToTempDir } from "../helpers/rendered";
 import { makeTempDir } from "../helpers/loopback";
 import { loopbackSecrets, nodeDownBound, renderDevStack, writeLoopbackConfigs } from "./loopback-stack";
 
@@ -127,5 +129,69 @@ describe("the written loopback configuration", () => {
     const { promtool, amtool } = checkLoopbackConfigs(files);
     expect(promtool).toMatchObject({ ok: true });
     expect(amtool).toMatchObject({ ok: true });
+  });
+});
+
+describe("several instances, probe stand-ins and the rendered Alertmanager command line (prod)", () => {
+  let prodDir: string;
+  let prodProm: Record<string, any>;
+  const peers = ["127.0.0.1:19093", "127.0.0.1:19094", "127.0.0.1:19095"];
+  const ml = ["127.0.0.1:19200", "127.0.0.1:19201"];
+  const standIn = "http://127.0.0.1:18080/healthz";
+  let rewritten: Record<string, any>;
+
+  beforeAll(() => {
+    prodDir = renderToTempDir("prod");
+    prodProm = parse(fs.readFileSync(path.join(prodDir, "prometheus", "prometheus.yml"), "utf8"));
+    rewritten = parse(loopbackPrometheusConfig(fs.readFileSync(path.join(prodDir, "prometheus", "prometheus.yml"), "utf8"), {
+      targets: { ...targets, alertmanager: peers, "novacron-ml-model-exporter": ml },
+      rulesDir,
+      nodeName: E2E_NODE_NAME,
+      probeTargets: { "http://novacron-api.novacron.svc:8080/healthz": standIn },
+    }));
+  });
+  afterAll(() => fs.rmSync(prodDir, { recursive: true, force: true }));
+
+  it("sends alerts to every Alertmanager peer and scrapes each as its own pod", () => {
+    expect(rewritten.alerting.alertmanagers[0].static_configs).toEqual([{ targets: peers }]);
+    const am = job(rewritten, "alertmanager");
+    expect(am.static_configs.map((c: any) => [c.targets, c.labels.__meta_kubernetes_pod_name])).toEqual(peers.map((p, i) => [[p], `alertmanager-e2e-${i}`]));
+  });
+
+  it("rewrites a keep on the target's port to the loopback ports, and nothing else of the job", () => {
+    const rendered = job(prodProm, "novacron-ml-model-exporter");
+    const loop = job(rewritten, "novacron-ml-model-exporter");
+    const portRule = (j: any) => j.relabel_configs.findIndex((r: any) => r.source_labels?.[0] === "__address__");
+    expect(rendered.relabel_configs[portRule(rendered)].regex).toBe(".+:9200");
+    expect(loop.relabel_configs[portRule(loop)].regex).toBe(".+:(19200|19201)");
+    const others = (j: any) => j.relabel_configs.filter((_: any, i: number) => i !== portRule(j));
+    expect(others(loop)).toEqual(others(rendered));
+    expect(loop.static_configs.map((c: any) => c.targets[0])).toEqual(ml);
+  });
+
+  it("keeps a probe job only when its targets have stand-ins, probing them through the loopback exporter", () => {
+    const http = job(rewritten, "blackbox-http");
+    expect(http.static_configs).toEqual([{ targets: [standIn], labels: { probe: "api-health" } }]);
+    expect(http.relabel_configs.find((r: any) => r.target_label === "__address__" && !r.source_labels).replacement).toBe(targets["blackbox-exporter"]);
+    expect(job(rewritten, "blackbox-dns")).toBeUndefined(); // cluster DNS has no stand-in
+    const { static_configs: _s, relabel_configs: _r, ...rest } = http;
+    const { static_configs: _s2, relabel_configs: _r2, ...renderedRest } = job(prodProm, "blackbox-http");
+    expect(rest).toEqual(renderedRest);
+  });
+
+  it("runs the rendered Alertmanager command line with loopback addresses, every other flag kept", () => {
+    const rendered = renderedContainer(fs.readFileSync(path.join(prodDir, "kubernetes", "alertmanager.yaml"), "utf8"), "alertmanager");
+    expect(rendered.replicas).toBe(3);
+    const gossip = ["127.0.0.1:19301", "127.0.0.1:19302", "127.0.0.1:19303"];
+    const args = loopbackAlertmanagerArgs(rendered.args, { configFile: "/tmp/am.yml", storagePath: "/tmp/am", web: peers[1], cluster: { listen: gossip[1], peers: gossip } });
+    expect(args).toEqual(expect.arrayContaining([
+      "--config.file=/tmp/am.yml", "--storage.path=/tmp/am", `--web.listen-address=${peers[1]}`,
+      `--cluster.listen-address=${gossip[1]}`, `--cluster.advertise-address=${gossip[1]}`, ...gossip.map((g) => `--cluster.peer=${g}`),
+    ]));
+    expect(args.length).toBe(rendered.args.length);
+    expect(args.filter((a) => !rendered.args.includes(a)).length).toBe(3 + 2 + 3);
+    expect(args.join(" ")).not.toMatch(/\.svc|\$\(/);
+    expect(() => loopbackAlertmanagerArgs(rendered.args, { configFile: "c", storagePath: "s", web: "w" })).toThrow(/gossips/);
+    expect(() => loopbackAlertmanagerArgs(rendered.args, { configFile: "c", storagePath: "s", web: "w", cluster: { listen: gossip[0], peers: gossip.slice(0, 2) } })).toThrow(/3 peers/);
   });
 });

@@ -1,9 +1,11 @@
 // The rendered dev monitoring stack as real processes on 127.0.0.1 — Prometheus, Alertmanager,
 // node_exporter and blackbox_exporter — plus a webhook receiver in place of the notification channel.
 // Shared by the e2e tests and bench/node-down.ts.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { ML_EXPORTER_TARGET_NAME } from "../../components/ml-model-exporter/ml-model-exporter";
 import { renderToTempDir } from "../helpers/rendered";
 import { toolPath } from "../helpers/tools";
 import {
@@ -11,9 +13,12 @@ import {
   startWebhookReceiver, stopProcess, WebhookReceiver, waitForHttp,
 } from "../helpers/loopback";
 import {
-  E2E_NODE_NAME, effectiveRoute, findAlertRule, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets, parseDuration,
-  scrapeIntervalMs,
+  E2E_NODE_NAME, effectiveRoute, findAlertRule, loopbackAlertmanagerArgs, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets,
+  parseDuration, renderedContainer, scrapeIntervalMs,
 } from "./loopback-config";
+
+/** The ML model exporter's scrape job: a service target's job is `novacron-<name>` (components/prometheus). */
+export const ML_EXPORTER_JOB = `novacron-${ML_EXPORTER_TARGET_NAME}`;
 
 const READY_TIMEOUT_MS = 30_000;
 
@@ -39,25 +44,34 @@ export interface LoopbackFiles {
  * alertmanager.yml, the rule files and blackbox.yml as rendered, and each secret file Alertmanager
  * references (contents from `secrets`, by file name; a missing one is an error).
  */
-export function writeLoopbackConfigs(renderedDir: string, workDir: string, targets: LoopbackTargets, secrets: Record<string, string>): LoopbackFiles {
+export function writeLoopbackConfigs(renderedDir: string, workDir: string, targets: LoopbackTargets, secrets: Record<string, string>, rewrite: { probeTargets?: Record<string, string> } = {}): LoopbackFiles {
   const dir = (...parts: string[]) => ensureDir(workDir, ...parts);
   const rulesDir = dir("prometheus", "rules");
   fs.cpSync(path.join(renderedDir, "prometheus", "rules"), rulesDir, { recursive: true });
   const prometheusYml = path.join(dir("prometheus"), "prometheus.yml");
-  fs.writeFileSync(prometheusYml, loopbackPrometheusConfig(fs.readFileSync(path.join(renderedDir, "prometheus", "prometheus.yml"), "utf8"), { targets, rulesDir, nodeName: E2E_NODE_NAME }));
+  fs.writeFileSync(prometheusYml, loopbackPrometheusConfig(fs.readFileSync(path.join(renderedDir, "prometheus", "prometheus.yml"), "utf8"), { targets, rulesDir, nodeName: E2E_NODE_NAME, probeTargets: rewrite.probeTargets }));
 
-  const secretsDir = dir("alertmanager", "secrets");
+  const alertmanagerYml = writeLoopbackAlertmanagerConfig(renderedDir, dir("alertmanager"), secrets);
+
+  const blackboxYml = path.join(dir("blackbox"), "blackbox.yml");
+  fs.copyFileSync(path.join(renderedDir, "blackbox", "blackbox.yml"), blackboxYml);
+  return { prometheusYml, alertmanagerYml, blackboxYml };
+}
+
+/**
+ * Writes the loopback alertmanager.yml into `amDir` with each secret file it references in `amDir`/secrets
+ * (contents from `secrets`, by file name; a missing one is an error). Returns the config file's path.
+ */
+export function writeLoopbackAlertmanagerConfig(renderedDir: string, amDir: string, secrets: Record<string, string>): string {
+  const secretsDir = ensureDir(amDir, "secrets");
   const am = loopbackAlertmanagerConfig(fs.readFileSync(path.join(renderedDir, "alertmanager", "alertmanager.yml"), "utf8"), secretsDir);
   for (const file of am.secretFiles) {
     if (secrets[file] === undefined) throw new Error(`alertmanager.yml references secret ${file}, which the loopback setup does not provide`);
     fs.writeFileSync(path.join(secretsDir, file), secrets[file], { mode: 0o600 });
   }
-  const alertmanagerYml = path.join(dir("alertmanager"), "alertmanager.yml");
+  const alertmanagerYml = path.join(amDir, "alertmanager.yml");
   fs.writeFileSync(alertmanagerYml, am.yaml);
-
-  const blackboxYml = path.join(dir("blackbox"), "blackbox.yml");
-  fs.copyFileSync(path.join(renderedDir, "blackbox", "blackbox.yml"), blackboxYml);
-  return { prometheusYml, alertmanagerYml, blackboxYml };
+  return alertmanagerYml;
 }
 
 /** The webhook secret of every channel the dev stack enables points at the local receiver. */
@@ -65,84 +79,171 @@ export function loopbackSecrets(receiverUrl: string): Record<string, string> {
   return { webhookUrl: receiverUrl };
 }
 
+export interface LoopbackOptions {
+  /** Alertmanager peers to run; default: the rendered StatefulSet's replicas (gossiping when more than one). */
+  alertmanagers?: number;
+  /** Run node_exporter (default true). */
+  nodeExporter?: boolean;
+  /** Run blackbox_exporter (default true). */
+  blackboxExporter?: boolean;
+  /** Stand-ins for rendered blackbox probe targets (see PrometheusRewrite.probeTargets). */
+  probeTargets?: Record<string, string>;
+  /** Run one ML model exporter (exporters/ml-model) per entry, reading from that ML service URL. */
+  mlExporterEndpoints?: string[];
+  /** Prometheus flags added to the command line (e.g. a shorter `--rules.alert.resend-delay`). */
+  prometheusFlags?: string[];
+}
+
 export interface LoopbackStack {
   workDir: string;
   files: LoopbackFiles;
   targets: LoopbackTargets;
   prometheusUrl: string;
+  /** The first Alertmanager peer's URL. */
   alertmanagerUrl: string;
+  /** Every Alertmanager peer's URL, in peer order. */
+  alertmanagerUrls: string[];
   receiver: WebhookReceiver;
-  processes: Record<"prometheus" | "alertmanager" | "nodeExporter" | "blackboxExporter", StartedProcess>;
+  /** The processes currently running (replaced when one is restarted); absent when not run. */
+  processes: { prometheus: StartedProcess; alertmanager: StartedProcess; nodeExporter: StartedProcess; blackboxExporter: StartedProcess };
+  alertmanagers: StartedProcess[];
+  mlExporters: StartedProcess[];
   /** Starts node_exporter (again) on its port and waits until it serves metrics. */
   startNodeExporter(): Promise<StartedProcess>;
+  /** Starts Alertmanager peer `i` (again, same storage and ports) and waits until it is ready. */
+  startAlertmanager(i: number): Promise<StartedProcess>;
+  /** Stops Prometheus by PID and starts it again on the same data directory; resolves once it is ready. */
+  restartPrometheus(): Promise<StartedProcess>;
   /** Stops every process and the receiver and removes the work directory. Safe to call twice. */
   stop(): Promise<void>;
 }
 
 const url = (address: string, p: string) => `http://${address}${p}`;
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** The ML model exporter's own dependencies (it is a package of its own), installed on first use. */
+function ensureMlExporterDeps(): string {
+  const dir = path.join(repoRoot, "exporters", "ml-model");
+  if (!fs.existsSync(path.join(dir, "node_modules", "prom-client"))) execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  return path.join(dir, "src", "main.ts");
+}
 
 /**
- * Starts the four processes from the loopback variant of `renderedDir` and waits until each is ready.
- * If any fails to start, what was started is stopped before the error propagates.
+ * Starts the processes of the loopback variant of `renderedDir` (Prometheus, the Alertmanager peers with
+ * the rendered command line, and the exporters asked for) and waits until each is ready. If any fails to
+ * start, what was started is stopped before the error propagates.
  */
-export async function startLoopbackStack(renderedDir: string): Promise<LoopbackStack> {
+export async function startLoopbackStack(renderedDir: string, options: LoopbackOptions = {}): Promise<LoopbackStack> {
   const workDir = makeTempDir("e2e");
-  const [promPort, amPort, nePort, bbPort] = await freePorts(4);
+  const amRendered = renderedContainer(fs.readFileSync(path.join(renderedDir, "kubernetes", "alertmanager.yaml"), "utf8"), "alertmanager");
+  const peers = options.alertmanagers ?? amRendered.replicas;
+  const mlEndpoints = options.mlExporterEndpoints ?? [];
+  const wantNode = options.nodeExporter ?? true;
+  const wantBlackbox = options.blackboxExporter ?? true;
+  const ports = await freePorts(1 + 2 * peers + 2 + mlEndpoints.length);
+  const take = (n: number) => ports.splice(0, n).map((p) => `${LOOPBACK}:${p}`);
+  const [promAddress] = take(1);
+  const amWeb = take(peers);
+  const amGossip = take(peers);
+  const [neAddress, bbAddress] = take(2);
+  const mlAddresses = take(mlEndpoints.length);
   const targets: LoopbackTargets = {
-    prometheus: `${LOOPBACK}:${promPort}`,
-    alertmanager: `${LOOPBACK}:${amPort}`,
-    "node-exporter": `${LOOPBACK}:${nePort}`,
-    "blackbox-exporter": `${LOOPBACK}:${bbPort}`,
+    prometheus: promAddress,
+    alertmanager: peers === 1 ? amWeb[0] : amWeb,
+    ...(wantNode ? { "node-exporter": neAddress } : {}),
+    ...(wantBlackbox ? { "blackbox-exporter": bbAddress } : {}),
+    ...(mlEndpoints.length ? { [ML_EXPORTER_JOB]: mlAddresses } : {}),
   };
   const receiver = await startWebhookReceiver();
   const processes: Partial<LoopbackStack["processes"]> = {};
+  const alertmanagers: StartedProcess[] = [];
+  const mlExporters: StartedProcess[] = [];
+  const running = () => [...Object.values(processes), ...alertmanagers, ...mlExporters];
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await Promise.all(Object.values(processes).map((p) => stopProcess(p)));
+    await Promise.all(running().map((p) => stopProcess(p)));
     await receiver.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   };
 
   const startNodeExporter = async () => {
-    const p = startProcess("node_exporter", toolPath("node_exporter"), [`--web.listen-address=${targets["node-exporter"]}`]);
+    const p = startProcess("node_exporter", toolPath("node_exporter"), [`--web.listen-address=${neAddress}`]);
     processes.nodeExporter = p;
-    await waitForHttp(url(targets["node-exporter"], "/metrics"), { timeoutMs: READY_TIMEOUT_MS, owner: p });
+    await waitForHttp(url(neAddress, "/metrics"), { timeoutMs: READY_TIMEOUT_MS, owner: p });
     return p;
   };
 
-  try {
-    const files = writeLoopbackConfigs(renderedDir, workDir, targets, loopbackSecrets(receiver.url));
-    const data = (name: string) => ensureDir(workDir, "data", name);
+  let files: LoopbackFiles;
+  const data = (name: string) => ensureDir(workDir, "data", name);
+  const startAlertmanager = async (i: number) => {
+    // Each peer of a cluster posts to the receiver with `?peer=<i>`, so a duplicate names its sender.
+    const configFile = peers === 1 ? files.alertmanagerYml : writeLoopbackAlertmanagerConfig(renderedDir, ensureDir(workDir, `alertmanager-${i}`), loopbackSecrets(`${receiver.url}?peer=${i}`));
+    const args = loopbackAlertmanagerArgs(amRendered.args, {
+      configFile,
+      storagePath: data(`alertmanager-${i}`),
+      web: amWeb[i],
+      cluster: peers > 1 ? { listen: amGossip[i], peers: amGossip } : undefined,
+    });
+    const p = startProcess(`alertmanager-${i}`, toolPath("alertmanager"), args);
+    alertmanagers[i] = p;
+    if (i === 0) processes.alertmanager = p;
+    await waitForHttp(url(amWeb[i], "/-/ready"), { timeoutMs: READY_TIMEOUT_MS, owner: p });
+    return p;
+  };
 
-    processes.alertmanager = startProcess("alertmanager", toolPath("alertmanager"), [
-      `--config.file=${files.alertmanagerYml}`,
-      `--storage.path=${data("alertmanager")}`,
-      `--web.listen-address=${targets.alertmanager}`,
-      "--cluster.listen-address=", // no gossip: a single instance, and nothing leaves loopback
-    ]);
-    processes.blackboxExporter = startProcess("blackbox_exporter", toolPath("blackbox_exporter"), [
-      `--config.file=${files.blackboxYml}`,
-      `--web.listen-address=${targets["blackbox-exporter"]}`,
-    ]);
-    processes.prometheus = startProcess("prometheus", toolPath("prometheus"), [
-      `--config.file=${files.prometheusYml}`,
-      `--storage.tsdb.path=${data("prometheus")}`,
-      `--web.listen-address=${targets.prometheus}`,
-      "--web.enable-lifecycle",
-    ], { env: { POD_NAME: "prometheus-e2e-0" } }); // expanded into the `replica` external label
-    await Promise.all([
-      startNodeExporter(),
-      waitForHttp(url(targets.alertmanager, "/-/ready"), { timeoutMs: READY_TIMEOUT_MS, owner: processes.alertmanager }),
-      waitForHttp(url(targets["blackbox-exporter"], "/-/healthy"), { timeoutMs: READY_TIMEOUT_MS, owner: processes.blackboxExporter }),
-      waitForHttp(url(targets.prometheus, "/-/ready"), { timeoutMs: READY_TIMEOUT_MS, owner: processes.prometheus }),
-    ]);
+  const prometheusArgs = () => [
+    `--config.file=${files.prometheusYml}`,
+    `--storage.tsdb.path=${data("prometheus")}`,
+    `--web.listen-address=${promAddress}`,
+    "--web.enable-lifecycle",
+    ...(options.prometheusFlags ?? []),
+  ];
+  const startPrometheus = async () => {
+    // POD_NAME is expanded into the `replica` external label, as in the cluster.
+    const p = startProcess("prometheus", toolPath("prometheus"), prometheusArgs(), { env: { POD_NAME: "prometheus-e2e-0" } });
+    processes.prometheus = p;
+    await waitForHttp(url(promAddress, "/-/ready"), { timeoutMs: READY_TIMEOUT_MS, owner: p });
+    return p;
+  };
+  const restartPrometheus = async () => {
+    await stopProcess(processes.prometheus!);
+    return startPrometheus();
+  };
+
+  try {
+    files = writeLoopbackConfigs(renderedDir, workDir, targets, loopbackSecrets(receiver.url), { probeTargets: options.probeTargets });
+    const mlMain = mlEndpoints.length ? ensureMlExporterDeps() : "";
+    const mlEnv = mlEndpoints.length ? renderedContainer(fs.readFileSync(path.join(renderedDir, "kubernetes", "ml-model-exporter.yaml"), "utf8"), "ml-model-exporter").env : {};
+    if (wantBlackbox) {
+      processes.blackboxExporter = startProcess("blackbox_exporter", toolPath("blackbox_exporter"), [`--config.file=${files.blackboxYml}`, `--web.listen-address=${bbAddress}`]);
+    }
+    const ready: Promise<unknown>[] = [
+      ...Array.from({ length: peers }, (_, i) => startAlertmanager(i)),
+      startPrometheus(),
+      ...(wantNode ? [startNodeExporter()] : []),
+      ...(wantBlackbox ? [waitForHttp(url(bbAddress, "/-/healthy"), { timeoutMs: READY_TIMEOUT_MS, owner: processes.blackboxExporter })] : []),
+      ...mlEndpoints.map((endpoint, i) => {
+        // The rendered environment, with the ML service and the listen address on loopback.
+        const [host, port] = [LOOPBACK, mlAddresses[i].split(":")[1]];
+        const p = startProcess(`ml-model-exporter-${i}`, process.execPath, ["--import", "tsx", mlMain], {
+          cwd: repoRoot,
+          env: { ...mlEnv, ML_MODEL_ENDPOINT: endpoint, EXPORT_HOST: host, EXPORT_PORT: port },
+        });
+        mlExporters[i] = p;
+        return waitForHttp(url(mlAddresses[i], "/healthz"), { timeoutMs: READY_TIMEOUT_MS, owner: p });
+      }),
+    ];
+    await Promise.all(ready);
     return {
-      workDir, files, targets, receiver, startNodeExporter, stop,
-      prometheusUrl: url(targets.prometheus, ""),
-      alertmanagerUrl: url(targets.alertmanager, ""),
+      workDir, files, targets, receiver, startNodeExporter, startAlertmanager, restartPrometheus, stop,
+      prometheusUrl: url(promAddress, ""),
+      alertmanagerUrl: url(amWeb[0], ""),
+      alertmanagerUrls: amWeb.map((a) => url(a, "")),
       processes: processes as LoopbackStack["processes"],
+      alertmanagers,
+      mlExporters,
     };
   } catch (err) {
     await stop();

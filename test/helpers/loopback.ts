@@ -157,6 +157,14 @@ export async function stopProcess(p: StartedProcess, graceMs = 5_000): Promise<E
   return p.exited;
 }
 
+/** Kills a process by PID with SIGKILL, as a crash would, and resolves once it has exited. */
+export async function crashProcess(p: StartedProcess): Promise<ExitStatus> {
+  if (p.exitStatus()) return p.exited;
+  try { process.kill(p.pid, "SIGKILL"); } catch { /* exited meanwhile */ }
+  if ((await withTimeout(p.exited, 5_000)) === "timeout") throw new Error(`${p.name} (pid ${p.pid}) survived SIGKILL`);
+  return p.exited;
+}
+
 /** Stops every process started through this module that is still running. Call it from afterAll / finally. */
 export async function stopAllProcesses(): Promise<void> {
   await Promise.all([...running.values()].map((p) => stopProcess(p)));
@@ -242,8 +250,12 @@ export interface ReceivedNotification {
 
 export interface WebhookReceiver {
   url: string;
-  /** Every notification received so far, in arrival order. */
+  /** Every notification accepted (answered 200) so far, in arrival order. */
   notifications: ReceivedNotification[];
+  /** Every notification refused with the status set by `respondWith`, in arrival order. */
+  rejected: ReceivedNotification[];
+  /** From now on answer every notification with `status` (a 5xx simulates an outage; 200 recovers). */
+  respondWith(status: number): void;
   /** The first notification (already received or yet to come) satisfying `predicate`. */
   waitFor(predicate: (n: ReceivedNotification) => boolean, options: { timeoutMs: number; what: string }): Promise<ReceivedNotification>;
   close(): Promise<void>;
@@ -252,6 +264,8 @@ export interface WebhookReceiver {
 /** A webhook endpoint on 127.0.0.1:<free port> that records every JSON body POSTed to it. */
 export async function startWebhookReceiver(path = "/alerts"): Promise<WebhookReceiver> {
   const notifications: ReceivedNotification[] = [];
+  const rejected: ReceivedNotification[] = [];
+  let status = 200;
   const events = new EventEmitter();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -260,6 +274,11 @@ export async function startWebhookReceiver(path = "/alerts"): Promise<WebhookRec
       const receivedAt = now();
       try {
         const notification = { receivedAt, path: req.url ?? "", payload: JSON.parse(Buffer.concat(chunks).toString("utf8")) as WebhookPayload };
+        if (status !== 200) {
+          rejected.push(notification);
+          res.writeHead(status).end();
+          return;
+        }
         notifications.push(notification);
         events.emit("notification", notification);
         res.writeHead(200).end();
@@ -295,6 +314,8 @@ export async function startWebhookReceiver(path = "/alerts"): Promise<WebhookRec
   return {
     url: `http://${LOOPBACK}:${port}${path}`,
     notifications,
+    rejected,
+    respondWith: (code: number) => { status = code; },
     waitFor,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };

@@ -108,10 +108,10 @@ describe("exporters", () => {
 });
 
 describe("MlModelExporter", () => {
-  test("runs as the image's user, reads the ML service's port only, scraped as novacron-ml-model-exporter", async () => {
+  test("runs as the image's user (nobody, a high uid), reads the ML service's port only, scraped as novacron-ml-model-exporter", async () => {
     const exporter = new lib.MlModelExporter("mle-team", { namespace: "team-a", image: "ghcr.io/novacron/ml-model-exporter:0.1.0", endpoint: "http://ml-service.novacron.svc:8000", scrapeInterval: 30 });
     const pod = (await inputsOf("Deployment", "mle-team")).spec.template;
-    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
     expect(pod.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: "ML_MODEL_ENDPOINT", value: "http://ml-service.novacron.svc:8000" }, { name: "SCRAPE_INTERVAL", value: "30" }]));
     expect((await inputsOf("NetworkPolicy", "mle-team")).spec.egress).toEqual([{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 8000, protocol: "TCP" }] }]);
     expect(await valueOf(exporter.scrapeTarget)).toEqual({ name: "ml-model-exporter", namespace: "team-a", service: "mle-team", port: 9200, path: "/metrics" });

@@ -18,7 +18,7 @@ describe("Dockerfile", () => {
 
   it("runs the final stage as a non-root numeric user", () => {
     const finalStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
-    expect(/^USER (\d+):(\d+)$/m.exec(finalStage)?.slice(1)).toEqual(["1000", "1000"]);
+    expect(/^USER (\d+):(\d+)$/m.exec(finalStage)?.slice(1)).toEqual(["65534", "65534"]);
   });
 
   it("runs the same command as `npm start`, and exposes the default port", () => {

@@ -1,0 +1,161 @@
+// Secrets never in plain text. Every secret key the code declares (discovered from stacks/config.ts, so
+// keys added later are covered too) is given a unique sentinel value, set as a Pulumi secret; the program
+// (index.ts) runs under Pulumi's mocks for dev and prod, as configured and with every channel enabled.
+// No sentinel may appear in any ConfigMap, any resource other than a Secret, any rendered file, any log
+// line, or any stack output that is not itself a secret. And each enabled channel's sentinel does reach
+// its Kubernetes Secret: the test would see a leak if there were one.
+import { randomBytes } from "crypto";
+import * as configModule from "../../../stacks/config";
+import { CONFIG_NAMESPACE, parseStackConfig, StackConfigError } from "../../../stacks/config";
+import { presets } from "../../../stacks/presets";
+import { layoutFiles, readStackConfig } from "../../../scripts/render";
+import { ProgramRun, runProgram } from "../../helpers/program";
+import * as pulumi from "@pulumi/pulumi";
+
+// ---------------------------------------------------------------------------------------------------
+// Discovery: every string in stacks/config.ts's exports is a candidate; a candidate is a secret key if
+// the validator refuses it in plain text because it "must be a secret". Nothing here lists the keys.
+
+function stringsIn(value: unknown, depth = 0, seen = new Set<unknown>()): string[] {
+  if (typeof value === "string") return [value];
+  if (depth > 4 || value === null || typeof value !== "object" || seen.has(value)) return [];
+  seen.add(value);
+  const items = value instanceof Set || Array.isArray(value) ? [...value] : value instanceof Map ? [...value.keys(), ...value.values()] : Object.values(value);
+  return items.flatMap((v) => stringsIn(v, depth + 1, seen));
+}
+
+function refusedAsPlainText(key: string): boolean {
+  try {
+    parseStackConfig({ [`${CONFIG_NAMESPACE}:environment`]: "dev", [`${CONFIG_NAMESPACE}:${key}`]: "https://plain.example.com/x" });
+  } catch (err) {
+    return err instanceof StackConfigError && err.problems.some((p) => p.key === `${CONFIG_NAMESPACE}:${key}` && /must be a secret/.test(p.message));
+  }
+  return false;
+}
+
+const candidates = [...new Set(stringsIn(Object.values(configModule)))].filter((s) => /^[A-Za-z][\w.]*$/.test(s));
+const secretKeys = candidates.filter(refusedAsPlainText).sort();
+
+/** A unique, recognisable value per key, in the URL shape URL-valued secrets require (any string suits the others). */
+const token = (key: string) => `SENTINEL-${key}-${randomBytes(6).toString("hex")}`;
+const sentinels: Record<string, string> = Object.fromEntries(secretKeys.map((key) => [key, `https://sentinel.invalid/${token(key)}`]));
+/** The part of each sentinel that must never appear anywhere (the token, which is unique to this run). */
+const needles = Object.entries(sentinels).map(([key, value]) => ({ key, needle: value.slice(value.lastIndexOf("/") + 1) }));
+
+const leaksIn = (text: string) => needles.filter(({ needle }) => text.includes(needle)).map(({ key }) => key);
+
+// ---------------------------------------------------------------------------------------------------
+
+const allChannelsOn = JSON.stringify(Object.fromEntries(Object.keys(configModule.channelSecretKeys).map((channel) => [channel, { enabled: true }])));
+
+interface Scenario {
+  name: string;
+  stack: "dev" | "prod";
+  overrides: Record<string, string>;
+}
+const scenarios: Scenario[] = [
+  { name: "dev as configured", stack: "dev", overrides: {} },
+  { name: "prod as configured", stack: "prod", overrides: {} },
+  { name: "dev with every channel enabled", stack: "dev", overrides: { [`${CONFIG_NAMESPACE}:notifications`]: allChannelsOn } },
+  { name: "prod with every channel enabled", stack: "prod", overrides: { [`${CONFIG_NAMESPACE}:notifications`]: allChannelsOn } },
+];
+
+interface Rendered {
+  run: ProgramRun;
+  files: Record<string, string>;
+  /** Stack outputs: name → { secret, value }. */
+  outputs: Record<string, { secret: boolean; value: unknown }>;
+}
+const rendered = new Map<string, Rendered>();
+
+beforeAll(async () => {
+  // One scenario after the other: the mocks are process-wide.
+  for (const s of scenarios) {
+    const base = readStackConfig(s.stack);
+    const config = { ...base.config, ...s.overrides };
+    for (const key of secretKeys) config[`${CONFIG_NAMESPACE}:${key}`] = sentinels[key];
+    const run = await runProgram(config, [...new Set([...base.secretKeys, ...secretKeys.map((k) => `${CONFIG_NAMESPACE}:${k}`)])], s.stack);
+    if (run.error) throw run.error;
+    const outputs: Rendered["outputs"] = {};
+    for (const [name, value] of Object.entries(run.exports ?? {})) {
+      if (pulumi.Output.isInstance(value)) {
+        const output = value as pulumi.Output<unknown>;
+        outputs[name] = { secret: await pulumi.isSecret(output), value: await new Promise((resolve) => output.apply((v) => { resolve(v); return v; })) };
+      } else {
+        outputs[name] = { secret: false, value };
+      }
+    }
+    rendered.set(s.name, { run, files: layoutFiles(run.resources), outputs });
+  }
+}, 120_000);
+
+test("secret keys are discovered from the code, channel credentials among them", () => {
+  expect(secretKeys).toEqual(expect.arrayContaining(Object.values(configModule.channelSecretKeys)));
+  // Every discovered key is also in the module's own declaration of secret keys.
+  expect([...configModule.secretConfigKeys].sort()).toEqual(secretKeys);
+});
+
+describe.each(scenarios.map((s) => s.name))("%s", (name) => {
+  const get = () => rendered.get(name)!;
+
+  test("each enabled channel's sentinel reaches a Kubernetes Secret (so a leak would be seen)", () => {
+    const { run } = get();
+    const secretText = JSON.stringify(run.resources.filter((r) => r.inputs.kind === "Secret").map((r) => r.inputs));
+    const spec = parseStackConfig(
+      Object.fromEntries(Object.entries({ ...readStackConfig(scenarios.find((s) => s.name === name)!.stack).config, ...scenarios.find((s) => s.name === name)!.overrides })),
+      new Set(Object.values(configModule.channelSecretKeys).map((k) => `${CONFIG_NAMESPACE}:${k}`)),
+    ).spec;
+    const enabled = Object.entries(configModule.channelSecretKeys).filter(([channel]) => (spec.notifications as Record<string, { enabled: boolean }>)[channel].enabled);
+    expect(enabled.length).toBeGreaterThan(0);
+    for (const [, key] of enabled) expect([key, leaksIn(secretText).includes(key)]).toEqual([key, true]);
+  });
+
+  test("no sentinel in any ConfigMap", () => {
+    const leaks = get().run.resources.filter((r) => r.inputs.kind === "ConfigMap").flatMap((r) => leaksIn(JSON.stringify(r.inputs)).map((key) => `${r.inputs.metadata?.name}: ${key}`));
+    expect(leaks).toEqual([]);
+  });
+
+  test("no sentinel in any resource other than a Kubernetes Secret (components and every provider included)", () => {
+    const { run } = get();
+    expect(run.resources.length).toBeGreaterThan(20);
+    const leaks = run.resources
+      .filter((r) => !(r.type === "kubernetes:core/v1:Secret" && r.inputs.kind === "Secret"))
+      .flatMap((r) => leaksIn(JSON.stringify(r.inputs)).map((key) => `${r.type} ${r.name}: ${key}`));
+    expect(leaks).toEqual([]);
+  });
+
+  test("no sentinel in any rendered file (Secret manifests show markers only)", () => {
+    const { files } = get();
+    expect(Object.keys(files).length).toBeGreaterThan(5);
+    const leaks = Object.entries(files).flatMap(([file, content]) => leaksIn(content).map((key) => `${file}: ${key}`));
+    expect(leaks).toEqual([]);
+  });
+
+  test("no sentinel in any log line", () => {
+    expect(leaksIn(get().run.logs.join("\n"))).toEqual([]);
+  });
+
+  test("no sentinel in any stack output that is not a secret", () => {
+    const { outputs } = get();
+    expect(Object.keys(outputs).length).toBeGreaterThan(0);
+    const leaks = Object.entries(outputs).filter(([, o]) => !o.secret).flatMap(([name, o]) => leaksIn(JSON.stringify(o.value) ?? "").map((key) => `${name}: ${key}`));
+    expect(leaks).toEqual([]);
+  });
+});
+
+test("a refused config never echoes a secret: not in the error, not in the log", async () => {
+  // Every secret set in plain text (refused) plus a bad key, through index.ts.
+  const config: Record<string, string> = { [`${CONFIG_NAMESPACE}:environment`]: "prod", [`${CONFIG_NAMESPACE}:prometheus`]: JSON.stringify({ replicas: 0 }) };
+  for (const key of secretKeys) config[`${CONFIG_NAMESPACE}:${key}`] = sentinels[key];
+  const run = await runProgram(config, []);
+  expect((run.error as Error).name).toBe("StackConfigError");
+  const problems = (run.error as StackConfigError).problems.map((p) => p.key);
+  for (const key of secretKeys) expect(problems).toContain(`${CONFIG_NAMESPACE}:${key}`);
+  expect(leaksIn(`${(run.error as Error).message}\n${(run.error as Error).stack}\n${run.logs.join("\n")}`)).toEqual([]);
+  expect(run.resources).toEqual([]);
+});
+
+test("the presets themselves hold no credential", () => {
+  expect(leaksIn(JSON.stringify(presets))).toEqual([]);
+  for (const key of secretKeys) expect(JSON.stringify(presets)).not.toMatch(new RegExp(`"${key}"`));
+});
