@@ -7,6 +7,22 @@ export interface RenderedResource {
   type: string;
   name: string;
   inputs: Record<string, any>;
+  /** The inputs as sent to the engine, Pulumi secrets still wrapped (so a check can tell which values are secret). */
+  wireInputs?: Record<string, any>;
+}
+
+/** The stand-in a RandomPassword's `result` takes under the mocks (unique per resource name). */
+export const generatedPassword = (resourceName: string) => `generated-${resourceName}`;
+
+/** `value` with every Pulumi secret replaced by a marker: what is left is what state and previews show in clear. */
+export function maskSecrets(value: unknown): any {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return "[secret]";
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskSecrets(v)]));
+  }
+  return value;
 }
 
 /** Pulumi's wire marker for a secret value (the SDK's rpc "specialSigKey" / "specialSecretSig"). */
@@ -31,9 +47,9 @@ export class ResourceRecorder {
   async install(stack = "test"): Promise<void> {
     await pulumi.runtime.setMocks({
       newResource: (args) => {
-        this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
+        this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), wireInputs: args.inputs });
         // A generated password's result stands in for the real one (a placeholder, like every secret here).
-        const generated = args.type === "random:index/randomPassword:RandomPassword" ? { result: `generated-${args.name}` } : {};
+        const generated = args.type === "random:index/randomPassword:RandomPassword" ? { result: generatedPassword(args.name) } : {};
         // Cloud providers name what the program leaves unnamed (auto-naming, S3's bucketPrefix); stand in for it.
         const autonamed = args.type.startsWith("kubernetes:") ? {} : {
           name: args.inputs.name ?? `${args.name}-autonamed`,

@@ -1,7 +1,7 @@
 // Composes the logs and traces components from the spec: ECK + Elasticsearch + Kibana + Logstash, Loki,
 // the log shipper, Jaeger. Wiring only; each is created when its section is enabled.
 import type * as pulumi from "@pulumi/pulumi";
-import { EckOperator, Elasticsearch, peersOf } from "../components/elasticsearch";
+import { EckOperator, Elasticsearch, elasticsearchIdentity, peersOf } from "../components/elasticsearch";
 import { Jaeger, jaegerIdentity, jaegerIndexCleanerIdentity } from "../components/jaeger";
 import { Kibana, kibanaIdentity } from "../components/kibana";
 import { PeerSelector, peerSelector } from "../components/kube";
@@ -10,6 +10,9 @@ import { Logstash, logstashIdentity } from "../components/logstash";
 import { Loki, LokiObjectStorageTarget } from "../components/loki";
 import { firstEnabledCloud } from "./config-logs";
 import type { StackSpec } from "./schema";
+
+/** The Elasticsearch cluster's name (ECK names its Services, Secrets and pods after it). */
+const ES_CLUSTER = "logs";
 
 export interface LogsAndTraces {
   elasticsearch?: Elasticsearch;
@@ -42,8 +45,12 @@ export function createLogsAndTraces(spec: StackSpec, opts: { namespace: pulumi.O
 
   let elasticsearch: Elasticsearch | undefined, kibana: Kibana | undefined, logstash: Logstash | undefined;
   if (elk.enabled) {
-    const operator = new EckOperator("eck-operator", { namespace: elk.operatorNamespace });
-    elasticsearch = new Elasticsearch("logs", {
+    const operator = new EckOperator("eck-operator", {
+      namespace: elk.operatorNamespace, networkPolicy,
+      elasticsearch: [peerSelector(elasticsearchIdentity(ES_CLUSTER), spec.namespace)],
+      kibana: elk.kibana.enabled ? [peerSelector(kibanaIdentity("kibana"), spec.namespace)] : [],
+    });
+    elasticsearch = new Elasticsearch(ES_CLUSTER, {
       namespace: ns,
       nodeSets: elk.nodeSets,
       storageClass: spec.storageClass,

@@ -7,7 +7,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { RandomPassword } from "@pulumi/random";
 import { images, imageTag } from "../images";
 import {
-  anywhere, AppIdentity, contentHash, dependsOnWith, Flow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
+  anywhere, AppIdentity, contentHash, dependsOnWith, Flow, kubeApiFlow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
   renderPodTemplate, ResourceRequirements, selectorLabels,
 } from "../kube";
 import { indexKinds } from "../log-parsing";
@@ -15,7 +15,7 @@ import {
   esUsers, EsUser, ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderRoles, renderSlmPolicy, renderSnapshotRepository,
   SLM_POLICY, SNAPSHOT_REPOSITORY,
 } from "./render";
-import { BootstrapRequest, ES_HTTP_PORT, ES_TRANSPORT_PORT, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
+import { BootstrapRequest, ES_HTTP_PORT, ES_TRANSPORT_PORT, KIBANA_PORT, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
 import { toYaml } from "../yaml";
 
 /** The seed's index lifecycle, in days since an index was created. */
@@ -59,9 +59,18 @@ export const ECK_CHART = { repo: "https://helm.elastic.co", chart: "eck-operator
 /** The ECK operator pods (for NetworkPolicies: it reconciles the cluster over the REST API). */
 export const ECK_OPERATOR_LABELS = { "app.kubernetes.io/name": "elastic-operator" };
 
+/** The port of the operator's validating webhook (the chart's default), called by the API server. */
+export const ECK_WEBHOOK_PORT = 9443;
+
 export interface EckOperatorArgs {
-  /** Namespace for the operator (created; PSS restricted). */
+  /** Namespace for the operator (created; PSS restricted; default-deny NetworkPolicies). */
   namespace: pulumi.Input<string>;
+  /** Create NetworkPolicies: default-deny in the namespace, and the operator's own flows (default true). */
+  networkPolicy?: boolean;
+  /** Elasticsearch pods the operator reconciles over their REST API (egress to 9200). */
+  elasticsearch?: PeerSelector[];
+  /** Kibana pods the operator reconciles (egress to 5601). */
+  kibana?: PeerSelector[];
 }
 
 /**
@@ -76,10 +85,27 @@ export class EckOperator extends pulumi.ComponentResource {
 
   constructor(name: string, args: EckOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:elasticsearch:EckOperator", name, {}, opts);
-    // No default-deny here: the operator talks to the API server, answers its admission webhook and reaches
-    // every managed cluster; the clusters' own NetworkPolicies admit it.
-    const ns = new Namespace(`${name}-namespace`, { name: args.namespace, podSecurity: "restricted", networkPolicies: false }, { parent: this });
+    const networkPolicy = args.networkPolicy ?? true;
+    const ns = new Namespace(`${name}-namespace`, { name: args.namespace, podSecurity: "restricted", networkPolicies: networkPolicy }, { parent: this });
     this.namespace = ns.name;
+    if (networkPolicy) {
+      // The operator's flows on top of the namespace's default-deny (and DNS): the API server (watches,
+      // writes), the clusters' REST API and Kibana, and the API server calling its validating webhook. The
+      // API server is not a pod and its address depends on the distribution, so both API flows name any
+      // address, on those ports only (security/network-policy-exceptions.yaml has the review).
+      const operator: AppIdentity = { name: "elastic-operator", instance: name, component: "operator" };
+      const policy = renderAppNetworkPolicy({
+        app: operator, namespace: ns.name,
+        ingress: [{ peers: [anywhere], ports: [{ port: ECK_WEBHOOK_PORT }] }],
+        egress: [
+          kubeApiFlow,
+          { peers: podPeers(args.elasticsearch), ports: [{ port: ES_HTTP_PORT }] },
+          { peers: podPeers(args.kibana), ports: [{ port: KIBANA_PORT }] },
+        ],
+      });
+      // The chart's pods carry its selector labels, not ours.
+      new NetworkPolicy(name, { ...policy, metadata: { ...policy.metadata, name: "elastic-operator" }, spec: { ...policy.spec, podSelector: { matchLabels: ECK_OPERATOR_LABELS } } }, { parent: this });
+    }
     this.chart = new Chart(name, {
       chart: ECK_CHART.chart,
       version: ECK_CHART.version,
@@ -264,7 +290,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
     files["roles.yml"] = rolesYaml;
     this.files = files;
 
-    data["bootstrap.sh"] = renderBootstrapScript({ url: `https://${httpService}:${ES_HTTP_PORT}`, caFile: "/etc/es-ca/ca.crt", configDir, requests });
+    const credentialsDir = "/etc/es-user";
+    data["bootstrap.sh"] = renderBootstrapScript({ url: `https://${httpService}:${ES_HTTP_PORT}`, caFile: "/etc/es-ca/ca.crt", configDir, credentialsDir, requests });
     const hash = contentHash(...Object.entries(data).sort().flat());
     const bootstrapApp: AppIdentity = { name: "elasticsearch-bootstrap", instance: `${name}-bootstrap`, component: "logs-storage", image: images.curl };
     const bootstrapConfig = new ConfigMap(`${name}-bootstrap`, { metadata: objectMeta(bootstrapApp, ns, `${name}-bootstrap-${hash}`), data }, { parent: this });
@@ -272,21 +299,25 @@ export class Elasticsearch extends pulumi.ComponentResource {
       app: bootstrapApp,
       namespace: ns,
       runToCompletion: true,
-      runAsUser: 100, // curl_user in the curl image
+      // The builder's default uid (nobody, 65534), not the image's curl_user (100, a low uid a node may
+      // use): the script only reads its mounted files and runs the image's world-executable sh and curl.
       containers: [{
         name: "bootstrap",
         image: images.curl,
         args: ["sh", `${configDir}/bootstrap.sh`],
-        env: [
-          { name: "ES_USER", valueFrom: { secretKeyRef: { name: `${name}-es-user-bootstrap`, key: "username" } } },
-          { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: `${name}-es-user-bootstrap`, key: "password" } } },
-        ],
         resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
-        volumeMounts: [{ name: "config", mountPath: configDir, readOnly: true }, { name: "ca", mountPath: "/etc/es-ca", readOnly: true }],
+        volumeMounts: [
+          { name: "config", mountPath: configDir, readOnly: true },
+          { name: "ca", mountPath: "/etc/es-ca", readOnly: true },
+          // Credentials as files, read by the script (not environment variables, which child processes inherit).
+          { name: "credentials", mountPath: credentialsDir, readOnly: true },
+        ],
       }],
       volumes: [
         { name: "config", configMap: { name: bootstrapConfig.metadata.name } },
         { name: "ca", secret: { secretName: `${name}-es-http-certs-public` } },
+        // Group-readable only: the pod's fsGroup reads it.
+        { name: "credentials", secret: { secretName: `${name}-es-user-bootstrap`, defaultMode: 0o440 } },
       ],
     });
     // The curl image's entrypoint is curl itself: run the script with sh instead.

@@ -16,8 +16,12 @@ import { buildDashboards, folders, FolderKey } from "./dashboards";
 import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./datasources";
 import { folderDir, GRAFANA_PORT, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDashboardProviders, renderGrafanaEnv } from "./provisioning";
 
-/** The Grafana image runs as the `grafana` user (uid 472). */
-const GRAFANA_UID = 472;
+/**
+ * Not the image's `grafana` user (uid 472, a low uid a node may also use): Grafana runs under any uid, and
+ * everything it writes here is a volume owned through the pod's fsGroup (data, /tmp), so nobody (65534).
+ * An existing volume written as 472 is re-grouped by the kubelet on mount (group read-write), so it keeps working.
+ */
+const GRAFANA_UID = 65534;
 
 /** A system Grafana queries: where it is, and (for the NetworkPolicy) which pods serve it. */
 export interface GrafanaBackend {

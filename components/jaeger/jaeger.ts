@@ -7,7 +7,7 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { ElasticsearchConnection, ES_HTTP_PORT, IndexSettings } from "../elasticsearch";
 import { images } from "../images";
 import {
-  anywhere, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
+  anyPod, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
   renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
 } from "../kube";
 import { toYaml } from "../yaml";
@@ -15,6 +15,8 @@ import { JaegerPortName, jaegerPorts, JaegerStorage, renderJaegerConfig, renderS
 
 const JAEGER_UID = 10001;
 const CONFIG_DIR = "/etc/jaeger";
+/** The trace writer's basic-auth Secret, mounted (keys username and password). */
+const ES_USER_DIR = "/etc/es-user";
 
 /** Where Jaeger keeps traces (an `as const` object, so component packaging sees an enum). */
 export const JaegerStorageBackend = { Memory: "memory", Badger: "badger", Elasticsearch: "elasticsearch" } as const;
@@ -45,7 +47,7 @@ export interface JaegerArgs {
   resources?: ResourceRequirements;
   /** Create NetworkPolicies (default true). */
   networkPolicy?: boolean;
-  /** Pods that send spans; none = any address (every instrumented service in the cluster). */
+  /** Pods that send spans; none = any pod of the cluster (every instrumented service, whatever its namespace). */
   senders?: PeerSelector[];
   /** Pods that query traces (Grafana). */
   queriers?: PeerSelector[];
@@ -92,7 +94,7 @@ export class Jaeger extends pulumi.ComponentResource {
           : {
               kind: "elasticsearch",
               urls: [esUrl!],
-              userEnv: "ES_USER", passwordEnv: "ES_PASSWORD", caFile: "/etc/es-ca/ca.crt",
+              userFile: `${ES_USER_DIR}/username`, passwordFile: `${ES_USER_DIR}/password`, caFile: "/etc/es-ca/ca.crt",
               shards: args.indices?.shards ?? 1, replicas: args.indices?.replicas ?? 1,
             };
     this.files = pulumi.output(es?.url).apply((esUrl): Record<string, string> => ({
@@ -110,10 +112,6 @@ export class Jaeger extends pulumi.ComponentResource {
     this.otlpGrpcEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpGrpc}`;
     this.otlpHttpEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpHttp}`;
 
-    const esEnv = es ? [
-      { name: "ES_USER", valueFrom: { secretKeyRef: { name: es.traceWriterSecret, key: "username" } } },
-      { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.traceWriterSecret, key: "password" } } },
-    ] : [];
     const workload: WorkloadSpec = {
       app, namespace: ns, replicas,
       runAsUser: JAEGER_UID,
@@ -123,7 +121,6 @@ export class Jaeger extends pulumi.ComponentResource {
         name: "jaeger",
         image: images.jaeger,
         args: [`--config=file:${CONFIG_DIR}/config.yaml`],
-        env: args.storage === "elasticsearch" ? esEnv : [],
         ports: servicePorts.map((p) => ({ name: p.name.slice(0, 15), containerPort: p.port, protocol: p.protocol })),
         resources: args.resources ?? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
         livenessProbe: httpProbe("/status", jaegerPorts.health),
@@ -132,13 +129,16 @@ export class Jaeger extends pulumi.ComponentResource {
           { name: "config", mountPath: CONFIG_DIR, readOnly: true },
           { name: "tmp", mountPath: "/tmp" },
           ...(args.storage === "badger" ? [{ name: "data", mountPath: "/badger" }] : []),
-          ...(args.storage === "elasticsearch" ? [{ name: "es-ca", mountPath: "/etc/es-ca", readOnly: true }] : []),
+          // The trace writer's credentials as files (not environment variables): Jaeger reads them itself.
+          ...(args.storage === "elasticsearch" ? [{ name: "es-ca", mountPath: "/etc/es-ca", readOnly: true }, { name: "es-user", mountPath: ES_USER_DIR, readOnly: true }] : []),
         ],
       }],
       volumes: [
         { name: "config", configMap: { name: `${name}-config` } },
         { name: "tmp", emptyDir: {} },
-        ...(es && args.storage === "elasticsearch" ? [{ name: "es-ca", secret: { secretName: es.caSecret } }] : []),
+        ...(es && args.storage === "elasticsearch"
+          ? [{ name: "es-ca", secret: { secretName: es.caSecret } }, { name: "es-user", secret: { secretName: es.traceWriterSecret, defaultMode: 0o440 } }]
+          : []),
       ],
     };
     if (args.storage === "badger") {
@@ -188,7 +188,9 @@ export class Jaeger extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
         ingress: [
-          { peers: args.senders?.length ? podPeers(args.senders) : [anywhere], ports: ingestPorts },
+          // Unnamed senders are any pod of the cluster, not any address: nodes and outside hosts (on CNIs
+          // where pod IPs are routable from the network) do not reach the ingest ports.
+          { peers: args.senders?.length ? podPeers(args.senders) : [anyPod], ports: ingestPorts },
           { peers: podPeers(args.queriers), ports: [{ port: jaegerPorts.query }, { port: jaegerPorts.queryGrpc }] },
         ],
         egress: toEs,

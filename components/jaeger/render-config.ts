@@ -25,9 +25,12 @@ export type JaegerStorage =
   | {
       kind: "elasticsearch";
       urls: string[];
-      /** Environment variables with the user and password (from a Secret); the config holds only the references. */
-      userEnv: string;
-      passwordEnv: string;
+      /**
+       * Files (a mounted Secret) with the user name and password; the config holds only their paths. The
+       * password file is re-read every minute, so a rotated password needs no restart.
+       */
+      userFile: string;
+      passwordFile: string;
       caFile: string;
       shards: number;
       replicas: number;
@@ -76,7 +79,7 @@ function backend(storage: JaegerStorage): Record<string, unknown> {
       return {
         elasticsearch: {
           server_urls: storage.urls,
-          auth: { basic: { username: `\${env:${storage.userEnv}}`, password: `\${env:${storage.passwordEnv}}` } },
+          auth: { basic: { username: `\${file:${storage.userFile}}`, password_file: storage.passwordFile, reload_interval: "1m" } },
           tls: { ca_file: storage.caFile },
           // Jaeger installs its own index templates; the index cleaner deletes days past retention.
           create_mappings: true,

@@ -16,7 +16,9 @@ export interface PeerSelector {
 export type Peer =
   | { kind: "pods"; selector: PeerSelector }
   /** Any address: probes, webhooks on the internet, the Kubernetes API server (not a pod). */
-  | { kind: "anywhere" };
+  | { kind: "anywhere" }
+  /** Any pod of the cluster, in any namespace (and nothing that is not a pod: no node, no outside address). */
+  | { kind: "anyPod" };
 
 export interface PortRule {
   port: number;
@@ -32,6 +34,7 @@ const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 function toPeer(peer: Peer): k8s.networking.v1.NetworkPolicyPeer {
   if (peer.kind === "anywhere") return { ipBlock: { cidr: "0.0.0.0/0" } };
+  if (peer.kind === "anyPod") return { namespaceSelector: {} };
   return {
     namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.selector.namespace } },
     podSelector: { matchLabels: peer.selector.podLabels },
@@ -52,6 +55,9 @@ export function podsOf(app: AppIdentity, namespace: Input<string>): Peer {
 }
 
 export const anywhere: Peer = { kind: "anywhere" };
+
+/** Every pod of the cluster: senders the stack cannot name (instrumented services in other namespaces). */
+export const anyPod: Peer = { kind: "anyPod" };
 
 /** Selected pods as peers (e.g. the Prometheus that scrapes a component). */
 export function podPeers(selectors: PeerSelector[] = []): Peer[] {

@@ -82,7 +82,14 @@ describe.each(["dev", "prod"])("%s", (env) => {
 
   test("jaeger validate accepts the rendered config", () => {
     const dir = path.join(out[env], "jaeger");
-    const r = spawnSync(require("../helpers/logs-tools").logsToolPath("jaeger"), ["validate", `--config=file:${path.join(dir, "config.yaml")}`], { encoding: "utf8", env: { ...process.env, ES_USER: "u", ES_PASSWORD: "p" } });
+    // prod reads the Elasticsearch user from the mounted Secret (/etc/es-user): point it at a stand-in.
+    const user = path.join(out[env], "es-user");
+    fs.mkdirSync(user, { recursive: true });
+    fs.writeFileSync(path.join(user, "username"), "novacron-jaeger");
+    fs.writeFileSync(path.join(user, "password"), "stand-in");
+    const config = path.join(out[env], "jaeger-validate.yaml");
+    fs.writeFileSync(config, fs.readFileSync(path.join(dir, "config.yaml"), "utf8").replaceAll("/etc/es-user/", `${user}/`));
+    const r = spawnSync(require("../helpers/logs-tools").logsToolPath("jaeger"), ["validate", `--config=file:${config}`], { encoding: "utf8" });
     ok(r);
   });
 

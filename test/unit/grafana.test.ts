@@ -199,7 +199,7 @@ describe("Grafana component (mocks)", () => {
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.strategy).toEqual({ type: "Recreate" });
     const pod = deployment.spec.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 472, fsGroup: 472, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } });
     const container = pod.containers[0];
     expect(container.image).toMatch(/^docker\.io\/grafana\/grafana:\d+\.\d+\.\d+$/);
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });

@@ -42,9 +42,10 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
       ClusterRole: 3,
       ClusterRoleBinding: 3,
     });
-    // default-deny + DNS in each namespace, one per app except host-network node-exporter; Elasticsearch
-    // has two (the cluster and its bootstrap Job), prod adds Jaeger's index cleaner.
-    expect(count(env).NetworkPolicy).toBe(4 + 7 + 7 + (env === "prod" ? 1 : 0));
+    // default-deny + DNS in each of the 3 namespaces, one per app except host-network node-exporter;
+    // Elasticsearch has two (the cluster and its bootstrap Job), the ECK operator one, prod adds Jaeger's
+    // index cleaner.
+    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + (env === "prod" ? 1 : 0));
   });
 
   test("every image is one of the pinned images, at an exact version", () => {

@@ -16,7 +16,7 @@ const named = (env: string, kind: string, name: string) => {
   return found;
 };
 const ingressFrom = (policy: any, port: number) => policy.spec.ingress.filter((r: any) => r.ports?.some((p: any) => p.port === port)).flatMap((r: any) => r.from);
-const appsOf = (peers: any[]) => peers.map((p) => p.ipBlock ? "anywhere" : p.podSelector.matchLabels["app.kubernetes.io/name"]).sort();
+const appsOf = (peers: any[]) => peers.map((p) => p.ipBlock ? "anywhere" : !p.podSelector ? "any pod" : p.podSelector.matchLabels["app.kubernetes.io/name"]).sort();
 
 describe("Elasticsearch topology per environment", () => {
   test("dev: one node with every role, the stack's default storage class", () => {
@@ -113,9 +113,20 @@ describe.each(["dev", "prod"])("%s: NetworkPolicies", (env) => {
     expect(appsOf(ingressFrom(es, 9300))).toEqual(["elasticsearch"]);
   });
 
-  test("Jaeger: spans from anywhere on the ingest ports, the query port from Grafana only", () => {
+  test("the ECK operator's namespace denies by default; the operator reaches the API server, Elasticsearch and Kibana, and only the API server's webhook calls reach it", () => {
+    const operator = named(env, "NetworkPolicy", "elastic-operator");
+    expect(operator.metadata.namespace).toBe("elastic-system");
+    expect(operator.spec.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "elastic-operator" } });
+    expect(operator.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 9443, protocol: "TCP" }] }]);
+    const egress = operator.spec.egress.map((r: any) => [appsOf(r.to), r.ports.map((p: any) => p.port)]);
+    expect(egress).toEqual([[["anywhere"], [443, 6443]], [["elasticsearch"], [9200]], [["kibana"], [5601]]]);
+    expect(operator.spec.egress[1].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).toBe("monitoring");
+  });
+
+  test("Jaeger: spans from any pod of the cluster (not any address) on the ingest ports, the query port from Grafana only", () => {
     const jaeger = named(env, "NetworkPolicy", "jaeger");
-    expect(appsOf(ingressFrom(jaeger, 4317))).toEqual(["anywhere"]);
+    expect(appsOf(ingressFrom(jaeger, 4317))).toEqual(["any pod"]);
+    expect(ingressFrom(jaeger, 4317)).toEqual([{ namespaceSelector: {} }]);
     expect(appsOf(ingressFrom(jaeger, 16686))).toEqual(["grafana"]);
   });
 });

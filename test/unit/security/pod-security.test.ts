@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { ECK_CHART, ECK_OPERATOR_LABELS } from "../../../components/elasticsearch";
 import { baselineViolations, podSecurityLevel, restrictedViolations } from "../../../components/kube/pod-security";
 import { HOST_ACCESS_ANNOTATION } from "../../../components/kube/workload";
 import { renderStack, RenderResult } from "../../../scripts/render";
@@ -27,12 +28,27 @@ beforeAll(async () => {
 }, 60_000);
 
 const objects = (stack: (typeof stacks)[number]) => rendered[stack]!.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
-const workloads = (stack: (typeof stacks)[number]) =>
-  objects(stack).filter((o) => ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"].includes(o.kind)).map((o) => ({
+/**
+ * Every pod template the stack declares: its workloads, and the pods the ECK operator runs from the
+ * Elasticsearch (one per node set) and Kibana resources, whose podTemplate is ours (ECK adds its defaults).
+ */
+const workloads = (stack: (typeof stacks)[number]) => [
+  ...objects(stack).filter((o) => ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"].includes(o.kind)).map((o) => ({
     id: `${o.kind}/${o.metadata.name}`,
     namespace: o.metadata.namespace as string,
     template: o.kind === "Pod" ? { metadata: o.metadata, spec: o.spec } : o.kind === "CronJob" ? o.spec.jobTemplate.spec.template : o.spec.template,
-  }));
+  })),
+  ...objects(stack).filter((o) => o.kind === "Elasticsearch").flatMap((o) => o.spec.nodeSets.map((set: any) => ({ id: `Elasticsearch/${o.metadata.name}/${set.name}`, namespace: o.metadata.namespace as string, template: set.podTemplate }))),
+  ...objects(stack).filter((o) => o.kind === "Kibana").map((o) => ({ id: `Kibana/${o.metadata.name}`, namespace: o.metadata.namespace as string, template: o.spec.podTemplate })),
+];
+/**
+ * Pods that Helm charts the stack installs run. The charts are recorded, not expanded, offline (expanding
+ * needs their repositories), so their pods' labels are the ones the component declares for its policies:
+ * the ECK operator's pods carry the chart's selector label (app.kubernetes.io/name: elastic-operator).
+ */
+const chartPods = (stack: (typeof stacks)[number]) =>
+  rendered[stack]!.resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.inputs.chart === ECK_CHART.chart)
+    .map((r) => ({ id: `Chart/${r.inputs.chart}`, namespace: r.inputs.namespace as string, labels: ECK_OPERATOR_LABELS as Record<string, string> }));
 const controlsOf = (template: any) => [...new Set(restrictedViolations(template.spec, template.metadata?.annotations).map((v) => v.control))].sort();
 
 describe("the Pod Security Standards checker (it can fail)", () => {
@@ -114,8 +130,28 @@ test("no exception is stale: each names a workload some stack renders", () => {
 // ---------------------------------------------------------------------------------------------------
 // NetworkPolicies
 
+/**
+ * Ingress rules that admit more than named pods of the stack, reviewed one by one: from any address (the
+ * API server, which is not a pod) or from any pod of the cluster (senders the stack cannot name). A rule
+ * not listed fails, and so does an entry no rule matches.
+ */
+interface NetworkException {
+  policy: string;
+  from: "anywhere" | "anyPod";
+  ports: number[];
+  reason: string;
+}
+const networkExceptions = (parse(fs.readFileSync(path.resolve(__dirname, "../../../security/network-policy-exceptions.yaml"), "utf8")) as { exceptions: NetworkException[] }).exceptions;
+
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> = {}) =>
   Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+/** A peer's kind: an address block, every pod of the cluster (an empty namespaceSelector, no podSelector), or selected pods. */
+const peerKind = (peer: any): "anywhere" | "anyPod" | "pods" =>
+  peer.ipBlock ? "anywhere" : peer.namespaceSelector && !Object.keys(peer.namespaceSelector.matchLabels ?? {}).length && !peer.namespaceSelector.matchExpressions?.length && !peer.podSelector ? "anyPod" : "pods";
+const rulePorts = (rule: any) => (rule.ports ?? []).map((p: any) => p.port).sort((a: number, b: number) => a - b);
+const excepted = (policy: any, rule: any, kind: string) =>
+  networkExceptions.some((e) => e.policy === `${policy.metadata.namespace}/${policy.metadata.name}` && e.from === kind
+    && JSON.stringify([...e.ports].sort((a, b) => a - b)) === JSON.stringify(rulePorts(rule)));
 
 describe.each(stacks)("%s stack: NetworkPolicies", (stack) => {
   const policies = () => objects(stack).filter((o) => o.kind === "NetworkPolicy");
@@ -132,33 +168,46 @@ describe.each(stacks)("%s stack: NetworkPolicies", (stack) => {
   });
 
   test("every pod on the pod network is selected by a policy of its own; host-network pods are excepted exporters", () => {
-    for (const w of workloads(stack)) {
-      const labels = w.template.metadata.labels;
-      if (w.template.spec.hostNetwork) {
+    const pods = [
+      ...workloads(stack).map((w) => ({ id: w.id, namespace: w.namespace, labels: w.template.metadata.labels as Record<string, string>, hostNetwork: w.template.spec.hostNetwork })),
+      ...chartPods(stack),
+    ];
+    expect(pods.map((p) => p.id)).toEqual(expect.arrayContaining(["Chart/eck-operator", "Elasticsearch/logs/" + objects(stack).find((o) => o.kind === "Elasticsearch")!.spec.nodeSets[0].name]));
+    for (const w of pods) {
+      if ("hostNetwork" in w && w.hostNetwork) {
         // NetworkPolicies do not apply to host-network pods; only the reviewed host exporters may use it.
         expect([w.id, exceptions.find((e) => e.workload === w.id)?.controls]).toEqual([w.id, expect.arrayContaining(["hostNamespaces"])]);
         continue;
       }
-      const own = policies().filter((p) => p.metadata.namespace === w.namespace && Object.keys(p.spec.podSelector?.matchLabels ?? {}).length > 0 && matches(p.spec.podSelector.matchLabels, labels));
+      const own = policies().filter((p) => p.metadata.namespace === w.namespace && Object.keys(p.spec.podSelector?.matchLabels ?? {}).length > 0 && matches(p.spec.podSelector.matchLabels, w.labels));
       expect([w.id, own.length]).toEqual([w.id, 1]);
     }
   });
 
-  test("no rule allows everything: every rule names its peers, and ingress comes only from pods", () => {
+  test("no rule allows everything: every rule names its peers, and ingress comes only from pods (or is a reviewed exception)", () => {
     for (const p of policies()) {
       for (const rule of p.spec.ingress ?? []) {
         expect([p.metadata.name, (rule.from ?? []).length > 0]).toEqual([p.metadata.name, true]);
-        for (const peer of rule.from) expect([p.metadata.name, peer.ipBlock]).toEqual([p.metadata.name, undefined]);
+        // A rule without ports admits every port: never from outside the pods.
+        for (const peer of rule.from) if (peer.ipBlock) expect([p.metadata.name, peer.ipBlock, rulePorts(rule).length > 0 && excepted(p, rule, "anywhere")]).toEqual([p.metadata.name, peer.ipBlock, true]);
       }
       for (const rule of p.spec.egress ?? []) expect([p.metadata.name, (rule.to ?? []).length > 0]).toEqual([p.metadata.name, true]);
     }
   });
 
-  test("every ingress peer is a pod the stack runs (no flow to or from nothing)", () => {
-    const pods = workloads(stack).map((w) => ({ namespace: w.namespace, labels: w.template.metadata.labels as Record<string, string> }));
+  test("every ingress peer is a pod the stack runs (no flow to or from nothing); any-pod peers are reviewed exceptions", () => {
+    const pods = [...workloads(stack).map((w) => ({ namespace: w.namespace, labels: w.template.metadata.labels as Record<string, string> })), ...chartPods(stack)];
     for (const p of policies()) {
       for (const rule of p.spec.ingress ?? []) {
         for (const peer of rule.from) {
+          const kind = peerKind(peer);
+          if (kind === "anywhere") continue; // reviewed above
+          if (kind === "anyPod") {
+            expect([p.metadata.name, JSON.stringify(peer), rulePorts(rule).length > 0 && excepted(p, rule, "anyPod")]).toEqual([p.metadata.name, JSON.stringify(peer), true]);
+            continue;
+          }
+          // Only exact namespaces are used here: a selector by other namespace labels would need resolving.
+          expect([p.metadata.name, peer.namespaceSelector?.matchExpressions]).toEqual([p.metadata.name, undefined]);
           const ns = peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] ?? p.metadata.namespace;
           const found = pods.some((pod) => pod.namespace === ns && matches(peer.podSelector?.matchLabels, pod.labels));
           expect([p.metadata.name, JSON.stringify(peer), found]).toEqual([p.metadata.name, JSON.stringify(peer), true]);
@@ -166,4 +215,11 @@ describe.each(stacks)("%s stack: NetworkPolicies", (stack) => {
       }
     }
   });
+});
+
+test("no network exception is stale: each matches an ingress rule in some stack, and says why", () => {
+  const used = networkExceptions.filter((e) => stacks.some((stack) => objects(stack).filter((o) => o.kind === "NetworkPolicy")
+    .some((p) => `${p.metadata.namespace}/${p.metadata.name}` === e.policy && (p.spec.ingress ?? []).some((rule: any) => rule.from.some((peer: any) => peerKind(peer) === e.from) && excepted(p, rule, e.from)))));
+  expect(networkExceptions.filter((e) => !used.includes(e)).map((e) => e.policy)).toEqual([]);
+  for (const e of networkExceptions) expect([e.policy, e.reason.length > 80]).toEqual([e.policy, true]);
 });

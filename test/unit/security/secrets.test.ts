@@ -2,13 +2,16 @@
 // keys added later are covered too) is given a unique sentinel value, set as a Pulumi secret; the program
 // (index.ts) runs under Pulumi's mocks for dev and prod, as configured and with every channel enabled.
 // No sentinel may appear in any ConfigMap, any resource other than a Secret, any rendered file, any log
-// line, or any stack output that is not itself a secret. And each enabled channel's sentinel does reach
-// its Kubernetes Secret: the test would see a leak if there were one.
+// line, or any stack output that is not itself a secret; a cloud resource that must be handed a channel
+// credential holds it only as a Pulumi secret. Passwords the stack generates (@pulumi/random) reach only
+// Secrets and secret outputs too. And each sentinel does reach its Kubernetes Secret: the test would see a
+// leak if there were one.
 import { randomBytes } from "crypto";
 import * as configModule from "../../../stacks/config";
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfigError } from "../../../stacks/config";
 import { presets } from "../../../stacks/presets";
 import { layoutFiles, readStackConfig } from "../../../scripts/render";
+import { generatedPassword, maskSecrets } from "../../../scripts/mock-resources";
 import { ProgramRun, runProgram } from "../../helpers/program";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -36,11 +39,33 @@ function refusedAsPlainText(key: string): boolean {
 const candidates = [...new Set(stringsIn(Object.values(configModule)))].filter((s) => /^[A-Za-z][\w.]*$/.test(s));
 const secretKeys = candidates.filter(refusedAsPlainText).sort();
 
-/** A unique, recognisable value per key, in the URL shape URL-valued secrets require (any string suits the others). */
-const token = (key: string) => `SENTINEL-${key}-${randomBytes(6).toString("hex")}`;
-const sentinels: Record<string, string> = Object.fromEntries(secretKeys.map((key) => [key, `https://sentinel.invalid/${token(key)}`]));
-/** The part of each sentinel that must never appear anywhere (the token, which is unique to this run). */
-const needles = Object.entries(sentinels).map(([key, value]) => ({ key, needle: value.slice(value.lastIndexOf("/") + 1) }));
+/** A unique, recognisable token per key: the part of its sentinel that must never appear anywhere. */
+const tokens: Record<string, string> = Object.fromEntries(secretKeys.map((key) => [key, `SENTINEL-${key}-${randomBytes(6).toString("hex")}`]));
+/**
+ * The shapes a secret value may have to take (the validator checks some: webhook URLs must be https, a
+ * database URL postgres:// or mysql://); each key's sentinel is the first shape the validator accepts for
+ * it, found by asking the validator, so nothing here lists which key takes which shape. The token sits
+ * where the credential does (the URL's path, the database password).
+ */
+const shapes = [
+  (t: string) => `https://sentinel.invalid/${t}`,
+  (t: string) => `postgres://grafana:${t}@sentinel.invalid:5432/grafana`,
+];
+function acceptedAsSecret(key: string, value: string): boolean {
+  const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+  try {
+    parseStackConfig({ [`${CONFIG_NAMESPACE}:environment`]: "dev", [fullKey]: value }, new Set([fullKey]));
+  } catch (err) {
+    return !(err instanceof StackConfigError && err.problems.some((p) => p.key === fullKey));
+  }
+  return true;
+}
+const sentinels: Record<string, string> = Object.fromEntries(secretKeys.map((key) => {
+  const value = shapes.map((shape) => shape(tokens[key])).find((v) => acceptedAsSecret(key, v));
+  if (!value) throw new Error(`no sentinel shape suits ${CONFIG_NAMESPACE}:${key}; add the shape its validator requires`);
+  return [key, value];
+}));
+const needles = Object.entries(tokens).map(([key, needle]) => ({ key, needle }));
 
 const leaksIn = (text: string) => needles.filter(({ needle }) => text.includes(needle)).map(({ key }) => key);
 
@@ -115,12 +140,38 @@ describe.each(scenarios.map((s) => s.name))("%s", (name) => {
     expect(leaks).toEqual([]);
   });
 
-  test("no sentinel in any resource other than a Kubernetes Secret (components and every provider included)", () => {
+  test("no sentinel in any Kubernetes object other than a Secret, nor in clear in any other resource", () => {
     const { run } = get();
     expect(run.resources.length).toBeGreaterThan(20);
     const leaks = run.resources
       .filter((r) => !(r.type === "kubernetes:core/v1:Secret" && r.inputs.kind === "Secret"))
-      .flatMap((r) => leaksIn(JSON.stringify(r.inputs)).map((key) => `${r.type} ${r.name}: ${key}`));
+      // A Kubernetes object other than a Secret holds the value in clear in the cluster, secret-wrapped or not.
+      // A cloud resource that delivers a channel (an SNS subscription, a notification channel, an action
+      // group) has to be handed the credential, which the provider then keeps; it may hold it only as a
+      // Pulumi secret (encrypted in state, masked in previews), so secret values are masked before the search.
+      .flatMap((r) => leaksIn(JSON.stringify(r.type.startsWith("kubernetes:") ? r.inputs : maskSecrets(r.wireInputs))).map((key) => `${r.type} ${r.name}: ${key}`));
+    expect(leaks).toEqual([]);
+  });
+
+  test("component secrets (Grafana's admin password and database URL) reach a Kubernetes Secret too", () => {
+    const secretText = JSON.stringify(get().run.resources.filter((r) => r.inputs.kind === "Secret").map((r) => r.inputs));
+    for (const key of Object.keys(configModule.componentSecretKeys)) expect([key, leaksIn(secretText).includes(key)]).toEqual([key, true]);
+  });
+
+  test("generated passwords (Grafana's, Elasticsearch users') reach only Secrets and secret outputs", () => {
+    const { run, files, outputs } = get();
+    const generated = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => ({ name: r.name, value: generatedPassword(r.name) }));
+    expect(generated.length).toBeGreaterThan(0);
+    const where = (text: string) => generated.filter((g) => text.includes(g.value)).map((g) => g.name);
+    const secrets = run.resources.filter((r) => r.type === "kubernetes:core/v1:Secret" && r.inputs.kind === "Secret");
+    // Each one is used, through a Secret: the search below would see it elsewhere.
+    expect([...new Set(secrets.flatMap((r) => where(JSON.stringify(r.inputs))))].sort()).toEqual(generated.map((g) => g.name).sort());
+    const leaks = [
+      ...run.resources.filter((r) => !secrets.includes(r) && r.type !== "random:index/randomPassword:RandomPassword").flatMap((r) => where(JSON.stringify(r.inputs)).map((n) => `${r.type} ${r.name}: ${n}`)),
+      ...Object.entries(files).flatMap(([file, content]) => where(content).map((n) => `${file}: ${n}`)),
+      ...where(run.logs.join("\n")).map((n) => `log: ${n}`),
+      ...Object.entries(outputs).filter(([, o]) => !o.secret).flatMap(([name, o]) => where(JSON.stringify(o.value) ?? "").map((n) => `output ${name}: ${n}`)),
+    ];
     expect(leaks).toEqual([]);
   });
 
@@ -141,6 +192,13 @@ describe.each(scenarios.map((s) => s.name))("%s", (name) => {
     const leaks = Object.entries(outputs).filter(([, o]) => !o.secret).flatMap(([name, o]) => leaksIn(JSON.stringify(o.value) ?? "").map((key) => `${name}: ${key}`));
     expect(leaks).toEqual([]);
   });
+});
+
+test("prod hands channel credentials to cloud resources, each only as a Pulumi secret (so the masking above is exercised)", () => {
+  const { run } = rendered.get("prod with every channel enabled")!;
+  const holders = run.resources.filter((r) => !r.type.startsWith("kubernetes:") && leaksIn(JSON.stringify(r.inputs)).length > 0);
+  expect(holders.length).toBeGreaterThan(0);
+  for (const r of holders) expect([r.name, leaksIn(JSON.stringify(maskSecrets(r.wireInputs)))]).toEqual([r.name, []]);
 });
 
 test("a refused config never echoes a secret: not in the error, not in the log", async () => {
