@@ -8,14 +8,14 @@ import { RandomPassword } from "@pulumi/random";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, Flow, kubeApiFlow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
-  renderPodTemplate, ResourceRequirements, selectorLabels,
+  renderPodTemplate, selectorLabels,
 } from "../kube";
 import { indexKinds } from "../log-parsing";
 import {
   esUsers, EsUser, ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderRoles, renderSlmPolicy, renderSnapshotRepository,
   SLM_POLICY, SNAPSHOT_REPOSITORY,
 } from "./render";
-import { BootstrapRequest, ES_HTTP_PORT, ES_TRANSPORT_PORT, KIBANA_PORT, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
+import { BootstrapRequest, ElasticsearchNodeSet, ES_HTTP_PORT, ES_TRANSPORT_PORT, KIBANA_PORT, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
 import { toYaml } from "../yaml";
 
 /** The seed's index lifecycle, in days since an index was created. */
@@ -152,20 +152,6 @@ export interface ElasticsearchConnection {
   operatorNamespace: pulumi.Input<string>;
 }
 
-export interface ElasticsearchNodeSet {
-  /** Node set name (pods are <cluster>-es-<name>-N). */
-  name: string;
-  /** Elasticsearch node roles, e.g. ["master"] or ["data_hot", "data_content", "ingest"]. */
-  roles: string[];
-  /** Nodes in the set. */
-  count: number;
-  /** Volume per node. */
-  storageSize: string;
-  /** Storage class of the set's volumes (unset: the args' storageClass, else the cluster default). */
-  storageClass?: string;
-  /** Requests and limits (set memory request = limit: the JVM heap is sized from it). */
-  resources: ResourceRequirements;
-}
 
 export interface ElasticsearchArgs {
   /** Namespace of the cluster (must exist). */

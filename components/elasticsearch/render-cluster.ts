@@ -11,12 +11,18 @@ export const ES_HTTP_PORT = 9200;
 export const ES_TRANSPORT_PORT = 9300;
 export const KIBANA_PORT = 5601;
 
-export interface NodeSetInput {
+export interface ElasticsearchNodeSet {
+  /** Node set name (pods are <cluster>-es-<name>-N). */
   name: string;
+  /** Elasticsearch node roles, e.g. ["master"] or ["data_hot", "data_content", "ingest"]. */
   roles: string[];
+  /** Nodes in the set. */
   count: number;
+  /** Volume per node. */
   storageSize: string;
+  /** Storage class of the set's volumes (unset: the args' storageClass, else the cluster default). */
   storageClass?: string;
+  /** Requests and limits (set memory request = limit: the JVM heap is sized from it). */
   resources: ResourceRequirements;
 }
 
@@ -50,7 +56,7 @@ export interface ElasticsearchClusterSpec {
   app: AppIdentity;
   version: string;
   image: string;
-  nodeSets: NodeSetInput[];
+  nodeSets: ElasticsearchNodeSet[];
   defaultStorageClass?: string;
   rolesSecret: string;
   fileRealmSecrets: string[];
