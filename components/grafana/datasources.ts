@@ -142,7 +142,7 @@ export function renderDatasources(spec: DatasourcesSpec): Record<string, unknown
         index,
         timeField: "@timestamp",
         logMessageField: "message",
-        logLevelField: "level",
+        logLevelField: "log_level", // the field the parsing rules extract
         tlsAuthWithCACert: true,
         ...(jaeger ? { dataLinks: [{ field: "trace_id", url: literal("${__value.raw}"), datasourceUid: datasourceUids.jaeger }] } : {}),
       },

@@ -198,6 +198,8 @@ export class Prometheus extends pulumi.ComponentResource {
             `--web.listen-address=:${PROMETHEUS_PORT}`,
             // POST /-/reload, used by the config reloader sidecar.
             "--web.enable-lifecycle",
+            // Keep the exemplars (trace ids) services expose over OpenMetrics: Grafana links them to Jaeger.
+            "--enable-feature=exemplar-storage",
           ],
           env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
           ports: [{ name: "web", containerPort: PROMETHEUS_PORT }],

@@ -198,6 +198,7 @@ export async function startLoopbackStack(renderedDir: string, options: LoopbackO
     `--storage.tsdb.path=${data("prometheus")}`,
     `--web.listen-address=${promAddress}`,
     "--web.enable-lifecycle",
+    "--enable-feature=exemplar-storage", // as the rendered StatefulSet: the real binary must accept it
     ...(options.prometheusFlags ?? []),
   ];
   const startPrometheus = async () => {

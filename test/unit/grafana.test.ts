@@ -7,6 +7,8 @@ import {
   buildDashboards, dashboardQueries, elasticsearchUid, grafanaReplicas, INFRASTRUCTURE_UID, renderDashboardProviders, renderDatasources,
   renderGrafanaEnv, STACK_HEALTH_UID, TRACE_ID_PATTERN,
 } from "../../components/grafana";
+import { renderIndexTemplates } from "../../components/elasticsearch/render";
+import { fields as logFields } from "../../components/log-parsing/rules";
 import { ResourceRecorder, valueOf } from "../helpers/mocks";
 
 const base = { prometheusUrl: "http://prometheus.monitoring.svc:9090", scrapeInterval: "15s", prometheusVersion: "3.16.0" };
@@ -38,6 +40,14 @@ describe("datasources", () => {
     expect(ds.jaeger.url).toBe("http://jaeger.monitoring.svc:16686");
     expect(ds["elasticsearch-ml"]).toMatchObject({ url: everything.elasticsearch.url, basicAuth: true, jsonData: { index: "novacron-ml-*", tlsAuthWithCACert: true } });
     expect(elasticsearchUid("novacron-application-*")).toBe("elasticsearch-application");
+    // Grafana's log view reads fields the indices really map (the parsing rules' level, the line itself).
+    const templates = renderIndexTemplates({ prefix: "novacron", shards: 1, replicas: 1 }) as Record<string, any>;
+    for (const family of ["application", "ml", "access", "errors"]) {
+      const mapped = Object.keys(templates[`novacron-${family}`].template.mappings.properties);
+      const { logLevelField, logMessageField, timeField } = ds[`elasticsearch-${family}`].jsonData;
+      expect(mapped).toEqual(expect.arrayContaining([logLevelField, logMessageField, timeField]));
+      expect(Object.keys(logFields)).toContain(logLevelField);
+    }
   });
 
   test("correlations: exemplars → Jaeger, Loki trace ids → Jaeger, Jaeger spans → Loki", () => {

@@ -140,6 +140,8 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     const reloader = sts.spec.template.spec.containers.find((c: any) => c.name === "config-reloader");
     expect(reloader.args).toEqual(expect.arrayContaining(["--reload-url=http://127.0.0.1:9090/-/reload", "--watched-dir=/etc/prometheus/rules"]));
     expect(sts.spec.template.spec.containers[0].args).toContain("--web.enable-lifecycle");
+    // Exemplars are kept, so Grafana's exemplar → Jaeger link has something to open.
+    expect(sts.spec.template.spec.containers[0].args).toContain("--enable-feature=exemplar-storage");
     expect(Object.keys(named(env, "ConfigMap", "prometheus-rules").data).sort()).toEqual(["application.yml", "infrastructure.yml", "ml-pipeline.yml", "stack.yml"]);
     // The stateless blackbox exporter rolls on a config change instead.
     expect(named(env, "Deployment", "blackbox-exporter").spec.template.metadata.annotations["checksum/config"]).toMatch(/^[0-9a-f]{16}$/);
