@@ -76,6 +76,12 @@ describe("Loki storage per environment", () => {
     expect(rendered.dev.resources.some((r) => r.type.startsWith("aws:"))).toBe(false);
     expect(named("prod", "StatefulSet", "loki").spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
   });
+
+  test("prod (all three clouds on, the bucket in AWS): Loki reaches S3 over HTTPS and the EKS Pod Identity Agent, not GKE's metadata server; dev reaches nothing", () => {
+    const rules = named("prod", "NetworkPolicy", "loki").spec.egress.map((r: any) => [r.to.map((t: any) => t.ipBlock?.cidr), r.ports.map((p: any) => p.port)]);
+    expect(rules).toEqual([[["0.0.0.0/0"], [443]], [["169.254.170.23/32"], [80]]]);
+    expect(named("dev", "NetworkPolicy", "loki").spec.egress).toEqual([]);
+  });
 });
 
 describe.each(["dev", "prod"])("%s: secrets", (env) => {
