@@ -9,6 +9,8 @@ export interface RenderedResource {
   inputs: Record<string, any>;
   /** The inputs as sent to the engine, Pulumi secrets still wrapped (so a check can tell which values are secret). */
   wireInputs?: Record<string, any>;
+  /** The explicit provider the resource uses, as the engine names it (`<provider urn>::<id>`); none = the default provider. */
+  provider?: string;
 }
 
 /** The stand-in a RandomPassword's `result` takes under the mocks (unique per resource name). */
@@ -47,7 +49,7 @@ export class ResourceRecorder {
   async install(stack = "test"): Promise<void> {
     await pulumi.runtime.setMocks({
       newResource: (args) => {
-        this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), wireInputs: args.inputs });
+        this.resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), wireInputs: args.inputs, ...(args.provider ? { provider: args.provider } : {}) });
         // A generated password's result stands in for the real one (a placeholder, like every secret here).
         const generated = args.type === "random:index/randomPassword:RandomPassword" ? { result: generatedPassword(args.name) } : {};
         // Cloud providers name what the program leaves unnamed (auto-naming, S3's bucketPrefix); stand in for it.

@@ -16,6 +16,8 @@ export interface CloudWiring {
   projectedTokens: ProjectedToken[];
   /** Component resources created, by cloud (for outputs and tests). */
   created: { aws?: pulumi.ComponentResource; gcp?: pulumi.ComponentResource; azure?: pulumi.ComponentResource };
+  /** The explicit provider of each enabled cloud, for other parts of the stack that create cloud resources (Loki's bucket). */
+  providers: { aws?: pulumi.ProviderResource; gcp?: pulumi.ProviderResource; azure?: pulumi.ProviderResource };
 }
 
 /** The Kubernetes service account of the stack's Prometheus (component name "prometheus"). */
@@ -31,7 +33,7 @@ function pagerdutyIntegrationUrl(key: pulumi.Output<string>): pulumi.Output<stri
 export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets): CloudWiring {
   const { aws, gcp, azure } = spec.clouds;
   const n = spec.notifications;
-  const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {} };
+  const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {}, providers: {} };
   const sa = prometheusServiceAccount(spec);
   // Channels the clouds can reach natively. Slack and Teams stay with Alertmanager: their incoming webhooks
   // cannot read the clouds' alert payloads.
@@ -69,6 +71,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
     wiring.remoteWrite.push(monitoring.remoteWrite);
     Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
     wiring.created.aws = monitoring;
+    wiring.providers.aws = provider;
   }
 
   if (gcp.enabled) {
@@ -92,6 +95,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
     }, { provider });
     Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
     wiring.created.gcp = monitoring;
+    wiring.providers.gcp = provider;
   }
 
   if (azure.enabled) {
@@ -117,6 +121,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
     Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
     wiring.projectedTokens.push(monitoring.projectedToken);
     wiring.created.azure = monitoring;
+    wiring.providers.azure = provider;
   }
   return wiring;
 }

@@ -8,6 +8,7 @@ import { PeerSelector, peerSelector } from "../components/kube";
 import { LogShipper, logShipperIdentity } from "../components/log-shipper";
 import { Logstash, logstashIdentity } from "../components/logstash";
 import { Loki, LokiObjectStorageTarget } from "../components/loki";
+import type { CloudWiring } from "./clouds";
 import { firstEnabledCloud } from "./config-logs";
 import type { StackSpec } from "./schema";
 
@@ -35,7 +36,11 @@ export function lokiObjectStorageTarget(spec: StackSpec): LokiObjectStorageTarge
   }
 }
 
-export function createLogsAndTraces(spec: StackSpec, opts: { namespace: pulumi.Output<string>; hostNamespace: pulumi.Output<string>; queriers?: PeerSelector[] }): LogsAndTraces {
+export function createLogsAndTraces(spec: StackSpec, opts: {
+  namespace: pulumi.Output<string>; hostNamespace: pulumi.Output<string>; queriers?: PeerSelector[];
+  /** The stack's explicit cloud providers (stacks/clouds.ts): Loki's bucket and identity use its cloud's. */
+  cloudProviders?: CloudWiring["providers"];
+}): LogsAndTraces {
   const { namespace: ns, hostNamespace } = opts;
   const networkPolicy = spec.networkPolicies;
   const queriers = opts.queriers ?? [];
@@ -72,12 +77,15 @@ export function createLogsAndTraces(spec: StackSpec, opts: { namespace: pulumi.O
       queueSize: elk.logstash.queueSize, storageClass: spec.storageClass, networkPolicy, shippers: shipperSpec.enabled ? [shipper] : [],
     }, afterCluster);
   }
+  const lokiStorage = lokiObjectStorageTarget(spec);
+  // The cloud's explicit provider (region, allowed account, default tags, subscription), never the default one.
+  const lokiProvider = lokiStorage && opts.cloudProviders?.[lokiStorage.cloud];
   const loki = lokiSpec.enabled
     ? new Loki("loki", {
         namespace: ns, retention: lokiSpec.retention, storageSize: lokiSpec.storageSize, storageClass: spec.storageClass,
-        resources: lokiSpec.resources, objectStorage: lokiObjectStorageTarget(spec), networkPolicy,
+        resources: lokiSpec.resources, objectStorage: lokiStorage, networkPolicy,
         writers: shipperSpec.enabled ? [shipper] : [], queriers,
-      })
+      }, lokiProvider ? { providers: [lokiProvider] } : undefined)
     : undefined;
   const logShipper = shipperSpec.enabled && loki
     ? new LogShipper("log-shipper", {

@@ -130,7 +130,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   });
 
   // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch.
-  const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods });
+  const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers });
   const { loki, jaeger, elasticsearch } = logsAndTraces;
 
   const gf = spec.grafana;

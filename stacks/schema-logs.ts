@@ -36,7 +36,7 @@ function build() {
     /** Days after creation an index leaves each tier: hot → warm → cold → (archived, then) deleted. */
     lifecycle: z.strictObject({ hotDays: days, warmDays: days, coldDays: days }),
     indices: z.strictObject({ shards: count(16), replicas: z.number().int().min(0, "must be 0 or more").max(3, "must be at most 3") }),
-    /** Archive: a snapshot repository in object storage, written by a snapshot policy before ILM deletes. */
+    /** Backup and archive: a snapshot repository in object storage; a daily snapshot of every index from its first day, and ILM deletes only once one holds the index. */
     snapshot: z.strictObject({
       enabled: z.boolean(),
       type: z.enum(snapshotTypes),
@@ -47,7 +47,7 @@ function build() {
        * (e.g. s3.client.default.access_key); none = the node's workload identity.
        */
       secureSettingsSecret: z.string().regex(DNS_LABEL, "must be a Secret name").optional(),
-      /** How long archived snapshots are kept. */
+      /** How long each daily snapshot is kept (a deleted index stays in the bucket this long). */
       retentionDays: days,
     }),
     kibana: z.strictObject({ enabled: z.boolean(), replicas: count(5), resources: resourcesSchema }),

@@ -40,7 +40,13 @@ export interface IndexSettings {
 export const SnapshotStorage = { S3: "s3", Gcs: "gcs", Azure: "azure" } as const;
 export type SnapshotStorage = (typeof SnapshotStorage)[keyof typeof SnapshotStorage];
 
-/** Archive of indices past the cold phase: snapshots in object storage. */
+/**
+ * Backup and archive in object storage: a daily snapshot of every NovaCron index from its first day (not only
+ * of indices past the cold phase), each snapshot kept `retentionDays`. ILM deletes an index after the cold
+ * phase only once a snapshot holds it. Snapshots are incremental, but the bucket holds each index until the
+ * last snapshot containing it expires (about coldDays + retentionDays after its creation), including the
+ * pre-force-merge segments of the hot days: up to ~2x an index's primary size.
+ */
 export interface SnapshotArchiveSpec {
   /** Which object storage holds the repository. */
   type: SnapshotStorage;
@@ -48,7 +54,7 @@ export interface SnapshotArchiveSpec {
   bucket: string;
   /** Path inside the bucket. */
   basePath: string;
-  /** Days a snapshot is kept before the snapshot lifecycle deletes it. */
+  /** Days each daily snapshot is kept before the snapshot lifecycle deletes it (an index outlives its deletion by this long). */
   retentionDays: number;
   /** Existing Secret with the repository client's credentials as Elasticsearch secure settings; none with workload identity. */
   secureSettingsSecret?: string;

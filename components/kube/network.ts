@@ -18,7 +18,9 @@ export type Peer =
   /** Any address: probes, webhooks on the internet, the Kubernetes API server (not a pod). */
   | { kind: "anywhere" }
   /** Any pod of the cluster, in any namespace (and nothing that is not a pod: no node, no outside address). */
-  | { kind: "anyPod" };
+  | { kind: "anyPod" }
+  /** One address block: e.g. a node-local cloud credential endpoint such as 169.254.170.23/32. */
+  | { kind: "cidr"; cidr: string };
 
 export interface PortRule {
   port: number;
@@ -35,6 +37,7 @@ const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 function toPeer(peer: Peer): k8s.networking.v1.NetworkPolicyPeer {
   if (peer.kind === "anywhere") return { ipBlock: { cidr: "0.0.0.0/0" } };
   if (peer.kind === "anyPod") return { namespaceSelector: {} };
+  if (peer.kind === "cidr") return { ipBlock: { cidr: peer.cidr } };
   return {
     namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.selector.namespace } },
     podSelector: { matchLabels: peer.selector.podLabels },

@@ -4,11 +4,11 @@ import { ConfigMap, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
-  anywhere, AppIdentity, CONFIG_HASH_ANNOTATION, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderService,
+  AppIdentity, CONFIG_HASH_ANNOTATION, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderService,
   renderStatefulSet, ResourceRequirements,
 } from "../kube";
 import { toYaml } from "../yaml";
-import { createLokiObjectStorage, LokiObjectStorageTarget } from "./object-storage";
+import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
 import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, LokiStorage, renderLokiConfig } from "./render-config";
 
 /** The uid the Loki image runs as. */
@@ -111,8 +111,8 @@ export class Loki extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
         ingress: [{ peers: [...podPeers(args.writers), ...podPeers(args.queriers)], ports: [{ port: LOKI_HTTP_PORT }] }],
-        // Object storage and its token endpoints are cloud APIs over HTTPS.
-        egress: object ? [{ peers: [anywhere], ports: [{ port: 443 }] }] : [],
+        // Object storage over HTTPS and the cloud's credential endpoint for the workload identity.
+        egress: args.objectStorage ? lokiObjectStorageEgress(args.objectStorage.cloud) : [],
       }), { parent: this });
     }
     this.registerOutputs({ url: this.url, pushUrl: this.pushUrl });

@@ -10,6 +10,7 @@ import { FederatedIdentityCredential, UserAssignedIdentity } from "@pulumi/azure
 import { BlobContainer, StorageAccount } from "@pulumi/azure-native/storage";
 import { Account as GcpServiceAccount, IAMMember as GcpServiceAccountIamMember } from "@pulumi/gcp/serviceaccount";
 import { Bucket as GcsBucket, BucketIAMMember } from "@pulumi/gcp/storage";
+import type { Flow } from "../kube";
 import type { LokiStorage } from "./render-config";
 
 /** A cloud whose object storage can hold Loki's chunks (an `as const` object, so component packaging sees an enum). */
@@ -46,6 +47,25 @@ export interface LokiObjectStorage {
   serviceAccountAnnotations: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Labels on Loki's pods (Azure workload identity's webhook injects the token into labelled pods). */
   podLabels: Record<string, string>;
+}
+
+/**
+ * Egress Loki needs for its bucket in `cloud`: the storage API over HTTPS, plus the node-local endpoint that
+ * hands out the workload identity's credentials (outside 443, so a policy allowing only HTTPS blocks it).
+ * - aws: EKS Pod Identity Agent, 169.254.170.23:80 (the SDK's container credentials endpoint).
+ * - gcp: the GKE metadata server, 169.254.169.254:80 (GKE Dataplane V2) and 169.254.169.252:988
+ *   (the address the metadata server listens on without Dataplane V2).
+ * - azure: the token comes from Entra ID (login.microsoftonline.com:443), already covered by HTTPS.
+ */
+export function lokiObjectStorageEgress(cloud: LokiObjectStorageCloud): Flow[] {
+  const https: Flow = { peers: [{ kind: "anywhere" }], ports: [{ port: 443 }] };
+  switch (cloud) {
+    case "aws": return [https, { peers: [{ kind: "cidr", cidr: "169.254.170.23/32" }], ports: [{ port: 80 }] }];
+    case "gcp": return [https,
+      { peers: [{ kind: "cidr", cidr: "169.254.169.254/32" }], ports: [{ port: 80 }] },
+      { peers: [{ kind: "cidr", cidr: "169.254.169.252/32" }], ports: [{ port: 988 }] }];
+    case "azure": return [https];
+  }
 }
 
 /** Azure's built-in "Storage Blob Data Contributor" role. */

@@ -51,6 +51,19 @@ describe("Elasticsearch topology per environment", () => {
     expect(rendered.dev.files["elasticsearch/snapshot/repository-novacron-archive.json"]).toBeUndefined();
   });
 
+  test("prod's archive is what Pulumi.prod.yaml and the docs say: every novacron index daily from day one, each snapshot kept 1825 days, deleted indices only once snapshotted", () => {
+    const files = rendered.prod.files;
+    const slm = JSON.parse(files["elasticsearch/snapshot/slm-novacron-archive.json"]);
+    expect(slm.schedule).toBe("0 30 1 * * ?"); // daily, not only after the cold phase
+    expect(slm.config.indices).toEqual(["novacron-*"]);
+    expect(slm.retention.expire_after).toBe("1825d");
+    const ilm = JSON.parse(files["elasticsearch/ilm/novacron-logs.json"]).policy.phases;
+    expect([ilm.delete.min_age, ilm.delete.actions.wait_for_snapshot]).toEqual(["365d", { policy: "novacron-archive" }]);
+    const prodYaml = require("fs").readFileSync(require("path").resolve(__dirname, "../../../Pulumi.prod.yaml"), "utf8");
+    expect(prodYaml).not.toMatch(/snapshots\s+(#\s*)?of indices older than a year/);
+    expect(prodYaml).toMatch(/every novacron-\* index daily from its first day/);
+  });
+
   test("the bootstrap Job is named after its content, so a changed policy or template makes a new Job", async () => {
     const jobName = (r: RenderResult) => r.resources.find((x) => x.inputs.kind === "Job")!.inputs.metadata.name;
     const changed = await renderStack("dev", { "novacron:elk": JSON.stringify({ lifecycle: { hotDays: 2, warmDays: 3, coldDays: 7 } }) });
@@ -75,6 +88,12 @@ describe("Loki storage per environment", () => {
     expect(association).toMatchObject({ clusterName: "novacron-prod", namespace: "monitoring", serviceAccount: "loki" });
     expect(rendered.dev.resources.some((r) => r.type.startsWith("aws:"))).toBe(false);
     expect(named("prod", "StatefulSet", "loki").spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
+  });
+
+  test("prod (all three clouds on, the bucket in AWS): Loki reaches S3 over HTTPS and the EKS Pod Identity Agent, not GKE's metadata server; dev reaches nothing", () => {
+    const rules = named("prod", "NetworkPolicy", "loki").spec.egress.map((r: any) => [r.to.map((t: any) => t.ipBlock?.cidr), r.ports.map((p: any) => p.port)]);
+    expect(rules).toEqual([[["0.0.0.0/0"], [443]], [["169.254.170.23/32"], [80]]]);
+    expect(named("dev", "NetworkPolicy", "loki").spec.egress).toEqual([]);
   });
 });
 
