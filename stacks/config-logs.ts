@@ -2,6 +2,7 @@
 // called from stacks/config.ts crossChecks, so every problem is reported at once with its config key.
 import type { Environment, StackSpec } from "./schema";
 import type { ElkSpec } from "./schema-logs";
+import { LOGSTASH_MIN_HEAP_MIB, logstashHeapMiB } from "../components/logstash/heap";
 
 /** What an environment demands of the Elasticsearch topology, beyond the schema. */
 export const elasticsearchPolicies: Record<Environment, { dedicatedMasters: boolean; tiers: boolean }> = {
@@ -51,6 +52,11 @@ export function logsCrossChecks(spec: StackSpec, add: Add): void {
     const hotNodes = sets.filter((s) => holds(s.roles, "data_hot")).reduce((n, s) => n + s.count, 0);
     if (hotNodes > 0 && Number.isInteger(elk.indices?.replicas) && elk.indices.replicas >= hotNodes) {
       add(["elk", "indices", "replicas"], `(${elk.indices.replicas}) must be less than the number of hot data nodes (${hotNodes}), or replica shards never find a node`);
+    }
+    const lsMemory = elk.logstash?.resources?.limits?.memory;
+    const heap = typeof lsMemory === "string" ? logstashHeapMiB(lsMemory) : undefined;
+    if (heap !== undefined && heap < LOGSTASH_MIN_HEAP_MIB) {
+      add(["elk", "logstash", "resources", "limits", "memory"], `(${lsMemory}) must be at least ${LOGSTASH_MIN_HEAP_MIB * 2}Mi: Logstash's heap is half the limit and needs ${LOGSTASH_MIN_HEAP_MIB}Mi`);
     }
     if (elk.snapshot?.enabled && !elk.snapshot.bucket) add(["elk", "snapshot", "bucket"], "is required when elk.snapshot.enabled is true");
   }

@@ -36,6 +36,11 @@ export function lokiObjectStorageTarget(spec: StackSpec): LokiObjectStorageTarge
   }
 }
 
+/** Namespaces whose logs are joined into multi-line entries: as configured, else the NovaCron scrape targets'. */
+export function multilineNamespaces(spec: StackSpec): string[] {
+  return spec.logShipper.multilineNamespaces ?? [...new Set(spec.targets.map((t) => t.namespace))];
+}
+
 export function createLogsAndTraces(spec: StackSpec, opts: {
   namespace: pulumi.Output<string>; hostNamespace: pulumi.Output<string>; queriers?: PeerSelector[];
   /** The stack's explicit cloud providers (stacks/clouds.ts): Loki's bucket and identity use its cloud's. */
@@ -91,7 +96,7 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
     ? new LogShipper("log-shipper", {
         namespace: hostNamespace, cluster: spec.cluster, lokiPushUrl: loki.pushUrl, logstashUrl: logstash?.url,
         loki: peerSelector(loki.app, spec.namespace), logstash: logstash ? peerSelector(logstash.app, spec.namespace) : undefined,
-        multilineMaxWait: shipperSpec.multilineMaxWait, resources: shipperSpec.resources, networkPolicy,
+        multilineMaxWait: shipperSpec.multilineMaxWait, multilineNamespaces: multilineNamespaces(spec), resources: shipperSpec.resources, networkPolicy,
       })
     : undefined;
   const jaeger = jaegerSpec.enabled

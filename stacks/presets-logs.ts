@@ -16,6 +16,8 @@ export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; lo
       indices: { shards: 1, replicas: 0 },
       snapshot: { enabled: false, type: "s3", basePath: "novacron-dev", retentionDays: 30 },
       kibana: { enabled: true, replicas: 1, resources: res("200m", "1Gi", "1") },
+      // Logstash's JVM heap is half its memory limit (512m here), set by the component via LS_JAVA_OPTS: the
+      // image's own jvm.options would fix it at 1g whatever the limit.
       logstash: { replicas: 1, resources: res("250m", "1Gi", "1"), queueSize: "2Gi" },
     },
     loki: { enabled: true, retention: "7d", storage: "filesystem", storageSize: "10Gi", resources: res("100m", "256Mi", "1", "1Gi") },

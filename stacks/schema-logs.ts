@@ -75,6 +75,8 @@ function build() {
     resources: resourcesSchema,
     /** Longest a multi-line entry (a stack trace) waits for its next line. */
     multilineMaxWait: duration("multilineMaxWait", "1s", "1m"),
+    /** Namespaces whose logs (the seed's formats) are joined into multi-line entries; unset = the targets' namespaces. */
+    multilineNamespaces: z.array(z.string().regex(DNS_LABEL, "must be a Kubernetes namespace name")).optional(),
   });
 
   const jaegerSchema = z.strictObject({

@@ -15,6 +15,12 @@ export interface AlloyConfigSpec {
   podLogsDir: string;
   /** Longest a multi-line entry waits for its next line before it is sent. */
   multilineMaxWait: string;
+  /**
+   * Namespaces whose containers log in the seed's formats (NovaCron's own): only their streams are joined
+   * into multi-line entries. Every other stream (JSON, logfmt, klog, nginx, ...) stays one entry per line;
+   * empty = no joining at all.
+   */
+  multilineNamespaces: string[];
   /** Only pods in these namespaces; empty = every namespace. */
   namespaces?: string[];
 }
@@ -36,6 +42,34 @@ const map = (entries: [string, string][]) => `{\n${indent(entries.map(([k, v]) =
 
 /** Low-cardinality labels every stream carries; everything else rides as structured metadata. */
 export const STREAM_LABELS = ["cluster", "namespace", "app", "container", "level"] as const;
+
+/** Labels discovery and loki.source.file set that name one pod: kept as structured metadata, dropped as labels. */
+export const PER_POD_LABELS = ["pod", "filename"] as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * The multi-line join, inside a stage.match on the given namespaces so that only their streams are joined
+ * (a line that does not start with an ISO date continues the previous entry). None when no namespace is given.
+ */
+export function renderMultilineStages(namespaces: string[], maxWait: string): string[] {
+  const bad = namespaces.filter((n) => !DNS_LABEL.test(n));
+  if (bad.length) throw new Error(`multiline namespaces must be Kubernetes namespace names: ${bad.map((n) => JSON.stringify(n)).join(", ")}`);
+  const names = [...new Set(namespaces)];
+  if (!names.length) return [];
+  return [block("stage.match", [
+    "// NovaCron's own containers start each entry with an ISO date; the rest (JSON, logfmt, klog...) stay line by line.",
+    attr("pipeline_name", str("novacron_multiline")),
+    // A namespace name has no regex metacharacters; LogQL anchors =~ at both ends.
+    attr("selector", str(`{namespace=~"${names.join("|")}"}`)),
+    "",
+    block("stage.multiline", [
+      attr("firstline", alloyString(FIRST_LINE_PATTERN)),
+      attr("max_wait_time", str(maxWait)),
+      attr("max_lines", "500"),
+    ]),
+  ])];
+}
 
 /** The loki.process stages that apply the rules (exported for tests and reuse). */
 export function renderParsingStages(): string[] {
@@ -67,9 +101,10 @@ export function renderParsingStages(): string[] {
     block("stage.labels", ["// One of nine values: a label.", attr("values", map([["level", str("log_level")]]))]),
     block("stage.structured_metadata", [
       "// High-cardinality values are structured metadata, searchable without multiplying streams.",
-      attr("values", map([...metadata, ["pod", str("pod")]])),
+      attr("values", map([...metadata, ...PER_POD_LABELS.map((l): [string, string] => [l, str(l)])])),
     ]),
-    block("stage.label_drop", [attr("values", `[${str("pod")}]`)]),
+    // loki.source.file's filename (/var/log/pods/<ns>_<pod>_<uid>/...) is per pod too: metadata, not a label.
+    block("stage.label_drop", [attr("values", `[${PER_POD_LABELS.map(str).join(", ")}]`)]),
   );
   return stages;
 }
@@ -115,15 +150,11 @@ export function renderAlloyConfig(spec: AlloyConfigSpec): string {
       attr("targets", "local.file_match.pods.targets"),
       attr("forward_to", "[loki.process.prepare.receiver]"),
     ]),
-    "// Container runtime framing off, partial lines and multi-line entries (stack traces) joined.",
+    "// Container runtime framing off, partial lines joined; NovaCron's multi-line entries (stack traces) joined.",
     block(`loki.process ${str("prepare")}`, [
       attr("forward_to", `[${["loki.process.parse.receiver", ...(spec.logstashUrl ? ["otelcol.receiver.loki.logstash.receiver"] : [])].join(", ")}]`),
       block("stage.cri", []),
-      block("stage.multiline", [
-        attr("firstline", alloyString(FIRST_LINE_PATTERN)),
-        attr("max_wait_time", str(spec.multilineMaxWait)),
-        attr("max_lines", "500"),
-      ]),
+      ...renderMultilineStages(spec.multilineNamespaces, spec.multilineMaxWait),
     ]),
     "// The seed's parsing rules (components/log-parsing/rules.ts), as loki.process stages.",
     block(`loki.process ${str("parse")}`, [attr("forward_to", "[loki.write.loki.receiver]"), "", ...renderParsingStages()]),

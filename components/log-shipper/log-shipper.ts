@@ -29,6 +29,11 @@ export interface LogShipperArgs {
   logstash?: PeerSelector;
   /** Longest a multi-line entry waits for its next line (default 3s). */
   multilineMaxWait?: string;
+  /**
+   * Namespaces of the applications that log in the seed's formats (NovaCron's): only their streams are
+   * joined into multi-line entries; every other container's log stays line by line. Default: none.
+   */
+  multilineNamespaces?: string[];
   /** CPU and memory requests and limits of the main container. */
   resources?: ResourceRequirements;
   /** Create a NetworkPolicy (default true). */
@@ -62,6 +67,7 @@ export class LogShipper extends pulumi.ComponentResource {
       cluster: args.cluster,
       podLogsDir: POD_LOGS,
       multilineMaxWait: args.multilineMaxWait ?? "3s",
+      multilineNamespaces: args.multilineNamespaces ?? [],
     }));
     const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "config.alloy": this.configText } }, { parent: this });
     const sa = new ServiceAccount(name, { metadata: objectMeta(app, ns), automountServiceAccountToken: false }, { parent: this });

@@ -1,1 +1,2 @@
 export * from "./logstash";
+export * from "./heap";

@@ -12,6 +12,7 @@ import {
 import { renderLogstashPipeline } from "../log-parsing";
 import { toYaml } from "../yaml";
 import { parseBytes } from "../units";
+import { logstashHeapOptions } from "./heap";
 
 /** The http input the log shipper posts OTLP/HTTP JSON to. */
 export const LOGSTASH_HTTP_PORT = 8080;
@@ -26,7 +27,7 @@ export interface LogstashArgs {
   elasticsearch: ElasticsearchConnection;
   /** Replicas (default 1); the shipper spreads its requests over them through the Service. */
   replicas?: number;
-  /** Requests and limits (memory request = limit: the JVM heap is sized from it). */
+  /** Requests and limits; the JVM heap is set to half the memory limit (LS_JAVA_OPTS), the rest is off-heap. */
   resources?: ResourceRequirements;
   /** Persistent queue volume per replica (default 2Gi): events survive a restart while Elasticsearch is away. */
   queueSize?: string;
@@ -91,6 +92,7 @@ export class Logstash extends pulumi.ComponentResource {
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "api", port: LOGSTASH_API_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOGSTASH_HTTP_PORT}`;
 
+    const resources = args.resources ?? { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } };
     const writer = es.logWriterSecret;
     const workload: WorkloadSpec = {
       app, namespace: ns,
@@ -102,16 +104,17 @@ export class Logstash extends pulumi.ComponentResource {
       containers: [{
         name: "logstash",
         image: images.logstash,
-        // Straight to Logstash: the image's entrypoint rewrites logstash.yml from environment variables,
-        // which a read-only root filesystem (rightly) refuses.
+        // `args` keep the image's entrypoint (only `command` would replace it): it rewrites logstash.yml only
+        // when an environment variable names a Logstash setting (none of ours does, so the read-only mount is
+        // left alone), then runs Logstash.
         args: [`${HOME}/bin/logstash`],
         env: [
           { name: "ES_USER", valueFrom: { secretKeyRef: { name: writer, key: "username" } } },
           { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: writer, key: "password" } } },
-          { name: "LS_JAVA_OPTS", value: "-Djava.io.tmpdir=/tmp" },
+          { name: "LS_JAVA_OPTS", value: `${logstashHeapOptions(resources.limits.memory)} -Djava.io.tmpdir=/tmp` },
         ],
         ports: [{ name: "otlp-http", containerPort: LOGSTASH_HTTP_PORT }, { name: "api", containerPort: LOGSTASH_API_PORT }],
-        resources: args.resources ?? { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+        resources,
         startupProbe: { ...httpProbe("/", "api"), failureThreshold: 30 },
         livenessProbe: httpProbe("/", "api", { failureThreshold: 6 }),
         readinessProbe: httpProbe("/", "api"),

@@ -2,6 +2,7 @@
 // and the NetworkPolicies that admit only the flows the pipeline needs.
 import { renderStack, RenderResult } from "../../../scripts/render";
 import { parseStackConfig, StackConfigError } from "../../../stacks/config";
+import { logstashHeapOptions } from "../../../components/logstash/heap";
 
 const rendered: Record<string, RenderResult> = {};
 beforeAll(async () => {
@@ -113,6 +114,37 @@ describe.each(["dev", "prod"])("%s: secrets", (env) => {
   });
 });
 
+describe("Logstash's JVM heap is half its container's memory limit", () => {
+  test.each([["dev", "1Gi", 512], ["prod", "2Gi", 1024]])("%s: limit %s, heap %im (Xms = Xmx), not the image's fixed 1g", (env, limit, mib) => {
+    const logstash = named(env, "StatefulSet", "logstash").spec.template.spec.containers[0];
+    expect(logstash.resources.limits.memory).toBe(limit);
+    const opts = logstash.env.find((e: any) => e.name === "LS_JAVA_OPTS").value;
+    expect(opts).toBe(`-Xms${mib}m -Xmx${mib}m -Djava.io.tmpdir=/tmp`);
+  });
+
+  test("floored to whole MiB; a limit leaving less than 256Mi of heap is refused", () => {
+    expect(logstashHeapOptions("1537Mi")).toBe("-Xms768m -Xmx768m");
+    expect(logstashHeapOptions("3Gi")).toBe("-Xms1536m -Xmx1536m");
+    expect(() => logstashHeapOptions("511Mi")).toThrow(/too small/);
+    expect(() => logstashHeapOptions("1G")).toThrow(/must be a quantity/);
+  });
+});
+
+describe("the log shipper joins multi-line entries only in NovaCron's namespaces", () => {
+  test.each(["dev", "prod"])("%s: the NovaCron targets' namespace, nothing else", (env) => {
+    const config = rendered[env].files["log-shipper/config.alloy"];
+    expect(config).toContain('selector = "{namespace=~\\"novacron\\"}"');
+    expect(config.match(/stage\.multiline/g)).toHaveLength(1);
+  });
+
+  test("configurable: logShipper.multilineNamespaces replaces the targets' namespaces; [] joins nothing", async () => {
+    const custom = await renderStack("dev", { "novacron:logShipper": JSON.stringify({ multilineNamespaces: ["novacron", "novacron-ml"] }) });
+    expect(custom.files["log-shipper/config.alloy"]).toContain('selector = "{namespace=~\\"novacron|novacron-ml\\"}"');
+    const none = await renderStack("dev", { "novacron:logShipper": JSON.stringify({ multilineNamespaces: [] }) });
+    expect(none.files["log-shipper/config.alloy"]).not.toContain("stage.multiline");
+  });
+});
+
 describe.each(["dev", "prod"])("%s: NetworkPolicies", (env) => {
   test("only the shipper reaches Logstash; Loki's port (push and query) only the shipper and Grafana; the shipper reaches only them and the API server", () => {
     expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "logstash"), 8080))).toEqual(["log-shipper"]);
@@ -205,6 +237,13 @@ describe("logs and traces config validation", () => {
     expect(problems({ "novacron:loki": JSON.stringify({ storage: "object" }), "novacron:clouds": JSON.stringify({ azure: { enabled: true, location: "westeurope" } }) }))
       .toEqual(expect.arrayContaining([expect.stringMatching(/^novacron:clouds\.azure\.oidcIssuerUrl: is required/), expect.stringMatching(/^novacron:clouds\.azure\.resourceGroup: is required/)]));
     expect(problems({ "novacron:loki": JSON.stringify({ storage: "object" }), "novacron:clouds": JSON.stringify({ gcp: { enabled: true, project: "novacron-prod", region: "europe-west1" } }) })).toEqual([]);
+  });
+
+  test("Logstash's memory limit leaves it at least 256Mi of heap; multiline namespaces are namespace names", () => {
+    expect(problems({ "novacron:elk": JSON.stringify({ logstash: { resources: { requests: { cpu: "1", memory: "256Mi" }, limits: { cpu: "1", memory: "384Mi" } } } }) }))
+      .toEqual([expect.stringMatching(/^novacron:elk\.logstash\.resources\.limits\.memory: \(384Mi\) must be at least 512Mi/)]);
+    expect(problems({ "novacron:logShipper": JSON.stringify({ multilineNamespaces: ["Novacron"] }) }))
+      .toEqual([expect.stringMatching(/^novacron:logShipper\.multilineNamespaces\[0\]: must be a Kubernetes namespace name/)]);
   });
 
   test("Jaeger on Elasticsearch needs the elk cluster", () => {
