@@ -1,7 +1,7 @@
 // Composes the logs and traces components from the spec: ECK + Elasticsearch + Kibana + Logstash, Loki,
 // the log shipper, Jaeger. Wiring only; each is created when its section is enabled.
 import type * as pulumi from "@pulumi/pulumi";
-import { EckOperator, Elasticsearch, elasticsearchIdentity, peersOf } from "../components/elasticsearch";
+import { EckOperator, Elasticsearch, elasticsearchIdentity } from "../components/elasticsearch";
 import { Jaeger, jaegerIdentity, jaegerIndexCleanerIdentity } from "../components/jaeger";
 import { Kibana, kibanaIdentity } from "../components/kibana";
 import { PeerSelector, peerSelector } from "../components/kube";
@@ -69,7 +69,7 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
       snapshot: elk.snapshot.enabled ? { ...elk.snapshot, bucket: elk.snapshot.bucket! } : undefined,
       operatorNamespace: elk.operatorNamespace,
       networkPolicy,
-      writers: [peersOf(logstashIdentity("logstash"), spec.namespace)],
+      writers: [peerSelector(logstashIdentity("logstash"), spec.namespace)],
       queriers: [...queriers, ...(elk.kibana.enabled ? [peerSelector(kibanaIdentity("kibana"), spec.namespace)] : [])],
       traceWriters: jaegerOnEs ? [peerSelector(jaegerIdentity("jaeger"), spec.namespace), peerSelector(jaegerIndexCleanerIdentity("jaeger"), spec.namespace)] : [],
     }, { dependsOn: [operator] }); // the cluster resource waits for the operator's CRDs

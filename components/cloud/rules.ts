@@ -1,6 +1,6 @@
 // What every cloud translation shares: the catalog's rule groups (exactly the in-cluster rule files, as
 // data) and the conversions between Prometheus durations and the formats clouds take.
-import { alertCatalog, AlertDefinition, parseDuration, renderRuleGroups, RenderRulesOptions, Severity } from "../alerts";
+import { alertCatalog, AlertDefinition, RenderRulesOptions, Severity } from "../alerts";
 
 export type { PrometheusRule, PrometheusRuleGroup } from "../alerts";
 
@@ -12,19 +12,9 @@ export interface ServiceAccountRef {
   name: string;
 }
 
-/** The catalog's rule groups per domain: recording rules first, then alerts, as in the cluster. */
-export function catalogRuleGroups(options: RenderRulesOptions) {
-  return renderRuleGroups(options);
-}
-
 /** Alerts of the catalog (or of `options.alerts`), in catalog order. */
 export function catalogAlerts(options: RenderRulesOptions): readonly AlertDefinition[] {
   return options.alerts ?? alertCatalog;
-}
-
-/** Seconds in a catalog duration ("2m", "30s", "1h"). */
-export function seconds(duration: string): number {
-  return parseDuration(duration);
 }
 
 /** ISO 8601 duration as Azure takes it: 120 → "PT2M", 90 → "PT1M30S", 0 → "PT0S". */

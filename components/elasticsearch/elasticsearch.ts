@@ -8,7 +8,7 @@ import { RandomPassword } from "@pulumi/random";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, Flow, kubeApiFlow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
-  renderPodTemplate, selectorLabels,
+  renderPodTemplate,
 } from "../kube";
 import { indexKinds } from "../log-parsing";
 import {
@@ -360,5 +360,3 @@ export class Elasticsearch extends pulumi.ComponentResource {
   }
 }
 
-/** Pods of an app, for args such as `writers` (e.g. Logstash's identity). */
-export const peersOf = (app: AppIdentity, namespace: pulumi.Input<string>): PeerSelector => ({ namespace, podLabels: selectorLabels(app) });

@@ -4,7 +4,6 @@
 import { stringify } from "yaml";
 import { renderRuleFiles, RenderRulesOptions, ruleFileNames } from "../../alerts";
 import { toYaml } from "../../yaml";
-import { catalogRuleGroups } from "../rules";
 
 /** The seed's four log streams (Elasticsearch indices novacron-<stream>-*), one CloudWatch log group each. */
 export const logStreams = ["application", "ml", "access", "errors"] as const;
@@ -20,7 +19,9 @@ export const REMOTE_WRITE_ACTIONS = ["aps:RemoteWrite"] as const;
 /** One rule groups namespace per domain; its data is byte for byte the in-cluster rule file. */
 export function ampRuleNamespaces(options: RenderRulesOptions): { name: string; domain: string; data: string }[] {
   const files = renderRuleFiles(options);
-  return catalogRuleGroups(options).map(({ domain }) => ({ name: `novacron-${domain}`, domain, data: files[ruleFileNames[domain]] }));
+  return Object.entries(ruleFileNames)
+    .filter(([, file]) => file in files)
+    .map(([domain, file]) => ({ name: `novacron-${domain}`, domain, data: files[file] }));
 }
 
 export interface ArnParts {

@@ -1,8 +1,8 @@
 // Pure: the Azure side as data — the catalog's rule groups as Azure Monitor Prometheus rule groups (and
 // back, so promtool can check what Azure will evaluate), the remote-write endpoint and the role granted.
-import { RenderRulesOptions, Severity } from "../../alerts";
+import { parseDuration, renderRuleGroups, RenderRulesOptions, Severity } from "../../alerts";
 import { toYaml } from "../../yaml";
-import { catalogRuleGroups, isoDuration, notifies, parseIsoDuration, PrometheusRuleGroup, seconds } from "../rules";
+import { isoDuration, notifies, parseIsoDuration, PrometheusRuleGroup } from "../rules";
 
 /** Built-in role "Monitoring Metrics Publisher": write metrics to a data collection rule, nothing else. */
 export const MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb";
@@ -45,7 +45,7 @@ export interface AzureRuleGroup {
 
 /** Every in-cluster rule group, one Azure rule group each, same rules, `for` as ISO 8601. */
 export function azureRuleGroups(options: RenderRulesOptions & { cluster: string }): AzureRuleGroup[] {
-  return catalogRuleGroups(options).flatMap(({ groups }) =>
+  return renderRuleGroups(options).flatMap(({ groups }) =>
     groups.map((group) => ({
       name: `${options.cluster}-${group.name.replace(/\./g, "-")}`,
       sourceGroup: group.name,
@@ -53,7 +53,7 @@ export function azureRuleGroups(options: RenderRulesOptions & { cluster: string 
       rules: group.rules.map((rule): AzureRule => {
         if ("record" in rule) return { record: rule.record, expression: rule.expr };
         const severity = rule.labels.severity as Severity;
-        const forSeconds = seconds(rule.for);
+        const forSeconds = parseDuration(rule.for);
         return {
           alert: rule.alert,
           expression: rule.expr,

@@ -1,7 +1,7 @@
 // Pure: the Google Cloud side as data — one Cloud Monitoring alert policy with a PromQL condition per
 // catalog alert, the roles of the workload's service account, the log sink filter and the dashboard.
-import { AlertDefinition, recordingNames, RenderRulesOptions, runbookUrl, Severity } from "../../alerts";
-import { catalogAlerts, catalogRuleGroups, notifies, seconds } from "../rules";
+import { AlertDefinition, parseDuration, recordingNames, renderRuleGroups, RenderRulesOptions, runbookUrl, Severity } from "../../alerts";
+import { catalogAlerts, notifies } from "../rules";
 
 /** The only role the Prometheus workload's Google service account holds: writing metrics (GMP ingestion). */
 export const PROMETHEUS_GSA_ROLES = ["roles/monitoring.metricWriter"] as const;
@@ -46,7 +46,7 @@ export interface AlertPolicySpec {
 /** One policy per catalog alert: the same PromQL, `for` and severity as the in-cluster rule. */
 export function alertPolicySpecs(options: RenderRulesOptions & { cluster: string }): AlertPolicySpec[] {
   const groupOf = new Map<string, string>();
-  for (const { groups } of catalogRuleGroups(options)) {
+  for (const { groups } of renderRuleGroups(options)) {
     for (const group of groups) for (const rule of group.rules) if ("alert" in rule) groupOf.set(rule.alert, group.name);
   }
   return catalogAlerts(options).map((alert: AlertDefinition) => {
@@ -66,7 +66,7 @@ export function alertPolicySpecs(options: RenderRulesOptions & { cluster: string
         displayName: alert.name,
         conditionPrometheusQueryLanguage: {
           query: alert.expr,
-          duration: `${seconds(alert.for)}s`,
+          duration: `${parseDuration(alert.for)}s`,
           evaluationInterval: EVALUATION_INTERVAL,
           labels: { severity: alert.severity, domain: alert.domain },
           ruleGroup: groupOf.get(alert.name)!,
