@@ -2,10 +2,11 @@
 # Builds the logs-and-traces tools the tests run, from the Go module proxy, into a cache directory keyed by
 # version (like scripts/install-tools.sh; a second run costs nothing). Prints the bin directory on stdout.
 #   jaeger        Jaeger v2 (cmd/jaeger, built on the OpenTelemetry Collector), started on loopback
-#   loki          Loki, for -verify-config on the rendered configuration
 #   regex-check   runs the log parsing rules in Go's regexp (RE2: the engine of Alloy's loki.process)
 #   alloy-syntax  parses the rendered Alloy configuration with Alloy's own parser
-# Cold build on 2 cores: jaeger ~3 min, loki ~6 min (mostly downloading and compiling dependencies).
+# Cold build on 2 cores: jaeger ~3 min (mostly downloading and compiling dependencies).
+# Loki is not built: its Go module is AGPL, and this project never builds or links network-copyleft code
+# (deploying Loki's image is fine).
 # The module zips carry no built web UIs: the test jaeger serves Jaeger's placeholder page at /, its query
 # API (/api/traces, /api/v3/...) is complete; the images we deploy have the UIs.
 set -euo pipefail
@@ -14,7 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/versions.env"
 
 cache_root="${NOVACRON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/novacron-tools}"
-bin="$cache_root/logs-jaeger-${JAEGER_VERSION}_loki-${LOKI_VERSION}_alloy-syntax-${ALLOY_SYNTAX_VERSION}/bin"
+bin="$cache_root/logs-jaeger-${JAEGER_VERSION}_alloy-syntax-${ALLOY_SYNTAX_VERSION}/bin"
 mkdir -p "$bin"
 log() { echo "install-logs-tools: $*" >&2; }
 command -v go >/dev/null 2>&1 || { log "go is not installed; install Go (https://go.dev/dl)"; exit 1; }
@@ -27,20 +28,6 @@ if [ ! -x "$bin/jaeger" ]; then
     -ldflags "-s -w -X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_VERSION" \
     -o "$bin/jaeger.tmp" ./cmd/jaeger)
   mv "$bin/jaeger.tmp" "$bin/jaeger"
-fi
-
-if [ ! -x "$bin/loki" ]; then
-  log "building loki $LOKI_VERSION (first run only; cached in $bin)"
-  src="$(module_dir github.com/grafana/loki/v3 "v$LOKI_VERSION")"
-  work="$(mktemp -d)"
-  cp -r "$src/." "$work/" && chmod -R u+w "$work"
-  # Loki's go.mod points its pkg/push submodule at ./pkg/push, which the module zip leaves out (a nested
-  # module); without the replace, the version go.mod requires comes from the module proxy instead.
-  (cd "$work" && GOWORK=off go mod edit -dropreplace github.com/grafana/loki/pkg/push \
-    && GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath \
-      -ldflags "-s -w -X github.com/grafana/loki/v3/pkg/util/build.Version=$LOKI_VERSION" -o "$bin/loki.tmp" ./cmd/loki)
-  rm -rf "$work"
-  mv "$bin/loki.tmp" "$bin/loki"
 fi
 
 for helper in regex-check alloy-syntax; do

@@ -1,9 +1,9 @@
-// Locates the logs-and-traces tools built by scripts/install-logs-tools.sh (jaeger, loki, regex-check,
+// Locates the logs-and-traces tools built by scripts/install-logs-tools.sh (jaeger, regex-check,
 // alloy-syntax), cached by version, so calling the script again is cheap.
 import { execFileSync, spawnSync, SpawnSyncReturns } from "child_process";
 import * as path from "path";
 
-export type LogsToolName = "jaeger" | "loki" | "regex-check" | "alloy-syntax";
+export type LogsToolName = "jaeger" | "regex-check" | "alloy-syntax";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 let binDir: string | undefined;

@@ -1,6 +1,6 @@
 // The logs and traces configuration, checked by the real consumers that can run here: Go's regexp (RE2,
 // the engine of Alloy's loki.process) on the parsing rules, Alloy's own parser on the shipper's config,
-// `loki -verify-config`, `jaeger validate`, and ECK's CRDs (at the pinned operator version) on the
+// `jaeger validate`, and ECK's CRDs (at the pinned operator version) on the
 // Elasticsearch and Kibana resources. Logstash and Elasticsearch cannot run here: their files are checked
 // against schemas written from their documentation (see docs/logs-and-traces.md for what stays unproven).
 import { execFileSync, spawnSync } from "child_process";
@@ -33,7 +33,6 @@ test("the tools are the versions of the images we deploy", () => {
   expect(imageTag(images.jaeger)).toBe(pinned.JAEGER_VERSION);
   expect(imageTag(images.loki)).toBe(pinned.LOKI_VERSION);
   expect(ok(runLogsTool("jaeger", ["version"]))).toContain(`v${pinned.JAEGER_VERSION}`);
-  expect(ok(runLogsTool("loki", ["-version"]))).toContain(`version ${pinned.LOKI_VERSION}`);
 });
 
 describe("the parsing rules in Go's regexp (RE2) give what they give in JavaScript", () => {
@@ -74,10 +73,6 @@ describe.each(["dev", "prod"])("%s", (env) => {
     const file = path.join(out[env], "log-shipper", "config.alloy");
     const blocks: string[] = JSON.parse(ok(runLogsTool("alloy-syntax", [file])))[file].blocks;
     expect(blocks).toEqual(expect.arrayContaining(["discovery.kubernetes.pods", "loki.source.file.pods", "loki.process.prepare", "loki.process.parse", "loki.write.loki", "otelcol.exporter.otlphttp.logstash"]));
-  });
-
-  test("loki -verify-config accepts the rendered loki.yaml", () => {
-    ok(runLogsTool("loki", [`-config.file=${path.join(out[env], "loki", "loki.yaml")}`, "-verify-config"]));
   });
 
   test("jaeger validate accepts the rendered config", () => {
