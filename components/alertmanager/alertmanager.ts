@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
@@ -7,7 +6,7 @@ import { images } from "../images";
 import {
   anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
   renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
-} from "../kube";
+, mountByName, statefulSetWithOwnedClaims } from "../kube";
 import type { InhibitRule } from "../alerts/render";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
@@ -171,12 +170,12 @@ export class Alertmanager extends pulumi.ComponentResource {
         }),
       ],
       volumes: [
-        { name: "config", configMap: { name: config.metadata.name } },
+        { name: "config", configMap: { name: mountByName(config, `${name}-config`) } },
         // Group-readable only: the pod's fsGroup (nobody) reads it, nothing else does.
-        { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
+        { name: "secrets", secret: { secretName: mountByName(secret, `${name}-secrets`), defaultMode: 0o440 } },
       ],
     };
-    new StatefulSet(name, renderStatefulSet(workload, {
+    statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
       volumeClaims: [{ name: "data", size: args.storageSize ?? "1Gi", storageClass: args.storageClass }],
     }), { parent: this, dependsOn: [config, secret] });

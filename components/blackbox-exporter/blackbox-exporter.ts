@@ -7,7 +7,7 @@ import { images } from "../images";
 import {
   anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, PeerSelector, renderAppNetworkPolicy, renderDeployment,
   renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers
-} from "../kube";
+, mountByName } from "../kube";
 import type { BlackboxScrapeTarget, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { renderBlackboxConfig } from "./render-config";
@@ -70,9 +70,9 @@ export class BlackboxExporter extends pulumi.ComponentResource {
         readinessProbe: httpProbe("/-/healthy", "http"),
         volumeMounts: [{ name: "config", mountPath: "/etc/blackbox", readOnly: true }],
       }],
-      volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+      volumes: [{ name: "config", configMap: { name: mountByName(config, `${name}-config`) } }],
     };
-    new Deployment(name, renderDeployment(workload), { parent: this });
+    new Deployment(name, renderDeployment(workload), { parent: this, dependsOn: [config] });
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 

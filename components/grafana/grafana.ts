@@ -9,8 +9,7 @@ import { AlertThresholdOverrides, buildAlertCatalog } from "../alerts/catalog";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec,
-} from "../kube";
+  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, mountByName } from "../kube";
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
 import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./datasources";
@@ -170,7 +169,8 @@ export class Grafana extends pulumi.ComponentResource {
     const persistent = !hasDatabase;
     const claim = persistent
       ? new PersistentVolumeClaim(`${name}-data`, {
-          metadata: meta("data"),
+          // Binding is the pod's business: a WaitForFirstConsumer class binds only once the pod is scheduled.
+          metadata: { ...meta("data"), annotations: { "pulumi.com/skipAwait": "true" } },
           spec: {
             accessModes: ["ReadWriteOnce"],
             ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
@@ -180,12 +180,12 @@ export class Grafana extends pulumi.ComponentResource {
       : undefined;
 
     const volumes: k8s.core.v1.Volume[] = [
-      { name: "datasources", configMap: { name: datasources.metadata.name } },
-      { name: "dashboard-providers", configMap: { name: providers.metadata.name } },
-      ...folderMaps.map((cm, i) => ({ name: `dashboards-${usedFolders[i]}`, configMap: { name: cm.metadata.name } })),
+      { name: "datasources", configMap: { name: mountByName(datasources, `${name}-datasources`) } },
+      { name: "dashboard-providers", configMap: { name: mountByName(providers, `${name}-dashboard-providers`) } },
+      ...folderMaps.map((cm, i) => ({ name: `dashboards-${usedFolders[i]}`, configMap: { name: mountByName(cm, `${name}-dashboards-${folders[usedFolders[i]].uid}`) } })),
       // Group-readable only: the pod's fsGroup reads it, nothing else does.
-      { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
-      claim ? { name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } } : { name: "data", emptyDir: {} },
+      { name: "secrets", secret: { secretName: mountByName(secret, `${name}-secrets`), defaultMode: 0o440 } },
+      claim ? { name: "data", persistentVolumeClaim: { claimName: mountByName(claim, `${name}-data`) } } : { name: "data", emptyDir: {} },
       { name: "tmp", emptyDir: {} },
       ...(es
         ? [
@@ -251,7 +251,7 @@ export class Grafana extends pulumi.ComponentResource {
         // A ReadWriteOnce volume attaches to one node: the old pod must let go of it before the new one starts.
         ...(persistent ? { strategy: { type: "Recreate" } } : {}),
       },
-    }, { parent: this, dependsOn: [datasources, providers, secret, ...folderMaps] });
+    }, { parent: this, dependsOn: [datasources, providers, secret, ...folderMaps, ...(claim ? [claim] : [])] });
 
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });

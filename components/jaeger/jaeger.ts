@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Deployment, StatefulSet } from "@pulumi/kubernetes/apps/v1";
+import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { CronJob } from "@pulumi/kubernetes/batch/v1";
 import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
@@ -8,8 +8,7 @@ import { ElasticsearchConnection, ES_HTTP_PORT, IndexSettings } from "../elastic
 import { images } from "../images";
 import {
   anyPod, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
-} from "../kube";
+  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, statefulSetWithOwnedClaims } from "../kube";
 import { toYaml } from "../yaml";
 import { JaegerPortName, jaegerPorts, JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec, UDP_PORTS } from "./render-config";
 
@@ -142,7 +141,7 @@ export class Jaeger extends pulumi.ComponentResource {
       ],
     };
     if (args.storage === "badger") {
-      new StatefulSet(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? "5Gi", storageClass: args.storageClass }] }), { parent: this, dependsOn: dependsOnWith(opts, config) });
+      statefulSetWithOwnedClaims(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? "5Gi", storageClass: args.storageClass }] }), { parent: this, dependsOn: dependsOnWith(opts, config) });
     } else {
       new Deployment(name, renderDeployment(workload), { parent: this, dependsOn: dependsOnWith(opts, config) });
     }

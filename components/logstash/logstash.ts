@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
@@ -7,8 +6,7 @@ import { ElasticsearchConnection, ELASTIC_UID, ES_HTTP_PORT } from "../elasticse
 import { images } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy,
-  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
-} from "../kube";
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, mountByName, statefulSetWithOwnedClaims } from "../kube";
 import { renderLogstashPipeline } from "../log-parsing";
 import { toYaml } from "../yaml";
 import { parseBytes } from "../units";
@@ -128,8 +126,8 @@ export class Logstash extends pulumi.ComponentResource {
         ],
       }],
       volumes: [
-        { name: "pipeline", configMap: { name: pipelineConfig.metadata.name } },
-        { name: "settings", configMap: { name: settingsConfig.metadata.name } },
+        { name: "pipeline", configMap: { name: mountByName(pipelineConfig, `${name}-pipeline`) } },
+        { name: "settings", configMap: { name: mountByName(settingsConfig, `${name}-settings`) } },
         { name: "es-ca", secret: { secretName: es.caSecret } },
         { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
       ],
@@ -138,7 +136,7 @@ export class Logstash extends pulumi.ComponentResource {
       serviceName: `${name}-headless`,
       volumeClaims: [{ name: "data", size: queueSize, storageClass: args.storageClass }],
     });
-    new StatefulSet(name, sts, { parent: this, dependsOn: dependsOnWith(opts, pipelineConfig, settingsConfig) });
+    statefulSetWithOwnedClaims(name, sts, { parent: this, dependsOn: dependsOnWith(opts, pipelineConfig, settingsConfig) });
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 

@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
   AppIdentity, CONFIG_HASH_ANNOTATION, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderService,
-  renderStatefulSet, ResourceRequirements,
-} from "../kube";
+  renderStatefulSet, ResourceRequirements, statefulSetWithOwnedClaims } from "../kube";
 import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
 import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, LokiStorage, renderLokiConfig } from "./render-config";
@@ -105,7 +103,7 @@ export class Loki extends pulumi.ComponentResource {
     pod.metadata.labels = { ...pod.metadata.labels, ...(object?.podLabels ?? {}) };
     // Loki does not reload its config: a change (including a new bucket) rolls the pod.
     pod.metadata.annotations = { ...pod.metadata.annotations, [CONFIG_HASH_ANNOTATION]: this.configYaml.apply((yaml) => contentHash(yaml)) };
-    new StatefulSet(name, sts, { parent: this, dependsOn: [config, serviceAccount] });
+    statefulSetWithOwnedClaims(name, sts, { parent: this, dependsOn: [config, serviceAccount] });
 
     if (args.networkPolicy ?? true) {
       new NetworkPolicy(name, renderAppNetworkPolicy({

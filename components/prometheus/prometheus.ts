@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
@@ -7,7 +6,7 @@ import { images } from "../images";
 import {
   anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
   renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
-} from "../kube";
+, mountByName, statefulSetWithOwnedClaims } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
 import { BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
@@ -222,15 +221,16 @@ export class Prometheus extends pulumi.ComponentResource {
         }),
       ],
       volumes: [
-        { name: "config", configMap: { name: config.metadata.name } },
-        { name: "rules", configMap: { name: rules.metadata.name } },
+        // By name, not by output: a replaced ConfigMap never replaces the StatefulSet (see mountByName).
+        { name: "config", configMap: { name: mountByName(config, `${name}-config`) } },
+        { name: "rules", configMap: { name: mountByName(rules, `${name}-rules`) } },
         ...(args.projectedTokens ?? []).map((t) => ({
           name: t.name,
           projected: { sources: [{ serviceAccountToken: { audience: t.audience, path: "token", expirationSeconds: 3600 } }] },
         })),
       ],
     };
-    new StatefulSet(name, renderStatefulSet(workload, {
+    statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
       volumeClaims: [{ name: "data", size: args.storageSize ?? "50Gi", storageClass: args.storageClass }],
     }), { parent: this, dependsOn: [config, rules] });
