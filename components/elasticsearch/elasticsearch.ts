@@ -73,6 +73,8 @@ export interface EckOperatorArgs {
   namespace: pulumi.Input<string>;
   /** Create NetworkPolicies: default-deny in the namespace, and the operator's own flows (default true). */
   networkPolicy?: boolean;
+  /** The Helm repository serving the pinned chart (default Elastic's; a mirror for clusters without internet access). */
+  chartRepository?: string;
   /** Elasticsearch pods the operator reconciles over their REST API (egress to 9200). */
   elasticsearch?: PeerSelector[];
   /** Kibana pods the operator reconciles (egress to 5601). */
@@ -115,7 +117,7 @@ export class EckOperator extends pulumi.ComponentResource {
     this.chart = new Chart(name, {
       chart: ECK_CHART.chart,
       version: ECK_CHART.version,
-      repositoryOpts: { repo: ECK_CHART.repo },
+      repositoryOpts: { repo: args.chartRepository ?? ECK_CHART.repo },
       namespace: ns.name,
       values: {
         installCRDs: true,

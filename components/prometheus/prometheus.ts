@@ -233,7 +233,7 @@ export class Prometheus extends pulumi.ComponentResource {
     statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
       volumeClaims: [{ name: "data", size: args.storageSize ?? "50Gi", storageClass: args.storageClass }],
-    }), { parent: this, dependsOn: [config, rules] });
+    }), { parent: this, dependsOn: [config, rules, sa] }); // the pods name their service account: it must exist first
 
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
