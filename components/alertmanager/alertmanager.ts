@@ -5,8 +5,9 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
-  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
-, mountByName, statefulSetWithOwnedClaims } from "../kube";
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
+} from "../kube";
 import type { InhibitRule } from "../alerts/render";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
@@ -97,13 +98,13 @@ export class Alertmanager extends pulumi.ComponentResource {
     const config = new ConfigMap(`${name}-config`, {
       metadata: objectMeta(app, ns, `${name}-config`),
       data: { "alertmanager.yml": this.configYaml },
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
     // stringData from Pulumi secrets: encrypted in state, masked in previews, never in a ConfigMap.
     const secret = new Secret(`${name}-secrets`, {
       metadata: objectMeta(app, ns, `${name}-secrets`),
       type: "Opaque",
       stringData: Object.fromEntries(Object.entries(args.secrets).map(([key, value]) => [key, pulumi.secret(value!)])),
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
 
     new Service(headless, renderService({
       app, namespace: ns, name: headless, headless: true,

@@ -6,8 +6,9 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, PeerSelector, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers
-, mountByName } from "../kube";
+  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers,
+  mountByName, namedConfigOptions,
+} from "../kube";
 import type { BlackboxScrapeTarget, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { renderBlackboxConfig } from "./render-config";
@@ -47,7 +48,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
     const ns = args.namespace;
     this.configYaml = toYaml(renderBlackboxConfig({ timeout: args.timeout ?? "5s", dnsQueryName: args.dnsQueryName ?? "kubernetes.default.svc.cluster.local" }));
 
-    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "blackbox.yml": this.configYaml } }, { parent: this });
+    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "blackbox.yml": this.configYaml } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: BLACKBOX_PORT }] }), { parent: this });
     this.scrapeTarget = pulumi.all([ns, service.metadata.name]).apply(([namespace, svc]) => ({
       namespace, app: app.name, port: "http", address: `${svc}.${namespace}.svc:${BLACKBOX_PORT}`, probes: args.probes,

@@ -9,6 +9,7 @@ import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, Flow, kubeApiFlow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
   renderPodTemplate,
+  namedConfigOptions,
 } from "../kube";
 import { indexKinds } from "../log-parsing";
 import {
@@ -242,13 +243,13 @@ export class Elasticsearch extends pulumi.ComponentResource {
         metadata: objectMeta(app, ns, `${name}-es-user-${user}`),
         type: "kubernetes.io/basic-auth",
         stringData: { username: esUsers[user].username, password: pulumi.secret(password.result), roles: esUsers[user].role },
-      }, { parent: this });
+      }, { parent: this, ...namedConfigOptions });
     }
     this.grafanaCredentialsSecret = secrets.grafana.metadata.name;
 
     // ECK reads file-realm roles from a Secret; they hold no credential.
     const rolesYaml = toYaml(renderRoles(prefix));
-    const roles = new Secret(`${name}-roles`, { metadata: objectMeta(app, ns, `${name}-es-roles`), stringData: { "roles.yml": rolesYaml } }, { parent: this });
+    const roles = new Secret(`${name}-roles`, { metadata: objectMeta(app, ns, `${name}-es-roles`), stringData: { "roles.yml": rolesYaml } }, { parent: this, ...namedConfigOptions });
 
     const cluster = new CustomResource(name, renderElasticsearchCluster({
       name, namespace: ns, app,

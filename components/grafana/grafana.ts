@@ -9,7 +9,9 @@ import { AlertThresholdOverrides, buildAlertCatalog } from "../alerts/catalog";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, mountByName } from "../kube";
+  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec,
+  mountByName, namedConfigOptions,
+} from "../kube";
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
 import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./datasources";
@@ -144,13 +146,13 @@ export class Grafana extends pulumi.ComponentResource {
     const providersYaml = toYaml(renderDashboardProviders(dashboards));
 
     const meta = (suffix: string) => objectMeta(app, ns, `${name}-${suffix}`);
-    const datasources = new ConfigMap(`${name}-datasources`, { metadata: meta("datasources"), data: { "datasources.yaml": this.datasourcesYaml } }, { parent: this });
-    const providers = new ConfigMap(`${name}-dashboard-providers`, { metadata: meta("dashboard-providers"), data: { "dashboards.yaml": providersYaml } }, { parent: this });
+    const datasources = new ConfigMap(`${name}-datasources`, { metadata: meta("datasources"), data: { "datasources.yaml": this.datasourcesYaml } }, { parent: this, ...namedConfigOptions });
+    const providers = new ConfigMap(`${name}-dashboard-providers`, { metadata: meta("dashboard-providers"), data: { "dashboards.yaml": providersYaml } }, { parent: this, ...namedConfigOptions });
     const usedFolders = [...new Set(dashboards.map((d) => d.folder))].sort() as FolderKey[];
     const folderMaps = usedFolders.map((folder) => new ConfigMap(`${name}-dashboards-${folders[folder].uid}`, {
       metadata: meta(`dashboards-${folders[folder].uid}`),
       data: Object.fromEntries(dashboards.filter((d) => d.folder === folder).map((d) => [`${d.uid}.json`, this.dashboards[d.uid]])),
-    }, { parent: this }));
+    }, { parent: this, ...namedConfigOptions }));
 
     // stringData from Pulumi secrets: encrypted in state, masked in previews, never in a ConfigMap.
     const secret = new Secret(`${name}-secrets`, {
@@ -161,7 +163,7 @@ export class Grafana extends pulumi.ComponentResource {
         "secret-key": pulumi.secret(secretKey),
         ...(hasDatabase ? { "database-url": pulumi.secret(args.databaseUrl!) } : {}),
       },
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
 
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: GRAFANA_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${GRAFANA_PORT}`;

@@ -8,7 +8,9 @@ import { ElasticsearchConnection, ES_HTTP_PORT, IndexSettings } from "../elastic
 import { images } from "../images";
 import {
   anyPod, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, statefulSetWithOwnedClaims } from "../kube";
+  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+  statefulSetWithOwnedClaims, namedConfigOptions,
+} from "../kube";
 import { toYaml } from "../yaml";
 import { JaegerPortName, jaegerPorts, JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec, UDP_PORTS } from "./render-config";
 
@@ -100,7 +102,7 @@ export class Jaeger extends pulumi.ComponentResource {
       "config.yaml": toYaml(renderJaegerConfig({ storage: storageOf(esUrl), samplingFile: `${CONFIG_DIR}/sampling-strategies.json`, listenHost: "0.0.0.0" })),
       "sampling-strategies.json": JSON.stringify(renderSamplingStrategies(args.sampling ?? { defaultProbability: 1, services: [] }), null, 2) + "\n",
     }));
-    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: this.files }, { parent: this });
+    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: this.files }, { parent: this, ...namedConfigOptions });
 
     const servicePorts = (Object.keys(jaegerPorts) as JaegerPortName[]).map((p) => ({
       name: p.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), port: jaegerPorts[p], protocol: UDP_PORTS.includes(p) ? ("UDP" as const) : ("TCP" as const),

@@ -6,4 +6,4 @@ export * from "./namespace";
 export * from "./reloader";
 export * from "./rbac";
 export * from "./depends-on";
-export * from "./stateful-set";
+export * from "./in-place";

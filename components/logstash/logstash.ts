@@ -6,7 +6,9 @@ import { ElasticsearchConnection, ELASTIC_UID, ES_HTTP_PORT } from "../elasticse
 import { images } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy,
-  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, mountByName, statefulSetWithOwnedClaims } from "../kube";
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+  mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
+} from "../kube";
 import { renderLogstashPipeline } from "../log-parsing";
 import { toYaml } from "../yaml";
 import { parseBytes } from "../units";
@@ -84,8 +86,8 @@ export class Logstash extends pulumi.ComponentResource {
     });
     const pipelines = toYaml([{ "pipeline.id": "novacron", "path.config": `${HOME}/pipeline/*.conf` }]);
 
-    const pipelineConfig = new ConfigMap(`${name}-pipeline`, { metadata: objectMeta(app, ns, `${name}-pipeline`), data: this.pipeline }, { parent: this });
-    const settingsConfig = new ConfigMap(`${name}-settings`, { metadata: objectMeta(app, ns, `${name}-settings`), data: { "logstash.yml": settings, "pipelines.yml": pipelines } }, { parent: this });
+    const pipelineConfig = new ConfigMap(`${name}-pipeline`, { metadata: objectMeta(app, ns, `${name}-pipeline`), data: this.pipeline }, { parent: this, ...namedConfigOptions });
+    const settingsConfig = new ConfigMap(`${name}-settings`, { metadata: objectMeta(app, ns, `${name}-settings`), data: { "logstash.yml": settings, "pipelines.yml": pipelines } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "otlp-http", port: LOGSTASH_HTTP_PORT }] }), { parent: this });
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "api", port: LOGSTASH_API_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOGSTASH_HTTP_PORT}`;

@@ -4,7 +4,9 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
   AppIdentity, CONFIG_HASH_ANNOTATION, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderService,
-  renderStatefulSet, ResourceRequirements, statefulSetWithOwnedClaims } from "../kube";
+  renderStatefulSet, ResourceRequirements,
+  statefulSetWithOwnedClaims, namedConfigOptions,
+} from "../kube";
 import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
 import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, LokiStorage, renderLokiConfig } from "./render-config";
@@ -68,7 +70,7 @@ export class Loki extends pulumi.ComponentResource {
       metadata: { ...objectMeta(app, ns), annotations: object?.serviceAccountAnnotations ?? {} },
       automountServiceAccountToken: false,
     }, { parent: this });
-    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "loki.yaml": this.configYaml } }, { parent: this });
+    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "loki.yaml": this.configYaml } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: LOKI_HTTP_PORT }, { name: "grpc", port: LOKI_GRPC_PORT }] }), { parent: this });
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "http", port: LOKI_HTTP_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOKI_HTTP_PORT}`;

@@ -5,8 +5,9 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
-  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
-, mountByName, statefulSetWithOwnedClaims } from "../kube";
+  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
+} from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
 import { BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
@@ -166,11 +167,11 @@ export class Prometheus extends pulumi.ComponentResource {
     const config = new ConfigMap(`${name}-config`, {
       metadata: objectMeta(app, ns, `${name}-config`),
       data: { "prometheus.yml": this.configYaml },
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
     const rules = new ConfigMap(`${name}-rules`, {
       metadata: objectMeta(app, ns, `${name}-rules`),
       data: args.ruleFiles,
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
 
     const headless = `${name}-headless`;
     new Service(headless, renderService({ app, namespace: ns, name: headless, headless: true, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });

@@ -18,6 +18,14 @@ export function mountByName(object: pulumi.CustomResource, name: string): string
   return name;
 }
 
+/**
+ * Options for every named ConfigMap and Secret a workload mounts. Where the provider replaces one on a data
+ * change (its default, unless enableConfigMapMutable / enableSecretMutable), the replacement must delete
+ * first: creating the new object under the same name first fails with a server-side apply conflict (found
+ * by test/deploy/library.test.ts). Where the provider updates in place, this option never applies.
+ */
+export const namedConfigOptions = { deleteBeforeReplace: true } as const;
+
 /** Claims readiness is the pod's business (WaitForFirstConsumer classes bind only once a pod is scheduled). */
 const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
 
