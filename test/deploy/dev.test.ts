@@ -4,7 +4,11 @@
 import { startControlPlane, ControlPlane } from "./control-plane";
 import { changes, engineStack, EngineStack } from "./engine";
 import { discover, dryRunDaemonSetPods, failedPodCreations, objectPath, stateObjects, workloadUids } from "./cluster";
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
 import { pollUntil } from "../helpers/loopback";
+import { renderToTempDir } from "../helpers/rendered";
 
 jest.setTimeout(20 * 60_000);
 
@@ -87,6 +91,42 @@ test("up from scratch: every object is accepted, and Pod Security admits every p
   expect(daemonSets.length).toBeGreaterThanOrEqual(2);
   expect(daemonSets.filter((d) => d.status !== 201)).toEqual([]);
 });
+
+test("the offline render writes the objects the engine created, field for field", async () => {
+  const out = renderToTempDir("dev", { "novacron:elk": JSON.stringify({ enabled: false }), "novacron:storageClass": STORAGE_CLASS });
+  const api = await discover(cp);
+  const rendered = fs.readdirSync(path.join(out, "kubernetes")).filter((f) => f.endsWith(".yaml"))
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes", f), "utf8")).map((d) => d.toJS()));
+  fs.rmSync(out, { recursive: true, force: true });
+  expect(rendered.length).toBeGreaterThan(60);
+  const mismatches: string[] = [];
+  for (const object of rendered) {
+    const live = await cp.get(objectPath(api, object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace));
+    const where = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+    if (!live) { mismatches.push(`${where}: not in the cluster`); continue; }
+    // Secrets: the render holds placeholders and the provider sends stringData as data.
+    const { stringData: _s, data: _d, ...comparable } = object.kind === "Secret" ? object : { ...object, stringData: undefined, data: object.data };
+    void _s; void _d;
+    mismatches.push(...notWithin(comparable, live, where));
+  }
+  expect(mismatches).toEqual([]);
+});
+
+/** Every field the render sets, with the value the API server holds (which may add defaults of its own). */
+function notWithin(rendered: unknown, live: unknown, at: string): string[] {
+  if (rendered === undefined || rendered === null) return [];
+  if (Array.isArray(rendered)) {
+    // The API server drops empty lists (omitempty): `egress: []` with policyType Egress is stored as no egress.
+    if (rendered.length === 0 && live === undefined) return [];
+    if (!Array.isArray(live) || live.length !== rendered.length) return [`${at}: ${JSON.stringify(rendered)} != ${JSON.stringify(live)}`];
+    return rendered.flatMap((r, i) => notWithin(r, live[i], `${at}[${i}]`));
+  }
+  if (typeof rendered === "object") {
+    if (typeof live !== "object" || live === null) return [`${at}: missing`];
+    return Object.entries(rendered).flatMap(([k, v]) => notWithin(v, (live as Record<string, unknown>)[k], `${at}.${k}`));
+  }
+  return String(rendered) === String(live) ? [] : [`${at}: ${JSON.stringify(rendered)} != ${JSON.stringify(live)}`];
+}
 
 test("idempotent: a preview right after up changes nothing, and refresh finds no drift", async () => {
   const preview = await dev.must("preview");

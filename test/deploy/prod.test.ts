@@ -85,7 +85,7 @@ test("the chart's CRDs exist before our Elasticsearch and Kibana resources, and 
   expect(JSON.stringify(refused.body)).toContain("nodeSet");
 });
 
-test("a preview right after up changes nothing (after one settling up), and destroy leaves nothing of ours behind", async () => {
+test("a preview right after up changes nothing (after one settling up), and destroy leaves nothing behind but the CRDs the chart keeps", async () => {
   // Found here, left alone (test/deploy/README.md): the first up with the Helm chart leaves an unversioned
   // default kubernetes provider in the state, used by nothing, which the next up deletes. Exactly that step.
   expect(changes(await prod.must("preview"))).toEqual(["delete pulumi:providers:kubernetes::default"]);
@@ -93,11 +93,23 @@ test("a preview right after up changes nothing (after one settling up), and dest
   expect(changes(await prod.must("preview"))).toEqual([]);
   const objects = stateObjects(await prod.must("export"));
   const api = await discover(cp);
+  // ECK's chart marks its CRDs `helm.sh/resource-policy: keep` (deleting a CRD deletes every cluster of that
+  // kind, anyone's), and Pulumi's Helm Chart honours it: they stay, deliberately. Nothing else may.
+  const kept = objects.filter((o) => o.kind === "CustomResourceDefinition");
+  expect(kept.length).toBeGreaterThan(0);
+  for (const crd of kept) {
+    const live = await cp.get(objectPath(api, crd.apiVersion, crd.kind, crd.name));
+    expect({ crd: crd.name, policy: live.metadata.annotations?.["helm.sh/resource-policy"] }).toEqual({ crd: crd.name, policy: "keep" });
+  }
   await prod.must("destroy");
   let left: string[] = [];
   await pollUntil(async () => {
     left = [];
-    for (const o of objects) if (await cp.get(objectPath(api, o.apiVersion, o.kind, o.name, o.namespace)).catch(() => undefined)) left.push(`${o.kind} ${o.namespace}/${o.name}`);
+    for (const o of objects) {
+      if (o.kind === "CustomResourceDefinition") continue;
+      if (await cp.get(objectPath(api, o.apiVersion, o.kind, o.name, o.namespace)).catch(() => undefined)) left.push(`${o.kind} ${o.namespace}/${o.name}`);
+    }
     return left.length === 0 ? true : undefined;
   }, { timeoutMs: 300_000, intervalMs: 2_000, describe: () => `objects left after destroy: ${left.join(", ")}` });
+  for (const crd of kept) expect(await cp.get(objectPath(api, crd.apiVersion, crd.kind, crd.name))).toBeDefined();
 });
