@@ -54,9 +54,28 @@ afterAll(async () => {
   await cp?.stop();
 });
 
+const DIFF_DOC = path.resolve(__dirname, "..", "..", "docs", "preview-threshold-change.txt");
+
+/** The CLI's `preview --diff` text without what varies between runs (plugin paths, timings, progress). */
+function readableDiff(stdout: string): string {
+  return stdout.split("\n")
+    .filter((l) => !/warning: using pulumi-resource-|^@ previewing|^\s*$|Duration:|View Live|^Previewing update|pulumi:pulumi:Stack/.test(l))
+    .map((l) => l.replace(/\s+$/, "").replace(/::[0-9a-f]{8}-[0-9a-f-]{27}\]$/, "::<provider id>]"))
+    .join("\n");
+}
+
+/** The doc's excerpt: the rules ConfigMap's diff (the dashboards' JSON diff runs to ~1,700 lines) and the summary. */
+function excerpt(shown: string): string {
+  const lines = shown.split("\n");
+  const objects = lines.flatMap((l, i) => (/^\s+~ kubernetes:/.test(l) ? [i] : []));
+  const rules = objects.find((i) => lines[i + 2]?.includes("ConfigMap::prometheus-rules"))!;
+  const end = objects.find((i) => i > rules) ?? lines.findIndex((l) => l.startsWith("Resources:"));
+  return [...lines.slice(rules, end), "    ...", ...lines.slice(lines.findIndex((l) => l.startsWith("Resources:")))].join("\n");
+}
+
 /** A config change's preview (only the steps that change something), then its `up`; workloads' UIDs before and after. */
 async function change(config: Parameters<EngineStack["setConfig"]>[0]) {
-  await dev.setConfig(config);
+  if (config.length > 0) await dev.setConfig(config);
   const preview = await dev.must("preview");
   const before = await workloadUids(cp);
   await dev.must("up");
@@ -137,7 +156,14 @@ test("idempotent: a preview right after up changes nothing, and refresh finds no
 });
 
 test("a threshold change set with `config set --path` updates only the objects that carry it, in place", async () => {
-  const { steps, before, after } = await change([{ key: "novacron:alertThresholds.HighCPUUsage", value: "0.9", path: true }]);
+  await dev.setConfig([{ key: "novacron:alertThresholds.HighCPUUsage", value: "0.9", path: true }]);
+  // What a reviewer reads in the pull request: docs/delivery.md shows this very output (checked line by line).
+  const diff = await dev.must("preview", { diff: true });
+  const shown = readableDiff(diff.stdout);
+  if (process.env.NOVACRON_UPDATE_DOCS) fs.writeFileSync(DIFF_DOC, `${excerpt(shown)}\n`);
+  expect(shown).toContain("~ kubernetes:core/v1:ConfigMap: (update)");
+  expect(fs.readFileSync(DIFF_DOC, "utf8").trimEnd().split("\n").filter((l) => l !== "    ..." && !shown.split("\n").includes(l))).toEqual([]);
+  const { steps, before, after } = await change([]);
   expect(dev.stackFile()).toMatch(/HighCPUUsage: "0.9"/); // the CLI stores the number as a string
   expect(steps).toEqual(["update kubernetes:core/v1:ConfigMap::grafana-dashboards-novacron", "update kubernetes:core/v1:ConfigMap::prometheus-rules"]);
   expect(after).toEqual(before);
