@@ -5,12 +5,14 @@
 #   ml-exporter  the ML model exporter against json_exporter (scrapes/s, p50/p99, RSS)
 #   faults       time-to-notify under faults: Alertmanager peer loss, receiver outage, Prometheus restarts,
 #                probe target down, ML service/exporter down, bad config reloads (real binaries, loopback)
+#   deploy       the real Pulumi engine against a real API server on loopback: preview/up of dev and prod,
+#                a one-threshold update, peak RSS; the mock render beside them
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
 NOVACRON_TOOLS_BIN="$(bash scripts/install-tools.sh)"
 export NOVACRON_TOOLS_BIN
-which=("${@:-stack-eval node-down ml-exporter faults}")
+which=("${@:-stack-eval node-down ml-exporter faults deploy}")
 for bench in ${which[*]}; do
   echo "== bench: $bench"
   case "$bench" in
@@ -18,6 +20,7 @@ for bench in ${which[*]}; do
     node-down) node_modules/.bin/tsx bench/node-down.ts ;;
     ml-exporter) bash bench/ml-exporter/run.sh ;;
     faults) node_modules/.bin/tsx bench/faults.ts ;;
+    deploy) NOVACRON_DEPLOY_TOOLS_BIN="$(bash scripts/install-deploy-tools.sh)" node_modules/.bin/tsx bench/deploy.ts ;;
     *) echo "unknown benchmark $bench" >&2; exit 2 ;;
   esac
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: everything the project proves. Installs what it needs when missing (npm dependencies, the
-# pinned Prometheus-ecosystem binaries, kubernetes-validate), type-checks once, then runs every jest
-# project (unit + mocks, the real tools on the rendered output, end to end on loopback) and the ML
+# pinned Prometheus-ecosystem binaries, kubernetes-validate, the deploy layer's engine and control plane),
+# type-checks once, then runs every jest project (unit + mocks, the real tools on the rendered output, end to
+# end on loopback, the real Pulumi engine against a real API server on loopback) and the ML
 # exporter's own tests. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -11,6 +12,9 @@ export NOVACRON_TOOLS_BIN
 bash scripts/install-python-tools.sh >/dev/null
 NOVACRON_LOGS_TOOLS_BIN="$(bash scripts/install-logs-tools.sh)"
 export NOVACRON_LOGS_TOOLS_BIN
+# The deploy layer: the Pulumi CLI, the kubernetes provider and a control plane (first run ~15 min, in parallel).
+NOVACRON_DEPLOY_TOOLS_BIN="$(bash scripts/install-deploy-tools.sh)"
+export NOVACRON_DEPLOY_TOOLS_BIN
 
 echo "== type-check (tsc --noEmit)"
 node_modules/.bin/tsc --noEmit -p tsconfig.json

@@ -69,7 +69,7 @@ export function logsCrossChecks(spec: StackSpec, add: Add): void {
   const loki = spec.loki;
   if (loki?.enabled && loki.storage === "object") {
     const cloud = firstEnabledCloud(spec.clouds);
-    if (!cloud) add(["loki", "storage"], "is object but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Loki's chunks)");
+    if (!cloud) add(["loki", "storage"], "is object but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Loki's chunks), or set loki.storage to filesystem (one replica on a volume)");
     // An enabled cloud's identifiers (Azure: resourceGroup and oidcIssuerUrl, which Loki's storage account
     // and workload identity use) are required by the clouds checks in stacks/config.ts.
   }

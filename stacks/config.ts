@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { secretFiles } from "../components/alertmanager/render-config";
 import { defaultThresholds } from "../components/alerts/catalog";
 import { ML_EXPORTER_TARGET_NAME } from "../components/ml-model-exporter/ml-model-exporter";
+import { coerceConfigStrings } from "./coerce-config";
 import { logsCrossChecks } from "./config-logs";
 import { environmentPolicies, presets } from "./presets";
 import { Environment, parseBytes, parseDuration, ProbeModule, stackSpecSchema, StackSpec } from "./schema";
@@ -54,7 +55,11 @@ export interface ConfigProblem {
   message: string;
 }
 
-export class StackConfigError extends Error {
+/**
+ * A RunError: the Pulumi engine prints its message alone, once, with no stack trace (any other error is an
+ * "Unhandled exception" with a trace and the message twice).
+ */
+export class StackConfigError extends pulumi.RunError {
   constructor(readonly problems: ConfigProblem[]) {
     super(
       `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
@@ -129,7 +134,8 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
     problems.push({ key: keyOf(["environment"]), message: environment === undefined ? "is required (dev or prod)" : "must be one of dev, prod" });
     preset = presets.dev; // keep validating the other keys against a complete base
   }
-  const merged = deepMerge({ ...preset, environment: preset.environment }, { ...overrides, environment: preset.environment });
+  // `pulumi config set --path` stores nested numbers and booleans as strings: read them as the schema types them.
+  const merged = deepMerge({ ...preset, environment: preset.environment }, coerceConfigStrings({ ...overrides, environment: preset.environment }, stackSpecSchema));
 
   const result = stackSpecSchema.safeParse(merged);
   if (!result.success) {

@@ -56,7 +56,7 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
   let elasticsearch: Elasticsearch | undefined, kibana: Kibana | undefined, logstash: Logstash | undefined;
   if (elk.enabled) {
     const operator = new EckOperator("eck-operator", {
-      namespace: elk.operatorNamespace, networkPolicy,
+      namespace: elk.operatorNamespace, chartRepository: elk.operatorChartRepository, networkPolicy,
       elasticsearch: [peerSelector(elasticsearchIdentity(ES_CLUSTER), spec.namespace)],
       kibana: elk.kibana.enabled ? [peerSelector(kibanaIdentity("kibana"), spec.namespace)] : [],
     });

@@ -1,5 +1,6 @@
 // Logs and traces presets (the elk, loki, logShipper and jaeger sections), as data, spread into
 // stacks/presets.ts: dev is one small node of everything; prod is the seed's hot-warm-cold cluster.
+import { ECK_CHART } from "../components/elasticsearch/elasticsearch";
 import type { Environment } from "./schema";
 import type { ElkSpec, JaegerSpec, LogShipperSpec, LokiSpec } from "./schema-logs";
 
@@ -10,6 +11,7 @@ export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; lo
     elk: {
       enabled: true,
       operatorNamespace: "elastic-system",
+      operatorChartRepository: ECK_CHART.repo,
       // One node with every role. Elasticsearch memory: request = limit (the JVM heap is sized from it).
       nodeSets: [{ name: "default", roles: ["master", "data", "ingest"], count: 1, storageSize: "20Gi", resources: res("500m", "2Gi", "2") }],
       lifecycle: { hotDays: 1, warmDays: 3, coldDays: 7 },
@@ -32,6 +34,7 @@ export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; lo
     elk: {
       enabled: true,
       operatorNamespace: "elastic-system",
+      operatorChartRepository: ECK_CHART.repo,
       // The seed's log data tiers: hot 7 days on SSD, warm to 30 days on standard disks, cold to a year on
       // cheap disks, then an archive in object storage. Storage class names are the cluster's; override them
       // in Pulumi.prod.yaml if yours differ.

@@ -32,6 +32,8 @@ function build() {
     enabled: z.boolean(),
     /** Namespace of the ECK operator (cluster-wide; the stack's own pods stay in `namespace`). */
     operatorNamespace: z.string().regex(DNS_LABEL, "must be a Kubernetes namespace name"),
+    /** The Helm repository serving the pinned ECK operator chart (Elastic's, or a mirror for clusters without internet access). */
+    operatorChartRepository: z.url({ protocol: /^(https?|oci)$/, error: "must be an http(s) or oci:// Helm chart repository URL" }),
     nodeSets: z.array(nodeSetSchema).min(1, "must define at least one node set"),
     /** Days after creation an index leaves each tier: hot → warm → cold → (archived, then) deleted. */
     lifecycle: z.strictObject({ hotDays: days, warmDays: days, coldDays: days }),

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
-  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import type { InhibitRule } from "../alerts/render";
 import type { InClusterApp } from "../prometheus/render-config";
@@ -98,13 +98,13 @@ export class Alertmanager extends pulumi.ComponentResource {
     const config = new ConfigMap(`${name}-config`, {
       metadata: objectMeta(app, ns, `${name}-config`),
       data: { "alertmanager.yml": this.configYaml },
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
     // stringData from Pulumi secrets: encrypted in state, masked in previews, never in a ConfigMap.
     const secret = new Secret(`${name}-secrets`, {
       metadata: objectMeta(app, ns, `${name}-secrets`),
       type: "Opaque",
       stringData: Object.fromEntries(Object.entries(args.secrets).map(([key, value]) => [key, pulumi.secret(value!)])),
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
 
     new Service(headless, renderService({
       app, namespace: ns, name: headless, headless: true,
@@ -171,12 +171,12 @@ export class Alertmanager extends pulumi.ComponentResource {
         }),
       ],
       volumes: [
-        { name: "config", configMap: { name: config.metadata.name } },
+        { name: "config", configMap: { name: mountByName(config, `${name}-config`) } },
         // Group-readable only: the pod's fsGroup (nobody) reads it, nothing else does.
-        { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
+        { name: "secrets", secret: { secretName: mountByName(secret, `${name}-secrets`), defaultMode: 0o440 } },
       ],
     };
-    new StatefulSet(name, renderStatefulSet(workload, {
+    statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
       volumeClaims: [{ name: "data", size: args.storageSize ?? "1Gi", storageClass: args.storageClass }],
     }), { parent: this, dependsOn: [config, secret] });

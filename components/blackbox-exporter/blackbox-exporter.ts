@@ -6,7 +6,8 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, PeerSelector, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers
+  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers,
+  mountByName, namedConfigOptions,
 } from "../kube";
 import type { BlackboxScrapeTarget, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
@@ -47,7 +48,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
     const ns = args.namespace;
     this.configYaml = toYaml(renderBlackboxConfig({ timeout: args.timeout ?? "5s", dnsQueryName: args.dnsQueryName ?? "kubernetes.default.svc.cluster.local" }));
 
-    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "blackbox.yml": this.configYaml } }, { parent: this });
+    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "blackbox.yml": this.configYaml } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: BLACKBOX_PORT }] }), { parent: this });
     this.scrapeTarget = pulumi.all([ns, service.metadata.name]).apply(([namespace, svc]) => ({
       namespace, app: app.name, port: "http", address: `${svc}.${namespace}.svc:${BLACKBOX_PORT}`, probes: args.probes,
@@ -70,9 +71,9 @@ export class BlackboxExporter extends pulumi.ComponentResource {
         readinessProbe: httpProbe("/-/healthy", "http"),
         volumeMounts: [{ name: "config", mountPath: "/etc/blackbox", readOnly: true }],
       }],
-      volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+      volumes: [{ name: "config", configMap: { name: mountByName(config, `${name}-config`) } }],
     };
-    new Deployment(name, renderDeployment(workload), { parent: this });
+    new Deployment(name, renderDeployment(workload), { parent: this, dependsOn: [config] });
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 

@@ -9,6 +9,7 @@ import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, Flow, kubeApiFlow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
   renderPodTemplate,
+  namedConfigOptions,
 } from "../kube";
 import { indexKinds } from "../log-parsing";
 import {
@@ -73,6 +74,8 @@ export interface EckOperatorArgs {
   namespace: pulumi.Input<string>;
   /** Create NetworkPolicies: default-deny in the namespace, and the operator's own flows (default true). */
   networkPolicy?: boolean;
+  /** The Helm repository serving the pinned chart (default Elastic's; a mirror for clusters without internet access). */
+  chartRepository?: string;
   /** Elasticsearch pods the operator reconciles over their REST API (egress to 9200). */
   elasticsearch?: PeerSelector[];
   /** Kibana pods the operator reconciles (egress to 5601). */
@@ -115,7 +118,7 @@ export class EckOperator extends pulumi.ComponentResource {
     this.chart = new Chart(name, {
       chart: ECK_CHART.chart,
       version: ECK_CHART.version,
-      repositoryOpts: { repo: ECK_CHART.repo },
+      repositoryOpts: { repo: args.chartRepository ?? ECK_CHART.repo },
       namespace: ns.name,
       values: {
         installCRDs: true,
@@ -240,13 +243,13 @@ export class Elasticsearch extends pulumi.ComponentResource {
         metadata: objectMeta(app, ns, `${name}-es-user-${user}`),
         type: "kubernetes.io/basic-auth",
         stringData: { username: esUsers[user].username, password: pulumi.secret(password.result), roles: esUsers[user].role },
-      }, { parent: this });
+      }, { parent: this, ...namedConfigOptions });
     }
     this.grafanaCredentialsSecret = secrets.grafana.metadata.name;
 
     // ECK reads file-realm roles from a Secret; they hold no credential.
     const rolesYaml = toYaml(renderRoles(prefix));
-    const roles = new Secret(`${name}-roles`, { metadata: objectMeta(app, ns, `${name}-es-roles`), stringData: { "roles.yml": rolesYaml } }, { parent: this });
+    const roles = new Secret(`${name}-roles`, { metadata: objectMeta(app, ns, `${name}-es-roles`), stringData: { "roles.yml": rolesYaml } }, { parent: this, ...namedConfigOptions });
 
     const cluster = new CustomResource(name, renderElasticsearchCluster({
       name, namespace: ns, app,

@@ -10,6 +10,7 @@ import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
   renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec,
+  mountByName, namedConfigOptions,
 } from "../kube";
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
@@ -145,13 +146,13 @@ export class Grafana extends pulumi.ComponentResource {
     const providersYaml = toYaml(renderDashboardProviders(dashboards));
 
     const meta = (suffix: string) => objectMeta(app, ns, `${name}-${suffix}`);
-    const datasources = new ConfigMap(`${name}-datasources`, { metadata: meta("datasources"), data: { "datasources.yaml": this.datasourcesYaml } }, { parent: this });
-    const providers = new ConfigMap(`${name}-dashboard-providers`, { metadata: meta("dashboard-providers"), data: { "dashboards.yaml": providersYaml } }, { parent: this });
+    const datasources = new ConfigMap(`${name}-datasources`, { metadata: meta("datasources"), data: { "datasources.yaml": this.datasourcesYaml } }, { parent: this, ...namedConfigOptions });
+    const providers = new ConfigMap(`${name}-dashboard-providers`, { metadata: meta("dashboard-providers"), data: { "dashboards.yaml": providersYaml } }, { parent: this, ...namedConfigOptions });
     const usedFolders = [...new Set(dashboards.map((d) => d.folder))].sort() as FolderKey[];
     const folderMaps = usedFolders.map((folder) => new ConfigMap(`${name}-dashboards-${folders[folder].uid}`, {
       metadata: meta(`dashboards-${folders[folder].uid}`),
       data: Object.fromEntries(dashboards.filter((d) => d.folder === folder).map((d) => [`${d.uid}.json`, this.dashboards[d.uid]])),
-    }, { parent: this }));
+    }, { parent: this, ...namedConfigOptions }));
 
     // stringData from Pulumi secrets: encrypted in state, masked in previews, never in a ConfigMap.
     const secret = new Secret(`${name}-secrets`, {
@@ -162,7 +163,7 @@ export class Grafana extends pulumi.ComponentResource {
         "secret-key": pulumi.secret(secretKey),
         ...(hasDatabase ? { "database-url": pulumi.secret(args.databaseUrl!) } : {}),
       },
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
 
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: GRAFANA_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${GRAFANA_PORT}`;
@@ -170,7 +171,8 @@ export class Grafana extends pulumi.ComponentResource {
     const persistent = !hasDatabase;
     const claim = persistent
       ? new PersistentVolumeClaim(`${name}-data`, {
-          metadata: meta("data"),
+          // Binding is the pod's business: a WaitForFirstConsumer class binds only once the pod is scheduled.
+          metadata: { ...meta("data"), annotations: { "pulumi.com/skipAwait": "true" } },
           spec: {
             accessModes: ["ReadWriteOnce"],
             ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
@@ -180,12 +182,12 @@ export class Grafana extends pulumi.ComponentResource {
       : undefined;
 
     const volumes: k8s.core.v1.Volume[] = [
-      { name: "datasources", configMap: { name: datasources.metadata.name } },
-      { name: "dashboard-providers", configMap: { name: providers.metadata.name } },
-      ...folderMaps.map((cm, i) => ({ name: `dashboards-${usedFolders[i]}`, configMap: { name: cm.metadata.name } })),
+      { name: "datasources", configMap: { name: mountByName(datasources, `${name}-datasources`) } },
+      { name: "dashboard-providers", configMap: { name: mountByName(providers, `${name}-dashboard-providers`) } },
+      ...folderMaps.map((cm, i) => ({ name: `dashboards-${usedFolders[i]}`, configMap: { name: mountByName(cm, `${name}-dashboards-${folders[usedFolders[i]].uid}`) } })),
       // Group-readable only: the pod's fsGroup reads it, nothing else does.
-      { name: "secrets", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
-      claim ? { name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } } : { name: "data", emptyDir: {} },
+      { name: "secrets", secret: { secretName: mountByName(secret, `${name}-secrets`), defaultMode: 0o440 } },
+      claim ? { name: "data", persistentVolumeClaim: { claimName: mountByName(claim, `${name}-data`) } } : { name: "data", emptyDir: {} },
       { name: "tmp", emptyDir: {} },
       ...(es
         ? [
@@ -251,7 +253,7 @@ export class Grafana extends pulumi.ComponentResource {
         // A ReadWriteOnce volume attaches to one node: the old pod must let go of it before the new one starts.
         ...(persistent ? { strategy: { type: "Recreate" } } : {}),
       },
-    }, { parent: this, dependsOn: [datasources, providers, secret, ...folderMaps] });
+    }, { parent: this, dependsOn: [datasources, providers, secret, ...folderMaps, ...(claim ? [claim] : [])] });
 
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });

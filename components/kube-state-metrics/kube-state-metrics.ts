@@ -88,7 +88,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
         livenessProbe: httpProbe("/livez", "http-metrics"),
         readinessProbe: httpProbe("/readyz", "telemetry"),
       }],
-    }), { parent: this });
+    }), { parent: this, dependsOn: [sa] }); // the pods name their service account: it must exist first
 
     if (args.networkPolicy ?? true) {
       new NetworkPolicy(name, renderAppNetworkPolicy({

@@ -6,3 +6,4 @@ export * from "./namespace";
 export * from "./reloader";
 export * from "./rbac";
 export * from "./depends-on";
+export * from "./in-place";

@@ -6,6 +6,7 @@ import { images } from "../images";
 import {
   AppIdentity, clusterRoleFor, CONFIG_HASH_ANNOTATION, contentHash, Flow, httpProbe, kubeApiFlow, objectMeta, PeerSelector, podPeers,
   renderAppNetworkPolicy, renderDaemonSet, ResourceRequirements,
+  namedConfigOptions,
 } from "../kube";
 import { renderAlloyConfig } from "../log-parsing";
 import { LOGSTASH_HTTP_PORT } from "../logstash";
@@ -69,7 +70,7 @@ export class LogShipper extends pulumi.ComponentResource {
       multilineMaxWait: args.multilineMaxWait ?? "3s",
       multilineNamespaces: args.multilineNamespaces ?? [],
     }));
-    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "config.alloy": this.configText } }, { parent: this });
+    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "config.alloy": this.configText } }, { parent: this, ...namedConfigOptions });
     const sa = new ServiceAccount(name, { metadata: objectMeta(app, ns), automountServiceAccountToken: false }, { parent: this });
     // Discovery of the pods on its node: read-only.
     clusterRoleFor({ name, app, namespace: ns, serviceAccountName: sa.metadata.name, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }], parent: this });

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
@@ -8,6 +7,7 @@ import { images } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy,
   renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+  mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { renderLogstashPipeline } from "../log-parsing";
 import { toYaml } from "../yaml";
@@ -86,8 +86,8 @@ export class Logstash extends pulumi.ComponentResource {
     });
     const pipelines = toYaml([{ "pipeline.id": "novacron", "path.config": `${HOME}/pipeline/*.conf` }]);
 
-    const pipelineConfig = new ConfigMap(`${name}-pipeline`, { metadata: objectMeta(app, ns, `${name}-pipeline`), data: this.pipeline }, { parent: this });
-    const settingsConfig = new ConfigMap(`${name}-settings`, { metadata: objectMeta(app, ns, `${name}-settings`), data: { "logstash.yml": settings, "pipelines.yml": pipelines } }, { parent: this });
+    const pipelineConfig = new ConfigMap(`${name}-pipeline`, { metadata: objectMeta(app, ns, `${name}-pipeline`), data: this.pipeline }, { parent: this, ...namedConfigOptions });
+    const settingsConfig = new ConfigMap(`${name}-settings`, { metadata: objectMeta(app, ns, `${name}-settings`), data: { "logstash.yml": settings, "pipelines.yml": pipelines } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "otlp-http", port: LOGSTASH_HTTP_PORT }] }), { parent: this });
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "api", port: LOGSTASH_API_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOGSTASH_HTTP_PORT}`;
@@ -128,8 +128,8 @@ export class Logstash extends pulumi.ComponentResource {
         ],
       }],
       volumes: [
-        { name: "pipeline", configMap: { name: pipelineConfig.metadata.name } },
-        { name: "settings", configMap: { name: settingsConfig.metadata.name } },
+        { name: "pipeline", configMap: { name: mountByName(pipelineConfig, `${name}-pipeline`) } },
+        { name: "settings", configMap: { name: mountByName(settingsConfig, `${name}-settings`) } },
         { name: "es-ca", secret: { secretName: es.caSecret } },
         { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
       ],
@@ -138,7 +138,7 @@ export class Logstash extends pulumi.ComponentResource {
       serviceName: `${name}-headless`,
       volumeClaims: [{ name: "data", size: queueSize, storageClass: args.storageClass }],
     });
-    new StatefulSet(name, sts, { parent: this, dependsOn: dependsOnWith(opts, pipelineConfig, settingsConfig) });
+    statefulSetWithOwnedClaims(name, sts, { parent: this, dependsOn: dependsOnWith(opts, pipelineConfig, settingsConfig) });
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
   AppIdentity, CONFIG_HASH_ANNOTATION, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderService,
   renderStatefulSet, ResourceRequirements,
+  statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
@@ -70,7 +70,7 @@ export class Loki extends pulumi.ComponentResource {
       metadata: { ...objectMeta(app, ns), annotations: object?.serviceAccountAnnotations ?? {} },
       automountServiceAccountToken: false,
     }, { parent: this });
-    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "loki.yaml": this.configYaml } }, { parent: this });
+    const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "loki.yaml": this.configYaml } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: LOKI_HTTP_PORT }, { name: "grpc", port: LOKI_GRPC_PORT }] }), { parent: this });
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "http", port: LOKI_HTTP_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOKI_HTTP_PORT}`;
@@ -105,7 +105,7 @@ export class Loki extends pulumi.ComponentResource {
     pod.metadata.labels = { ...pod.metadata.labels, ...(object?.podLabels ?? {}) };
     // Loki does not reload its config: a change (including a new bucket) rolls the pod.
     pod.metadata.annotations = { ...pod.metadata.annotations, [CONFIG_HASH_ANNOTATION]: this.configYaml.apply((yaml) => contentHash(yaml)) };
-    new StatefulSet(name, sts, { parent: this, dependsOn: [config, serviceAccount] });
+    statefulSetWithOwnedClaims(name, sts, { parent: this, dependsOn: [config, serviceAccount] });
 
     if (args.networkPolicy ?? true) {
       new NetworkPolicy(name, renderAppNetworkPolicy({

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
-  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers
+  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
@@ -167,11 +167,11 @@ export class Prometheus extends pulumi.ComponentResource {
     const config = new ConfigMap(`${name}-config`, {
       metadata: objectMeta(app, ns, `${name}-config`),
       data: { "prometheus.yml": this.configYaml },
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
     const rules = new ConfigMap(`${name}-rules`, {
       metadata: objectMeta(app, ns, `${name}-rules`),
       data: args.ruleFiles,
-    }, { parent: this });
+    }, { parent: this, ...namedConfigOptions });
 
     const headless = `${name}-headless`;
     new Service(headless, renderService({ app, namespace: ns, name: headless, headless: true, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });
@@ -222,18 +222,19 @@ export class Prometheus extends pulumi.ComponentResource {
         }),
       ],
       volumes: [
-        { name: "config", configMap: { name: config.metadata.name } },
-        { name: "rules", configMap: { name: rules.metadata.name } },
+        // By name, not by output: a replaced ConfigMap never replaces the StatefulSet (see mountByName).
+        { name: "config", configMap: { name: mountByName(config, `${name}-config`) } },
+        { name: "rules", configMap: { name: mountByName(rules, `${name}-rules`) } },
         ...(args.projectedTokens ?? []).map((t) => ({
           name: t.name,
           projected: { sources: [{ serviceAccountToken: { audience: t.audience, path: "token", expirationSeconds: 3600 } }] },
         })),
       ],
     };
-    new StatefulSet(name, renderStatefulSet(workload, {
+    statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
       volumeClaims: [{ name: "data", size: args.storageSize ?? "50Gi", storageClass: args.storageClass }],
-    }), { parent: this, dependsOn: [config, rules] });
+    }), { parent: this, dependsOn: [config, rules, sa] }); // the pods name their service account: it must exist first
 
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });

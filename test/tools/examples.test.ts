@@ -1,12 +1,13 @@
-// The library as a platform team gets it: `npm run build`, then exactly the files `npm pack` would publish,
-// installed as node_modules/@novacron/observability beside each program in examples/. Each example is
-// compiled by tsc against the package's `exports` and `.d.ts` (node16 resolution, as a consumer's would be),
+// The library as a platform team gets it (test/helpers/packed-library.ts), beside each program in examples/.
+// Each example is compiled by tsc against the package's `exports` and `.d.ts` (node16 resolution, as a
+// consumer's would be),
 // then run under Pulumi's mocks; the resources it registers are the ones the components promise.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RenderedResource, unwrapSecrets } from "../../scripts/mock-resources";
+import { installPackedLibrary } from "../helpers/packed-library";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
@@ -14,21 +15,8 @@ let work: string;
 let packageFiles: string[] = [];
 
 beforeAll(() => {
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
-  packageFiles = packed[0].files.map((f: { path: string }) => f.path);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "novacron-examples-"));
-  // The published package, file for file.
-  const pkgDir = path.join(work, "node_modules", "@novacron", "observability");
-  for (const file of packageFiles) {
-    fs.mkdirSync(path.dirname(path.join(pkgDir, file)), { recursive: true });
-    fs.copyFileSync(path.join(repoRoot, file), path.join(pkgDir, file));
-  }
-  // Its dependencies (and theirs, hoisted), as npm would install them beside it.
-  for (const dep of fs.readdirSync(path.join(repoRoot, "node_modules"))) {
-    if (dep.startsWith(".") || dep === "@novacron") continue;
-    fs.symlinkSync(path.join(repoRoot, "node_modules", dep), path.join(work, "node_modules", dep));
-  }
+  packageFiles = installPackedLibrary(work);
 }, 120_000);
 
 afterAll(() => {
@@ -84,8 +72,8 @@ test("every component folder with an index.ts is an export of the package", () =
 test("examples/alertmanager-only: just Alertmanager, a 3-replica cluster whose Slack URL stays a secret", () => {
   const webhook = "https://hooks.slack.com/services/T000/B000/example-secret";
   const { resources, outputs } = runExample("alertmanager-only", { "team-a-alerting:slackWebhookUrl": webhook }, ["team-a-alerting:slackWebhookUrl"]);
-  expect(resources.filter((r) => !r.type.startsWith("kubernetes:")).map((r) => r.type)).toEqual(["novacron:alertmanager:Alertmanager"]);
-  expect(kubeObjects(resources)).toEqual(["ConfigMap/alertmanager-config", "NetworkPolicy/alertmanager", "PodDisruptionBudget/alertmanager", "Secret/alertmanager-secrets", "Service/alertmanager", "Service/alertmanager-headless", "StatefulSet/alertmanager"]);
+  expect(resources.filter((r) => !r.type.startsWith("kubernetes:")).map((r) => r.type)).toEqual(["pulumi:providers:kubernetes", "novacron:alertmanager:Alertmanager"]);
+  expect(kubeObjects(resources)).toEqual(["ConfigMap/alertmanager-config", "NetworkPolicy/alertmanager", "PersistentVolumeClaim/data-alertmanager-0", "PersistentVolumeClaim/data-alertmanager-1", "PersistentVolumeClaim/data-alertmanager-2", "PodDisruptionBudget/alertmanager", "Secret/alertmanager-secrets", "Service/alertmanager", "Service/alertmanager-headless", "StatefulSet/alertmanager"]);
   const sts = resources.find((r) => r.inputs.kind === "StatefulSet")!.inputs;
   expect(sts.metadata.namespace).toBe("team-a-monitoring");
   expect(sts.spec.replicas).toBe(3);
