@@ -1,7 +1,10 @@
 // Three layers, run separately or together: pure + mocks ("unit"), the real tools on the rendered output
 // ("tools"), and processes on loopback ("e2e"). swc strips types only; `tsc --noEmit` type-checks once.
 const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
-const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts", "js", "json"] };
+// No test or hook may fail because the machine is busy: the default budget for both is wide (a mocked stack
+// render takes ~2 s alone and 20 s on a loaded 2-core machine). Tests that wait longer set their own; the
+// only timing assertions are the e2e time-to-notify bounds, which derive from config.
+const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts", "js", "json"], testTimeout: 5 * 60_000 };
 
 module.exports = {
   // The e2e fault scenarios run concurrently (test.concurrent), each on its own loopback stack.
