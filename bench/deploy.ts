@@ -10,8 +10,9 @@
 import * as fs from "fs";
 import { performance } from "perf_hooks";
 import { serveEckChart } from "../test/deploy/chart-repo";
+import { discover, waitUntilGone } from "../test/deploy/cluster";
 import { startControlPlane } from "../test/deploy/control-plane";
-import { engineStack, EngineStack } from "../test/deploy/engine";
+import { engineStack, EngineStack, prodCloudsOffConfig } from "../test/deploy/engine";
 import { execFile } from "child_process";
 import * as os from "os";
 import * as path from "path";
@@ -73,15 +74,6 @@ function render(stack: string): Promise<void> {
   }));
 }
 
-async function waitForNamespacesGone(cp: Awaited<ReturnType<typeof startControlPlane>>) {
-  for (let i = 0; i < 300; i++) {
-    const left = await Promise.all(["monitoring", "monitoring-host", "elastic-system"].map((ns) => cp.get(`/api/v1/namespaces/${ns}`)));
-    if (left.every((ns) => ns === undefined)) return;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-  throw new Error("namespaces still terminating after 300 s");
-}
-
 const fmt = (r: { ms: number; peakMB: number }) => `${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.peakMB.toFixed(0).padStart(5)} MB`;
 
 async function main() {
@@ -99,12 +91,7 @@ async function main() {
         const s: EngineStack = engineStack({ stack, kubeconfigPath: cp.kubeconfigPath });
         await s.setConfig(stack === "dev"
           ? [{ key: "novacron:webhookUrl", value: "https://hooks.example.com/bench", secret: true }, { key: "novacron:elk.operatorChartRepository", value: repo.url, path: true }]
-          : [
-              ...["slackWebhookUrl", "teamsWebhookUrl", "heartbeatUrl"].map((k) => ({ key: `novacron:${k}`, value: `https://hooks.example.com/${k}`, secret: true })),
-              { key: "novacron:smtpPassword", value: "bench", secret: true }, { key: "novacron:pagerdutyRoutingKey", value: "0123456789abcdef0123456789abcdef", secret: true },
-              ...["aws", "gcp", "azure"].map((c) => ({ key: `novacron:clouds.${c}.enabled`, value: "false", path: true })),
-              { key: "novacron:loki.storage", value: "filesystem", path: true }, { key: "novacron:elk.operatorChartRepository", value: repo.url, path: true },
-            ]);
+          : prodCloudsOffConfig(repo.url));
         const preview0 = await measure(control, () => s.must("preview"));
         rows.push([`${stack}: preview from scratch`, preview0]);
         const up = await measure(control, () => s.must("up"));
@@ -119,7 +106,7 @@ async function main() {
         rows.push([`${stack}: up, one threshold`, await measure(control, () => s.must("up"))]);
         // Both stacks use the same namespaces: the next one starts on an empty cluster.
         rows.push([`${stack}: destroy`, await measure(control, () => s.must("destroy"))]);
-        await waitForNamespacesGone(cp);
+        await waitUntilGone(cp, await discover(cp), ["monitoring", "monitoring-host", "elastic-system"].map((name) => ({ apiVersion: "v1", kind: "Namespace", name })));
       }
     } finally {
       await repo.close();

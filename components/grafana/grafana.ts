@@ -10,7 +10,7 @@ import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
   renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec,
-  mountByName, namedConfigOptions,
+  mountByName, namedConfigOptions, SKIP_AWAIT_ANNOTATION,
 } from "../kube";
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
@@ -171,8 +171,7 @@ export class Grafana extends pulumi.ComponentResource {
     const persistent = !hasDatabase;
     const claim = persistent
       ? new PersistentVolumeClaim(`${name}-data`, {
-          // Binding is the pod's business: a WaitForFirstConsumer class binds only once the pod is scheduled.
-          metadata: { ...meta("data"), annotations: { "pulumi.com/skipAwait": "true" } },
+          metadata: { ...meta("data"), annotations: SKIP_AWAIT_ANNOTATION },
           spec: {
             accessModes: ["ReadWriteOnce"],
             ...(args.storageClass ? { storageClassName: args.storageClass } : {}),

@@ -26,8 +26,11 @@ export function mountByName(object: pulumi.CustomResource, name: string): string
  */
 export const namedConfigOptions = { deleteBeforeReplace: true } as const;
 
-/** Claims readiness is the pod's business (WaitForFirstConsumer classes bind only once a pod is scheduled). */
-const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
+/**
+ * For claims: binding is the pod's business (a WaitForFirstConsumer class binds only once the pod is
+ * scheduled), so Pulumi must not wait for it, nor hold back the workload that mounts the claim.
+ */
+export const SKIP_AWAIT_ANNOTATION = { "pulumi.com/skipAwait": "true" } as const;
 
 /**
  * A StatefulSet whose volumes are claims Pulumi owns, one per replica and template, named as the StatefulSet
@@ -47,7 +50,7 @@ export function statefulSetWithOwnedClaims(name: string, sts: k8s.apps.v1.Statef
     const meta = template.metadata as k8s.meta.v1.ObjectMeta;
     return Array.from({ length: replicas }, (_, ordinal) =>
       new PersistentVolumeClaim(`${name}-${meta.name}-${ordinal}`, {
-        metadata: { name: pulumi.interpolate`${meta.name}-${metadata.name}-${ordinal}`, namespace: metadata.namespace, labels: meta.labels, annotations: SKIP_AWAIT },
+        metadata: { name: pulumi.interpolate`${meta.name}-${metadata.name}-${ordinal}`, namespace: metadata.namespace, labels: meta.labels, annotations: SKIP_AWAIT_ANNOTATION },
         spec: template.spec,
       }, { parent: opts.parent, retainOnDelete: true }));
   });

@@ -1,5 +1,6 @@
 // What the API server holds after an operation: the objects Pulumi's state names, the workloads' UIDs, and
 // Pod Security admission's verdict on every pod the stack's controllers create.
+import { pollUntil } from "../helpers/loopback";
 import type { ControlPlane } from "./control-plane";
 import type { DriverResult } from "./driver";
 
@@ -33,6 +34,17 @@ export function stateObjects(exported: DriverResult) {
   return (exported.resources ?? [])
     .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh") && r.outputs?.kind)
     .map((r) => ({ urn: r.urn, apiVersion: r.outputs!.apiVersion as string, kind: r.outputs!.kind as string, name: r.outputs!.metadata.name as string, namespace: r.outputs!.metadata.namespace as string | undefined, uid: r.outputs!.metadata.uid as string }));
+}
+
+/** Waits until none of `objects` is on the server any more (a namespace's contents go with it, in time). */
+export async function waitUntilGone(cp: ControlPlane, api: Map<string, ApiResource>, objects: { apiVersion: string; kind: string; name: string; namespace?: string }[]): Promise<void> {
+  let left: string[] = [];
+  await pollUntil(async () => {
+    left = [];
+    // A custom resource's API goes with its CRD: a failed lookup there means gone too.
+    for (const o of objects) if (await cp.get(objectPath(api, o.apiVersion, o.kind, o.name, o.namespace)).catch(() => undefined)) left.push(`${o.kind} ${o.namespace ?? ""}/${o.name}`);
+    return left.length === 0 ? true : undefined;
+  }, { timeoutMs: 300_000, intervalMs: 2_000, describe: () => `objects left after destroy: ${left.join(", ")}` });
 }
 
 /** `<kind> <namespace>/<name>` → uid, for every StatefulSet, Deployment and DaemonSet in the cluster. */

@@ -3,7 +3,7 @@
 // set the documented ways, and destroy. Each `pulumi` operation runs in its own process (driver.ts).
 import { startControlPlane, ControlPlane } from "./control-plane";
 import { changes, engineStack, EngineStack } from "./engine";
-import { discover, dryRunDaemonSetPods, failedPodCreations, objectPath, stateObjects, workloadUids } from "./cluster";
+import { discover, dryRunDaemonSetPods, failedPodCreations, objectPath, stateObjects, waitUntilGone, workloadUids } from "./cluster";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
@@ -244,13 +244,7 @@ test("destroy leaves nothing of ours behind", async () => {
   const objects = stateObjects(await dev.must("export"));
   const api = await discover(cp);
   await dev.must("destroy");
-  let left: string[] = [];
-  await pollUntil(async () => {
-    left = [];
-    for (const o of objects) if (await cp.get(objectPath(api, o.apiVersion, o.kind, o.name, o.namespace))) left.push(`${o.kind} ${o.namespace}/${o.name}`);
-    for (const ns of NAMESPACES) if (await cp.get(`/api/v1/namespaces/${ns}`)) left.push(`Namespace ${ns}`);
-    return left.length === 0 ? true : undefined;
-  }, { timeoutMs: 180_000, intervalMs: 2_000, describe: () => `objects left after destroy: ${left.join(", ")}` });
+  await waitUntilGone(cp, api, [...objects, ...NAMESPACES.map((name) => ({ apiVersion: "v1", kind: "Namespace", name }))]);
   const pvs = await cp.get("/api/v1/persistentvolumeclaims");
   expect(pvs.items.filter((c: any) => NAMESPACES.includes(c.metadata.namespace))).toEqual([]);
 });

@@ -5,13 +5,14 @@
 // file state backend, passphrase secrets, config from Pulumi.yaml and Pulumi.<stack>.yaml, the kubernetes
 // provider plugin, and the cluster's API server.
 //
-// Usage: tsx test/deploy/driver.ts '<DriverRequest JSON>'; prints one line `DRIVER-RESULT <json>` at the end.
+// Usage: tsx test/deploy/driver.ts '<DriverRequest JSON>'; writes the DriverResult to request.resultFile.
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { SKIP_AWAIT_ANNOTATION } from "../../components/kube";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
-export type Operation = "preview" | "up" | "refresh" | "destroy" | "config" | "outputs" | "export";
+export type Operation = "preview" | "up" | "refresh" | "destroy" | "config" | "export";
 
 export interface ConfigSetting {
   key: string;
@@ -26,6 +27,8 @@ export interface DriverRequest {
   stack: string;
   /** The project directory (Pulumi.yaml, Pulumi.<stack>.yaml), a copy the test owns. */
   workDir: string;
+  /** Where the driver writes its DriverResult (JSON). */
+  resultFile: string;
   /** The program module to load, relative to the repository root (e.g. index.ts). */
   program: string;
   /** Directory of the file state backend. */
@@ -34,8 +37,6 @@ export interface DriverRequest {
   /** The deploy tools' bin directory: the CLI and the provider plugins on PATH. */
   toolsBin: string;
   config?: ConfigSetting[];
-  /** Config keys to remove (`pulumi config rm [--path]`). */
-  removeConfig?: { key: string; path?: boolean }[];
   /** TEST-ONLY: there is no kubelet here, so pods never become ready; skip the provider's readiness await. */
   skipAwait?: boolean;
   /** preview --diff: keep the CLI's rendered diff text. */
@@ -46,8 +47,6 @@ export interface StepSummary {
   op: string;
   urn: string;
   type: string;
-  diffs?: string[];
-  replaceReasons?: string[];
 }
 
 export interface DriverResult {
@@ -59,15 +58,11 @@ export interface DriverResult {
   steps: StepSummary[];
   diagnostics: { severity: string; message: string; urn?: string }[];
   changeSummary?: Record<string, number>;
-  outputs?: Record<string, { value: unknown; secret: boolean }>;
   /** `pulumi stack export`: each resource's type, URN and outputs. */
   resources?: { type: string; urn: string; outputs?: Record<string, any> }[];
-  durationMs: number;
 }
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-
-const SKIP_AWAIT = "pulumi.com/skipAwait";
 
 /** TEST-ONLY transform: every Kubernetes object gets pulumi.com/skipAwait, the Helm chart its skipAwait input. */
 function registerSkipAwait() {
@@ -75,12 +70,11 @@ function registerSkipAwait() {
     if (type === "kubernetes:helm.sh/v4:Chart") return { props: { ...props, skipAwait: true }, opts };
     if (!type.startsWith("kubernetes:") || type === "pulumi:providers:kubernetes" || type.endsWith("List")) return undefined;
     const metadata = (props.metadata ?? {}) as Record<string, unknown>;
-    return { props: { ...props, metadata: { ...metadata, annotations: { ...((metadata.annotations ?? {}) as object), [SKIP_AWAIT]: "true" } } }, opts };
+    return { props: { ...props, metadata: { ...metadata, annotations: { ...((metadata.annotations ?? {}) as object), ...SKIP_AWAIT_ANNOTATION } } }, opts };
   });
 }
 
 async function run(request: DriverRequest): Promise<DriverResult> {
-  const started = Date.now();
   const program = async () => {
     if (request.skipAwait) registerSkipAwait();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -101,19 +95,18 @@ async function run(request: DriverRequest): Promise<DriverResult> {
   const stack = await Stack.createOrSelect(request.stack, ws);
 
   for (const c of request.config ?? []) await stack.setConfig(c.key, { value: c.value, secret: c.secret }, c.path);
-  for (const c of request.removeConfig ?? []) await stack.removeConfig(c.key, c.path);
 
   const steps: StepSummary[] = [];
   const diagnostics: DriverResult["diagnostics"] = [];
   let stdout = "";
   const onEvent = (event: EngineEvent) => {
     const pre = event.resourcePreEvent?.metadata;
-    if (pre) steps.push({ op: pre.op, urn: pre.urn, type: pre.type, diffs: pre.diffs, replaceReasons: pre.keys });
+    if (pre) steps.push({ op: pre.op, urn: pre.urn, type: pre.type });
     const diag = event.diagnosticEvent;
     if (diag) diagnostics.push({ severity: diag.severity, message: diag.message, urn: diag.urn });
   };
   const onOutput = (out: string) => { stdout += out; };
-  const result: DriverResult = { ok: true, stdout: "", steps, diagnostics, durationMs: 0 };
+  const result: DriverResult = { ok: true, stdout: "", steps, diagnostics };
   try {
     switch (request.op) {
       case "preview": {
@@ -124,7 +117,6 @@ async function run(request: DriverRequest): Promise<DriverResult> {
       case "up": {
         const r = await stack.up({ onEvent, onOutput, color: "never" });
         result.changeSummary = r.summary.resourceChanges as Record<string, number>;
-        result.outputs = r.outputs;
         break;
       }
       case "refresh": {
@@ -137,9 +129,6 @@ async function run(request: DriverRequest): Promise<DriverResult> {
         result.changeSummary = r.summary.resourceChanges as Record<string, number>;
         break;
       }
-      case "outputs":
-        result.outputs = await stack.outputs();
-        break;
       case "export": {
         const deployment = await stack.exportStack();
         result.resources = ((deployment.deployment as { resources?: any[] }).resources ?? []).map((r) => ({ type: r.type, urn: r.urn, outputs: r.outputs }));
@@ -153,19 +142,16 @@ async function run(request: DriverRequest): Promise<DriverResult> {
     result.error = err instanceof Error ? err.message : String(err);
   }
   result.stdout = stdout;
-  result.durationMs = Date.now() - started;
   return result;
 }
 
 if (require.main === module) {
   const request = JSON.parse(process.argv[2]) as DriverRequest;
   run(request)
+    .catch((err): DriverResult => ({ ok: false, error: String(err?.stack ?? err), stdout: "", steps: [], diagnostics: [] }))
     .then((result) => {
-      // Exit only once the (large) line is flushed to the pipe.
-      process.stdout.write(`\nDRIVER-RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
-    })
-    .catch((err) => {
-      process.stdout.write(`\nDRIVER-RESULT ${JSON.stringify({ ok: false, error: String(err?.stack ?? err), stdout: "", steps: [], diagnostics: [], durationMs: 0 })}\n`, () => process.exit(0));
+      fs.writeFileSync(request.resultFile, JSON.stringify(result));
+      process.exit(0);
     });
 }
 

@@ -4,9 +4,9 @@
 // user's: only the repository URL differs). The chart's CRDs exist before our Elasticsearch and Kibana
 // resources, and the API server validates those against them.
 import { serveEckChart, ChartRepo } from "./chart-repo";
-import { discover, failedPodCreations, objectPath, stateObjects } from "./cluster";
+import { discover, failedPodCreations, objectPath, stateObjects, waitUntilGone } from "./cluster";
 import { startControlPlane, ControlPlane } from "./control-plane";
-import { changes, engineStack, EngineStack } from "./engine";
+import { changes, engineStack, EngineStack, prodCloudsOffConfig } from "./engine";
 import { pollUntil } from "../helpers/loopback";
 
 jest.setTimeout(20 * 60_000);
@@ -19,19 +19,7 @@ beforeAll(async () => {
   cp = await startControlPlane();
   repo = await serveEckChart();
   prod = engineStack({ stack: "prod", kubeconfigPath: cp.kubeconfigPath });
-  await prod.setConfig([
-    { key: "novacron:slackWebhookUrl", value: "https://hooks.slack.com/services/T0/B0/x", secret: true },
-    { key: "novacron:smtpPassword", value: "smtp-password", secret: true },
-    { key: "novacron:pagerdutyRoutingKey", value: "0123456789abcdef0123456789abcdef", secret: true },
-    { key: "novacron:teamsWebhookUrl", value: "https://example.webhook.office.com/x", secret: true },
-    { key: "novacron:heartbeatUrl", value: "https://heartbeat.example.com/x", secret: true },
-    { key: "novacron:clouds.aws.enabled", value: "false", path: true },
-    { key: "novacron:clouds.gcp.enabled", value: "false", path: true },
-    { key: "novacron:clouds.azure.enabled", value: "false", path: true },
-    // Without a cloud, Loki keeps its data on its volume (the config refuses object storage with no cloud).
-    { key: "novacron:loki.storage", value: "filesystem", path: true },
-    { key: "novacron:elk.operatorChartRepository", value: repo.url, path: true },
-  ]);
+  await prod.setConfig(prodCloudsOffConfig(repo.url));
 }, 20 * 60_000);
 
 afterAll(async () => {
@@ -102,14 +90,6 @@ test("a preview right after up changes nothing (after one settling up), and dest
     expect({ crd: crd.name, policy: live.metadata.annotations?.["helm.sh/resource-policy"] }).toEqual({ crd: crd.name, policy: "keep" });
   }
   await prod.must("destroy");
-  let left: string[] = [];
-  await pollUntil(async () => {
-    left = [];
-    for (const o of objects) {
-      if (o.kind === "CustomResourceDefinition") continue;
-      if (await cp.get(objectPath(api, o.apiVersion, o.kind, o.name, o.namespace)).catch(() => undefined)) left.push(`${o.kind} ${o.namespace}/${o.name}`);
-    }
-    return left.length === 0 ? true : undefined;
-  }, { timeoutMs: 300_000, intervalMs: 2_000, describe: () => `objects left after destroy: ${left.join(", ")}` });
+  await waitUntilGone(cp, api, objects.filter((o) => o.kind !== "CustomResourceDefinition"));
   for (const crd of kept) expect(await cp.get(objectPath(api, crd.apiVersion, crd.kind, crd.name))).toBeDefined();
 });

@@ -1,16 +1,15 @@
 // Locates the logs-and-traces tools built by scripts/install-logs-tools.sh (jaeger, regex-check,
 // alloy-syntax), cached by version, so calling the script again is cheap.
-import { execFileSync, spawnSync, SpawnSyncReturns } from "child_process";
+import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as path from "path";
+import { installedBinDir } from "./tools";
 
 export type LogsToolName = "jaeger" | "regex-check" | "alloy-syntax";
 
-const repoRoot = path.resolve(__dirname, "..", "..");
 let binDir: string | undefined;
 
 export function logsToolsBinDir(): string {
-  binDir ??= process.env.NOVACRON_LOGS_TOOLS_BIN
-    ?? execFileSync("bash", [path.join(repoRoot, "scripts", "install-logs-tools.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  binDir ??= installedBinDir("NOVACRON_LOGS_TOOLS_BIN", "install-logs-tools.sh");
   return binDir;
 }
 

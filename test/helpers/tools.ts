@@ -8,11 +8,18 @@ export type ToolName = "prometheus" | "promtool" | "alertmanager" | "amtool" | "
 const repoRoot = path.resolve(__dirname, "..", "..");
 let binDir: string | undefined;
 
+/**
+ * The bin directory an install script prints (installing on first use; the scripts cache by version), unless
+ * `npm test` already ran it and passed the directory in `envVar`.
+ */
+export function installedBinDir(envVar: string, script: string): string {
+  return process.env[envVar]
+    ?? execFileSync("bash", [path.join(repoRoot, "scripts", script)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
 /** The directory holding the pinned binaries; installs them on first use. */
 export function toolsBinDir(): string {
-  if (binDir) return binDir;
-  binDir = process.env.NOVACRON_TOOLS_BIN
-    ?? execFileSync("bash", [path.join(repoRoot, "scripts", "install-tools.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  binDir ??= installedBinDir("NOVACRON_TOOLS_BIN", "install-tools.sh");
   return binDir;
 }
 
