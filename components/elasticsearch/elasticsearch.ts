@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource, CustomResourceArgs } from "@pulumi/kubernetes/apiextensions";
 import { Job } from "@pulumi/kubernetes/batch/v1";
-import { ConfigMap, Secret } from "@pulumi/kubernetes/core/v1";
+import { ConfigMap, Secret, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { RandomPassword } from "@pulumi/random";
@@ -63,6 +63,8 @@ export interface SnapshotArchiveSpec {
 
 /** The ECK operator's Helm chart, pinned. Its CRDs are the ones test/tools validates our resources against. */
 export const ECK_CHART = { repo: "https://helm.elastic.co", chart: "eck-operator", version: "3.5.0" } as const;
+/** The operator's service account (ours, so it exists before the chart's pods: see EckOperator). */
+const ECK_OPERATOR_SERVICE_ACCOUNT = "elastic-operator";
 /** The ECK operator pods (for NetworkPolicies: it reconciles the cluster over the REST API). */
 export const ECK_OPERATOR_LABELS = { "app.kubernetes.io/name": "elastic-operator" };
 
@@ -115,6 +117,11 @@ export class EckOperator extends pulumi.ComponentResource {
       // The chart's pods carry its selector labels, not ours.
       new NetworkPolicy(name, { ...policy, metadata: { ...policy.metadata, name: "elastic-operator" }, spec: { ...policy.spec, podSelector: { matchLabels: ECK_OPERATOR_LABELS } } }, { parent: this });
     }
+    // The operator's service account exists before the chart's StatefulSet: Pulumi creates a chart's objects
+    // in parallel, and a pod naming a missing account is refused (seen with the real engine, test/deploy).
+    const serviceAccount = new ServiceAccount(`${name}-service-account`, {
+      metadata: { name: ECK_OPERATOR_SERVICE_ACCOUNT, namespace: ns.name, labels: ECK_OPERATOR_LABELS },
+    }, { parent: this });
     this.chart = new Chart(name, {
       chart: ECK_CHART.chart,
       version: ECK_CHART.version,
@@ -122,13 +129,14 @@ export class EckOperator extends pulumi.ComponentResource {
       namespace: ns.name,
       values: {
         installCRDs: true,
+        serviceAccount: { create: false, name: ECK_OPERATOR_SERVICE_ACCOUNT },
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         resources: { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } },
         // No usage telemetry leaves the cluster.
         telemetry: { disabled: true },
         config: { metrics: { port: 9090 } },
       },
-    }, { parent: this });
+    }, { parent: this, dependsOn: [serviceAccount] });
     this.registerOutputs({ namespace: this.namespace });
   }
 }
