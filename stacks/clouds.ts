@@ -4,6 +4,7 @@
 // short-lived OIDC credentials (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE; GOOGLE_APPLICATION_CREDENTIALS
 // naming a workload identity federation config; ARM_USE_OIDC + ARM_CLIENT_ID + ARM_TENANT_ID).
 import * as pulumi from "@pulumi/pulumi";
+import type { AlertDefinition } from "../components/alerts";
 import type { ProjectedToken } from "../components/prometheus/prometheus";
 import type { RemoteWriteSpec } from "../components/prometheus/render-config";
 import type { ChannelSecrets } from "./config";
@@ -30,7 +31,8 @@ function pagerdutyIntegrationUrl(key: pulumi.Output<string>): pulumi.Output<stri
   return pulumi.secret(pulumi.interpolate`https://events.pagerduty.com/integration/${key}/enqueue`);
 }
 
-export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets): CloudWiring {
+/** `alerts` is the stack's catalog (built once): each cloud's managed rules evaluate the same alerts as the cluster. */
+export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets, alerts: AlertDefinition[]): CloudWiring {
   const { aws, gcp, azure } = spec.clouds;
   const n = spec.notifications;
   const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {}, providers: {} };
@@ -62,7 +64,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       eksClusterName: aws.eksClusterName ?? spec.cluster,
       logRetentionDays: aws.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
-      alertThresholds: spec.alertThresholds,
+      alerts,
       tracedServices: [...new Set(spec.targets.map((t) => t.service))],
       traceSamplingRate: aws.traceSamplingRate,
       emails: email ? [email] : [],
@@ -85,7 +87,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       workloadIdentityPool: gcp.workloadIdentityPool ?? `${gcp.project}.svc.id.goog`,
       prometheusServiceAccount: sa,
       runbookBaseUrl: spec.runbookBaseUrl,
-      alertThresholds: spec.alertThresholds,
+      alerts,
       logNamespaces: [...new Set([spec.namespace, spec.hostNamespace, ...spec.targets.map((t) => t.namespace)])],
       logRetentionDays: gcp.logRetentionDays,
       uptimeChecks: gcp.uptimeChecks,
@@ -113,7 +115,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       aksClusterResourceId: azure.aksClusterResourceId,
       logRetentionDays: azure.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
-      alertThresholds: spec.alertThresholds,
+      alerts,
       email,
       webhookUrls: httpsEndpoints,
     }, { provider });

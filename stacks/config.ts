@@ -2,7 +2,7 @@
 // listing every problem by its config key, raised before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { secretFiles } from "../components/alertmanager/render-config";
-import { defaultThresholds } from "../components/alerts/catalog";
+import { defaultThresholds } from "../components/alerts/thresholds";
 import { ML_EXPORTER_TARGET_NAME } from "../components/ml-model-exporter/ml-model-exporter";
 import { coerceConfigStrings } from "./coerce-config";
 import { logsCrossChecks } from "./config-logs";

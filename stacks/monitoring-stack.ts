@@ -50,6 +50,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // node-exporter and cAdvisor need host access that `restricted` forbids; they get a namespace of their own.
   const hostNamespace = new Namespace("monitoring-host", { name: spec.hostNamespace, podSecurity: "privileged", networkPolicies: networkPolicy });
   const ns = namespace.name;
+  // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
+  // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
+  const alerts = buildAlertCatalog(spec.alertThresholds);
   const scrapers = [peerSelector(prometheusIdentity("prometheus"), spec.namespace)];
   // Grafana queries Prometheus and Alertmanager; its identity is known before it exists.
   const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity("grafana"), spec.namespace)] : [];
@@ -72,8 +75,6 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
-  // The catalog with this stack's thresholds: a changed threshold changes its rule (and nothing else).
-  const alerts = buildAlertCatalog(spec.alertThresholds);
   const am = spec.alertmanager;
   const channels = enabledChannels(spec.notifications);
   const enabledSecretKeys = new Set<string>(Object.keys(channels).map((c) => channelSecretKeys[c as Channel]));
@@ -95,7 +96,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   });
 
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
-  const clouds = createCloudIntegrations(spec, secrets);
+  const clouds = createCloudIntegrations(spec, secrets, alerts);
 
   const prom = spec.prometheus;
   const prometheus = new Prometheus("prometheus", {
@@ -139,7 +140,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
         namespace: ns,
         prometheus: { url: prometheus.url, pods: peerSelector(prometheus.app, spec.namespace), port: PROMETHEUS_PORT },
         scrapeInterval: prom.scrapeInterval,
-        alertThresholds: spec.alertThresholds,
+        alerts,
         alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: ALERTMANAGER_PORT },
         loki: loki ? { url: loki.url, pods: peerSelector(loki.app, spec.namespace), port: LOKI_HTTP_PORT } : undefined,
         jaeger: jaeger ? { url: jaeger.queryUrl, pods: peerSelector(jaeger.app, spec.namespace), port: jaegerPorts.query } : undefined,

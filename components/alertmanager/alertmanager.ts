@@ -8,7 +8,7 @@ import {
   renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
   mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
-import type { InhibitRule } from "../alerts/render";
+import type { InhibitRule } from "../alerts/render-rules";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";

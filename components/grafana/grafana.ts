@@ -5,7 +5,8 @@ import { ConfigMap, PersistentVolumeClaim, Secret, Service } from "@pulumi/kuber
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { AlertThresholdOverrides, buildAlertCatalog } from "../alerts/catalog";
+import { alertCatalog } from "../alerts/catalog";
+import type { AlertDefinition } from "../alerts/types";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
@@ -75,8 +76,8 @@ export interface GrafanaArgs {
   resources?: ResourceRequirements;
   /** The URL people reach Grafana at. */
   rootUrl?: string;
-  /** Alert thresholds the dashboards draw, where they differ from the catalog's (keep equal to the rules'). */
-  alertThresholds?: AlertThresholdOverrides;
+  /** The alerts whose thresholds the dashboards draw: the stack's catalog, built once and also given to Prometheus. Default: every default threshold. */
+  alerts?: AlertDefinition[];
   /** Create a NetworkPolicy for Grafana's pods (default true). */
   networkPolicy?: boolean;
   /** Pods allowed to reach Grafana's UI on port 3000 (e.g. the ingress controller). */
@@ -141,7 +142,7 @@ export class Grafana extends pulumi.ComponentResource {
         elasticsearch: es && esUrl ? { url: esUrl, indexPatterns: es.indexPatterns } : undefined,
       })));
 
-    const dashboards = buildDashboards(buildAlertCatalog(args.alertThresholds));
+    const dashboards = buildDashboards(args.alerts ?? alertCatalog);
     this.dashboards = Object.fromEntries(dashboards.map((d) => [d.uid, JSON.stringify(d.model, null, 2)]));
     const providersYaml = toYaml(renderDashboardProviders(dashboards));
 

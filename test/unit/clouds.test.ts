@@ -5,7 +5,7 @@ import * as path from "path";
 import fc from "fast-check";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { alertCatalog, AlertDefinition, parseDuration } from "../../components/alerts";
+import { alertCatalog, AlertDefinition, durationSeconds } from "../../components/alerts";
 import { ampRuleNamespaces, irsaTrustPolicy, remoteWritePolicy } from "../../components/cloud/aws/render";
 import { azureRuleGroups, azureRuleGroupsToPrometheus, MONITORING_METRICS_PUBLISHER } from "../../components/cloud/azure/render";
 import { alertPolicySpecs, PROMETHEUS_GSA_ROLES, WORKLOAD_IDENTITY_ROLE } from "../../components/cloud/gcp/render";
@@ -32,7 +32,7 @@ describe.each(catalogs)("every alert of %s, in every cloud: same expression, dur
     const rules = ampAlerts(alerts).filter((r) => r.alert === name);
     expect(rules).toHaveLength(1);
     expect(rules[0].expr).toBe(alert.expr);
-    expect(parseDuration(rules[0].for!)).toBe(parseDuration(alert.for));
+    expect(durationSeconds(rules[0].for!)).toBe(durationSeconds(alert.for));
     expect(rules[0].labels!.severity).toBe(alert.severity);
   });
 
@@ -41,7 +41,7 @@ describe.each(catalogs)("every alert of %s, in every cloud: same expression, dur
     expect(policies).toHaveLength(1);
     const promql = policies[0].condition.conditionPrometheusQueryLanguage;
     expect(promql.query).toBe(alert.expr);
-    expect(promql.duration).toBe(`${parseDuration(alert.for)}s`);
+    expect(promql.duration).toBe(`${durationSeconds(alert.for)}s`);
     expect(promql.labels.severity).toBe(alert.severity);
     expect(promql.alertRule).toBe(alert.name);
     expect(policies[0].severity).toBe({ critical: "CRITICAL", warning: "WARNING" }[alert.severity as string]);
@@ -51,7 +51,7 @@ describe.each(catalogs)("every alert of %s, in every cloud: same expression, dur
     const rules = azureRuleGroups({ runbookBaseUrl, alerts, cluster: "c" }).flatMap((g) => g.rules).filter((r) => r.alert === name);
     expect(rules).toHaveLength(1);
     expect(rules[0].expression).toBe(alert.expr);
-    expect(rules[0].for ? parseIsoDuration(rules[0].for) : 0).toBe(parseDuration(alert.for));
+    expect(rules[0].for ? parseIsoDuration(rules[0].for) : 0).toBe(durationSeconds(alert.for));
     expect(rules[0].labels!.severity).toBe(alert.severity);
     expect(rules[0].severity).toBe({ critical: 0, warning: 2, info: 3, none: 4 }[alert.severity]);
   });
@@ -187,13 +187,13 @@ describe("clouds that are off stay off", () => {
 
 describe("prod with all three clouds, as registered", () => {
   const alertsIn = {
-    aws: () => ofType(runs.prod.resources, "aws:amp/ruleGroupNamespace:RuleGroupNamespace").flatMap((r) => (parse(r.inputs.data).groups as { rules: PromRule[] }[]).flatMap((g) => g.rules)).filter((r) => r.alert).map((r) => ({ name: r.alert, expr: r.expr, seconds: parseDuration(r.for!), severity: r.labels!.severity })),
+    aws: () => ofType(runs.prod.resources, "aws:amp/ruleGroupNamespace:RuleGroupNamespace").flatMap((r) => (parse(r.inputs.data).groups as { rules: PromRule[] }[]).flatMap((g) => g.rules)).filter((r) => r.alert).map((r) => ({ name: r.alert, expr: r.expr, seconds: durationSeconds(r.for!), severity: r.labels!.severity })),
     gcp: () => ofType(runs.prod.resources, "gcp:monitoring/alertPolicy:AlertPolicy").flatMap((r) => r.inputs.conditions).filter((c: any) => c.conditionPrometheusQueryLanguage).map((c: any) => ({ name: c.conditionPrometheusQueryLanguage.alertRule, expr: c.conditionPrometheusQueryLanguage.query, seconds: parseInt(c.conditionPrometheusQueryLanguage.duration, 10), severity: c.conditionPrometheusQueryLanguage.labels.severity })),
     azure: () => ofType(runs.prod.resources, "azure-native:alertsmanagement:PrometheusRuleGroup").flatMap((r) => r.inputs.rules).filter((r: any) => r.alert).map((r: any) => ({ name: r.alert, expr: r.expression, seconds: r.for ? parseIsoDuration(r.for) : 0, severity: r.labels.severity })),
   };
 
   test.each(["aws", "gcp", "azure"] as const)("%s evaluates exactly the catalog's alerts", (cloud) => {
-    const expected = alertCatalog.map((a) => ({ name: a.name, expr: a.expr, seconds: parseDuration(a.for), severity: a.severity }));
+    const expected = alertCatalog.map((a) => ({ name: a.name, expr: a.expr, seconds: durationSeconds(a.for), severity: a.severity }));
     const byName = (x: { name?: string }, y: { name?: string }) => String(x.name).localeCompare(String(y.name));
     expect(alertsIn[cloud]().sort(byName)).toEqual(expected.sort(byName));
   });

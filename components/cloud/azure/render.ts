@@ -1,6 +1,6 @@
 // Pure: the Azure side as data — the catalog's rule groups as Azure Monitor Prometheus rule groups (and
 // back, so promtool can check what Azure will evaluate), the remote-write endpoint and the role granted.
-import { parseDuration, renderRuleGroups, RenderRulesOptions, Severity } from "../../alerts";
+import { durationSeconds, renderRuleGroups, RenderRulesOptions, Severity } from "../../alerts";
 import { toYaml } from "../../yaml";
 import { isoDuration, notifies, parseIsoDuration, PrometheusRuleGroup } from "../rules";
 
@@ -53,7 +53,7 @@ export function azureRuleGroups(options: RenderRulesOptions & { cluster: string 
       rules: group.rules.map((rule): AzureRule => {
         if ("record" in rule) return { record: rule.record, expression: rule.expr };
         const severity = rule.labels.severity as Severity;
-        const forSeconds = parseDuration(rule.for);
+        const forSeconds = durationSeconds(rule.for);
         return {
           alert: rule.alert,
           expression: rule.expr,

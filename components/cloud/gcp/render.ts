@@ -1,6 +1,6 @@
 // Pure: the Google Cloud side as data — one Cloud Monitoring alert policy with a PromQL condition per
 // catalog alert, the roles of the workload's service account, the log sink filter and the dashboard.
-import { AlertDefinition, parseDuration, recordingNames, renderRuleGroups, RenderRulesOptions, runbookUrl, Severity } from "../../alerts";
+import { AlertDefinition, durationSeconds, recordingNames, renderRuleGroups, RenderRulesOptions, runbookUrl, Severity } from "../../alerts";
 import { catalogAlerts, notifies } from "../rules";
 
 /** The only role the Prometheus workload's Google service account holds: writing metrics (GMP ingestion). */
@@ -66,7 +66,7 @@ export function alertPolicySpecs(options: RenderRulesOptions & { cluster: string
         displayName: alert.name,
         conditionPrometheusQueryLanguage: {
           query: alert.expr,
-          duration: `${parseDuration(alert.for)}s`,
+          duration: `${durationSeconds(alert.for)}s`,
           evaluationInterval: EVALUATION_INTERVAL,
           labels: { severity: alert.severity, domain: alert.domain },
           ruleGroup: groupOf.get(alert.name)!,
