@@ -1,5 +1,6 @@
 // Environment presets: the whole difference between dev and prod lives here, as data.
 // Pulumi.<env>.yaml only overrides what a particular stack needs to change.
+import { minProductionReplicas } from "../components/high-availability";
 import { logsPresets } from "./presets-logs";
 import type { Environment, ScrapeTarget, StackSpec } from "./schema";
 
@@ -141,5 +142,5 @@ export interface EnvironmentPolicy {
 
 export const environmentPolicies: Record<Environment, EnvironmentPolicy> = {
   dev: { minPrometheusReplicas: 1, minAlertmanagerReplicas: 1, requireNotificationChannel: false },
-  prod: { minPrometheusReplicas: 2, minAlertmanagerReplicas: 3, requireNotificationChannel: true },
+  prod: { minPrometheusReplicas: minProductionReplicas.prometheus, minAlertmanagerReplicas: minProductionReplicas.alertmanager, requireNotificationChannel: true },
 };
