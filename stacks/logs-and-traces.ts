@@ -9,8 +9,7 @@ import { LogShipper, logShipperIdentity } from "../components/log-shipper";
 import { Logstash, logstashIdentity } from "../components/logstash";
 import { Loki, LokiObjectStorageTarget } from "../components/loki";
 import type { CloudWiring } from "./clouds";
-import { firstEnabledCloud } from "./config-logs";
-import type { StackSpec } from "./schema";
+import { firstEnabledCloud, StackSpec } from "./schema";
 
 /** The Elasticsearch cluster's name (ECK names its Services, Secrets and pods after it). */
 const ES_CLUSTER = "logs";

@@ -2,7 +2,7 @@
 // stacks/presets.ts: dev is one small node of everything; prod is the seed's hot-warm-cold cluster.
 import { ECK_CHART } from "../components/elasticsearch/elasticsearch";
 import type { Environment } from "./schema";
-import type { ElkSpec, JaegerSpec, LogShipperSpec, LokiSpec } from "./schema-logs";
+import type { ElkSpec, JaegerSpec, LogShipperSpec, LokiSpec } from "./schema";
 
 const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit = memory) => ({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
 

@@ -1,6 +1,5 @@
 // Environment presets: the whole difference between dev and prod lives here, as data.
 // Pulumi.<env>.yaml only overrides what a particular stack needs to change.
-import { minProductionReplicas } from "../components/high-availability";
 import { logsPresets } from "./presets-logs";
 import type { Environment, ScrapeTarget, StackSpec } from "./schema";
 
@@ -130,17 +129,4 @@ export const presets: Record<Environment, StackSpec> = {
       ingressFrom: [],
     },
   },
-};
-
-/** Rules an environment imposes on top of the schema (not overridable from Pulumi.<env>.yaml). */
-export interface EnvironmentPolicy {
-  minPrometheusReplicas: number;
-  minAlertmanagerReplicas: number;
-  /** Someone must be told when an alert fires. */
-  requireNotificationChannel: boolean;
-}
-
-export const environmentPolicies: Record<Environment, EnvironmentPolicy> = {
-  dev: { minPrometheusReplicas: 1, minAlertmanagerReplicas: 1, requireNotificationChannel: false },
-  prod: { minPrometheusReplicas: minProductionReplicas.prometheus, minAlertmanagerReplicas: minProductionReplicas.alertmanager, requireNotificationChannel: true },
 };
