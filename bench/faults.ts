@@ -1,4 +1,4 @@
-// Time-to-notify under faults, on the rendered stack running on 127.0.0.1 (test/e2e/fault-scenarios.ts):
+// Time-to-notify under faults, on the rendered stack running on 127.0.0.1 (test/loopback/fault-scenarios.ts):
 // each scenario on a fresh stack, all scenarios at once (they share nothing but the machine).
 //
 //   npx tsx bench/faults.ts [--runs N] [scenario ...]
@@ -7,10 +7,10 @@
 // Prints each time-to-notify with the bound computed from the rendered config; exits non-zero if a
 // scenario fails or misses its bound.
 import * as fs from "fs";
-import { stopAllOnSignals, stopAllProcesses, summarise } from "../test/helpers/loopback";
+import { stopAllOnSignals, stopAllProcesses, summarise } from "../test/loopback/processes";
 import {
   alertmanagerPeerLoss, badConfigReload, mlExporterDown, probeTargetDown, prometheusRestart, PROD_WEBHOOK_ONLY, receiverOutage, renderForFaults,
-} from "../test/e2e/fault-scenarios";
+} from "../test/loopback/fault-scenarios";
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 interface Figure { what: string; ms: number; boundMs: number; extra?: string }

@@ -6,10 +6,10 @@ import { runTool } from "../helpers/tools";
 import {
   checkLoopbackConfigs, E2E_NODE_NAME, effectiveRoute, loopbackAlertmanagerArgs, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets,
   parseDuration, renderedContainer,
-} from "./loopback-config";
+} from "../loopback/config";
 import { renderToTempDir } from "../helpers/rendered";
-import { makeTempDir } from "../helpers/loopback";
-import { loopbackSecrets, nodeDownBound, renderDevStack, writeLoopbackConfigs } from "./loopback-stack";
+import { makeTempDir } from "../loopback/processes";
+import { loopbackSecrets, nodeDownBound, renderDevStack, writeLoopbackConfigs } from "../loopback/stack";
 
 jest.setTimeout(120_000);
 

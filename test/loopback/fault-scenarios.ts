@@ -1,7 +1,7 @@
 // Faults injected into the rendered stack running on 127.0.0.1, each on a stack of its own, each returning
 // what it measured (time-to-notify first of all) for test/e2e/faults.test.ts to assert on and
 // bench/faults.ts to print. Every wait is bounded; every process is started and stopped by PID through
-// test/helpers/loopback.ts.
+// test/loopback/processes.ts.
 //
 // Timings: the scenarios run the rendered configuration with the overrides in fastTimings (5 s scrape and
 // evaluation intervals; in dev a 10 s group_interval), set through the stack's own config keys as `--set`
@@ -18,9 +18,9 @@ import { fixtureSnapshot } from "../../exporters/ml-model/test/support/fixtures"
 import { renderToTempDir } from "../helpers/rendered";
 import {
   crashProcess, freePorts, getJson, LOOPBACK, now, pollUntil, ReceivedNotification, removeOnExit, sleep, stopProcess, WebhookAlert,
-} from "../helpers/loopback";
-import { effectiveRoute, findAlertRule, parseDuration, renderedContainer } from "./loopback-config";
-import { LoopbackOptions, LoopbackStack, ML_EXPORTER_JOB, promQuery, startLoopbackStack, waitForJobUp } from "./loopback-stack";
+} from "./processes";
+import { effectiveRoute, findAlertRule, parseDuration, renderedContainer } from "./config";
+import { LoopbackOptions, LoopbackStack, ML_EXPORTER_JOB, promQuery, startLoopbackStack, waitForJobUp } from "./stack";
 
 /** Config overrides each scenario renders with (see the header); values are the stack's own config keys. */
 export function fastTimings(stack: "dev" | "prod"): Record<string, string> {

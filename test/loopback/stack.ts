@@ -11,11 +11,11 @@ import { toolPath } from "../helpers/tools";
 import {
   freePorts, getJson, LOOPBACK, makeTempDir, now, pollUntil, ReceivedNotification, removeOnExit, startProcess, StartedProcess,
   startWebhookReceiver, stopProcess, WebhookReceiver, waitForHttp,
-} from "../helpers/loopback";
+} from "./processes";
 import {
   E2E_NODE_NAME, effectiveRoute, findAlertRule, loopbackAlertmanagerArgs, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets,
   parseDuration, renderedContainer, scrapeIntervalMs,
-} from "./loopback-config";
+} from "./config";
 
 /** The ML model exporter's scrape job: a service target's job is `novacron-<name>` (components/prometheus). */
 export const ML_EXPORTER_JOB = `novacron-${ML_EXPORTER_TARGET_NAME}`;
