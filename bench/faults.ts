@@ -1,5 +1,6 @@
-// Time-to-notify under faults, on the rendered stack running on 127.0.0.1 (test/loopback/alerting-faults.ts, target-faults.ts):
-// each scenario on a fresh stack, all scenarios at once (they share nothing but the machine).
+// Time-to-notify under faults, on the rendered stack running on 127.0.0.1 (test/loopback/alerting-faults.ts
+// and target-faults.ts): each scenario on a fresh stack, all scenarios at once (they share nothing but the
+// machine).
 //
 //   npx tsx bench/faults.ts [--runs N] [scenario ...]
 //
