@@ -9,7 +9,7 @@ import * as http from "http";
 import * as path from "path";
 import { stringify } from "yaml";
 import { ECK_CHART } from "../../components/elasticsearch/elasticsearch";
-import { LOOPBACK, makeTempDir } from "../helpers/loopback";
+import { LOOPBACK, makeTempDir } from "../loopback/processes";
 
 export interface ChartRepo { url: string; close(): Promise<void> }
 

@@ -4,12 +4,13 @@ import * as path from "path";
 import { parse } from "yaml";
 import { runTool } from "../helpers/tools";
 import {
-  checkLoopbackConfigs, E2E_NODE_NAME, effectiveRoute, loopbackAlertmanagerArgs, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets,
-  parseDuration, renderedContainer,
-} from "./loopback-config";
+  checkLoopbackConfigs, E2E_NODE_NAME, loopbackAlertmanagerArgs, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets, renderedContainer,
+} from "../loopback/config";
 import { renderToTempDir } from "../helpers/rendered";
-import { makeTempDir } from "../helpers/loopback";
-import { loopbackSecrets, nodeDownBound, renderDevStack, writeLoopbackConfigs } from "./loopback-stack";
+import { nodeDownBound } from "../loopback/node-down";
+import { makeTempDir } from "../loopback/processes";
+import { effectiveRoute, parseDuration } from "../loopback/rendered-timings";
+import { loopbackSecrets, renderDevStack, writeLoopbackConfigs } from "../loopback/stack";
 
 jest.setTimeout(120_000);
 
