@@ -13,7 +13,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { renderToTempDir } from "../helpers/rendered";
 import { getJson, pollUntil, removeOnExit } from "./processes";
-import { effectiveRoute, findAlertRule, parseDuration } from "./rendered-timings";
+import { effectiveRoute, findAlertRule, durationMs } from "./rendered-timings";
 import { LoopbackOptions, LoopbackStack, startLoopbackStack } from "./stack";
 import { ReceivedNotification, WebhookAlert } from "./webhook-receiver";
 
@@ -50,9 +50,9 @@ export function alertTimings(renderedDir: string, alertname: string) {
   const rule = findAlertRule(rules, alertname);
   const prom = parse(readRendered(renderedDir, "prometheus", "prometheus.yml"));
   const route = effectiveRoute(readRendered(renderedDir, "alertmanager", "alertmanager.yml"), { ...prom.global.external_labels, ...rule.labels, alertname });
-  const scrapeMs = parseDuration(prom.global.scrape_interval);
-  const evalMs = parseDuration(prom.global.evaluation_interval);
-  const forMs = parseDuration(rule.for ?? "0s");
+  const scrapeMs = durationMs(prom.global.scrape_interval);
+  const evalMs = durationMs(prom.global.evaluation_interval);
+  const forMs = durationMs(rule.for ?? "0s");
   // A failing scrape up to one interval away, its evaluation up to one more, `for`, the evaluation that fires
   // (up to one more interval after `for` has passed), and group_wait.
   return { forMs, scrapeMs, evalMs, ...route, receiver: route.receiver, rule, bound: scrapeMs + evalMs + forMs + evalMs + route.groupWaitMs };

@@ -6,7 +6,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { E2E_NODE_NAME } from "./config";
 import { now, stopProcess } from "./processes";
-import { effectiveRoute, findAlertRule, parseDuration, scrapeIntervalMs } from "./rendered-timings";
+import { effectiveRoute, findAlertRule, durationMs, scrapeIntervalMs } from "./rendered-timings";
 import { LoopbackStack, waitForJobUp } from "./stack";
 import { ReceivedNotification } from "./webhook-receiver";
 
@@ -25,7 +25,7 @@ export function nodeDownBound(renderedDir: string) {
   const prometheusYml = read("prometheus", "prometheus.yml");
   const externalLabels = (parse(prometheusYml).global?.external_labels ?? {}) as Record<string, string>;
   const route = effectiveRoute(read("alertmanager", "alertmanager.yml"), { ...externalLabels, ...rule.labels, alertname: "NodeDown" });
-  const forMs = parseDuration(rule.for ?? "0s");
+  const forMs = durationMs(rule.for ?? "0s");
   const scrapeMs = scrapeIntervalMs(prometheusYml, "node-exporter");
   return { forMs, scrapeMs, groupWaitMs: route.groupWaitMs, groupIntervalMs: route.groupIntervalMs, receiver: route.receiver, boundMs: forMs + 2 * scrapeMs + route.groupWaitMs };
 }

@@ -1,16 +1,13 @@
 // Timings read out of the rendered configuration, for the bound on how soon a notification must arrive:
 // Prometheus/Alertmanager durations, an alert's rule, a job's scrape interval and the route an alert takes.
 import { parse } from "yaml";
+import { durationSeconds } from "../../components/units";
 
 type Yaml = Record<string, any>;
 
-const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-
 /** A Prometheus / Alertmanager duration ("30s", "1m30s", "0s") in milliseconds. */
-export function parseDuration(text: string): number {
-  const parts = [...String(text).matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== String(text)) throw new Error(`not a duration: ${text}`);
-  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * durationUnits[unit], 0);
+export function durationMs(text: string): number {
+  return Math.round(durationSeconds(String(text)) * 1000);
 }
 
 /** The alerting rule named `name` in any of the rule files. */
@@ -29,7 +26,7 @@ export function scrapeIntervalMs(prometheusYaml: string, jobName: string): numbe
   const config = parse(prometheusYaml) as Yaml;
   const job = (config.scrape_configs as Yaml[]).find((j) => j.job_name === jobName);
   if (!job) throw new Error(`no scrape job ${jobName}`);
-  return parseDuration(job.scrape_interval ?? config.global?.scrape_interval ?? "1m");
+  return durationMs(job.scrape_interval ?? config.global?.scrape_interval ?? "1m");
 }
 
 export interface EffectiveRoute {
@@ -53,7 +50,7 @@ export function effectiveRoute(alertmanagerYaml: string, labels: Record<string, 
     return child ? walk(child, settings) : settings;
   };
   const s = walk((parse(alertmanagerYaml) as Yaml).route, defaults);
-  return { receiver: s.receiver, groupWaitMs: parseDuration(s.group_wait), groupIntervalMs: parseDuration(s.group_interval), repeatIntervalMs: parseDuration(s.repeat_interval) };
+  return { receiver: s.receiver, groupWaitMs: durationMs(s.group_wait), groupIntervalMs: durationMs(s.group_interval), repeatIntervalMs: durationMs(s.repeat_interval) };
 }
 
 function routeMatches(route: Yaml, labels: Record<string, string>): boolean {
