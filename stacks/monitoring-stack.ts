@@ -2,19 +2,18 @@
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
 import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
-import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
-import { ALERTMANAGER_PORT } from "../components/alertmanager/alertmanager";
+import { Alertmanager, alertmanagerContract, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
-import { ES_HTTP_PORT } from "../components/elasticsearch/render-cluster";
-import { Grafana, grafanaIdentity } from "../components/grafana";
-import { jaegerPorts } from "../components/jaeger/render-config";
-import { LOKI_HTTP_PORT } from "../components/loki/render-config";
+import { elasticsearchContract } from "../components/elasticsearch";
+import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
+import { jaegerContract } from "../components/jaeger";
+import { lokiContract } from "../components/loki";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
 import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
-import { Prometheus, PROMETHEUS_PORT, prometheusIdentity } from "../components/prometheus";
+import { Prometheus, prometheusContract, prometheusIdentity } from "../components/prometheus";
 import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
@@ -50,9 +49,10 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // node-exporter and cAdvisor need host access that `restricted` forbids; they get a namespace of their own.
   const hostNamespace = new Namespace("monitoring-host", { name: spec.hostNamespace, podSecurity: "privileged", networkPolicies: networkPolicy });
   const ns = namespace.name;
-  const scrapers = [peerSelector(prometheusIdentity("prometheus"), spec.namespace)];
-  // Grafana queries Prometheus and Alertmanager; its identity is known before it exists.
-  const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity("grafana"), spec.namespace)] : [];
+  // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
+  const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
+  // Grafana queries Prometheus and Alertmanager.
+  const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity(grafanaContract.name), spec.namespace)] : [];
 
   const nodeExporter = spec.exporters.nodeExporter.enabled ? new NodeExporter("node-exporter", { namespace: hostNamespace.name }) : undefined;
   const cadvisor = spec.exporters.cadvisor.enabled ? new Cadvisor("cadvisor", { namespace: hostNamespace.name, networkPolicy, scrapers }) : undefined;
@@ -98,7 +98,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const clouds = createCloudIntegrations(spec, secrets);
 
   const prom = spec.prometheus;
-  const prometheus = new Prometheus("prometheus", {
+  const prometheus = new Prometheus(prometheusContract.name, {
     namespace: ns,
     cluster: spec.cluster,
     environment: spec.environment,
@@ -135,19 +135,19 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
 
   const gf = spec.grafana;
   const grafana = gf.enabled
-    ? new Grafana("grafana", {
+    ? new Grafana(grafanaContract.name, {
         namespace: ns,
-        prometheus: { url: prometheus.url, pods: peerSelector(prometheus.app, spec.namespace), port: PROMETHEUS_PORT },
+        prometheus: { url: prometheus.url, pods: peerSelector(prometheus.app, spec.namespace), port: prometheusContract.ports.web },
         scrapeInterval: prom.scrapeInterval,
         alertThresholds: spec.alertThresholds,
-        alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: ALERTMANAGER_PORT },
-        loki: loki ? { url: loki.url, pods: peerSelector(loki.app, spec.namespace), port: LOKI_HTTP_PORT } : undefined,
-        jaeger: jaeger ? { url: jaeger.queryUrl, pods: peerSelector(jaeger.app, spec.namespace), port: jaegerPorts.query } : undefined,
+        alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: alertmanagerContract.ports.web },
+        loki: loki ? { url: loki.url, pods: peerSelector(loki.app, spec.namespace), port: lokiContract.ports.http } : undefined,
+        jaeger: jaeger ? { url: jaeger.queryUrl, pods: peerSelector(jaeger.app, spec.namespace), port: jaegerContract.ports.query } : undefined,
         elasticsearch: elasticsearch
           ? {
               url: elasticsearch.url,
               pods: peerSelector(elasticsearch.app, spec.namespace),
-              port: ES_HTTP_PORT,
+              port: elasticsearchContract.ports.http,
               credentialsSecret: elasticsearch.grafanaCredentialsSecret,
               caSecret: elasticsearch.caSecret,
               indexPatterns: elasticsearch.indexPatterns,

@@ -11,10 +11,9 @@ import {
 import type { InhibitRule } from "../alerts/render";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
+import { ALERTMANAGER_PORT, alertmanagerContract, CLUSTER_PORT } from "./contract";
 import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";
 
-export const ALERTMANAGER_PORT = 9093;
-export const CLUSTER_PORT = 9094;
 const CONFIG_DIR = "/etc/alertmanager/config";
 const SECRETS_DIR = "/etc/alertmanager/secrets";
 
@@ -81,7 +80,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     const missing = missingChannelSecrets(args.channels, args.secrets);
     if (missing.length) throw new Error(`Alertmanager ${name}: enabled channels without credentials: ${missing.join(", ")}`);
 
-    const app: AppIdentity = { name: "alertmanager", instance: name, component: "alerting", image: images.alertmanager };
+    const app: AppIdentity = { name: alertmanagerContract.name, instance: name, component: "alerting", image: images.alertmanager };
     this.app = app;
     const ns = args.namespace;
     const replicas = args.replicas ?? 1;

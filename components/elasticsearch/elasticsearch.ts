@@ -16,7 +16,9 @@ import {
   esUsers, EsUser, ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderRoles, renderSlmPolicy, renderSnapshotRepository,
   SLM_POLICY, SNAPSHOT_REPOSITORY,
 } from "./render";
-import { BootstrapRequest, ElasticsearchNodeSet, ES_HTTP_PORT, ES_TRANSPORT_PORT, KIBANA_PORT, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
+import { BootstrapRequest, ElasticsearchNodeSet, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
+import { elasticsearchContract, ES_HTTP_PORT, ES_TRANSPORT_PORT } from "./contract";
+import { kibanaContract } from "../kibana/contract";
 import { toYaml } from "../yaml";
 
 /** The seed's index lifecycle, in days since an index was created. */
@@ -111,7 +113,7 @@ export class EckOperator extends pulumi.ComponentResource {
         egress: [
           kubeApiFlow,
           { peers: podPeers(args.elasticsearch), ports: [{ port: ES_HTTP_PORT }] },
-          { peers: podPeers(args.kibana), ports: [{ port: KIBANA_PORT }] },
+          { peers: podPeers(args.kibana), ports: [{ port: kibanaContract.ports.http }] },
         ],
       });
       // The chart's pods carry its selector labels, not ours.
@@ -202,7 +204,7 @@ export interface ElasticsearchArgs {
 
 /** The Elasticsearch identity (labels on its pods) for NetworkPolicy peers. */
 export function elasticsearchIdentity(name: string): AppIdentity {
-  return { name: "elasticsearch", instance: name, component: "logs-storage", image: images.elasticsearch };
+  return { name: elasticsearchContract.name, instance: name, component: "logs-storage", image: images.elasticsearch };
 }
 
 /**

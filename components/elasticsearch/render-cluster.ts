@@ -7,9 +7,6 @@ import type { ResourceRequirements } from "../kube";
 
 /** The uid the Elastic images run as. */
 export const ELASTIC_UID = 1000;
-export const ES_HTTP_PORT = 9200;
-export const ES_TRANSPORT_PORT = 9300;
-export const KIBANA_PORT = 5601;
 
 export interface ElasticsearchNodeSet {
   /** Node set name (pods are <cluster>-es-<name>-N). */

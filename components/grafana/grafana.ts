@@ -15,7 +15,8 @@ import {
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
 import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./datasources";
-import { folderDir, GRAFANA_PORT, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDashboardProviders, renderGrafanaEnv } from "./provisioning";
+import { GRAFANA_PORT, grafanaContract } from "./contract";
+import { folderDir, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDashboardProviders, renderGrafanaEnv } from "./provisioning";
 
 /**
  * Not the image's `grafana` user (uid 472, a low uid a node may also use): Grafana runs under any uid, and
@@ -87,7 +88,7 @@ export interface GrafanaArgs {
 
 /** The identity of a Grafana component's pods, known before it is created (for NetworkPolicy peers). */
 export function grafanaIdentity(name: string): AppIdentity {
-  return { name: "grafana", instance: name, component: "visualization", image: images.grafana };
+  return { name: grafanaContract.name, instance: name, component: "visualization", image: images.grafana };
 }
 
 const defaultResources: ResourceRequirements = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };

@@ -1,4 +1,5 @@
 // Grafana: datasources, dashboards as code and the component that provisions them.
+export * from "./contract";
 export * from "./datasources";
 export * from "./provisioning";
 export * from "./metric-inventory";

@@ -3,7 +3,6 @@
 import type { DashboardDefinition, FolderKey } from "./dashboards/common";
 import { folders } from "./dashboards/common";
 
-export const GRAFANA_PORT = 3000;
 /** Mounted Secret holding the admin password and the secret key (and the database URL when there is one). */
 export const GRAFANA_SECRETS_DIR = "/etc/grafana/secrets/grafana";
 export const DASHBOARDS_DIR = "/etc/grafana/dashboards";

@@ -9,7 +9,8 @@ import {
 } from "../kube";
 import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
-import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, LokiStorage, renderLokiConfig } from "./render-config";
+import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, lokiContract } from "./contract";
+import { LokiStorage, renderLokiConfig } from "./render-config";
 
 /** The uid the Loki image runs as. */
 const LOKI_UID = 10001;
@@ -39,7 +40,7 @@ export interface LokiArgs {
 }
 
 export function lokiIdentity(name: string): AppIdentity {
-  return { name: "loki", instance: name, component: "logs-storage", image: images.loki };
+  return { name: lokiContract.name, instance: name, component: "logs-storage", image: images.loki };
 }
 
 /**

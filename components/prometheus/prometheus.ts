@@ -10,9 +10,9 @@ import {
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
+import { PROMETHEUS_PORT, prometheusContract } from "./contract";
 import { BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
 
-export const PROMETHEUS_PORT = 9090;
 const CONFIG_DIR = "/etc/prometheus/config";
 const RULES_DIR = "/etc/prometheus/rules";
 
@@ -98,7 +98,7 @@ export interface ProjectedToken {
 
 /** The identity of a Prometheus component's pods, known before it is created (for scrape permissions). */
 export function prometheusIdentity(name: string): AppIdentity {
-  return { name: "prometheus", instance: name, component: "server", image: images.prometheus };
+  return { name: prometheusContract.name, instance: name, component: "server", image: images.prometheus };
 }
 
 const defaultResources: ResourceRequirements = { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
