@@ -2,12 +2,9 @@
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
 import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
-import { Alertmanager, alertmanagerContract, ChannelsSpec } from "../components/alertmanager";
+import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
-import { elasticsearchContract } from "../components/elasticsearch";
 import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
-import { jaegerContract } from "../components/jaeger";
-import { lokiContract } from "../components/loki";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
@@ -137,22 +134,13 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const grafana = gf.enabled
     ? new Grafana(grafanaContract.name, {
         namespace: ns,
-        prometheus: { url: prometheus.url, pods: peerSelector(prometheus.app, spec.namespace), port: prometheusContract.ports.web },
+        prometheus: prometheus.endpoint,
         scrapeInterval: prom.scrapeInterval,
         alertThresholds: spec.alertThresholds,
-        alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: alertmanagerContract.ports.web },
-        loki: loki ? { url: loki.url, pods: peerSelector(loki.app, spec.namespace), port: lokiContract.ports.http } : undefined,
-        jaeger: jaeger ? { url: jaeger.queryUrl, pods: peerSelector(jaeger.app, spec.namespace), port: jaegerContract.ports.query } : undefined,
-        elasticsearch: elasticsearch
-          ? {
-              url: elasticsearch.url,
-              pods: peerSelector(elasticsearch.app, spec.namespace),
-              port: elasticsearchContract.ports.http,
-              credentialsSecret: elasticsearch.grafanaCredentialsSecret,
-              caSecret: elasticsearch.caSecret,
-              indexPatterns: elasticsearch.indexPatterns,
-            }
-          : undefined,
+        alertmanager: alertmanager.endpoint,
+        loki: loki?.endpoint,
+        jaeger: jaeger?.endpoint,
+        elasticsearch: elasticsearch?.endpoint,
         replicas: gf.replicas,
         databaseUrl: secrets.grafanaDatabaseUrl,
         databasePort: gf.databasePort,

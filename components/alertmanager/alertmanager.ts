@@ -5,7 +5,7 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
-  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec, podPeers,
   mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import type { InhibitRule } from "../alerts/render";
@@ -66,6 +66,8 @@ export function missingChannelSecrets(channels: ChannelsSpec, secrets: Partial<R
 export class Alertmanager extends pulumi.ComponentResource {
   /** In-cluster URL of the load-balanced Service (UI, API, silences). */
   public readonly url: pulumi.Output<string>;
+  /** Where clients (Grafana) reach the Service: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   public readonly serviceName: pulumi.Output<string>;
   /** host:port of every replica. Prometheus must send each alert to all of them, not to the Service. */
   public readonly peerAddresses: pulumi.Output<string[]>;
@@ -119,6 +121,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     this.serviceName = service.metadata.name;
     this.scrapeTarget = pulumi.all([ns, service.metadata.name]).apply(([namespace, svc]) => ({ namespace, app: app.name, port: "web", service: svc }));
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${ALERTMANAGER_PORT}`;
+    this.endpoint = serviceEndpoint(app, ns, this.url, ALERTMANAGER_PORT);
 
     const podHost = (i: number) => pulumi.interpolate`${name}-${i}.${headless}.${ns}.svc`;
     const ordinals = [...Array(replicas).keys()];

@@ -8,7 +8,7 @@ import { RandomPassword } from "@pulumi/random";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, Flow, kubeApiFlow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
-  renderPodTemplate,
+  renderPodTemplate, ServiceEndpoint,
   namedConfigOptions,
 } from "../kube";
 import { indexKinds } from "../log-parsing";
@@ -171,6 +171,15 @@ export interface ElasticsearchConnection {
   operatorNamespace: pulumi.Input<string>;
 }
 
+/** How a reader (Grafana) queries the cluster: its endpoint, the read-only user, the CA and the log index patterns. */
+export interface ElasticsearchEndpoint extends ServiceEndpoint {
+  /** Secret (same namespace) with keys `username` and `password` of a read-only user. */
+  credentialsSecret: pulumi.Input<string>;
+  /** Secret (same namespace) with key `ca.crt`: the CA of the cluster's HTTP certificate. */
+  caSecret: pulumi.Input<string>;
+  /** Index patterns; one datasource each (uid elasticsearch-<name>). */
+  indexPatterns: string[];
+}
 
 export interface ElasticsearchArgs {
   /** Namespace of the cluster (must exist). */
@@ -231,6 +240,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly operatorNamespace: pulumi.Input<string>;
   /** How clients (Kibana, Logstash, Jaeger) reach and authenticate to the cluster. */
   public readonly connection: ElasticsearchConnection;
+  /** How a reader (Grafana) queries it, as its read-only user. */
+  public readonly endpoint: ElasticsearchEndpoint;
 
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:elasticsearch:Elasticsearch", name, {}, opts);
@@ -345,6 +356,10 @@ export class Elasticsearch extends pulumi.ComponentResource {
       indexPrefix: prefix,
       pods: peerSelector(app, ns),
       operatorNamespace: this.operatorNamespace,
+    };
+    this.endpoint = {
+      url: this.url, pods: this.connection.pods, port: ES_HTTP_PORT,
+      credentialsSecret: this.grafanaCredentialsSecret, caSecret: this.caSecret, indexPatterns: this.indexPatterns,
     };
 
     if (args.networkPolicy ?? true) {

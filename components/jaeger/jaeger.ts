@@ -8,7 +8,7 @@ import { ElasticsearchConnection, elasticsearchContract, IndexSettings } from ".
 import { images } from "../images";
 import {
   anyPod, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec,
   statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { toYaml } from "../yaml";
@@ -71,6 +71,8 @@ export function jaegerIndexCleanerIdentity(name: string): AppIdentity {
 export class Jaeger extends pulumi.ComponentResource {
   /** Query API and UI (Grafana data source uid `jaeger`). */
   public readonly queryUrl: pulumi.Output<string>;
+  /** Where queriers (Grafana) reach the query API: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   /** OTLP gRPC endpoint for SDKs and collectors. */
   public readonly otlpGrpcEndpoint: pulumi.Output<string>;
   /** OTLP HTTP endpoint for SDKs and collectors. */
@@ -111,6 +113,7 @@ export class Jaeger extends pulumi.ComponentResource {
     const service = new Service(name, renderService({ app, namespace: ns, ports: servicePorts }), { parent: this });
     const host = pulumi.interpolate`${service.metadata.name}.${ns}.svc`;
     this.queryUrl = pulumi.interpolate`http://${host}:${jaegerPorts.query}`;
+    this.endpoint = serviceEndpoint(app, ns, this.queryUrl, jaegerPorts.query);
     this.otlpGrpcEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpGrpc}`;
     this.otlpHttpEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpHttp}`;
 

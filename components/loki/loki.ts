@@ -4,7 +4,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
   AppIdentity, CONFIG_HASH_ANNOTATION, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderService,
-  renderStatefulSet, ResourceRequirements,
+  renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint,
   statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { toYaml } from "../yaml";
@@ -51,6 +51,8 @@ export function lokiIdentity(name: string): AppIdentity {
 export class Loki extends pulumi.ComponentResource {
   /** In-cluster URL (Grafana data source uid `loki`). */
   public readonly url: pulumi.Output<string>;
+  /** Where queriers (Grafana) reach it: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   /** The push endpoint for shippers. */
   public readonly pushUrl: pulumi.Output<string>;
   /** The rendered loki.yaml. */
@@ -75,6 +77,7 @@ export class Loki extends pulumi.ComponentResource {
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: LOKI_HTTP_PORT }, { name: "grpc", port: LOKI_GRPC_PORT }] }), { parent: this });
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "http", port: LOKI_HTTP_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOKI_HTTP_PORT}`;
+    this.endpoint = serviceEndpoint(app, ns, this.url, LOKI_HTTP_PORT);
     this.pushUrl = pulumi.interpolate`${this.url}/loki/api/v1/push`;
 
     const sts = renderStatefulSet({

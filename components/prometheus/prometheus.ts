@@ -5,7 +5,7 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
-  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec, podPeers,
   mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
@@ -107,6 +107,8 @@ const defaultResources: ResourceRequirements = { requests: { cpu: "250m", memory
 export class Prometheus extends pulumi.ComponentResource {
   /** In-cluster URL of Prometheus' API and UI. */
   public readonly url: pulumi.Output<string>;
+  /** Where queriers (Grafana) reach the API: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   public readonly serviceName: pulumi.Output<string>;
   /** The rendered prometheus.yml. */
   public readonly configYaml: pulumi.Output<string>;
@@ -178,6 +180,7 @@ export class Prometheus extends pulumi.ComponentResource {
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });
     this.serviceName = service.metadata.name;
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${PROMETHEUS_PORT}`;
+    this.endpoint = serviceEndpoint(app, ns, this.url, PROMETHEUS_PORT);
 
     const workload: WorkloadSpec = {
       app,
