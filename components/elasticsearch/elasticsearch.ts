@@ -12,11 +12,10 @@ import {
   namedConfigOptions,
 } from "../kube";
 import { indexKinds } from "../log-parsing";
-import {
-  esUsers, EsUser, ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderRoles, renderSlmPolicy, renderSnapshotRepository,
-  SLM_POLICY, SNAPSHOT_REPOSITORY,
-} from "./render";
-import { BootstrapRequest, ElasticsearchNodeSet, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
+import { BootstrapRequest, renderBootstrapScript } from "./render-bootstrap";
+import { ElasticsearchNodeSet, renderElasticsearchCluster } from "./render-cluster";
+import { ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderSlmPolicy, renderSnapshotRepository, SLM_POLICY, SNAPSHOT_REPOSITORY } from "./render-indices";
+import { esUsers, EsUser, renderRoles } from "./render-roles";
 import { elasticsearchContract, ES_HTTP_PORT, ES_TRANSPORT_PORT } from "./contract";
 import { kibanaContract } from "../kibana/contract";
 import { toYaml } from "../yaml";

@@ -15,9 +15,10 @@ import {
 } from "../kube";
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
-import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./datasources";
+import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./render-datasources";
 import { GRAFANA_PORT, grafanaContract } from "./contract";
-import { folderDir, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDashboardProviders, renderGrafanaEnv } from "./provisioning";
+import { folderDir, renderDashboardProviders } from "./render-dashboard-providers";
+import { GRAFANA_SECRETS_DIR, grafanaReplicas, renderGrafanaEnv } from "./render-settings";
 
 /**
  * Not the image's `grafana` user (uid 472, a low uid a node may also use): Grafana runs under any uid, and

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource, CustomResourceArgs } from "@pulumi/kubernetes/apiextensions";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { ECK_OPERATOR_LABELS, ElasticsearchConnection, elasticsearchContract, renderKibana } from "../elasticsearch";
+import { ECK_OPERATOR_LABELS, ElasticsearchConnection, elasticsearchContract } from "../elasticsearch";
 import { images, imageTag } from "../images";
 import { AppIdentity, dependsOnWith, PeerSelector, podPeers, renderAppNetworkPolicy, ResourceRequirements } from "../kube";
 import { KIBANA_PORT, kibanaContract } from "./contract";
+import { renderKibana } from "./render-instance";
 
 export interface KibanaArgs {
   /** Namespace (the Elasticsearch cluster's). */

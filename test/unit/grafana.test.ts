@@ -7,7 +7,7 @@ import {
   buildDashboards, dashboardQueries, elasticsearchUid, grafanaReplicas, INFRASTRUCTURE_UID, renderDashboardProviders, renderDatasources,
   renderGrafanaEnv, STACK_HEALTH_UID, TRACE_ID_PATTERN,
 } from "../../components/grafana";
-import { renderIndexTemplates } from "../../components/elasticsearch/render";
+import { renderIndexTemplates } from "../../components/elasticsearch/render-indices";
 import { fields as logFields } from "../../components/log-parsing/rules";
 import { ResourceRecorder, valueOf } from "../helpers/mocks";
 
