@@ -11,14 +11,14 @@ import {
   renderPodTemplate, ServiceEndpoint,
   namedConfigOptions,
 } from "../kube";
+import { kibanaContract } from "../kibana/contract";
 import { indexKinds } from "../log-parsing";
+import { toYaml } from "../yaml";
+import { elasticsearchContract, ES_HTTP_PORT, ES_TRANSPORT_PORT } from "./contract";
 import { BootstrapRequest, renderBootstrapScript } from "./render-bootstrap";
 import { ElasticsearchNodeSet, renderElasticsearchCluster } from "./render-cluster";
 import { ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderSlmPolicy, renderSnapshotRepository, SLM_POLICY, SNAPSHOT_REPOSITORY } from "./render-indices";
 import { esUsers, EsUser, renderRoles } from "./render-roles";
-import { elasticsearchContract, ES_HTTP_PORT, ES_TRANSPORT_PORT } from "./contract";
-import { kibanaContract } from "../kibana/contract";
-import { toYaml } from "../yaml";
 
 /** The seed's index lifecycle, in days since an index was created. */
 export interface IndexLifecycleSpec {

@@ -32,4 +32,3 @@ export function renderBootstrapScript(opts: { url: string; caFile: string; confi
   ];
   return lines.join("\n") + "\n";
 }
-

@@ -12,6 +12,7 @@ import { renderAlloyConfig } from "../log-parsing";
 import { logstashContract } from "../logstash/contract";
 import { lokiContract } from "../loki/contract";
 import { ALLOY_HTTP_PORT, logShipperContract } from "./contract";
+
 const POD_LOGS = "/var/log/pods";
 
 export interface LogShipperArgs {

@@ -14,6 +14,7 @@ import { toYaml } from "../yaml";
 import { parseBytes } from "../units";
 import { LOGSTASH_API_PORT, LOGSTASH_HTTP_PORT, logstashContract } from "./contract";
 import { logstashHeapOptions } from "./heap";
+
 const HOME = "/usr/share/logstash";
 
 export interface LogstashArgs {
