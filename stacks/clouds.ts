@@ -48,7 +48,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
   if (aws.enabled) {
     const { Provider } = require("@pulumi/aws/provider") as typeof import("@pulumi/aws/provider");
     const { AwsMonitoring } = require("../components/cloud/aws/aws-monitoring") as typeof import("../components/cloud/aws/aws-monitoring");
-    const { parseOidcProviderArn } = require("../components/cloud/aws/render") as typeof import("../components/cloud/aws/render");
+    const { parseOidcProviderArn } = require("../components/cloud/aws/render-resources") as typeof import("../components/cloud/aws/render-resources");
     const provider = new Provider("aws", {
       region: aws.region!,
       // Refuse to touch any other account than the one whose OIDC provider the config names.

@@ -3,18 +3,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
-import { ALERTMANAGER_PORT } from "../components/alertmanager/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
-import { ES_HTTP_PORT } from "../components/elasticsearch/render-cluster";
-import { Grafana, grafanaIdentity } from "../components/grafana";
-import { jaegerPorts } from "../components/jaeger/render-config";
-import { LOKI_HTTP_PORT } from "../components/loki/render-config";
+import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
 import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
-import { Prometheus, PROMETHEUS_PORT, prometheusIdentity } from "../components/prometheus";
+import { Prometheus, prometheusContract, prometheusIdentity } from "../components/prometheus";
 import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
@@ -53,9 +49,10 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
   // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
   const alerts = buildAlertCatalog(spec.alertThresholds);
-  const scrapers = [peerSelector(prometheusIdentity("prometheus"), spec.namespace)];
-  // Grafana queries Prometheus and Alertmanager; its identity is known before it exists.
-  const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity("grafana"), spec.namespace)] : [];
+  // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
+  const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
+  // Grafana queries Prometheus and Alertmanager.
+  const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity(grafanaContract.name), spec.namespace)] : [];
 
   const nodeExporter = spec.exporters.nodeExporter.enabled ? new NodeExporter("node-exporter", { namespace: hostNamespace.name }) : undefined;
   const cadvisor = spec.exporters.cadvisor.enabled ? new Cadvisor("cadvisor", { namespace: hostNamespace.name, networkPolicy, scrapers }) : undefined;
@@ -99,7 +96,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const clouds = createCloudIntegrations(spec, secrets, alerts);
 
   const prom = spec.prometheus;
-  const prometheus = new Prometheus("prometheus", {
+  const prometheus = new Prometheus(prometheusContract.name, {
     namespace: ns,
     cluster: spec.cluster,
     environment: spec.environment,
@@ -136,24 +133,15 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
 
   const gf = spec.grafana;
   const grafana = gf.enabled
-    ? new Grafana("grafana", {
+    ? new Grafana(grafanaContract.name, {
         namespace: ns,
-        prometheus: { url: prometheus.url, pods: peerSelector(prometheus.app, spec.namespace), port: PROMETHEUS_PORT },
+        prometheus: prometheus.endpoint,
         scrapeInterval: prom.scrapeInterval,
         alerts,
-        alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: ALERTMANAGER_PORT },
-        loki: loki ? { url: loki.url, pods: peerSelector(loki.app, spec.namespace), port: LOKI_HTTP_PORT } : undefined,
-        jaeger: jaeger ? { url: jaeger.queryUrl, pods: peerSelector(jaeger.app, spec.namespace), port: jaegerPorts.query } : undefined,
-        elasticsearch: elasticsearch
-          ? {
-              url: elasticsearch.url,
-              pods: peerSelector(elasticsearch.app, spec.namespace),
-              port: ES_HTTP_PORT,
-              credentialsSecret: elasticsearch.grafanaCredentialsSecret,
-              caSecret: elasticsearch.caSecret,
-              indexPatterns: elasticsearch.indexPatterns,
-            }
-          : undefined,
+        alertmanager: alertmanager.endpoint,
+        loki: loki?.endpoint,
+        jaeger: jaeger?.endpoint,
+        elasticsearch: elasticsearch?.endpoint,
         replicas: gf.replicas,
         databaseUrl: secrets.grafanaDatabaseUrl,
         databasePort: gf.databasePort,

@@ -5,16 +5,15 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
-  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec, podPeers,
   mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import type { InhibitRule } from "../alerts/render-rules";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
+import { ALERTMANAGER_PORT, alertmanagerContract, CLUSTER_PORT } from "./contract";
 import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";
 
-export const ALERTMANAGER_PORT = 9093;
-export const CLUSTER_PORT = 9094;
 const CONFIG_DIR = "/etc/alertmanager/config";
 const SECRETS_DIR = "/etc/alertmanager/secrets";
 
@@ -67,6 +66,8 @@ export function missingChannelSecrets(channels: ChannelsSpec, secrets: Partial<R
 export class Alertmanager extends pulumi.ComponentResource {
   /** In-cluster URL of the load-balanced Service (UI, API, silences). */
   public readonly url: pulumi.Output<string>;
+  /** Where clients (Grafana) reach the Service: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   public readonly serviceName: pulumi.Output<string>;
   /** host:port of every replica. Prometheus must send each alert to all of them, not to the Service. */
   public readonly peerAddresses: pulumi.Output<string[]>;
@@ -81,7 +82,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     const missing = missingChannelSecrets(args.channels, args.secrets);
     if (missing.length) throw new Error(`Alertmanager ${name}: enabled channels without credentials: ${missing.join(", ")}`);
 
-    const app: AppIdentity = { name: "alertmanager", instance: name, component: "alerting", image: images.alertmanager };
+    const app: AppIdentity = { name: alertmanagerContract.name, instance: name, component: "alerting", image: images.alertmanager };
     this.app = app;
     const ns = args.namespace;
     const replicas = args.replicas ?? 1;
@@ -120,6 +121,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     this.serviceName = service.metadata.name;
     this.scrapeTarget = pulumi.all([ns, service.metadata.name]).apply(([namespace, svc]) => ({ namespace, app: app.name, port: "web", service: svc }));
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${ALERTMANAGER_PORT}`;
+    this.endpoint = serviceEndpoint(app, ns, this.url, ALERTMANAGER_PORT);
 
     const podHost = (i: number) => pulumi.interpolate`${name}-${i}.${headless}.${ns}.svc`;
     const ordinals = [...Array(replicas).keys()];

@@ -11,9 +11,8 @@ import {
 } from "../kube";
 import type { BlackboxScrapeTarget, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
+import { BLACKBOX_PORT, blackboxExporterContract } from "./contract";
 import { renderBlackboxConfig } from "./render-config";
-
-export const BLACKBOX_PORT = 9115;
 
 export interface BlackboxExporterArgs {
   /** Namespace to deploy into (must exist). */
@@ -43,7 +42,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
 
   constructor(name: string, args: BlackboxExporterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:BlackboxExporter", name, {}, opts);
-    const app: AppIdentity = { name: "blackbox-exporter", instance: name, component: "exporter", image: images.blackboxExporter };
+    const app: AppIdentity = { name: blackboxExporterContract.name, instance: name, component: "exporter", image: images.blackboxExporter };
     this.app = app;
     const ns = args.namespace;
     this.configYaml = toYaml(renderBlackboxConfig({ timeout: args.timeout ?? "5s", dnsQueryName: args.dnsQueryName ?? "kubernetes.default.svc.cluster.local" }));

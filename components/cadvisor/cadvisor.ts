@@ -5,8 +5,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import { AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDaemonSet, renderService, ResourceRequirements, podPeers } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
-
-export const CADVISOR_PORT = 8080;
+import { CADVISOR_PORT, cadvisorContract } from "./contract";
 
 export interface CadvisorArgs {
   /** Namespace to deploy into; it must allow privileged pods (root, host paths). */
@@ -31,7 +30,7 @@ export class Cadvisor extends pulumi.ComponentResource {
 
   constructor(name: string, args: CadvisorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:Cadvisor", name, {}, opts);
-    const app: AppIdentity = { name: "cadvisor", instance: name, component: "exporter", image: images.cadvisor };
+    const app: AppIdentity = { name: cadvisorContract.name, instance: name, component: "exporter", image: images.cadvisor };
     this.app = app;
     const ns = args.namespace;
 

@@ -8,16 +8,17 @@ import { RandomPassword } from "@pulumi/random";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, Flow, kubeApiFlow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
-  renderPodTemplate,
+  renderPodTemplate, ServiceEndpoint,
   namedConfigOptions,
 } from "../kube";
+import { kibanaContract } from "../kibana/contract";
 import { indexKinds } from "../log-parsing";
-import {
-  esUsers, EsUser, ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderRoles, renderSlmPolicy, renderSnapshotRepository,
-  SLM_POLICY, SNAPSHOT_REPOSITORY,
-} from "./render";
-import { BootstrapRequest, ElasticsearchNodeSet, ES_HTTP_PORT, ES_TRANSPORT_PORT, KIBANA_PORT, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
 import { toYaml } from "../yaml";
+import { elasticsearchContract, ES_HTTP_PORT, ES_TRANSPORT_PORT } from "./contract";
+import { BootstrapRequest, renderBootstrapScript } from "./render-bootstrap";
+import { ElasticsearchNodeSet, renderElasticsearchCluster } from "./render-cluster";
+import { ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderSlmPolicy, renderSnapshotRepository, SLM_POLICY, SNAPSHOT_REPOSITORY } from "./render-indices";
+import { esUsers, EsUser, renderRoles } from "./render-roles";
 
 /** The seed's index lifecycle, in days since an index was created. */
 export interface IndexLifecycleSpec {
@@ -111,7 +112,7 @@ export class EckOperator extends pulumi.ComponentResource {
         egress: [
           kubeApiFlow,
           { peers: podPeers(args.elasticsearch), ports: [{ port: ES_HTTP_PORT }] },
-          { peers: podPeers(args.kibana), ports: [{ port: KIBANA_PORT }] },
+          { peers: podPeers(args.kibana), ports: [{ port: kibanaContract.ports.http }] },
         ],
       });
       // The chart's pods carry its selector labels, not ours.
@@ -169,6 +170,15 @@ export interface ElasticsearchConnection {
   operatorNamespace: pulumi.Input<string>;
 }
 
+/** How a reader (Grafana) queries the cluster: its endpoint, the read-only user, the CA and the log index patterns. */
+export interface ElasticsearchEndpoint extends ServiceEndpoint {
+  /** Secret (same namespace) with keys `username` and `password` of a read-only user. */
+  credentialsSecret: pulumi.Input<string>;
+  /** Secret (same namespace) with key `ca.crt`: the CA of the cluster's HTTP certificate. */
+  caSecret: pulumi.Input<string>;
+  /** Index patterns; one datasource each (uid elasticsearch-<name>). */
+  indexPatterns: string[];
+}
 
 export interface ElasticsearchArgs {
   /** Namespace of the cluster (must exist). */
@@ -202,7 +212,7 @@ export interface ElasticsearchArgs {
 
 /** The Elasticsearch identity (labels on its pods) for NetworkPolicy peers. */
 export function elasticsearchIdentity(name: string): AppIdentity {
-  return { name: "elasticsearch", instance: name, component: "logs-storage", image: images.elasticsearch };
+  return { name: elasticsearchContract.name, instance: name, component: "logs-storage", image: images.elasticsearch };
 }
 
 /**
@@ -229,6 +239,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly operatorNamespace: pulumi.Input<string>;
   /** How clients (Kibana, Logstash, Jaeger) reach and authenticate to the cluster. */
   public readonly connection: ElasticsearchConnection;
+  /** How a reader (Grafana) queries it, as its read-only user. */
+  public readonly endpoint: ElasticsearchEndpoint;
 
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:elasticsearch:Elasticsearch", name, {}, opts);
@@ -343,6 +355,10 @@ export class Elasticsearch extends pulumi.ComponentResource {
       indexPrefix: prefix,
       pods: peerSelector(app, ns),
       operatorNamespace: this.operatorNamespace,
+    };
+    this.endpoint = {
+      url: this.url, pods: this.connection.pods, port: ES_HTTP_PORT,
+      credentialsSecret: this.grafanaCredentialsSecret, caSecret: this.caSecret, indexPatterns: this.indexPatterns,
     };
 
     if (args.networkPolicy ?? true) {

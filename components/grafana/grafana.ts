@@ -7,16 +7,19 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { alertCatalog } from "../alerts/catalog";
 import type { AlertDefinition } from "../alerts/types";
+import type { ElasticsearchEndpoint } from "../elasticsearch";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec,
+  renderPodDisruptionBudget, renderService, ResourceRequirements, ServiceEndpoint, WorkloadSpec,
   mountByName, namedConfigOptions, SKIP_AWAIT_ANNOTATION,
 } from "../kube";
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
-import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./datasources";
-import { folderDir, GRAFANA_PORT, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDashboardProviders, renderGrafanaEnv } from "./provisioning";
+import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./render-datasources";
+import { GRAFANA_PORT, grafanaContract } from "./contract";
+import { folderDir, renderDashboardProviders } from "./render-dashboard-providers";
+import { GRAFANA_SECRETS_DIR, grafanaReplicas, renderGrafanaEnv } from "./render-settings";
 
 /**
  * Not the image's `grafana` user (uid 472, a low uid a node may also use): Grafana runs under any uid, and
@@ -25,41 +28,26 @@ import { folderDir, GRAFANA_PORT, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDa
  */
 const GRAFANA_UID = 65534;
 
-/** A system Grafana queries: where it is, and (for the NetworkPolicy) which pods serve it. */
-export interface GrafanaBackend {
-  /** In-cluster URL, e.g. http://loki.monitoring.svc:3100. */
-  url: pulumi.Input<string>;
-  /** The pods behind the URL; egress is allowed to them only. Unset: to any address on the URL's port. */
-  pods?: PeerSelector;
-  /** The port Grafana connects to (the URL's). */
-  port: number;
-}
-
-/** The Elasticsearch cluster, as the logs component exposes it. */
-export interface GrafanaElasticsearch extends GrafanaBackend {
-  /** Secret (same namespace) with keys `username` and `password` of a read-only user. */
-  credentialsSecret: pulumi.Input<string>;
-  /** Secret (same namespace) with key `ca.crt`: the CA of the cluster's HTTP certificate. */
-  caSecret: pulumi.Input<string>;
-  /** Index patterns; one datasource each (uid elasticsearch-<name>). */
-  indexPatterns: string[];
-}
+/** @deprecated A system Grafana queries is a ServiceEndpoint (the queried component's `endpoint`). */
+export type GrafanaBackend = ServiceEndpoint;
+/** @deprecated Grafana queries Elasticsearch through an ElasticsearchEndpoint (`Elasticsearch.endpoint`). */
+export type GrafanaElasticsearch = ElasticsearchEndpoint;
 
 export interface GrafanaArgs {
   /** Namespace to deploy into (must exist). */
   namespace: pulumi.Input<string>;
-  /** Prometheus, the default datasource (required: every dashboard reads it). */
-  prometheus: GrafanaBackend;
+  /** Prometheus, the default datasource (required: every dashboard reads it); `Prometheus.endpoint`. */
+  prometheus: ServiceEndpoint;
   /** Prometheus' scrape interval, for Grafana's $__rate_interval. Default 15s. */
   scrapeInterval?: string;
-  /** Alertmanager: its alerts and silences, viewed in Grafana. */
-  alertmanager?: GrafanaBackend;
-  /** Loki: logs, with trace ids linked to Jaeger. */
-  loki?: GrafanaBackend;
-  /** Jaeger's query service: traces, linked to their logs in Loki. */
-  jaeger?: GrafanaBackend;
-  /** Elasticsearch: one datasource per index pattern. */
-  elasticsearch?: GrafanaElasticsearch;
+  /** Alertmanager: its alerts and silences, viewed in Grafana; `Alertmanager.endpoint`. */
+  alertmanager?: ServiceEndpoint;
+  /** Loki: logs, with trace ids linked to Jaeger; `Loki.endpoint`. */
+  loki?: ServiceEndpoint;
+  /** Jaeger's query service: traces, linked to their logs in Loki; `Jaeger.endpoint`. */
+  jaeger?: ServiceEndpoint;
+  /** Elasticsearch: one datasource per index pattern; `Elasticsearch.endpoint`. */
+  elasticsearch?: ElasticsearchEndpoint;
   /** Replicas; more than one only with `databaseUrl` (otherwise one, with a warning). Default 1. */
   replicas?: number;
   /** Shared database URL (a Pulumi secret), e.g. postgres://grafana:...@db:5432/grafana. */
@@ -88,12 +76,12 @@ export interface GrafanaArgs {
 
 /** The identity of a Grafana component's pods, known before it is created (for NetworkPolicy peers). */
 export function grafanaIdentity(name: string): AppIdentity {
-  return { name: "grafana", instance: name, component: "visualization", image: images.grafana };
+  return { name: grafanaContract.name, instance: name, component: "visualization", image: images.grafana };
 }
 
 const defaultResources: ResourceRequirements = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
-const egressTo = (backend: GrafanaBackend): Flow => ({ peers: [backend.pods ? { kind: "pods", selector: backend.pods } as Peer : anywhere], ports: [{ port: backend.port }] });
+const egressTo = (backend: ServiceEndpoint): Flow => ({ peers: [backend.pods ? { kind: "pods", selector: backend.pods } as Peer : anywhere], ports: [{ port: backend.port }] });
 
 /**
  * Grafana with every datasource the stack has and the dashboards as code, provisioned read-only. The admin
@@ -259,7 +247,7 @@ export class Grafana extends pulumi.ComponentResource {
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 
     if (args.networkPolicy ?? true) {
-      const backends = [args.prometheus, args.alertmanager, args.loki, args.jaeger, es].filter((b): b is GrafanaBackend => b !== undefined);
+      const backends = [args.prometheus, args.alertmanager, args.loki, args.jaeger, es].filter((b): b is ServiceEndpoint => b !== undefined);
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,

@@ -4,15 +4,16 @@ import { CronJob } from "@pulumi/kubernetes/batch/v1";
 import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
-import { ElasticsearchConnection, ES_HTTP_PORT, IndexSettings } from "../elasticsearch";
+import { ElasticsearchConnection, elasticsearchContract, IndexSettings } from "../elasticsearch";
 import { images } from "../images";
 import {
   anyPod, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec,
   statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { toYaml } from "../yaml";
-import { JaegerPortName, jaegerPorts, JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec, UDP_PORTS } from "./render-config";
+import { jaegerContract, JaegerPortName, jaegerPorts, UDP_PORTS } from "./contract";
+import { JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec } from "./render-config";
 
 const JAEGER_UID = 10001;
 const CONFIG_DIR = "/etc/jaeger";
@@ -55,7 +56,7 @@ export interface JaegerArgs {
 }
 
 export function jaegerIdentity(name: string): AppIdentity {
-  return { name: "jaeger", instance: name, component: "tracing", image: images.jaeger };
+  return { name: jaegerContract.name, instance: name, component: "tracing", image: images.jaeger };
 }
 
 export function jaegerIndexCleanerIdentity(name: string): AppIdentity {
@@ -70,6 +71,8 @@ export function jaegerIndexCleanerIdentity(name: string): AppIdentity {
 export class Jaeger extends pulumi.ComponentResource {
   /** Query API and UI (Grafana data source uid `jaeger`). */
   public readonly queryUrl: pulumi.Output<string>;
+  /** Where queriers (Grafana) reach the query API: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   /** OTLP gRPC endpoint for SDKs and collectors. */
   public readonly otlpGrpcEndpoint: pulumi.Output<string>;
   /** OTLP HTTP endpoint for SDKs and collectors. */
@@ -110,6 +113,7 @@ export class Jaeger extends pulumi.ComponentResource {
     const service = new Service(name, renderService({ app, namespace: ns, ports: servicePorts }), { parent: this });
     const host = pulumi.interpolate`${service.metadata.name}.${ns}.svc`;
     this.queryUrl = pulumi.interpolate`http://${host}:${jaegerPorts.query}`;
+    this.endpoint = serviceEndpoint(app, ns, this.queryUrl, jaegerPorts.query);
     this.otlpGrpcEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpGrpc}`;
     this.otlpHttpEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpHttp}`;
 
@@ -185,7 +189,7 @@ export class Jaeger extends pulumi.ComponentResource {
     if (args.networkPolicy ?? true) {
       const ingestPorts = (["otlpGrpc", "otlpHttp", "jaegerGrpc", "thriftHttp", "thriftCompact", "thriftBinary", "samplingHttp", "samplingGrpc"] as JaegerPortName[])
         .map((p) => ({ port: jaegerPorts[p], protocol: UDP_PORTS.includes(p) ? ("UDP" as const) : ("TCP" as const) }));
-      const toEs = es && args.storage === "elasticsearch" ? [{ peers: podPeers([es.pods]), ports: [{ port: ES_HTTP_PORT }] }] : [];
+      const toEs = es && args.storage === "elasticsearch" ? [{ peers: podPeers([es.pods]), ports: [{ port: elasticsearchContract.ports.http }] }] : [];
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
         ingress: [

@@ -8,9 +8,7 @@ import {
   renderServiceAccount, ResourceRequirements, podPeers
 } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
-
-export const KSM_PORT = 8080;
-export const KSM_TELEMETRY_PORT = 8081;
+import { KSM_PORT, KSM_TELEMETRY_PORT, kubeStateMetricsContract } from "./contract";
 
 /**
  * The object kinds kube-state-metrics reports, and the RBAC that lets it list them. Secrets and
@@ -53,7 +51,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubeStateMetricsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:KubeStateMetrics", name, {}, opts);
-    const app: AppIdentity = { name: "kube-state-metrics", instance: name, component: "exporter", image: images.kubeStateMetrics };
+    const app: AppIdentity = { name: kubeStateMetricsContract.name, instance: name, component: "exporter", image: images.kubeStateMetrics };
     this.app = app;
     const ns = args.namespace;
 

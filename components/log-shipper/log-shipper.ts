@@ -9,10 +9,10 @@ import {
   namedConfigOptions,
 } from "../kube";
 import { renderAlloyConfig } from "../log-parsing";
-import { LOGSTASH_HTTP_PORT } from "../logstash";
-import { LOKI_HTTP_PORT } from "../loki";
+import { logstashContract } from "../logstash/contract";
+import { lokiContract } from "../loki/contract";
+import { ALLOY_HTTP_PORT, logShipperContract } from "./contract";
 
-export const ALLOY_HTTP_PORT = 12345;
 const POD_LOGS = "/var/log/pods";
 
 export interface LogShipperArgs {
@@ -42,7 +42,7 @@ export interface LogShipperArgs {
 }
 
 export function logShipperIdentity(name: string): AppIdentity {
-  return { name: "log-shipper", instance: name, component: "logs-collection", image: images.alloy };
+  return { name: logShipperContract.name, instance: name, component: "logs-collection", image: images.alloy };
 }
 
 /**
@@ -113,8 +113,8 @@ export class LogShipper extends pulumi.ComponentResource {
 
     if (args.networkPolicy ?? true) {
       const egress: Flow[] = [kubeApiFlow];
-      if (args.loki) egress.push({ peers: podPeers([args.loki]), ports: [{ port: LOKI_HTTP_PORT }] });
-      if (args.logstash) egress.push({ peers: podPeers([args.logstash]), ports: [{ port: LOGSTASH_HTTP_PORT }] });
+      if (args.loki) egress.push({ peers: podPeers([args.loki]), ports: [{ port: lokiContract.ports.http }] });
+      if (args.logstash) egress.push({ peers: podPeers([args.logstash]), ports: [{ port: logstashContract.ports.otlpHttp }] });
       new NetworkPolicy(name, renderAppNetworkPolicy({ app, namespace: ns, ingress: [], egress }), { parent: this });
     }
     this.registerOutputs({ configText: this.configText });

@@ -4,10 +4,10 @@ import { Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { anywhere, AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService, ResourceRequirements, podPeers } from "../kube";
 import type { ServiceTarget } from "../prometheus/render-config";
+import { ML_EXPORTER_PORT, ML_EXPORTER_TARGET_NAME, mlModelExporterContract } from "./contract";
 
-export const ML_EXPORTER_PORT = 9200;
-/** The job name the alert catalog's ExporterDown and MLExporterUpstreamDown alerts select. */
-export const ML_EXPORTER_TARGET_NAME = "ml-model-exporter";
+// Kept at this path: stacks/config.ts and test/e2e import it from here.
+export { ML_EXPORTER_TARGET_NAME } from "./contract";
 
 export interface MlModelExporterArgs {
   /** Namespace to deploy into (must exist). */
@@ -36,7 +36,7 @@ export class MlModelExporter extends pulumi.ComponentResource {
 
   constructor(name: string, args: MlModelExporterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:MlModelExporter", name, {}, opts);
-    const app: AppIdentity = { name: "ml-model-exporter", instance: name, component: "exporter", image: args.image };
+    const app: AppIdentity = { name: mlModelExporterContract.name, instance: name, component: "exporter", image: args.image };
     this.app = app;
     const ns = args.namespace;
     const endpoint = new URL(args.endpoint);

@@ -4,8 +4,7 @@ import { Service } from "@pulumi/kubernetes/core/v1";
 import { images } from "../images";
 import { AppIdentity, httpProbe, renderDaemonSet, renderService, ResourceRequirements } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
-
-export const NODE_EXPORTER_PORT = 9100;
+import { NODE_EXPORTER_PORT, nodeExporterContract } from "./contract";
 
 export interface NodeExporterArgs {
   /** Namespace to deploy into; it must allow privileged pods (host network, PID and paths). */
@@ -25,7 +24,7 @@ export class NodeExporter extends pulumi.ComponentResource {
 
   constructor(name: string, args: NodeExporterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:NodeExporter", name, {}, opts);
-    const app: AppIdentity = { name: "node-exporter", instance: name, component: "exporter", image: images.nodeExporter };
+    const app: AppIdentity = { name: nodeExporterContract.name, instance: name, component: "exporter", image: images.nodeExporter };
     this.app = app;
     const ns = args.namespace;
 

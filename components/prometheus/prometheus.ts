@@ -5,14 +5,14 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
-  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec, podPeers,
   mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
+import { PROMETHEUS_PORT, prometheusContract } from "./contract";
 import { BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
 
-export const PROMETHEUS_PORT = 9090;
 const CONFIG_DIR = "/etc/prometheus/config";
 const RULES_DIR = "/etc/prometheus/rules";
 
@@ -98,7 +98,7 @@ export interface ProjectedToken {
 
 /** The identity of a Prometheus component's pods, known before it is created (for scrape permissions). */
 export function prometheusIdentity(name: string): AppIdentity {
-  return { name: "prometheus", instance: name, component: "server", image: images.prometheus };
+  return { name: prometheusContract.name, instance: name, component: "server", image: images.prometheus };
 }
 
 const defaultResources: ResourceRequirements = { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
@@ -107,6 +107,8 @@ const defaultResources: ResourceRequirements = { requests: { cpu: "250m", memory
 export class Prometheus extends pulumi.ComponentResource {
   /** In-cluster URL of Prometheus' API and UI. */
   public readonly url: pulumi.Output<string>;
+  /** Where queriers (Grafana) reach the API: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   public readonly serviceName: pulumi.Output<string>;
   /** The rendered prometheus.yml. */
   public readonly configYaml: pulumi.Output<string>;
@@ -178,6 +180,7 @@ export class Prometheus extends pulumi.ComponentResource {
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });
     this.serviceName = service.metadata.name;
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${PROMETHEUS_PORT}`;
+    this.endpoint = serviceEndpoint(app, ns, this.url, PROMETHEUS_PORT);
 
     const workload: WorkloadSpec = {
       app,

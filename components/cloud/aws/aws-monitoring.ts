@@ -12,7 +12,7 @@ import type { RemoteWriteSpec } from "../../prometheus/render-config";
 import {
   alarmSpecs, ampAlertmanagerDefinition, ampRuleNamespaces, dashboardBody, irsaTrustPolicy, kmsKeyPolicy, LOG_METRICS_NAMESPACE,
   logGroupName, logStreams, parseOidcProviderArn, remoteWritePolicy, samplingRuleName, stackDownRule, topicPolicy,
-} from "./render";
+} from "./render-resources";
 
 export interface AwsMonitoringArgs {
   /** Cluster name: names and scopes every AWS resource of this stack. */

@@ -15,7 +15,7 @@ import type { RemoteWriteSpec } from "../../prometheus/render-config";
 import type { ProjectedToken } from "../../prometheus/prometheus";
 import {
   AZURE_TOKEN_AUDIENCE, AZURE_TOKEN_DIR, azureName, azureRuleGroups, MONITORING_METRICS_PUBLISHER, PROMETHEUS_STREAM, remoteWriteUrl, roleDefinitionId,
-} from "./render";
+} from "./render-resources";
 
 export interface AzureMonitoringArgs {
   /** Cluster name: names every Azure resource of this stack and scopes the rule groups (`cluster` label). */

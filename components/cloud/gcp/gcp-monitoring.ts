@@ -6,7 +6,7 @@ import { ProjectBucketConfig, ProjectSink } from "@pulumi/gcp/logging";
 import { AlertPolicy, Dashboard, NotificationChannel, UptimeCheckConfig } from "@pulumi/gcp/monitoring";
 import { IAMMember as ProjectIAMMember } from "@pulumi/gcp/projects";
 import { Account, IAMMember as ServiceAccountIAMMember } from "@pulumi/gcp/serviceaccount";
-import { alertPolicySpecs, dashboardJson, logSinkFilter, PROMETHEUS_GSA_ROLES, uptimeTarget, WORKLOAD_IDENTITY_ROLE } from "./render";
+import { alertPolicySpecs, dashboardJson, logSinkFilter, PROMETHEUS_GSA_ROLES, uptimeTarget, WORKLOAD_IDENTITY_ROLE } from "./render-resources";
 
 /** A public endpoint Cloud Monitoring checks from outside. */
 export interface UptimeCheckTarget {

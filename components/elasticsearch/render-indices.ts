@@ -1,7 +1,6 @@
-// Pure renderers for the Elasticsearch side of logging: the ILM policy (hot → warm → cold → archive →
-// delete), index templates with explicit mappings for the seed's four index families, the snapshot
-// repository and policy that archive indices before ILM deletes them, the security roles, and the
-// Elasticsearch custom resource ECK reconciles.
+// Pure renderers for the log indices: the ILM policy (hot → warm → cold → archive → delete), index templates
+// with explicit mappings for the seed's four index families, and the snapshot repository and policy that
+// archive indices before ILM deletes them.
 import { fields, FieldType, IndexKind, indexKinds, lineRules, enrichers, namedGroups } from "../log-parsing";
 
 export const ILM_POLICY = "novacron-logs";
@@ -149,37 +148,5 @@ export function renderSlmPolicy(s: SnapshotSpec, prefix: string): Record<string,
     repository: SNAPSHOT_REPOSITORY,
     config: { indices: [`${prefix}-*`], include_global_state: false, ignore_unavailable: true },
     retention: { expire_after: `${s.retentionDays}d`, min_count: 7 },
-  };
-}
-
-/** Users the stack creates (file realm), each with the least its job needs. */
-export const esUsers = {
-  logstash: { username: "novacron-logstash", role: "novacron_logstash_writer" },
-  grafana: { username: "novacron-grafana", role: "novacron_reader" },
-  jaeger: { username: "novacron-jaeger", role: "novacron_jaeger" },
-  bootstrap: { username: "novacron-bootstrap", role: "novacron_bootstrap" },
-} as const;
-export type EsUser = keyof typeof esUsers;
-
-/** roles.yml for ECK's file-realm roles. */
-export function renderRoles(prefix: string): Record<string, unknown> {
-  const logs = [`${prefix}-*`];
-  return {
-    novacron_logstash_writer: {
-      cluster: ["monitor"],
-      indices: [{ names: logs, privileges: ["create_doc", "create_index", "auto_configure", "view_index_metadata"] }],
-    },
-    // Grafana's data source: read only.
-    novacron_reader: {
-      cluster: ["monitor"],
-      indices: [{ names: logs, privileges: ["read", "view_index_metadata"] }],
-    },
-    // Jaeger writes and reads its span/service indices and installs their templates; the index cleaner deletes old days.
-    novacron_jaeger: {
-      cluster: ["monitor", "manage_index_templates"],
-      indices: [{ names: ["jaeger-*"], privileges: ["create_index", "create_doc", "write", "read", "view_index_metadata", "delete_index", "manage"] }],
-    },
-    // The bootstrap Job: lifecycle policies, index templates, the snapshot repository (which needs `manage`).
-    novacron_bootstrap: { cluster: ["manage_ilm", "manage_index_templates", "manage_slm", "manage"], indices: [] },
   };
 }

@@ -1,8 +1,9 @@
-// The hardened workload builder and NetworkPolicy renderers, as pure functions.
+// The hardened workload builder: pod defaults, the explicit exceptions, replicas, and the workload kinds.
+import { contentHash } from "./hash";
+import { standardLabels } from "./labels";
 import {
-  contentHash, httpProbe, renderAppNetworkPolicy, renderDaemonSet, renderDefaultDeny, renderDeployment, renderNamespace,
-  renderPodDisruptionBudget, renderPodTemplate, renderStatefulSet, standardLabels, WorkloadSpec, podsOf, anywhere,
-} from "../../components/kube";
+  httpProbe, renderDaemonSet, renderDeployment, renderPodDisruptionBudget, renderPodTemplate, renderStatefulSet, WorkloadSpec,
+} from "./workload";
 
 const app = { name: "demo", component: "server", image: "quay.io/demo/demo:v1.2.3" };
 const base = (overrides: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
@@ -87,37 +88,5 @@ describe("workload kinds", () => {
     const sts: any = renderStatefulSet(base(), { serviceName: "demo", volumeClaims: [{ name: "data", size: "10Gi" }, { name: "fast", size: "1Gi", storageClass: "ssd" }] });
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } });
     expect(sts.spec.volumeClaimTemplates[1].spec.storageClassName).toBe("ssd");
-  });
-});
-
-describe("network policies", () => {
-  test("default deny covers ingress and egress of every pod", () => {
-    expect(renderDefaultDeny("monitoring").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-  });
-
-  test("an app policy allows exactly its flows; no ports means every port", () => {
-    const policy: any = renderAppNetworkPolicy({
-      app, namespace: "monitoring",
-      ingress: [{ peers: [podsOf({ name: "prometheus", component: "server" }, "monitoring")], ports: [{ port: 9090 }] }],
-      egress: [{ peers: [anywhere], ports: [] }],
-    });
-    expect(policy.spec.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": "prometheus" } } }],
-      ports: [{ port: 9090, protocol: "TCP" }],
-    }]);
-    expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }]);
-  });
-
-  test("a flow without peers allows nothing (an empty peer list would allow every source)", () => {
-    const policy: any = renderAppNetworkPolicy({ app, namespace: "monitoring", ingress: [{ peers: [], ports: [{ port: 9115 }] }], egress: [] });
-    expect(policy.spec.ingress).toEqual([]);
-    expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
-  });
-
-  test("namespaces enforce their level and always warn and audit at restricted", () => {
-    const labels = (renderNamespace("monitoring-host", "privileged") as any).metadata.labels;
-    expect(labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
-    expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
-    expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
   });
 });

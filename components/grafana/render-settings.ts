@@ -1,34 +1,8 @@
-// Pure: Grafana's dashboard providers (provisioning/dashboards/*.yaml), its settings as GF_* environment
-// variables, and the replica decision. Secrets are never values here, only paths to mounted Secret files.
-import type { DashboardDefinition, FolderKey } from "./dashboards/common";
-import { folders } from "./dashboards/common";
+// Pure: Grafana's settings as GF_* environment variables, and the replica decision. Secrets are never values
+// here, only paths to mounted Secret files.
 
-export const GRAFANA_PORT = 3000;
 /** Mounted Secret holding the admin password and the secret key (and the database URL when there is one). */
 export const GRAFANA_SECRETS_DIR = "/etc/grafana/secrets/grafana";
-export const DASHBOARDS_DIR = "/etc/grafana/dashboards";
-
-/** The directory a folder's dashboards are mounted at (one ConfigMap per folder). */
-export const folderDir = (folder: FolderKey) => `${DASHBOARDS_DIR}/${folders[folder].uid}`;
-
-/** One file provider per folder: dashboards are code, so the UI may not save over them. */
-export function renderDashboardProviders(dashboards: DashboardDefinition[]): Record<string, unknown> {
-  const used = [...new Set(dashboards.map((d) => d.folder))].sort();
-  return {
-    apiVersion: 1,
-    providers: used.map((folder) => ({
-      name: folders[folder].uid,
-      orgId: 1,
-      folder: folders[folder].title,
-      folderUid: folders[folder].uid,
-      type: "file",
-      disableDeletion: true,
-      allowUiUpdates: false,
-      updateIntervalSeconds: 30,
-      options: { path: folderDir(folder), foldersFromFilesStructure: false },
-    })),
-  };
-}
 
 export interface GrafanaSettings {
   /** The URL people reach Grafana at; unset, Grafana's default (http://localhost:3000). */

@@ -1,0 +1,10 @@
+import type { ComponentContract } from "../contract";
+
+/** Logstash: the http input the log shipper posts OTLP/HTTP JSON to, and its monitoring API (probes). */
+export const logstashContract = {
+  name: "logstash",
+  ports: { otlpHttp: 8080, api: 9600 },
+} as const satisfies ComponentContract;
+
+export const LOGSTASH_HTTP_PORT = logstashContract.ports.otlpHttp;
+export const LOGSTASH_API_PORT = logstashContract.ports.api;
