@@ -5,6 +5,7 @@
 // naming a workload identity federation config; ARM_USE_OIDC + ARM_CLIENT_ID + ARM_TENANT_ID).
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertDefinition } from "../components/alerts";
+import { prometheusContract } from "../components/prometheus/contract";
 import type { ProjectedToken } from "../components/prometheus/prometheus";
 import type { RemoteWriteSpec } from "../components/prometheus/render-config";
 import type { ChannelSecrets } from "./config";
@@ -21,9 +22,9 @@ export interface CloudWiring {
   providers: { aws?: pulumi.ProviderResource; gcp?: pulumi.ProviderResource; azure?: pulumi.ProviderResource };
 }
 
-/** The Kubernetes service account of the stack's Prometheus (component name "prometheus"). */
+/** The Kubernetes service account of the stack's Prometheus (named after the component, as the stack names it). */
 export function prometheusServiceAccount(spec: StackSpec) {
-  return { namespace: spec.namespace, name: "prometheus" };
+  return { namespace: spec.namespace, name: prometheusContract.name };
 }
 
 /** The PagerDuty integration URL that accepts CloudWatch (SNS) and Azure Monitor alerts for a routing key. */

@@ -6,9 +6,6 @@ import { anywhere, AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy,
 import type { ServiceTarget } from "../prometheus/render-config";
 import { ML_EXPORTER_PORT, ML_EXPORTER_TARGET_NAME, mlModelExporterContract } from "./contract";
 
-// Kept at this path: stacks/config.ts and test/e2e import it from here.
-export { ML_EXPORTER_TARGET_NAME } from "./contract";
-
 export interface MlModelExporterArgs {
   /** Namespace to deploy into (must exist). */
   namespace: pulumi.Input<string>;

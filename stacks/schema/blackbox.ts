@@ -1,10 +1,10 @@
 // `blackbox`: probes of endpoints from inside the cluster.
 import { z } from "zod";
-import { ProbeModuleName } from "../../components/prometheus/render-config";
+import { ProbeModuleName } from "../../components/blackbox-exporter/contract";
 import { DNS_LABEL, HOST_PORT, repeats, withCrossChecks } from "./primitives";
 
 export const probeModules = Object.values(ProbeModuleName);
-export type ProbeModule = (typeof ProbeModuleName)[keyof typeof ProbeModuleName];
+export type ProbeModule = ProbeModuleName;
 
 export const probeSchema = z.strictObject({
   name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label"),

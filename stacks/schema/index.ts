@@ -3,7 +3,7 @@
 // checks that span sections or depend on the environment. Validation lives here, once, so a bad value is
 // refused before any resource is registered. Every field's description feeds docs/config-reference.md.
 import { z } from "zod";
-import { ML_EXPORTER_TARGET_NAME } from "../../components/ml-model-exporter/ml-model-exporter";
+import { ML_EXPORTER_TARGET_NAME } from "../../components/ml-model-exporter/contract";
 import { alertmanagerSchema } from "./alertmanager";
 import { alertThresholdsSchema } from "./alert-thresholds";
 import { blackboxSchema } from "./blackbox";

@@ -4,7 +4,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ML_EXPORTER_TARGET_NAME } from "../../components/ml-model-exporter/ml-model-exporter";
+import { mlModelExporterContract } from "../../components/ml-model-exporter/contract";
 import { renderToTempDir } from "../helpers/rendered";
 import { toolPath } from "../helpers/tools";
 import {
@@ -14,7 +14,7 @@ import { freePorts, getJson, LOOPBACK, makeTempDir, pollUntil, removeOnExit, sta
 import { startWebhookReceiver, WebhookReceiver } from "./webhook-receiver";
 
 /** The ML model exporter's scrape job: a service target's job is `novacron-<name>` (components/prometheus). */
-export const ML_EXPORTER_JOB = `novacron-${ML_EXPORTER_TARGET_NAME}`;
+export const ML_EXPORTER_JOB = mlModelExporterContract.job;
 
 const READY_TIMEOUT_MS = 30_000;
 

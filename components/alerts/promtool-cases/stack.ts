@@ -1,4 +1,5 @@
 // promtool cases of the alerts on the stack itself (rules/stack.ts).
+import { blackboxExporterContract } from "../../blackbox-exporter/contract";
 import { AlertTestSeries } from "../types";
 import {
   CaseBuilder,
@@ -15,12 +16,11 @@ import {
   thresholdOf,
   zeroCases,
 } from "./series";
-import { alertmanager, mlExporter, node, prometheus } from "./targets";
+import { alertmanager, kubelet, kubeStateMetrics, mlExporter, node, prometheus } from "./targets";
 
 const notifier: Labels = { ...prometheus, alertmanager: "http://alertmanager-0.alertmanager:9093/api/v2/alerts" };
 const ruleGroup: Labels = { ...prometheus, rule_group: "/etc/prometheus/rules/application.yml;application.alerts" };
 const integration: Labels = { ...alertmanager(0), integration: "webhook" };
-const kubelet = (index: number): Labels => ({ instance: `node-${index}:10250`, job: "kubelet" });
 /** `total` kubelet targets of which `down` are down. */
 const targets = (total: number, down: number): Scenario => ({
   what: `${down} of ${total} kubelet targets are down`,
@@ -31,8 +31,7 @@ const peersSee = (seen: [number, number, number]): Scenario => ({
   what: `the three peers see ${seen.join("/")} members`,
   series: seen.map((members, peer) => constant("alertmanager_cluster_members", alertmanager(peer), members)),
 });
-const exporterTarget: Labels = { instance: "kube-state-metrics:8080", job: "kube-state-metrics" };
-const probe: Labels = { instance: "https://api.novacron.example/healthz", job: "blackbox-http" };
+const probe: Labels = { instance: "https://api.novacron.example/healthz", job: blackboxExporterContract.probeJobs.http_2xx };
 /** Notification attempts: 100 per scrape, `failedPerHundred` of them failing. */
 const prometheusSends = (failedPerHundred: number): AlertTestSeries[] => [
   counter("prometheus_notifications_sent_total", notifier, 100),
@@ -54,7 +53,7 @@ export const stackCases: Record<string, CaseBuilder> = {
       activeFrom: 0,
       breach: targets(targetsAtThreshold - 1, 1),
       normal: [targets(targetsAtThreshold, 1)],
-      labels: { job: "kubelet" },
+      labels: { job: kubelet(0).job },
     });
   },
   PrometheusConfigReloadFailed: (alert) => zeroCases("prometheus_config_last_reload_successful", prometheus, alert.for, "the last reload's success"),
@@ -103,10 +102,10 @@ export const stackCases: Record<string, CaseBuilder> = {
       labels: alertmanager(0),
     }),
   ExporterDown: (alert) => [
-    ...zeroCases("up", exporterTarget, alert.for, "kube-state-metrics' up"),
+    ...zeroCases("up", kubeStateMetrics, alert.for, "kube-state-metrics' up"),
     {
       description: "quiet when only node-exporter is down (NodeDown's job)",
-      series: [constant("up", exporterTarget, 1), constant("up", node, 0)],
+      series: [constant("up", kubeStateMetrics, 1), constant("up", node, 0)],
       evalTime: "5m",
       fires: false,
     },

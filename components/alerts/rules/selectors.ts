@@ -1,18 +1,25 @@
 // What the rules select on and over which windows: the scrape jobs, the rate windows and the shared
 // expression fragments. Rules, recordings and promtool cases all read them from here.
+import { alertmanagerContract } from "../../alertmanager/contract";
+import { blackboxExporterContract } from "../../blackbox-exporter/contract";
+import { cadvisorContract } from "../../cadvisor/contract";
+import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
+import { mlModelExporterContract } from "../../ml-model-exporter/contract";
+import { nodeExporterContract } from "../../node-exporter/contract";
+import { prometheusContract } from "../../prometheus/contract";
 import { durationSeconds } from "../../units";
 
-/** Jobs the Prometheus scrape configuration uses; the expressions select on them. */
+/** Jobs the Prometheus scrape configuration uses (each component's contract); the expressions select on them. */
 export const jobs = {
-  node: "node-exporter",
-  prometheus: "prometheus",
-  alertmanager: "alertmanager",
-  mlExporter: "novacron-ml-model-exporter",
+  node: nodeExporterContract.job,
+  prometheus: prometheusContract.job,
+  alertmanager: alertmanagerContract.job,
+  mlExporter: mlModelExporterContract.job,
 } as const;
 /** Jobs scraping exporters' own metrics (node-exporter has NodeDown instead). */
-export const exporterJobs = ["cadvisor", "kube-state-metrics", "blackbox-exporter", jobs.mlExporter] as const;
+export const exporterJobs = [cadvisorContract.job, kubeStateMetricsContract.job, blackboxExporterContract.job, jobs.mlExporter] as const;
 /** Blackbox probe jobs: `instance` is the probed target. */
-export const probeJobs = ["blackbox-http", "blackbox-tcp", "blackbox-dns", "blackbox-icmp"] as const;
+export const probeJobs = Object.values(blackboxExporterContract.probeJobs);
 
 /**
  * Rate windows. CPU time is dense, so 1m keeps the seed's 1–2 minute durations meaningful; request and
