@@ -54,11 +54,11 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // Grafana queries Prometheus and Alertmanager.
   const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity(grafanaContract.name), spec.namespace)] : [];
 
-  const nodeExporter = spec.exporters.nodeExporter.enabled ? new NodeExporter("node-exporter", { namespace: hostNamespace.name }) : undefined;
-  const cadvisor = spec.exporters.cadvisor.enabled ? new Cadvisor("cadvisor", { namespace: hostNamespace.name, networkPolicy, scrapers }) : undefined;
-  const kubeStateMetrics = spec.exporters.kubeStateMetrics.enabled ? new KubeStateMetrics("kube-state-metrics", { namespace: ns, networkPolicy, scrapers }) : undefined;
+  const nodeExporter = spec.exporters.nodeExporter.enabled ? new NodeExporter("node-exporter", { namespace: hostNamespace.name, resources: spec.exporters.nodeExporter.resources }) : undefined;
+  const cadvisor = spec.exporters.cadvisor.enabled ? new Cadvisor("cadvisor", { namespace: hostNamespace.name, resources: spec.exporters.cadvisor.resources, networkPolicy, scrapers }) : undefined;
+  const kubeStateMetrics = spec.exporters.kubeStateMetrics.enabled ? new KubeStateMetrics("kube-state-metrics", { namespace: ns, resources: spec.exporters.kubeStateMetrics.resources, networkPolicy, scrapers }) : undefined;
   const blackboxExporter = spec.blackbox.enabled
-    ? new BlackboxExporter("blackbox-exporter", { namespace: ns, probes: spec.blackbox.probes, dnsQueryName: spec.blackbox.dnsQueryName, networkPolicy, scrapers })
+    ? new BlackboxExporter("blackbox-exporter", { namespace: ns, probes: spec.blackbox.probes, dnsQueryName: spec.blackbox.dnsQueryName, resources: spec.blackbox.resources, networkPolicy, scrapers })
     : undefined;
 
   const mlModelExporter = spec.mlModelExporter.enabled
@@ -67,6 +67,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
         image: spec.mlModelExporter.image,
         endpoint: spec.mlModelExporter.endpoint,
         scrapeInterval: spec.mlModelExporter.scrapeInterval,
+        resources: spec.mlModelExporter.resources,
         networkPolicy,
         scrapers,
       })

@@ -11,7 +11,7 @@ import {
 import type { InhibitRule } from "../alerts/render-rules";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
-import { ALERTMANAGER_PORT, alertmanagerContract, CLUSTER_PORT } from "./contract";
+import { ALERTMANAGER_PORT, alertmanagerContract, alertmanagerDefaults, CLUSTER_PORT } from "./contract";
 import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";
 
 const CONFIG_DIR = "/etc/alertmanager/config";
@@ -46,7 +46,6 @@ export interface AlertmanagerArgs {
   clients?: PeerSelector[];
 }
 
-const defaultResources: ResourceRequirements = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 export const defaultRouting: RoutingSpec = {
   groupBy: ["alertname", "cluster", "severity"],
   groupWait: "30s",
@@ -85,11 +84,11 @@ export class Alertmanager extends pulumi.ComponentResource {
     const app: AppIdentity = { name: alertmanagerContract.name, instance: name, component: "alerting", image: images.alertmanager };
     this.app = app;
     const ns = args.namespace;
-    const replicas = args.replicas ?? 1;
+    const replicas = args.replicas ?? alertmanagerDefaults.replicas;
     const headless = `${name}-headless`;
 
     this.configYaml = toYaml(renderAlertmanagerConfig({
-      resolveTimeout: args.resolveTimeout ?? "5m",
+      resolveTimeout: args.resolveTimeout ?? alertmanagerDefaults.resolveTimeout,
       routing: { ...defaultRouting, ...args.routing },
       channels: args.channels,
       secretsDir: SECRETS_DIR,
@@ -157,7 +156,7 @@ export class Alertmanager extends pulumi.ComponentResource {
             { name: "web", containerPort: ALERTMANAGER_PORT },
             ...(clustered ? [{ name: "cluster-tcp", containerPort: CLUSTER_PORT }, { name: "cluster-udp", containerPort: CLUSTER_PORT, protocol: "UDP" as const }] : []),
           ],
-          resources: args.resources ?? defaultResources,
+          resources: args.resources ?? alertmanagerDefaults.resources,
           livenessProbe: httpProbe("/-/healthy", "web"),
           readinessProbe: httpProbe("/-/ready", "web"),
           volumeMounts: [
@@ -180,7 +179,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     };
     statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
-      volumeClaims: [{ name: "data", size: args.storageSize ?? "1Gi", storageClass: args.storageClass }],
+      volumeClaims: [{ name: "data", size: args.storageSize ?? alertmanagerDefaults.storageSize, storageClass: args.storageClass }],
     }), { parent: this, dependsOn: [config, secret] });
 
     const pdb = renderPodDisruptionBudget(workload);

@@ -9,3 +9,11 @@ export const alertmanagerContract = {
 
 export const ALERTMANAGER_PORT = alertmanagerContract.ports.web;
 export const CLUSTER_PORT = alertmanagerContract.ports.cluster;
+
+/** What an Alertmanager falls back on when its args leave a setting out (the stack's presets extend these). */
+export const alertmanagerDefaults = {
+  replicas: 1,
+  storageSize: "1Gi",
+  resolveTimeout: "5m",
+  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+};

@@ -11,7 +11,7 @@ import {
 } from "../kube";
 import type { BlackboxScrapeTarget, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
-import { BLACKBOX_PORT, blackboxExporterContract } from "./contract";
+import { BLACKBOX_PORT, blackboxExporterContract, blackboxExporterDefaults } from "./contract";
 import { renderBlackboxConfig } from "./render-config";
 
 export interface BlackboxExporterArgs {
@@ -45,7 +45,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
     const app: AppIdentity = { name: blackboxExporterContract.name, instance: name, component: "exporter", image: images.blackboxExporter };
     this.app = app;
     const ns = args.namespace;
-    this.configYaml = toYaml(renderBlackboxConfig({ timeout: args.timeout ?? "5s", dnsQueryName: args.dnsQueryName ?? "kubernetes.default.svc.cluster.local" }));
+    this.configYaml = toYaml(renderBlackboxConfig({ timeout: args.timeout ?? blackboxExporterDefaults.timeout, dnsQueryName: args.dnsQueryName ?? blackboxExporterDefaults.dnsQueryName }));
 
     const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "blackbox.yml": this.configYaml } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: BLACKBOX_PORT }] }), { parent: this });
@@ -56,7 +56,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
     const workload: WorkloadSpec = {
       app,
       namespace: ns,
-      replicas: args.replicas ?? 1,
+      replicas: args.replicas ?? blackboxExporterDefaults.replicas,
       // Stateless and cheap to restart: a config change rolls the pods through this hash.
       configHash: contentHash(this.configYaml),
       sysctls: [{ name: "net.ipv4.ping_group_range", value: `${NOBODY} ${NOBODY}` }],
@@ -65,7 +65,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
         image: images.blackboxExporter,
         args: ["--config.file=/etc/blackbox/blackbox.yml", `--web.listen-address=:${BLACKBOX_PORT}`],
         ports: [{ name: "http", containerPort: BLACKBOX_PORT }],
-        resources: args.resources ?? { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
+        resources: args.resources ?? blackboxExporterDefaults.resources,
         livenessProbe: httpProbe("/-/healthy", "http"),
         readinessProbe: httpProbe("/-/healthy", "http"),
         volumeMounts: [{ name: "config", mountPath: "/etc/blackbox", readOnly: true }],

@@ -24,3 +24,11 @@ export const blackboxExporterContract = {
 } as const satisfies ComponentContract & { probeJobs: Record<ProbeModuleName, string>; probeJobPattern: string };
 
 export const BLACKBOX_PORT = blackboxExporterContract.ports.http;
+
+/** What the blackbox exporter falls back on when its args leave a setting out. */
+export const blackboxExporterDefaults = {
+  replicas: 1,
+  timeout: "5s",
+  dnsQueryName: "kubernetes.default.svc.cluster.local",
+  resources: { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
+};

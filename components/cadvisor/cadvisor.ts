@@ -5,7 +5,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import { AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDaemonSet, renderService, ResourceRequirements, podPeers } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
-import { CADVISOR_PORT, cadvisorContract } from "./contract";
+import { CADVISOR_PORT, cadvisorContract, cadvisorDefaults } from "./contract";
 
 export interface CadvisorArgs {
   /** Namespace to deploy into; it must allow privileged pods (root, host paths). */
@@ -64,7 +64,7 @@ export class Cadvisor extends pulumi.ComponentResource {
           "--disable_metrics=percpu,process,sched,tcp,udp,hugetlb,referenced_memory,cpu_topology,resctrl,advtcp",
         ],
         ports: [{ name: "http", containerPort: CADVISOR_PORT }],
-        resources: args.resources ?? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        resources: args.resources ?? cadvisorDefaults.resources,
         livenessProbe: httpProbe("/healthz", "http"),
         readinessProbe: httpProbe("/healthz", "http"),
         privileges: { runAsUser: 0, addCapabilities: ["DAC_READ_SEARCH"], reason: "root-only container runtime state; DAC_READ_SEARCH to measure container filesystems" },

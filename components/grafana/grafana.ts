@@ -6,6 +6,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { alertCatalog } from "../alerts/catalog";
+import { prometheusDefaults } from "../prometheus/contract";
 import type { AlertDefinition } from "../alerts/types";
 import type { ElasticsearchEndpoint } from "../elasticsearch";
 import { images, imageTag } from "../images";
@@ -17,7 +18,7 @@ import {
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
 import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./render-datasources";
-import { GRAFANA_PORT, grafanaContract } from "./contract";
+import { GRAFANA_PORT, grafanaContract, grafanaDefaults } from "./contract";
 import { folderDir, renderDashboardProviders } from "./render-dashboard-providers";
 import { GRAFANA_SECRETS_DIR, grafanaReplicas, renderGrafanaEnv } from "./render-settings";
 
@@ -79,7 +80,6 @@ export function grafanaIdentity(name: string): AppIdentity {
   return { name: grafanaContract.name, instance: name, component: "visualization", image: images.grafana };
 }
 
-const defaultResources: ResourceRequirements = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
 const egressTo = (backend: ServiceEndpoint): Flow => ({ peers: [backend.pods ? { kind: "pods", selector: backend.pods } as Peer : anywhere], ports: [{ port: backend.port }] });
 
@@ -106,7 +106,7 @@ export class Grafana extends pulumi.ComponentResource {
     this.app = app;
     const ns = args.namespace;
     const hasDatabase = args.databaseUrl !== undefined;
-    const decision = grafanaReplicas(args.replicas ?? 1, hasDatabase);
+    const decision = grafanaReplicas(args.replicas ?? grafanaDefaults.replicas, hasDatabase);
     if (decision.reason) pulumi.log.warn(`Grafana ${name}: ${decision.reason}`, this);
     this.replicas = decision.replicas;
 
@@ -122,7 +122,7 @@ export class Grafana extends pulumi.ComponentResource {
       .all([args.prometheus.url, args.alertmanager?.url, args.loki?.url, args.jaeger?.url, es?.url])
       .apply(([prometheusUrl, alertmanagerUrl, lokiUrl, jaegerUrl, esUrl]) => toYaml(renderDatasources({
         prometheusUrl,
-        scrapeInterval: args.scrapeInterval ?? "15s",
+        scrapeInterval: args.scrapeInterval ?? prometheusDefaults.scrapeInterval,
         prometheusVersion: imageTag(images.prometheus).replace(/^v/, ""),
         alertmanagerUrl,
         lokiUrl,
@@ -164,7 +164,7 @@ export class Grafana extends pulumi.ComponentResource {
           spec: {
             accessModes: ["ReadWriteOnce"],
             ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
-            resources: { requests: { storage: args.storageSize ?? "2Gi" } },
+            resources: { requests: { storage: args.storageSize ?? grafanaDefaults.storageSize } },
           },
         }, { parent: this })
       : undefined;
@@ -215,7 +215,7 @@ export class Grafana extends pulumi.ComponentResource {
         image: images.grafana,
         env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
         ports: [{ name: "http", containerPort: GRAFANA_PORT }],
-        resources: args.resources ?? defaultResources,
+        resources: args.resources ?? grafanaDefaults.resources,
         livenessProbe: httpProbe("/api/health", "http", { failureThreshold: 6 }),
         readinessProbe: httpProbe("/api/health", "http"),
         // The first start migrates the database schema, which can take minutes.
@@ -258,7 +258,7 @@ export class Grafana extends pulumi.ComponentResource {
         egress: [
           ...backends.map(egressTo),
           // The database may live outside the cluster (a managed Postgres or MySQL).
-          ...(hasDatabase ? [{ peers: [anywhere], ports: [{ port: args.databasePort ?? 5432 }] }] : []),
+          ...(hasDatabase ? [{ peers: [anywhere], ports: [{ port: args.databasePort ?? grafanaDefaults.databasePort }] }] : []),
         ],
       }), { parent: this });
     }

@@ -23,3 +23,13 @@ export const jaegerContract = {
 export const jaegerPorts = jaegerContract.ports;
 export type JaegerPortName = keyof typeof jaegerPorts;
 export const UDP_PORTS: JaegerPortName[] = ["thriftCompact", "thriftBinary"];
+
+/** What Jaeger falls back on when its args leave a setting out. */
+export const jaegerDefaults = {
+  replicas: 1,
+  retentionDays: 7,
+  memoryMaxTraces: 50_000,
+  storageSize: "5Gi",
+  sampling: { defaultProbability: 1, services: [] },
+  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+};

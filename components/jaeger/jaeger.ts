@@ -12,7 +12,7 @@ import {
   statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { toYaml } from "../yaml";
-import { jaegerContract, JaegerPortName, jaegerPorts, UDP_PORTS } from "./contract";
+import { jaegerContract, jaegerDefaults, JaegerPortName, jaegerPorts, UDP_PORTS } from "./contract";
 import { JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec } from "./render-config";
 
 const JAEGER_UID = 10001;
@@ -86,14 +86,14 @@ export class Jaeger extends pulumi.ComponentResource {
     const app = jaegerIdentity(name);
     this.app = app;
     const ns = args.namespace;
-    const replicas = args.replicas ?? 1;
+    const replicas = args.replicas ?? jaegerDefaults.replicas;
     if (args.storage !== "elasticsearch" && replicas > 1) throw new Error(`Jaeger ${name}: ${args.storage} storage holds one replica's traces only; use replicas: 1`);
     const es = args.elasticsearch;
     if (args.storage === "elasticsearch" && !es) throw new Error(`Jaeger ${name}: elasticsearch storage needs args.elasticsearch`);
-    const retentionDays = args.retentionDays ?? 7;
+    const retentionDays = args.retentionDays ?? jaegerDefaults.retentionDays;
 
     const storageOf = (esUrl: string | undefined): JaegerStorage =>
-      args.storage === "memory" ? { kind: "memory", maxTraces: args.memoryMaxTraces ?? 50_000 }
+      args.storage === "memory" ? { kind: "memory", maxTraces: args.memoryMaxTraces ?? jaegerDefaults.memoryMaxTraces }
         : args.storage === "badger" ? { kind: "badger", directory: "/badger", retentionDays }
           : {
               kind: "elasticsearch",
@@ -103,7 +103,7 @@ export class Jaeger extends pulumi.ComponentResource {
             };
     this.files = pulumi.output(es?.url).apply((esUrl): Record<string, string> => ({
       "config.yaml": toYaml(renderJaegerConfig({ storage: storageOf(esUrl), samplingFile: `${CONFIG_DIR}/sampling-strategies.json`, listenHost: "0.0.0.0" })),
-      "sampling-strategies.json": JSON.stringify(renderSamplingStrategies(args.sampling ?? { defaultProbability: 1, services: [] }), null, 2) + "\n",
+      "sampling-strategies.json": JSON.stringify(renderSamplingStrategies(args.sampling ?? jaegerDefaults.sampling), null, 2) + "\n",
     }));
     const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: this.files }, { parent: this, ...namedConfigOptions });
 
@@ -127,7 +127,7 @@ export class Jaeger extends pulumi.ComponentResource {
         image: images.jaeger,
         args: [`--config=file:${CONFIG_DIR}/config.yaml`],
         ports: servicePorts.map((p) => ({ name: p.name.slice(0, 15), containerPort: p.port, protocol: p.protocol })),
-        resources: args.resources ?? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        resources: args.resources ?? jaegerDefaults.resources,
         livenessProbe: httpProbe("/status", jaegerPorts.health),
         readinessProbe: httpProbe("/status", jaegerPorts.health),
         volumeMounts: [
@@ -147,7 +147,7 @@ export class Jaeger extends pulumi.ComponentResource {
       ],
     };
     if (args.storage === "badger") {
-      statefulSetWithOwnedClaims(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? "5Gi", storageClass: args.storageClass }] }), { parent: this, dependsOn: dependsOnWith(opts, config) });
+      statefulSetWithOwnedClaims(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? jaegerDefaults.storageSize, storageClass: args.storageClass }] }), { parent: this, dependsOn: dependsOnWith(opts, config) });
     } else {
       new Deployment(name, renderDeployment(workload), { parent: this, dependsOn: dependsOnWith(opts, config) });
     }

@@ -7,3 +7,9 @@ export const kibanaContract = {
 } as const satisfies ComponentContract;
 
 export const KIBANA_PORT = kibanaContract.ports.http;
+
+/** What Kibana falls back on when its args leave a setting out. */
+export const kibanaDefaults = {
+  replicas: 1,
+  resources: { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+};

@@ -4,7 +4,7 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { ECK_OPERATOR_LABELS, ElasticsearchConnection, elasticsearchContract } from "../elasticsearch";
 import { images, imageTag } from "../images";
 import { AppIdentity, dependsOnWith, PeerSelector, podPeers, renderAppNetworkPolicy, ResourceRequirements } from "../kube";
-import { KIBANA_PORT, kibanaContract } from "./contract";
+import { KIBANA_PORT, kibanaContract, kibanaDefaults } from "./contract";
 import { renderKibana } from "./render-instance";
 
 export interface KibanaArgs {
@@ -47,8 +47,8 @@ export class Kibana extends pulumi.ComponentResource {
       version: imageTag(images.kibana),
       image: images.kibana,
       elasticsearchName: es.clusterName,
-      replicas: args.replicas ?? 1,
-      resources: args.resources ?? { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+      replicas: args.replicas ?? kibanaDefaults.replicas,
+      resources: args.resources ?? kibanaDefaults.resources,
     }) as CustomResourceArgs, { parent: this, dependsOn: dependsOnWith(opts) });
     this.url = pulumi.interpolate`https://${name}-kb-http.${ns}.svc:${KIBANA_PORT}`;
 

@@ -9,3 +9,8 @@ export const kubeStateMetricsContract = {
 
 export const KSM_PORT = kubeStateMetricsContract.ports.httpMetrics;
 export const KSM_TELEMETRY_PORT = kubeStateMetricsContract.ports.telemetry;
+
+/** What kube-state-metrics falls back on when its args leave a setting out. */
+export const kubeStateMetricsDefaults = {
+  resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+};

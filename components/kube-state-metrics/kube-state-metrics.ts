@@ -8,7 +8,7 @@ import {
   renderServiceAccount, ResourceRequirements, podPeers
 } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
-import { KSM_PORT, KSM_TELEMETRY_PORT, kubeStateMetricsContract } from "./contract";
+import { KSM_PORT, KSM_TELEMETRY_PORT, kubeStateMetricsContract, kubeStateMetricsDefaults } from "./contract";
 
 /**
  * The object kinds kube-state-metrics reports, and the RBAC that lets it list them. Secrets and
@@ -82,7 +82,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
           `--resources=${ksmResources.map((r) => r.resource).join(",")}`,
         ],
         ports: [{ name: "http-metrics", containerPort: KSM_PORT }, { name: "telemetry", containerPort: KSM_TELEMETRY_PORT }],
-        resources: args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+        resources: args.resources ?? kubeStateMetricsDefaults.resources,
         livenessProbe: httpProbe("/livez", "http-metrics"),
         readinessProbe: httpProbe("/readyz", "telemetry"),
       }],

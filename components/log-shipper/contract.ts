@@ -7,3 +7,9 @@ export const logShipperContract = {
 } as const satisfies ComponentContract;
 
 export const ALLOY_HTTP_PORT = logShipperContract.ports.http;
+
+/** What the log shipper falls back on when its args leave a setting out. */
+export const logShipperDefaults = {
+  multilineMaxWait: "3s",
+  resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+};

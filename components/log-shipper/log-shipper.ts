@@ -11,7 +11,7 @@ import {
 import { renderAlloyConfig } from "../log-parsing";
 import { logstashContract } from "../logstash/contract";
 import { lokiContract } from "../loki/contract";
-import { ALLOY_HTTP_PORT, logShipperContract } from "./contract";
+import { ALLOY_HTTP_PORT, logShipperContract, logShipperDefaults } from "./contract";
 
 const POD_LOGS = "/var/log/pods";
 
@@ -67,7 +67,7 @@ export class LogShipper extends pulumi.ComponentResource {
       logstashUrl: logstash,
       cluster: args.cluster,
       podLogsDir: POD_LOGS,
-      multilineMaxWait: args.multilineMaxWait ?? "3s",
+      multilineMaxWait: args.multilineMaxWait ?? logShipperDefaults.multilineMaxWait,
       multilineNamespaces: args.multilineNamespaces ?? [],
     }));
     const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "config.alloy": this.configText } }, { parent: this, ...namedConfigOptions });
@@ -90,7 +90,7 @@ export class LogShipper extends pulumi.ComponentResource {
         args: ["run", "/etc/alloy/config.alloy", "--storage.path=/var/lib/novacron-alloy", `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`, "--disable-reporting"],
         env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
         ports: [{ name: "http", containerPort: ALLOY_HTTP_PORT }],
-        resources: args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        resources: args.resources ?? logShipperDefaults.resources,
         livenessProbe: httpProbe("/-/healthy", "http"),
         readinessProbe: httpProbe("/-/ready", "http"),
         privileges: { runAsUser: 0, reason: "container log files are root-owned (0640) on the node; no capabilities are added" },

@@ -12,7 +12,7 @@ import {
 import { renderLogstashPipeline } from "../log-parsing";
 import { toYaml } from "../yaml";
 import { parseBytes } from "../units";
-import { LOGSTASH_API_PORT, LOGSTASH_HTTP_PORT, logstashContract } from "./contract";
+import { LOGSTASH_API_PORT, LOGSTASH_HTTP_PORT, logstashContract, logstashDefaults } from "./contract";
 import { logstashHeapOptions } from "./heap";
 
 const HOME = "/usr/share/logstash";
@@ -60,7 +60,7 @@ export class Logstash extends pulumi.ComponentResource {
     this.app = app;
     const ns = args.namespace;
     const es = args.elasticsearch;
-    const queueSize = args.queueSize ?? "2Gi";
+    const queueSize = args.queueSize ?? logstashDefaults.queueSize;
 
     this.pipeline = pulumi.all([es.url, es.indexPrefix]).apply(([url, indexPrefix]) => renderLogstashPipeline({
       httpPort: LOGSTASH_HTTP_PORT,
@@ -89,11 +89,11 @@ export class Logstash extends pulumi.ComponentResource {
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "api", port: LOGSTASH_API_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOGSTASH_HTTP_PORT}`;
 
-    const resources = args.resources ?? { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } };
+    const resources = args.resources ?? logstashDefaults.resources;
     const writer = es.logWriterSecret;
     const workload: WorkloadSpec = {
       app, namespace: ns,
-      replicas: args.replicas ?? 1,
+      replicas: args.replicas ?? logstashDefaults.replicas,
       runAsUser: ELASTIC_UID,
       configHash: this.pipeline.apply((files) => contentHash(...Object.values(files), settings, pipelines)),
       // Time to drain the in-flight batch to the persistent queue.

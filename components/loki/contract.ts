@@ -8,3 +8,8 @@ export const lokiContract = {
 
 export const LOKI_HTTP_PORT = lokiContract.ports.http;
 export const LOKI_GRPC_PORT = lokiContract.ports.grpc;
+
+/** What Loki falls back on when its args leave a setting out. */
+export const lokiDefaults = {
+  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+};

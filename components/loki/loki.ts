@@ -9,7 +9,7 @@ import {
 } from "../kube";
 import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
-import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, lokiContract } from "./contract";
+import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, lokiContract, lokiDefaults } from "./contract";
 import { LokiStorage, renderLokiConfig } from "./render-config";
 
 /** The uid the Loki image runs as. */
@@ -92,7 +92,7 @@ export class Loki extends pulumi.ComponentResource {
           image: images.loki,
           args: [`-config.file=/etc/loki/loki.yaml`, "-target=all"],
           ports: [{ name: "http", containerPort: LOKI_HTTP_PORT }, { name: "grpc", containerPort: LOKI_GRPC_PORT }],
-          resources: args.resources ?? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+          resources: args.resources ?? lokiDefaults.resources,
           livenessProbe: httpProbe("/ready", "http", { failureThreshold: 6 }),
           readinessProbe: httpProbe("/ready", "http"),
           volumeMounts: [

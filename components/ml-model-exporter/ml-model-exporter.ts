@@ -4,7 +4,7 @@ import { Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { anywhere, AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService, ResourceRequirements, podPeers } from "../kube";
 import type { ServiceTarget } from "../prometheus/render-config";
-import { ML_EXPORTER_PORT, ML_EXPORTER_TARGET_NAME, mlModelExporterContract } from "./contract";
+import { ML_EXPORTER_PORT, ML_EXPORTER_TARGET_NAME, mlModelExporterContract, mlModelExporterDefaults } from "./contract";
 
 export interface MlModelExporterArgs {
   /** Namespace to deploy into (must exist). */
@@ -54,11 +54,11 @@ export class MlModelExporter extends pulumi.ComponentResource {
         env: [
           { name: "ML_MODEL_ENDPOINT", value: args.endpoint },
           { name: "EXPORT_PORT", value: String(ML_EXPORTER_PORT) },
-          { name: "SCRAPE_INTERVAL", value: String(args.scrapeInterval ?? 30) },
-          { name: "SCRAPE_TIMEOUT", value: String(args.fetchTimeout ?? 5) },
+          { name: "SCRAPE_INTERVAL", value: String(args.scrapeInterval ?? mlModelExporterDefaults.scrapeInterval) },
+          { name: "SCRAPE_TIMEOUT", value: String(args.fetchTimeout ?? mlModelExporterDefaults.fetchTimeout) },
         ],
         ports: [{ name: "metrics", containerPort: ML_EXPORTER_PORT }],
-        resources: args.resources ?? { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "500m", memory: "192Mi" } },
+        resources: args.resources ?? mlModelExporterDefaults.resources,
         // Liveness does not depend on the ML service: its outage is reported in metrics, not by restarts.
         livenessProbe: httpProbe("/healthz", "metrics"),
         readinessProbe: httpProbe("/readyz", "metrics"),

@@ -7,3 +7,8 @@ export const nodeExporterContract = {
 } as const satisfies ComponentContract;
 
 export const NODE_EXPORTER_PORT = nodeExporterContract.ports.metrics;
+
+/** What node-exporter falls back on when its args leave a setting out. */
+export const nodeExporterDefaults = {
+  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+};

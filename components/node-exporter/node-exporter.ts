@@ -4,7 +4,7 @@ import { Service } from "@pulumi/kubernetes/core/v1";
 import { images } from "../images";
 import { AppIdentity, httpProbe, renderDaemonSet, renderService, ResourceRequirements } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
-import { NODE_EXPORTER_PORT, nodeExporterContract } from "./contract";
+import { NODE_EXPORTER_PORT, nodeExporterContract, nodeExporterDefaults } from "./contract";
 
 export interface NodeExporterArgs {
   /** Namespace to deploy into; it must allow privileged pods (host network, PID and paths). */
@@ -61,7 +61,7 @@ export class NodeExporter extends pulumi.ComponentResource {
           "--collector.netdev.device-exclude=^(veth.*|cali.*|[a-f0-9]{15})$",
         ],
         ports: [{ name: "metrics", containerPort: NODE_EXPORTER_PORT }],
-        resources: args.resources ?? { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+        resources: args.resources ?? nodeExporterDefaults.resources,
         livenessProbe: httpProbe("/", "metrics"),
         readinessProbe: httpProbe("/", "metrics"),
       }],

@@ -15,3 +15,14 @@ export function serviceJob<Name extends string>(name: Name): `novacron-${Name}` 
 }
 
 export const PROMETHEUS_PORT = prometheusContract.ports.web;
+
+/** What a Prometheus falls back on when its args leave a setting out (the stack's presets extend these). */
+export const prometheusDefaults = {
+  replicas: 1,
+  retentionTime: "15d",
+  storageSize: "50Gi",
+  scrapeInterval: "15s",
+  scrapeTimeout: "10s",
+  evaluationInterval: "15s",
+  resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
+};

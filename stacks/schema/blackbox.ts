@@ -1,7 +1,7 @@
 // `blackbox`: probes of endpoints from inside the cluster.
 import { z } from "zod";
 import { ProbeModuleName } from "../../components/blackbox-exporter/contract";
-import { DNS_LABEL, HOST_PORT, repeats, withCrossChecks } from "./primitives";
+import { DNS_LABEL, HOST_PORT, repeats, resourcesSchema, withCrossChecks } from "./primitives";
 
 export const probeModules = Object.values(ProbeModuleName);
 export type ProbeModule = ProbeModuleName;
@@ -31,6 +31,7 @@ export const blackboxSchema = withCrossChecks(
     enabled: z.boolean(),
     dnsQueryName: z.string().min(1).describe("The name the dns module resolves against each probed server."),
     probes: z.array(probeSchema).describe("Probes: http_2xx takes URLs, tcp_connect and dns take host:port, icmp takes hosts."),
+    resources: resourcesSchema,
   }),
   {
     reads: ["probes"],

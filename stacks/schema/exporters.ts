@@ -1,11 +1,14 @@
 // `exporters` and `mlModelExporter`: which exporters run, and the ML model exporter's service.
 import { z } from "zod";
-import { enabled, httpUrl } from "./primitives";
+import { httpUrl, resourcesSchema } from "./primitives";
+
+/** An exporter that a stack may switch off, and size. */
+const exporter = z.strictObject({ enabled: z.boolean(), resources: resourcesSchema });
 
 export const exportersSchema = z.strictObject({
-  nodeExporter: enabled,
-  cadvisor: enabled,
-  kubeStateMetrics: enabled,
+  nodeExporter: exporter,
+  cadvisor: exporter,
+  kubeStateMetrics: exporter,
 });
 
 export const mlModelExporterSchema = z.strictObject({
@@ -15,4 +18,5 @@ export const mlModelExporterSchema = z.strictObject({
   endpoint: httpUrl.describe("The ML service's base URL (the seed's ML_MODEL_ENDPOINT)."),
   scrapeInterval: z.number().int("must be a whole number of seconds").min(0).max(3600)
     .describe("Seconds; served ML data is never older (the seed's SCRAPE_INTERVAL)."),
+  resources: resourcesSchema,
 });

@@ -2,9 +2,7 @@
 // stacks/config.ts: the spec never holds them.
 import { z } from "zod";
 import { AlertDomain } from "../../components/alerts/types";
-import { HOST_PORT, slackChannel } from "./primitives";
-
-const channel = z.strictObject({ enabled: z.boolean() });
+import { enabled, HOST_PORT, slackChannel } from "./primitives";
 
 export const notificationsSchema = z.strictObject({
   slack: z.strictObject({
@@ -22,9 +20,9 @@ export const notificationsSchema = z.strictObject({
     username: z.string().min(1, "must not be empty"),
     requireTls: z.boolean(),
   }),
-  teams: channel,
-  pagerduty: channel,
-  webhook: channel,
+  teams: enabled,
+  pagerduty: enabled,
+  webhook: enabled,
   heartbeat: z.strictObject({
     enabled: z.boolean().describe("Dead man's switch: the always-firing Watchdog goes to the heartbeatUrl secret (e.g. healthchecks.io)."),
   }),
