@@ -8,7 +8,7 @@ import type { AlertDefinition } from "../components/alerts";
 import { prometheusContract } from "../components/prometheus/contract";
 import type { ProjectedToken } from "../components/prometheus/prometheus";
 import type { RemoteWriteSpec } from "../components/prometheus/render-config";
-import type { ChannelSecrets } from "./config";
+import type { StackSecrets } from "./config";
 import type { StackSpec } from "./schema";
 
 /** What the clouds add to the in-cluster Prometheus. */
@@ -33,7 +33,7 @@ function pagerdutyIntegrationUrl(key: pulumi.Output<string>): pulumi.Output<stri
 }
 
 /** `alerts` is the stack's catalog (built once): each cloud's managed rules evaluate the same alerts as the cluster. */
-export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets, alerts: AlertDefinition[]): CloudWiring {
+export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, alerts: AlertDefinition[]): CloudWiring {
   const { aws, gcp, azure } = spec.clouds;
   const n = spec.notifications;
   const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {}, providers: {} };

@@ -169,8 +169,6 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => !seen.has(`${p.key}\u0000${p.message}`) && !!seen.add(`${p.key}\u0000${p.message}`));
 }
 
-/** Channel credentials as Pulumi secret outputs, keyed by config key. */
-export type ChannelSecrets = Partial<Record<ChannelSecretKey, pulumi.Output<string>>>;
 /** Every secret supplied (channel credentials and component secrets), as Pulumi secret outputs. */
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
