@@ -5,18 +5,15 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
-  anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, PeerSelector, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers,
-  mountByName, namedConfigOptions,
+  anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, renderAppNetworkPolicy, renderDeployment, renderPodDisruptionBudget, renderService, WorkloadSpec, podPeers, mountByName, namedConfigOptions, ScrapedExporterArgs,
 } from "../kube";
 import type { BlackboxScrapeTarget, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { BLACKBOX_PORT, blackboxExporterContract, blackboxExporterDefaults } from "./contract";
 import { renderBlackboxConfig } from "./render-config";
 
-export interface BlackboxExporterArgs {
-  /** Namespace to deploy into (must exist). */
-  namespace: pulumi.Input<string>;
+/** `scrapers` are the pods allowed to request probes (Prometheus). */
+export interface BlackboxExporterArgs extends ScrapedExporterArgs {
   /** The probes Prometheus runs through this exporter (one scrape job per module). */
   probes: ProbeSpec[];
   /** The name the dns module resolves. Default kubernetes.default.svc.cluster.local. */
@@ -25,12 +22,6 @@ export interface BlackboxExporterArgs {
   timeout?: string;
   /** Replicas of the stateless exporter. Default 1. */
   replicas?: number;
-  /** CPU and memory requests and limits of the main container. */
-  resources?: ResourceRequirements;
-  /** Create a NetworkPolicy for the pods (default true). */
-  networkPolicy?: boolean;
-  /** Pods allowed to request probes (Prometheus). */
-  scrapers?: PeerSelector[];
 }
 
 /** blackbox_exporter: HTTP, TCP, DNS and ICMP probes of endpoints, as Prometheus asks for them. */

@@ -3,20 +3,14 @@ import { DaemonSet } from "@pulumi/kubernetes/apps/v1";
 import { Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
-import { AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDaemonSet, renderService, ResourceRequirements, podPeers } from "../kube";
+import {
+  AppIdentity, httpProbe, renderAppNetworkPolicy, renderDaemonSet, renderService, podPeers, ScrapedExporterArgs,
+} from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
 import { CADVISOR_PORT, cadvisorContract, cadvisorDefaults } from "./contract";
 
-export interface CadvisorArgs {
-  /** Namespace to deploy into; it must allow privileged pods (root, host paths). */
-  namespace: pulumi.Input<string>;
-  /** CPU and memory requests and limits of the main container. */
-  resources?: ResourceRequirements;
-  /** Create a NetworkPolicy for the pods (default true). */
-  networkPolicy?: boolean;
-  /** Pods allowed to scrape cAdvisor (Prometheus). */
-  scrapers?: PeerSelector[];
-}
+/** cAdvisor's namespace must allow privileged pods (root, host paths). */
+export interface CadvisorArgs extends ScrapedExporterArgs {}
 
 /**
  * cAdvisor on every node, for per-container CPU, memory, network and filesystem usage. It needs host

@@ -4,8 +4,7 @@ import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
-  AppIdentity, clusterRoleFor, httpProbe, kubeApiFlow, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService,
-  renderServiceAccount, ResourceRequirements, podPeers
+  AppIdentity, clusterRoleFor, httpProbe, kubeApiFlow, renderAppNetworkPolicy, renderDeployment, renderService, renderServiceAccount, podPeers, ScrapedExporterArgs,
 } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
 import { KSM_PORT, KSM_TELEMETRY_PORT, kubeStateMetricsContract, kubeStateMetricsDefaults } from "./contract";
@@ -33,16 +32,7 @@ export const ksmResources: { apiGroup: string; resource: string }[] = [
   { apiGroup: "storage.k8s.io", resource: "storageclasses" },
 ];
 
-export interface KubeStateMetricsArgs {
-  /** Namespace to deploy into (must exist). */
-  namespace: pulumi.Input<string>;
-  /** CPU and memory requests and limits of the main container. */
-  resources?: ResourceRequirements;
-  /** Create a NetworkPolicy for the pods (default true). */
-  networkPolicy?: boolean;
-  /** Pods allowed to scrape kube-state-metrics (Prometheus). */
-  scrapers?: PeerSelector[];
-}
+export interface KubeStateMetricsArgs extends ScrapedExporterArgs {}
 
 /** kube-state-metrics: the state of Kubernetes objects (deployments, pods, nodes, ...) as metrics. */
 export class KubeStateMetrics extends pulumi.ComponentResource {

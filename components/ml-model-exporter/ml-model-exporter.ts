@@ -2,13 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { anywhere, AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService, ResourceRequirements, podPeers } from "../kube";
+import { anywhere, AppIdentity, httpProbe, podPeers, renderAppNetworkPolicy, renderDeployment, renderService, ScrapedExporterArgs } from "../kube";
 import type { ServiceTarget } from "../prometheus/render-config";
 import { ML_EXPORTER_PORT, ML_EXPORTER_TARGET_NAME, mlModelExporterContract, mlModelExporterDefaults } from "./contract";
 
-export interface MlModelExporterArgs {
-  /** Namespace to deploy into (must exist). */
-  namespace: pulumi.Input<string>;
+export interface MlModelExporterArgs extends ScrapedExporterArgs {
   /** The exporter's image (built from exporters/ml-model), pinned to a version. */
   image: string;
   /** Base URL of the ML service, e.g. http://ml-service.novacron.svc:8000. */
@@ -17,12 +15,6 @@ export interface MlModelExporterArgs {
   scrapeInterval?: number;
   /** Seconds allowed for one fetch from the ML service; keep under Prometheus' scrape timeout. Default 5. */
   fetchTimeout?: number;
-  /** CPU and memory requests and limits of the main container. */
-  resources?: ResourceRequirements;
-  /** Create a NetworkPolicy for the pods (default true). */
-  networkPolicy?: boolean;
-  /** Pods allowed to scrape the exporter (Prometheus). */
-  scrapers?: PeerSelector[];
 }
 
 /** The ML model exporter (exporters/ml-model): the ML pipeline's state as Prometheus metrics on :9200. */
