@@ -1,7 +1,7 @@
 // Logs and traces presets (the elk, loki, logShipper and jaeger sections), as data, spread into
 // stacks/presets.ts: dev is one small node of everything; prod is the seed's hot-warm-cold cluster. Each
 // extends the components' defaults (their contract.ts).
-import { ECK_CHART } from "../components/elasticsearch/elasticsearch";
+import { ECK_CHART } from "../components/elasticsearch/eck-operator";
 import { jaegerDefaults } from "../components/jaeger/contract";
 import { kibanaDefaults } from "../components/kibana/contract";
 import { logShipperDefaults } from "../components/log-shipper/contract";
