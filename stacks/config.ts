@@ -1,6 +1,7 @@
 // Reads a stack's Pulumi config, applies its environment preset and validates the result: one error
 // listing every problem by its config key, raised before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { secretFiles } from "../components/alertmanager/render-config";
 import { coerceConfigStrings } from "./coerce-config";
 import { presets } from "./presets";
@@ -73,7 +74,10 @@ export interface ParsedStackConfig {
 }
 
 const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
-const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies", "grafana", "alertThresholds", "elk", "loki", "logShipper", "jaeger"]);
+/** Whether a schema holds text: Pulumi hands every other value (objects, lists, booleans) over as JSON. */
+const holdsText = (schema: z.ZodType): boolean =>
+  schema instanceof z.ZodOptional ? holdsText(schema.unwrap() as z.ZodType) : schema.def.type === "string" || schema.def.type === "enum";
+const structuredKeys = new Set<string>(topLevelKeys.filter((key) => !holdsText(stackSpecSchema.shape[key])));
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -61,5 +61,5 @@ export type Cloud = keyof CloudsSpec;
 
 /** The first enabled cloud, in the order aws, gcp, azure (where Loki's bucket goes). */
 export function firstEnabledCloud(clouds: CloudsSpec): Cloud | undefined {
-  return (["aws", "gcp", "azure"] as const).find((c) => clouds?.[c]?.enabled === true);
+  return (Object.keys(cloudsSchema.shape) as Cloud[]).find((c) => clouds?.[c]?.enabled === true);
 }

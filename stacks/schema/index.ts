@@ -74,7 +74,7 @@ const stackObject = z.strictObject({
 });
 
 /** The channels someone reads (the heartbeat only proves the pipeline works). */
-const humanChannels = ["slack", "email", "teams", "pagerduty", "webhook"] as const;
+const humanChannels = Object.keys(notificationsSchema.shape).filter((channel) => channel !== "heartbeat") as Exclude<keyof typeof notificationsSchema.shape, "heartbeat">[];
 
 /** The whole validated stack spec (after the environment preset is applied). */
 export const stackSpecSchema = withCrossChecks(
