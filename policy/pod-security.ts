@@ -2,6 +2,9 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 // The file itself, not the components/kube barrel: the barrel loads @pulumi/kubernetes into the pack.
 import { HOST_ACCESS_ANNOTATION, PRIVILEGES_ANNOTATION } from "../components/kube/workload";
+import { cadvisorContract } from "../components/cadvisor/contract";
+import { logShipperContract } from "../components/log-shipper/contract";
+import { nodeExporterContract } from "../components/node-exporter/contract";
 import { configOf, stringList } from "./policy-config";
 import { appOf, containersOf, objectRef, podSpecsOf } from "./resource-inputs";
 
@@ -11,11 +14,11 @@ import { appOf, containersOf, objectRef, podSpecsOf } from "./resource-inputs";
  * host-access annotations, and keep a read-only root filesystem. Policy config `hostLevelApps` replaces the list.
  */
 export const defaultHostLevelApps: readonly string[] = [
-  "node-exporter", // host network, PID and read-only /proc, /sys, /: node metrics must be the node's
-  "cadvisor", // root: the container runtime's state is root-only; DAC_READ_SEARCH to size container filesystems
+  nodeExporterContract.name, // host network, PID and read-only /proc, /sys, /: node metrics must be the node's
+  cadvisorContract.name, // root: the container runtime's state is root-only; DAC_READ_SEARCH to size container filesystems
   // Grafana Alloy on every node (components/log-shipper): root, to read the node's root-owned container log
   // files through a read-only hostPath, and a hostPath for its read positions; no capabilities added.
-  "log-shipper",
+  logShipperContract.name,
 ];
 
 /** Annotations the hardened workload builder gives a host-level pod, saying what host access it needs and why. */

@@ -5,6 +5,7 @@ import { alertmanagerDefaults } from "../components/alertmanager/contract";
 import { blackboxExporterDefaults } from "../components/blackbox-exporter/contract";
 import { cadvisorDefaults } from "../components/cadvisor/contract";
 import { grafanaDefaults } from "../components/grafana/contract";
+import { minProductionReplicas } from "../components/high-availability";
 import { kubeStateMetricsDefaults } from "../components/kube-state-metrics/contract";
 import { mlModelExporterDefaults } from "../components/ml-model-exporter/contract";
 import { nodeExporterDefaults } from "../components/node-exporter/contract";
@@ -98,7 +99,7 @@ export const presets: Record<Environment, StackSpec> = {
     cluster: "novacron-prod",
     prometheus: {
       ...prometheusDefaults,
-      replicas: 2,
+      replicas: minProductionReplicas.prometheus,
       retentionTime: "30d",
       retentionSize: "50GB",
       // retention.size counts blocks and WAL; the volume keeps headroom for compaction.
@@ -109,7 +110,7 @@ export const presets: Record<Environment, StackSpec> = {
     },
     alertmanager: {
       ...alertmanagerDefaults,
-      replicas: 3,
+      replicas: minProductionReplicas.alertmanager,
       storageSize: "2Gi",
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
       groupWait: "30s",

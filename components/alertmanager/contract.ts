@@ -7,6 +7,9 @@ export const alertmanagerContract = {
   ports: { web: 9093, cluster: 9094 },
 } as const satisfies ComponentContract;
 
+/** Alertmanager's --cluster.peer-timeout: its default, which the component keeps. Each peer waits this long times its position before notifying. */
+export const ALERTMANAGER_PEER_TIMEOUT_SECONDS = 15;
+
 export const ALERTMANAGER_PORT = alertmanagerContract.ports.web;
 export const CLUSTER_PORT = alertmanagerContract.ports.cluster;
 

@@ -32,5 +32,8 @@ export function buildAlertCatalog(overrides: AlertThresholdOverrides = {}): Aler
   return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds)].map(withCases);
 }
 
-/** The catalog with every default threshold, for components used on their own. */
-export const alertCatalog: readonly AlertDefinition[] = buildAlertCatalog();
+/**
+ * The catalog with every default threshold, for components used on their own. Frozen, yet typed as a plain
+ * array so it can be passed as a component's `alerts` (Pulumi's component packaging has no readonly arrays).
+ */
+export const alertCatalog = Object.freeze(buildAlertCatalog()) as AlertDefinition[];

@@ -1,10 +1,8 @@
 // `alertmanager`: the gossip cluster and its notification timing.
 import { z } from "zod";
+import { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from "../../components/alertmanager/contract";
 import { parseDuration } from "../../components/units";
 import { count, duration, httpUrl, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
-
-/** Alertmanager's --cluster.peer-timeout (its default; the component does not change it). */
-export const ALERTMANAGER_PEER_TIMEOUT_SECONDS = 15;
 
 export const alertmanagerSchema = withCrossChecks(
   z.strictObject({
@@ -22,8 +20,9 @@ export const alertmanagerSchema = withCrossChecks(
     // Peers notify one after the other, each waiting 15 s (--cluster.peer-timeout) × its position. A peer still
     // waiting on the previous group_interval's view when the first peer sends a change (e.g. a resolve)
     // repeats the old state: a duplicate notification (seen in test/e2e/faults.test.ts with a 10 s interval).
-    reads: ["replicas", "groupInterval"],
+    reads: ["groupInterval"],
     check: (am, report) => {
+      if (!Number.isInteger(am.replicas)) return;
       const longestPeerWait = (am.replicas - 1) * ALERTMANAGER_PEER_TIMEOUT_SECONDS;
       if (longestPeerWait > 0 && parseDuration(am.groupInterval)! <= longestPeerWait) {
         report(["groupInterval"], `(${am.groupInterval}) must be longer than ${longestPeerWait}s with ${am.replicas} replicas: the last peer waits ${longestPeerWait}s before notifying, and a shorter interval makes it send duplicates`);

@@ -6,13 +6,6 @@ import { DNS_LABEL, HOST_PORT, repeats, resourcesSchema, withCrossChecks } from 
 export const probeModules = Object.values(ProbeModuleName);
 export type ProbeModule = ProbeModuleName;
 
-export const probeSchema = z.strictObject({
-  name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label"),
-  module: z.enum(probeModules),
-  targets: z.array(z.string().min(1)).min(1, "must list at least one target"),
-});
-export type Probe = z.infer<typeof probeSchema>;
-
 /** What each module can probe; undefined when the target fits. */
 function probeTargetProblem(module: ProbeModule, target: string): string | undefined {
   switch (module) {
@@ -26,21 +19,32 @@ function probeTargetProblem(module: ProbeModule, target: string): string | undef
   }
 }
 
-export const blackboxSchema = withCrossChecks(
+export const probeSchema = withCrossChecks(
   z.strictObject({
-    enabled: z.boolean(),
-    dnsQueryName: z.string().min(1).describe("The name the dns module resolves against each probed server."),
-    probes: z.array(probeSchema).describe("Probes: http_2xx takes URLs, tcp_connect and dns take host:port, icmp takes hosts."),
-    resources: resourcesSchema,
+    name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label"),
+    module: z.enum(probeModules),
+    targets: z.array(z.string().min(1)).min(1, "must list at least one target"),
   }),
   {
-    reads: ["probes"],
-    check: ({ probes }, report) => {
-      repeats(probes.map((p) => p.name)).forEach((i) => report(["probes", i, "name"], "duplicates another probe's name"));
-      probes.forEach((probe, i) => probe.targets.forEach((target, j) => {
-        const problem = probeTargetProblem(probe.module, target);
-        if (problem) report(["probes", i, "targets", j], problem);
-      }));
+    reads: ["module"],
+    check: (probe, report) => {
+      if (!Array.isArray(probe.targets)) return;
+      probe.targets.forEach((target, j) => {
+        const problem = typeof target === "string" ? probeTargetProblem(probe.module, target) : undefined;
+        if (problem) report(["targets", j], problem);
+      });
     },
   },
 );
+export type Probe = z.infer<typeof probeSchema>;
+
+export const blackboxSchema = z.strictObject({
+  enabled: z.boolean(),
+  dnsQueryName: z.string().min(1).describe("The name the dns module resolves against each probed server."),
+  probes: z.array(probeSchema)
+    .superRefine((probes, ctx) => {
+      for (const i of repeats(probes.map((p) => p?.name))) ctx.addIssue({ code: "custom", path: [i, "name"], message: "duplicates another probe's name" });
+    }, { when: (payload) => Array.isArray(payload.value) }) // every duplicate is reported, even beside other problems
+    .describe("Probes: http_2xx takes URLs, tcp_connect and dns take host:port, icmp takes hosts."),
+  resources: resourcesSchema,
+});

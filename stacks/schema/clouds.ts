@@ -58,8 +58,10 @@ export const cloudsSchema = z.strictObject({
 });
 export type CloudsSpec = z.infer<typeof cloudsSchema>;
 export type Cloud = keyof CloudsSpec;
+/** The clouds, in the order aws, gcp, azure. */
+export const cloudNames = Object.keys(cloudsSchema.shape) as Cloud[];
 
 /** The first enabled cloud, in the order aws, gcp, azure (where Loki's bucket goes). */
 export function firstEnabledCloud(clouds: CloudsSpec): Cloud | undefined {
-  return (Object.keys(cloudsSchema.shape) as Cloud[]).find((c) => clouds?.[c]?.enabled === true);
+  return cloudNames.find((c) => clouds?.[c]?.enabled === true);
 }

@@ -21,6 +21,8 @@ export type NodeSetSpec = z.infer<typeof nodeSetSchema>;
 /** Whether a node set's roles include `role` (the generic `data` role holds every data tier). */
 export const holdsRole = (roles: readonly string[], role: string) => roles.includes(role) || (role.startsWith("data_") && roles.includes("data"));
 export const masterEligibleNodes = (sets: NodeSetSpec[]) => sets.filter((s) => s.roles.includes("master")).reduce((n, s) => n + s.count, 0);
+/** The node sets with a list of roles and a whole count (cross-checks judge only those; the schema reports the rest). */
+export const validNodeSets = (sets: NodeSetSpec[]) => sets.filter((s) => Array.isArray(s?.roles) && Number.isInteger(s?.count));
 
 export const elkSchema = withCrossChecks(
   z.strictObject({
@@ -49,37 +51,46 @@ export const elkSchema = withCrossChecks(
     }),
   }),
   {
-    reads: ["enabled", "nodeSets"],
+    // Node sets are judged by the ones whose roles and count are valid; the topology only once all are.
+    reads: ["enabled"],
     check: (elk, report) => {
-      if (!elk.enabled) return;
-      elk.nodeSets.forEach((s, i) => elk.nodeSets.findIndex((other) => other.name === s.name) !== i && report(["nodeSets", i, "name"], "duplicates another node set's name"));
-      const masters = masterEligibleNodes(elk.nodeSets);
+      if (!elk.enabled || !Array.isArray(elk.nodeSets)) return;
+      const names = elk.nodeSets.map((s) => s?.name);
+      names.forEach((n, i) => n !== undefined && names.indexOf(n) !== i && report(["nodeSets", i, "name"], "duplicates another node set's name"));
+      const sets = validNodeSets(elk.nodeSets);
+      if (sets.length !== elk.nodeSets.length) return;
+      const masters = masterEligibleNodes(sets);
       if (masters === 0) report(["nodeSets"], "must include master-eligible nodes (a node set with the master role)");
       else if (masters !== 1 && masters % 2 === 0) report(["nodeSets"], `have ${masters} master-eligible nodes; use an odd number (1, 3, 5) so a majority survives a split`);
       for (const tier of ["data_hot", "data_content", "ingest"]) {
-        if (!elk.nodeSets.some((s) => holdsRole(s.roles, tier))) report(["nodeSets"], `must include a node set with the ${tier} role (or data)`);
+        if (!sets.some((s) => holdsRole(s.roles, tier))) report(["nodeSets"], `must include a node set with the ${tier} role (or data)`);
       }
     },
   },
   {
-    reads: ["enabled", "lifecycle"],
+    reads: ["enabled", ["lifecycle", "hotDays"], ["lifecycle", "warmDays"]],
     check: ({ enabled, lifecycle: lc }, report) => {
-      if (!enabled) return;
-      if (lc.warmDays <= lc.hotDays) report(["lifecycle", "warmDays"], `(${lc.warmDays}) must be greater than hotDays (${lc.hotDays})`);
-      if (lc.coldDays <= lc.warmDays) report(["lifecycle", "coldDays"], `(${lc.coldDays}) must be greater than warmDays (${lc.warmDays})`);
+      if (enabled && lc.warmDays <= lc.hotDays) report(["lifecycle", "warmDays"], `(${lc.warmDays}) must be greater than hotDays (${lc.hotDays})`);
     },
   },
   {
-    reads: ["enabled", "nodeSets", "indices"],
+    reads: ["enabled", ["lifecycle", "warmDays"], ["lifecycle", "coldDays"]],
+    check: ({ enabled, lifecycle: lc }, report) => {
+      if (enabled && lc.coldDays <= lc.warmDays) report(["lifecycle", "coldDays"], `(${lc.coldDays}) must be greater than warmDays (${lc.warmDays})`);
+    },
+  },
+  {
+    reads: ["enabled", ["indices", "replicas"]],
     check: (elk, report) => {
-      const hotNodes = elk.nodeSets.filter((s) => holdsRole(s.roles, "data_hot")).reduce((n, s) => n + s.count, 0);
-      if (elk.enabled && hotNodes > 0 && elk.indices.replicas >= hotNodes) {
+      if (!elk.enabled || !Array.isArray(elk.nodeSets)) return;
+      const hotNodes = validNodeSets(elk.nodeSets).filter((s) => holdsRole(s.roles, "data_hot")).reduce((n, s) => n + s.count, 0);
+      if (hotNodes > 0 && elk.indices.replicas >= hotNodes) {
         report(["indices", "replicas"], `(${elk.indices.replicas}) must be less than the number of hot data nodes (${hotNodes}), or replica shards never find a node`);
       }
     },
   },
   {
-    reads: ["enabled", "logstash"],
+    reads: ["enabled", ["logstash", "resources", "limits", "memory"]],
     check: (elk, report) => {
       const memory = elk.logstash.resources.limits.memory;
       const heap = logstashHeapMiB(memory);
@@ -89,7 +100,7 @@ export const elkSchema = withCrossChecks(
     },
   },
   {
-    reads: ["enabled", "snapshot"],
+    reads: ["enabled", ["snapshot", "enabled"]],
     check: (elk, report) => {
       if (elk.enabled && elk.snapshot.enabled && !elk.snapshot.bucket) report(["snapshot", "bucket"], "is required when elk.snapshot.enabled is true");
     },

@@ -7,8 +7,8 @@ import { ML_EXPORTER_TARGET_NAME } from "../../components/ml-model-exporter/cont
 import { alertmanagerSchema } from "./alertmanager";
 import { alertThresholdsSchema } from "./alert-thresholds";
 import { blackboxSchema } from "./blackbox";
-import { cloudsSchema, firstEnabledCloud } from "./clouds";
-import { elkSchema, masterEligibleNodes } from "./elk";
+import { cloudNames, cloudsSchema, firstEnabledCloud } from "./clouds";
+import { elkSchema, masterEligibleNodes, validNodeSets } from "./elk";
 import { environmentPolicies, environments } from "./environment";
 import { exportersSchema, mlModelExporterSchema } from "./exporters";
 import { grafanaSchema } from "./grafana";
@@ -21,9 +21,10 @@ import { prometheusSchema } from "./prometheus";
 import { targetsSchema } from "./targets";
 
 export { parseBytes, parseDuration, PROMETHEUS_BYTES, PROMETHEUS_DURATION, STORAGE_QUANTITY } from "../../components/units";
-export { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from "./alertmanager";
+export { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from "../../components/alertmanager/contract";
+export { alertmanagerSchema } from "./alertmanager";
 export { alertThresholdsSchema } from "./alert-thresholds";
-export { probeModules, probeSchema } from "./blackbox";
+export { blackboxSchema, probeModules, probeSchema } from "./blackbox";
 export type { Probe, ProbeModule } from "./blackbox";
 export { cloudsSchema, cloudWatchRetentionDays, firstEnabledCloud, requiredCloudSettings } from "./clouds";
 export type { Cloud, CloudsSpec } from "./clouds";
@@ -80,21 +81,21 @@ const humanChannels = Object.keys(notificationsSchema.shape).filter((channel) =>
 export const stackSpecSchema = withCrossChecks(
   stackObject,
   {
-    reads: ["environment", "prometheus"],
+    reads: ["environment", ["prometheus", "replicas"]],
     check: ({ environment, prometheus }, report) => {
       const min = environmentPolicies[environment].minPrometheusReplicas;
       if (prometheus.replicas < min) report(["prometheus", "replicas"], `must be at least ${min} in ${environment}`);
     },
   },
   {
-    reads: ["environment", "alertmanager"],
+    reads: ["environment", ["alertmanager", "replicas"]],
     check: ({ environment, alertmanager }, report) => {
       const min = environmentPolicies[environment].minAlertmanagerReplicas;
       if (alertmanager.replicas < min) report(["alertmanager", "replicas"], `must be at least ${min} in ${environment} (a gossip cluster that survives the loss of one peer)`);
     },
   },
   {
-    reads: ["environment", "notifications"],
+    reads: ["environment", ...humanChannels.map((channel) => ["notifications", channel, "enabled"])],
     check: ({ environment, notifications }, report) => {
       if (environmentPolicies[environment].requireNotificationChannel && !humanChannels.some((channel) => notifications[channel].enabled)) {
         report(["notifications"], `${environment} must enable at least one of ${humanChannels.join(", ")}`);
@@ -102,37 +103,39 @@ export const stackSpecSchema = withCrossChecks(
     },
   },
   {
-    reads: ["mlModelExporter", "targets"],
+    reads: [["mlModelExporter", "enabled"]],
     check: ({ mlModelExporter, targets }, report) => {
-      if (!mlModelExporter.enabled) return;
-      targets.forEach((t, i) => t.name === ML_EXPORTER_TARGET_NAME && report(["targets", i, "name"], `"${ML_EXPORTER_TARGET_NAME}" is the ML model exporter's own job while mlModelExporter.enabled is true`));
+      if (!mlModelExporter.enabled || !Array.isArray(targets)) return;
+      targets.forEach((t, i) => t?.name === ML_EXPORTER_TARGET_NAME && report(["targets", i, "name"], `"${ML_EXPORTER_TARGET_NAME}" is the ML model exporter's own job while mlModelExporter.enabled is true`));
     },
   },
   {
-    reads: ["environment", "elk"],
+    // As the elk section's own checks: only node sets with a list of roles and a whole count are judged.
+    reads: ["environment", ["elk", "enabled"]],
     check: ({ environment: env, elk }, report) => {
-      if (!elk.enabled) return;
+      if (!elk.enabled || !Array.isArray(elk.nodeSets)) return;
       const policy = environmentPolicies[env];
+      const sets = validNodeSets(elk.nodeSets);
       if (policy.dedicatedMasters) {
-        elk.nodeSets.forEach((s, i) => s.roles.includes("master") && s.roles.length > 1 && report(["elk", "nodeSets", i, "roles"], `must be only ["master"] in ${env}: dedicated masters hold no data`));
-        const masters = masterEligibleNodes(elk.nodeSets);
+        elk.nodeSets.forEach((s, i) => sets.includes(s) && s.roles.includes("master") && s.roles.length > 1 && report(["elk", "nodeSets", i, "roles"], `must be only ["master"] in ${env}: dedicated masters hold no data`));
+        const masters = masterEligibleNodes(sets);
         if (masters > 0 && masters < 3) report(["elk", "nodeSets"], `must have at least 3 master-eligible nodes in ${env}`);
       }
       if (policy.elasticsearchTiers) {
         for (const tier of ["data_hot", "data_warm", "data_cold"]) {
-          if (!elk.nodeSets.some((s) => (s.roles as string[]).includes(tier))) report(["elk", "nodeSets"], `must include a ${tier} node set in ${env} (hot-warm-cold)`);
+          if (!sets.some((s) => (s.roles as string[]).includes(tier))) report(["elk", "nodeSets"], `must include a ${tier} node set in ${env} (hot-warm-cold)`);
         }
       }
     },
   },
   {
-    reads: ["jaeger", "elk"],
+    reads: [["jaeger", "enabled"], ["jaeger", "storage"], ["elk", "enabled"]],
     check: ({ jaeger, elk }, report) => {
       if (jaeger.enabled && jaeger.storage === "elasticsearch" && !elk.enabled) report(["jaeger", "storage"], "is elasticsearch but elk.enabled is false");
     },
   },
   {
-    reads: ["loki", "clouds"],
+    reads: [["loki", "enabled"], ["loki", "storage"], ...cloudNames.map((cloud) => ["clouds", cloud, "enabled"])],
     check: ({ loki, clouds }, report) => {
       if (loki.enabled && loki.storage === "object" && !firstEnabledCloud(clouds)) {
         report(["loki", "storage"], "is object but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Loki's chunks), or set loki.storage to filesystem (one replica on a volume)");
@@ -140,7 +143,7 @@ export const stackSpecSchema = withCrossChecks(
     },
   },
   {
-    reads: ["logShipper", "loki"],
+    reads: [["logShipper", "enabled"], ["loki", "enabled"]],
     check: ({ logShipper, loki }, report) => {
       if (logShipper.enabled && !loki.enabled) report(["logShipper", "enabled"], "is true but loki.enabled is false: the shipper sends parsed entries to Loki (and raw ones to Logstash when elk is enabled)");
     },

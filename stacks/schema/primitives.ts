@@ -8,11 +8,21 @@ export const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY_QUANTITY = /^\d+(Mi|Gi)$/;
 
-/** A Prometheus duration between `min` and `max`; `format` is how the error message names the format. */
-export const duration = (what: string, min = "1s", max = "3650d", format = "a Prometheus duration such as 30s, 5m or 30d") =>
-  z.string().refine((v) => parseDuration(v) !== undefined, { error: `${what} must be ${format}`, abort: true })
-    .refine((v) => (parseDuration(v) ?? 0) >= parseDuration(min)!, `${what} must be at least ${min}`)
-    .refine((v) => (parseDuration(v) ?? 0) <= parseDuration(max)!, `${what} must be at most ${max}`);
+/**
+ * A Prometheus duration between `min` and `max`; `format` is how the error message names the format, and
+ * `whyMax` says why the maximum is what it is.
+ */
+export const duration = (what: string, min = "1s", max = "3650d", format = "a Prometheus duration such as 30s, 5m or 30d", whyMax?: string) =>
+  // One message per value, and none that aborts the parse: an aborting issue would silence every cross-check.
+  z.string().superRefine((value, ctx) => {
+    const seconds = parseDuration(value);
+    const problem =
+      seconds === undefined ? `${what} must be ${format}`
+      : seconds < parseDuration(min)! ? `${what} must be at least ${min}`
+      : seconds > parseDuration(max)! ? `${what} must be at most ${max}${whyMax ? `: ${whyMax}` : ""}`
+      : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /** A whole count from 1 to `max` (replicas, shards, nodes). */
 export const count = (max: number) => z.number().int("must be a whole number").min(1, "must be at least 1").max(max, `must be at most ${max}`);
@@ -42,28 +52,37 @@ export type Resources = z.infer<typeof resourcesSchema>;
 /** Reports a problem at `path`, relative to the object being checked. */
 export type Report = (path: PropertyKey[], message: string) => void;
 
+/** A field a check reads: a key of the object, or a path into it (e.g. ["prometheus", "replicas"]). */
+export type FieldPath = string | readonly PropertyKey[];
+
 /** A check across fields of one object, and the fields it reads. */
 export interface CrossCheck<T> {
-  reads: readonly (keyof T & string)[];
+  reads: readonly FieldPath[];
+  /** Reads only `reads` as validated; anything else it touches may be invalid and must be guarded. */
   check: (value: T, report: Report) => void;
 }
 
 /** Marks the issues cross-checks raise, so that one check's finding does not count as another's invalid input. */
 const CROSS_CHECK = { crossCheck: true };
-const isCrossCheckIssue = (issue: z.core.$ZodIssue) => issue.code === "custom" && issue.params?.crossCheck === true;
+const isCrossCheckIssue = (issue: z.core.$ZodRawIssue) => issue.code === "custom" && issue.params?.crossCheck === true;
+/** Whether one path is a prefix of the other: a refused parent makes its fields unreadable, and vice versa. */
+const overlaps = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.slice(0, b.length).every((key, i) => key === b[i]);
 
 /**
- * Adds checks across fields of one object. Each runs when the fields it reads are individually valid (other
- * cross-checks' findings aside), even when other fields are not: one run reports every problem, and a field
- * the schema already refused is not judged again.
+ * Adds checks across fields of one object. Each runs when the fields it reads were not refused, whatever
+ * else in the object was: one run reports every problem, and a field the schema already refused is not
+ * judged again.
  */
 export function withCrossChecks<T extends z.ZodObject>(schema: T, ...checks: CrossCheck<z.infer<T>>[]): T {
   return checks.reduce((refined, { reads, check }) => {
-    // loose: the object's other keys are not this check's business.
-    const readsOnly = schema.pick(Object.fromEntries(reads.map((key) => [key, true])) as never).loose();
+    const paths = reads.map((read) => (typeof read === "string" ? [read] : read));
     return refined.superRefine(
-      (value, ctx) => check(value as z.infer<T>, (path, message) => ctx.addIssue({ code: "custom", path: path as (string | number)[], message, params: CROSS_CHECK })),
-      { when: (payload) => readsOnly.safeParse(payload.value).error?.issues.every(isCrossCheckIssue) ?? true },
+      (value, ctx) => {
+        // A key the schema already refused is not judged again (e.g. an empty target is not also "not a URL").
+        const refused = (path: PropertyKey[]) => ctx.issues.some((issue) => !isCrossCheckIssue(issue) && (issue.path ?? []).length === path.length && overlaps(issue.path ?? [], path));
+        check(value as z.infer<T>, (path, message) => refused(path) || ctx.addIssue({ code: "custom", path: path as (string | number)[], message, params: CROSS_CHECK }));
+      },
+      { when: (payload) => !payload.issues.some((issue) => !isCrossCheckIssue(issue) && paths.some((path) => overlaps(issue.path ?? [], path))) },
     ) as T;
   }, schema);
 }

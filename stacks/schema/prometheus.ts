@@ -1,7 +1,7 @@
 // `prometheus`: replicas, retention, scraping and long-term storage.
 import { z } from "zod";
-import { maxScrapeIntervalSeconds, rateWindows } from "../../components/alerts";
-import { formatDuration, parseBytes, parseDuration, PROMETHEUS_BYTES } from "../../components/units";
+import { maxScrapeIntervalSeconds, rateWindows, SAMPLES_PER_RATE_WINDOW } from "../../components/alerts/rules/selectors";
+import { durationSeconds, formatDuration, parseBytes, parseDuration, PROMETHEUS_BYTES } from "../../components/units";
 import { count, DNS_LABEL, duration, httpUrl, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
 
 const remoteWriteSchema = z.strictObject({
@@ -13,6 +13,7 @@ const remoteWriteSchema = z.strictObject({
 export type RemoteWrite = z.infer<typeof remoteWriteSchema>;
 
 const maxScrapeInterval = formatDuration(maxScrapeIntervalSeconds);
+const shortestWindow = Object.values(rateWindows).reduce((a, b) => (durationSeconds(a) <= durationSeconds(b) ? a : b));
 
 export const prometheusSchema = withCrossChecks(
   z.strictObject({
@@ -20,10 +21,9 @@ export const prometheusSchema = withCrossChecks(
     retentionTime: duration("retentionTime", "2h", "730d").describe("Prometheus duration, 2h to 730d."),
     retentionSize: z.string().regex(PROMETHEUS_BYTES, "must be a Prometheus size such as 50GB").describe("Prometheus size such as 50GB; at most 85% of storageSize."),
     storageSize: storageSize.describe("Volume per replica, e.g. 80Gi."),
-    scrapeInterval: duration("scrapeInterval", "5s", "5m")
-      // The alert rules' rate windows need enough samples; a longer interval would leave them blind.
-      .refine((v) => (parseDuration(v) ?? 0) <= maxScrapeIntervalSeconds, `scrapeInterval must be at most ${maxScrapeInterval}: the alert rules' shortest rate window (${rateWindows.cpu}) needs 4 samples`)
-      .describe(`Prometheus duration, 5s to ${maxScrapeInterval} (the alert rules' rate windows need 4 samples).`),
+    // The alert rules' rate windows need enough samples; a longer interval would leave them blind.
+    scrapeInterval: duration("scrapeInterval", "5s", maxScrapeInterval, undefined, `the alert rules' shortest rate window (${shortestWindow}) needs ${SAMPLES_PER_RATE_WINDOW} samples`)
+      .describe(`Prometheus duration, 5s to ${maxScrapeInterval} (the alert rules' rate windows need ${SAMPLES_PER_RATE_WINDOW} samples).`),
     scrapeTimeout: duration("scrapeTimeout", "1s", "5m").describe("Prometheus duration, at most scrapeInterval."),
     evaluationInterval: duration("evaluationInterval", "5s", "5m").describe("Prometheus duration, 5s to 5m."),
     resources: resourcesSchema,
@@ -39,9 +39,11 @@ export const prometheusSchema = withCrossChecks(
     },
   },
   {
-    reads: ["scrapeTimeout", "scrapeInterval"],
+    // The interval is compared even when refused for its range: a timeout above it is wrong either way.
+    reads: ["scrapeTimeout"],
     check: (prom, report) => {
-      if (parseDuration(prom.scrapeTimeout)! > parseDuration(prom.scrapeInterval)!) {
+      const interval = parseDuration(String(prom.scrapeInterval));
+      if (interval !== undefined && parseDuration(prom.scrapeTimeout)! > interval) {
         report(["scrapeTimeout"], `(${prom.scrapeTimeout}) must not exceed prometheus.scrapeInterval (${prom.scrapeInterval})`);
       }
     },

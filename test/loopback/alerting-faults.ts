@@ -3,12 +3,15 @@
 // included, is in faults.ts.
 import * as fs from "fs";
 import { parse, stringify } from "yaml";
+import { ALERTMANAGER_PEER_TIMEOUT_SECONDS, alertmanagerContract } from "../../components/alertmanager/contract";
+import { nodeExporterContract } from "../../components/node-exporter/contract";
+import { prometheusContract } from "../../components/prometheus/contract";
 import { alertTimings, amAlerts, carries, metricSum, SLACK_MS, Timed, waitClusterMembers, waitPromAlertState, withStack } from "./faults";
 import { crashProcess, getJson, now, pollUntil, sleep, stopProcess } from "./processes";
 import { promQuery, waitForJobUp } from "./stack";
 
-/** Alertmanager's --cluster.peer-timeout default: how long each peer position waits before notifying. */
-const PEER_TIMEOUT_MS = 15_000;
+/** How long each peer position waits before notifying (the component keeps Alertmanager's default). */
+const PEER_TIMEOUT_MS = ALERTMANAGER_PEER_TIMEOUT_SECONDS * 1000;
 /** Prometheus' --rules.alert.resend-delay default: how often firing alerts are sent again. */
 const RESEND_DELAY_MS = 60_000;
 
@@ -48,7 +51,7 @@ export async function alertmanagerPeerLoss(renderedDir: string): Promise<PeerLos
     const urls = stack.alertmanagerUrls;
     if (urls.length < 3) throw new Error(`expected a gossip cluster of at least 3 peers, rendered ${urls.length}`);
     await waitClusterMembers(urls, urls.length, SLACK_MS);
-    await waitForJobUp(stack, "node-exporter", 2 * t.scrapeMs + SLACK_MS);
+    await waitForJobUp(stack, nodeExporterContract.job, 2 * t.scrapeMs + SLACK_MS);
 
     const stoppedAt = now();
     await stopProcess(stack.processes.nodeExporter);
@@ -120,7 +123,7 @@ export async function receiverOutage(renderedDir: string): Promise<ReceiverOutag
   const t = alertTimings(renderedDir, "NodeDown");
   return withStack(renderedDir, { blackboxExporter: false }, async (stack) => {
     stack.receiver.respondWith(500);
-    await waitForJobUp(stack, "node-exporter", 2 * t.scrapeMs + SLACK_MS);
+    await waitForJobUp(stack, nodeExporterContract.job, 2 * t.scrapeMs + SLACK_MS);
     const stoppedAt = now();
     await stopProcess(stack.processes.nodeExporter);
 
@@ -167,7 +170,7 @@ export interface PrometheusRestartRun extends Timed {
 export async function prometheusRestart(renderedDir: string): Promise<PrometheusRestartRun> {
   const t = alertTimings(renderedDir, "NodeDown");
   return withStack(renderedDir, { blackboxExporter: false }, async (stack) => {
-    await waitForJobUp(stack, "node-exporter", 2 * t.scrapeMs + SLACK_MS);
+    await waitForJobUp(stack, nodeExporterContract.job, 2 * t.scrapeMs + SLACK_MS);
     const stoppedAt = now();
     await stopProcess(stack.processes.nodeExporter);
     const restartsMs: number[] = [];
@@ -243,7 +246,7 @@ export async function badConfigReload(renderedDir: string): Promise<BadReloadRun
   const promT = alertTimings(renderedDir, "PrometheusConfigReloadFailed");
   const amT = alertTimings(renderedDir, "AlertmanagerConfigReloadFailed");
   return withStack(renderedDir, {}, async (stack) => {
-    for (const job of ["prometheus", "alertmanager", "node-exporter"]) await waitForJobUp(stack, job, 2 * promT.scrapeMs + SLACK_MS);
+    for (const job of [prometheusContract.job, alertmanagerContract.job, nodeExporterContract.job]) await waitForJobUp(stack, job, 2 * promT.scrapeMs + SLACK_MS);
     const loadedProm = (await getJson(`${stack.prometheusUrl}/api/v1/status/config`)).data.yaml as string;
     const loadedAm = (await getJson(`${stack.alertmanagerUrl}/api/v2/status`)).config.original as string;
 
@@ -268,7 +271,7 @@ export async function badConfigReload(renderedDir: string): Promise<BadReloadRun
       stack.receiver.waitFor(carries("AlertmanagerConfigReloadFailed", "firing"), { timeoutMs: amT.bound + SLACK_MS, what: "AlertmanagerConfigReloadFailed" }),
     ]);
 
-    const scraped = await promQuery(stack, `timestamp(up{job="node-exporter"} == 1)`);
+    const scraped = await promQuery(stack, `timestamp(up{job="${nodeExporterContract.job}"} == 1)`);
     return {
       prometheusReload, alertmanagerReload,
       prometheus: { timeToNotifyMs: promFiring.receivedAt - reloadedAt, boundMs: promT.bound, notifications: [promFiring] },

@@ -6,7 +6,7 @@
 // Timings: the scenarios run the rendered configuration with the overrides in fastTimings (5 s scrape and
 // evaluation intervals; in dev a 10 s group_interval), set through the stack's own config keys as `--set`
 // would; no scenario is about those intervals, and 15 s / 1 m would make each one minutes longer. prod keeps
-// its 5 m group_interval (a gossip cluster needs one longer than its peers' wait; stacks/config.ts checks
+// its 5 m group_interval (a gossip cluster needs one longer than its peers' wait; stacks/schema/alertmanager.ts checks
 // it). Alert `for` durations, group_wait, repeat_interval and everything else are as rendered.
 import * as fs from "fs";
 import * as path from "path";

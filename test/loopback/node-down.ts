@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { nodeExporterContract } from "../../components/node-exporter/contract";
 import { E2E_NODE_NAME } from "./config";
 import { now, stopProcess } from "./processes";
 import { effectiveRoute, findAlertRule, durationMs, scrapeIntervalMs } from "./rendered-timings";
@@ -26,7 +27,7 @@ export function nodeDownBound(renderedDir: string) {
   const externalLabels = (parse(prometheusYml).global?.external_labels ?? {}) as Record<string, string>;
   const route = effectiveRoute(read("alertmanager", "alertmanager.yml"), { ...externalLabels, ...rule.labels, alertname: "NodeDown" });
   const forMs = durationMs(rule.for ?? "0s");
-  const scrapeMs = scrapeIntervalMs(prometheusYml, "node-exporter");
+  const scrapeMs = scrapeIntervalMs(prometheusYml, nodeExporterContract.job);
   return { forMs, scrapeMs, groupWaitMs: route.groupWaitMs, groupIntervalMs: route.groupIntervalMs, receiver: route.receiver, boundMs: forMs + 2 * scrapeMs + route.groupWaitMs };
 }
 
@@ -58,7 +59,7 @@ export interface NodeDownRun {
 export async function runNodeDown(stack: LoopbackStack, options: { resolve: boolean; timeouts: { upMs: number; notifyMs: number; resolveMs: number } }): Promise<NodeDownRun> {
   // Right after the stack starts (as in the bench), the stop follows the first successful scrape by about a
   // second, so the failing scrape is nearly a full interval away: the worst case for the scrape phase.
-  const upBefore = await waitForJobUp(stack, "node-exporter", options.timeouts.upMs);
+  const upBefore = await waitForJobUp(stack, nodeExporterContract.job, options.timeouts.upMs);
   const stoppedAt = now();
   const stoppedAtWallClock = Date.now();
   await stopProcess(stack.processes.nodeExporter);

@@ -4,7 +4,9 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { blackboxExporterContract } from "../../components/blackbox-exporter/contract";
 import { mlModelExporterContract } from "../../components/ml-model-exporter/contract";
+import { nodeExporterContract } from "../../components/node-exporter/contract";
 import { renderToTempDir } from "../helpers/rendered";
 import { toolPath } from "../helpers/tools";
 import {
@@ -146,8 +148,8 @@ export async function startLoopbackStack(renderedDir: string, options: LoopbackO
   const targets: LoopbackTargets = {
     prometheus: promAddress,
     alertmanager: peers === 1 ? amWeb[0] : amWeb,
-    ...(wantNode ? { "node-exporter": neAddress } : {}),
-    ...(wantBlackbox ? { "blackbox-exporter": bbAddress } : {}),
+    ...(wantNode ? { [nodeExporterContract.job]: neAddress } : {}),
+    ...(wantBlackbox ? { [blackboxExporterContract.job]: bbAddress } : {}),
     ...(mlEndpoints.length ? { [ML_EXPORTER_JOB]: mlAddresses } : {}),
   };
   const receiver = await startWebhookReceiver();

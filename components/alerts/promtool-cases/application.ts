@@ -1,10 +1,11 @@
 // promtool cases of the NovaCron service alerts (rules/application.ts).
+import { serviceJob } from "../../prometheus/contract";
 import { failureWindows } from "../rules/selectors";
 import { CaseBuilder, constant, countingCases, counter, Labels, latencyCases, nearThreshold, SCRAPE_INTERVAL_SECONDS, Scenario, sustainedCases, thresholdOf, zeroCases } from "./series";
 import { mlExporter } from "./targets";
 
-const api: Labels = { instance: "api-0:8080", job: "novacron-api" };
-const service = "novacron-api";
+const service = serviceJob("api");
+const api: Labels = { instance: "api-0:8080", job: service };
 const request = (status: string, perScrape: number) =>
   counter("http_requests_total", { ...api, service, method: "GET", route: "/api/v1/vms", status }, perScrape);
 /** 100 requests per scrape: `errors` 5xx split over 500 and 503, 5 client errors (not failures), the rest 200. */

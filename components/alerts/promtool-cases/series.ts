@@ -5,7 +5,7 @@
 import { durationSeconds, formatDuration } from "../../units";
 import { AlertRule, AlertTestCase, AlertTestSeries } from "../types";
 
-/** Scrape and rule-evaluation interval in every environment; promtool cases sample and evaluate at it too. */
+/** The interval promtool cases sample and evaluate at: the presets' scrape interval, the longest the rules allow. */
 export const SCRAPE_INTERVAL_SECONDS = 15;
 
 /** Every input series covers 30 minutes, longer than any case's evaluation time. */

@@ -1,4 +1,5 @@
 // promtool cases of the alerts on the stack itself (rules/stack.ts).
+import { alertmanagerContract } from "../../alertmanager/contract";
 import { blackboxExporterContract } from "../../blackbox-exporter/contract";
 import { AlertTestSeries } from "../types";
 import {
@@ -18,7 +19,7 @@ import {
 } from "./series";
 import { alertmanager, kubelet, kubeStateMetrics, mlExporter, node, prometheus } from "./targets";
 
-const notifier: Labels = { ...prometheus, alertmanager: "http://alertmanager-0.alertmanager:9093/api/v2/alerts" };
+const notifier: Labels = { ...prometheus, alertmanager: `http://alertmanager-0.alertmanager:${alertmanagerContract.ports.web}/api/v2/alerts` };
 const ruleGroup: Labels = { ...prometheus, rule_group: "/etc/prometheus/rules/application.yml;application.alerts" };
 const integration: Labels = { ...alertmanager(0), integration: "webhook" };
 /** `total` kubelet targets of which `down` are down. */

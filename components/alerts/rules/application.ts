@@ -1,4 +1,5 @@
 // NovaCron service alerts: reachability, latency, errors and VM operation failures.
+import { serviceJob } from "../../prometheus/contract";
 import { AlertThresholds } from "../thresholds";
 import { AlertRule } from "../types";
 import { recordingNames } from "./recording";
@@ -13,7 +14,7 @@ export function applicationRules(t: AlertThresholds): AlertRule[] {
       name: "ApplicationDown",
       severity: "critical",
       // The ML model exporter is an exporter, not a NovaCron service: ExporterDown covers it, once.
-      expr: `up{job=~"novacron-.+", job!="${jobs.mlExporter}"} == 0`,
+      expr: `up{job=~"${serviceJob(".+")}", job!="${jobs.mlExporter}"} == 0`,
       for: "30s",
       summary: "{{ $labels.job }} is down on {{ $labels.instance }}",
       description:
