@@ -16,7 +16,7 @@ import { engineStack, EngineStack, prodCloudsOffConfig } from "../test/deploy/en
 import { execFile } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { stopAllOnSignals } from "../test/helpers/loopback";
+import { stopAllOnSignals } from "../test/loopback/processes";
 
 const TARGETS = { devUpMs: 30_000, thresholdPreviewMs: 10_000 };
 

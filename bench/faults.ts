@@ -1,5 +1,6 @@
-// Time-to-notify under faults, on the rendered stack running on 127.0.0.1 (test/e2e/fault-scenarios.ts):
-// each scenario on a fresh stack, all scenarios at once (they share nothing but the machine).
+// Time-to-notify under faults, on the rendered stack running on 127.0.0.1 (test/loopback/alerting-faults.ts
+// and target-faults.ts): each scenario on a fresh stack, all scenarios at once (they share nothing but the
+// machine).
 //
 //   npx tsx bench/faults.ts [--runs N] [scenario ...]
 //
@@ -7,10 +8,11 @@
 // Prints each time-to-notify with the bound computed from the rendered config; exits non-zero if a
 // scenario fails or misses its bound.
 import * as fs from "fs";
-import { stopAllOnSignals, stopAllProcesses, summarise } from "../test/helpers/loopback";
-import {
-  alertmanagerPeerLoss, badConfigReload, mlExporterDown, probeTargetDown, prometheusRestart, PROD_WEBHOOK_ONLY, receiverOutage, renderForFaults,
-} from "../test/e2e/fault-scenarios";
+import { alertmanagerPeerLoss, badConfigReload, prometheusRestart, receiverOutage } from "../test/loopback/alerting-faults";
+import { PROD_WEBHOOK_ONLY, renderForFaults } from "../test/loopback/faults";
+import { stopAllOnSignals, stopAllProcesses } from "../test/loopback/processes";
+import { mlExporterDown, probeTargetDown } from "../test/loopback/target-faults";
+import { summarise } from "../test/loopback/webhook-receiver";
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 interface Figure { what: string; ms: number; boundMs: number; extra?: string }

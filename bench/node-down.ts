@@ -1,5 +1,5 @@
 // Time from a node_exporter stopping to the NodeDown notification at the webhook, on the rendered dev stack
-// running on 127.0.0.1 (see test/e2e/loopback-stack.ts), repeated on a fresh stack each run.
+// running on 127.0.0.1 (see test/loopback/node-down.ts), repeated on a fresh stack each run.
 //
 //   npx tsx bench/node-down.ts [--runs N] [--resolve]
 //
@@ -7,8 +7,9 @@
 // Exits non-zero if any run misses it. --resolve also measures the time from restart to the resolved
 // notification (about one group_interval longer per run; reported, not bounded).
 import * as fs from "fs";
-import { stopAllOnSignals, stopAllProcesses } from "../test/helpers/loopback";
-import { LoopbackStack, nodeDownBound, renderDevStack, runNodeDown, startLoopbackStack } from "../test/e2e/loopback-stack";
+import { nodeDownBound, runNodeDown } from "../test/loopback/node-down";
+import { stopAllOnSignals, stopAllProcesses } from "../test/loopback/processes";
+import { LoopbackStack, renderDevStack, startLoopbackStack } from "../test/loopback/stack";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 

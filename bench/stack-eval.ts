@@ -18,7 +18,7 @@ import { performance } from "perf_hooks";
 
 // The child imports nothing but scripts/render.ts, so only the program is measured; the parent loads its
 // helpers (process tracking, typescript) lazily.
-type Helpers = typeof import("../test/helpers/loopback");
+type Helpers = typeof import("../test/loopback/processes");
 
 const repoRoot = path.resolve(__dirname, "..");
 const REPORT_TAG = "STACK_EVAL_REPORT ";
@@ -107,7 +107,7 @@ const stat = (samples: Sample[], key: keyof Sample, digits = 0) =>
   `${median(samples.map((s) => s[key])).toFixed(digits)} / ${Math.max(...samples.map((s) => s[key])).toFixed(digits)}`;
 
 async function parent(runs: number) {
-  const helpers: Helpers = await import("../test/helpers/loopback");
+  const helpers: Helpers = await import("../test/loopback/processes");
   helpers.stopAllOnSignals();
   const compiledDir = helpers.makeTempDir("stack-eval");
   const self = path.join(repoRoot, "bench", "stack-eval.ts");

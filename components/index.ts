@@ -17,5 +17,6 @@ export * from "./loki";
 export * from "./ml-model-exporter";
 export * from "./node-exporter";
 export * from "./prometheus";
+export type { ComponentContract } from "./contract";
 export { images } from "./images";
 export { toYaml } from "./yaml";

@@ -8,14 +8,34 @@ export const PROMETHEUS_BYTES = /^(\d+)(B|KB|MB|GB|TB|PB)$/;
 /** Kubernetes storage quantity in binary units (the only ones that make sense for volumes). */
 export const STORAGE_QUANTITY = /^(\d+)(Mi|Gi|Ti)$/;
 
-const durationSeconds: Record<string, number> = { y: 365 * 86400, w: 7 * 86400, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
+const secondsPerUnit: Record<string, number> = { y: 365 * 86400, w: 7 * 86400, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
 
 /** Seconds in a Prometheus duration string; undefined when it is not one. */
 export function parseDuration(value: string): number | undefined {
   const match = PROMETHEUS_DURATION.exec(value);
   if (!match || value === "") return undefined;
   const units = ["y", "w", "d", "h", "m", "s", "ms"];
-  return units.reduce((total, unit, i) => total + Number(match[i + 1] ?? 0) * durationSeconds[unit], 0);
+  return units.reduce((total, unit, i) => total + Number(match[i + 1] ?? 0) * secondsPerUnit[unit], 0);
+}
+
+/**
+ * Seconds in a duration our own code wrote (an alert's `for`, a rule's window): a malformed one is a bug,
+ * not input, so it throws rather than returning undefined.
+ */
+export function durationSeconds(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) throw new Error(`unsupported duration "${value}": not a Prometheus duration such as 30s, 2m or 1h30m`);
+  return seconds;
+}
+
+/** A whole number of seconds as the shortest Prometheus duration of h/m/s parts: 135 → "2m15s", 0 → "0s". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`not a whole, non-negative number of seconds: ${seconds}`);
+  if (seconds === 0) return "0s";
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}`;
 }
 
 const byteUnits: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };

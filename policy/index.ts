@@ -1,5 +1,5 @@
-// The policy pack the Pulumi CLI runs: `pulumi preview --policy-pack policy`. The policies live in
-// policies.ts (pure validators, unit-tested without the CLI); this file only registers them.
+// The policy pack the Pulumi CLI runs: `pulumi preview --policy-pack policy`. The policies live one per file
+// (pure validators, unit-tested without the CLI), listed in policies.ts; this file only registers them.
 import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 

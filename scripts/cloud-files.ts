@@ -1,7 +1,7 @@
 // The cloud side of the offline render: each cloud's generated rules, policies and alert definitions,
 // read back from the resources the program registered, as files under cloud/<aws|gcp|azure>/.
 import type { RenderedResource } from "./mock-resources";
-import { azureRuleGroupsToPrometheus, AzureRuleGroup } from "../components/cloud/azure/render";
+import { azureRuleGroupsToPrometheus, AzureRuleGroup } from "../components/cloud/azure/render-resources";
 import { parseIsoDuration } from "../components/cloud/rules";
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

@@ -1,5 +1,6 @@
-// Generates docs/config-reference.md from the stack config schema (stacks/schema.ts, via zod's JSON Schema)
-// and the environment presets: every key, its type and constraints, and its dev and prod values.
+// Generates docs/config-reference.md from the stack config schema (stacks/schema/, via zod's JSON Schema, whose
+// field descriptions are the reference's) and the environment presets: every key, its type and constraints,
+// and its dev and prod values.
 //
 //   npm run docs             writes docs/config-reference.md
 //   npm run docs -- --check  exits 1 if the committed file is stale
@@ -12,43 +13,7 @@ import { stackSpecSchema } from "../stacks/schema";
 
 export const referencePath = path.resolve(__dirname, "..", "docs", "config-reference.md");
 
-/** What a key is for, where the schema alone does not say. Keys without an entry still get a row. */
-const descriptions: Record<string, string> = {
-  environment: "Which preset applies (required).",
-  cluster: "Cluster name: the `cluster` external label on every series and alert.",
-  namespace: "Namespace of the stack (Pod Security Standards `restricted`).",
-  hostNamespace: "Namespace of host-level agents (node-exporter, cAdvisor, the log shipper); `privileged`.",
-  storageClass: "StorageClass of every volume; unset uses the cluster default.",
-  runbookBaseUrl: "Alerts link `<base>/<alert-slug>` (docs/runbooks/).",
-  networkPolicies: "Default-deny NetworkPolicies plus each component's own flows.",
-  "prometheus.replicas": "Each replica scrapes everything (an HA pair in prod; prod needs at least 2).",
-  "prometheus.retentionTime": "Prometheus duration, 2h to 730d.",
-  "prometheus.retentionSize": "Prometheus size such as 50GB; at most 85% of storageSize.",
-  "prometheus.storageSize": "Volume per replica, e.g. 80Gi.",
-  "prometheus.scrapeInterval": "Prometheus duration, 5s to 5m.",
-  "prometheus.scrapeTimeout": "Prometheus duration, at most scrapeInterval.",
-  "prometheus.evaluationInterval": "Prometheus duration, 5s to 5m.",
-  "prometheus.remoteWrite": "Long-term storage endpoints; `sigv4` signs for Amazon Managed Service for Prometheus.",
-  "prometheus.kubeletInsecureSkipVerify": "Skip verifying kubelet serving certificates (self-signed unless serverTLSBootstrap is on).",
-  "alertmanager.replicas": "More than one forms a gossip cluster (prod needs at least 3).",
-  "alertmanager.groupWait": "Prometheus duration: wait before a new group's first notification.",
-  "alertmanager.criticalGroupWait": "Prometheus duration: the same, for critical alerts.",
-  "alertmanager.groupInterval": "Prometheus duration: wait before notifying about new alerts in a notified group.",
-  "alertmanager.repeatInterval": "Prometheus duration: re-send a still-firing notification after this.",
-  "alertmanager.resolveTimeout": "Prometheus duration: an alert without updates resolves after this.",
-  "alertmanager.externalUrl": "The URL people reach Alertmanager at; notifications link to it.",
-  "notifications.slack.domainChannels": "Per-domain Slack channels; a domain without one uses `channel`.",
-  "notifications.heartbeat.enabled": "Dead man's switch: the always-firing Watchdog goes to the heartbeatUrl secret.",
-  targets: "Services scraped on every pod behind them, job `novacron-<name>`.",
-  "blackbox.dnsQueryName": "The name the dns module resolves against each probed server.",
-  "blackbox.probes": "Probes: http_2xx takes URLs, tcp_connect and dns take host:port, icmp takes hosts.",
-  "mlModelExporter.image": "The exporter image (exporters/ml-model), pinned to a version.",
-  "mlModelExporter.endpoint": "The ML service's base URL (the seed's ML_MODEL_ENDPOINT).",
-  "mlModelExporter.scrapeInterval": "Seconds; served ML data is never older (the seed's SCRAPE_INTERVAL).",
-  alertThresholds: "Per-stack alert thresholds in each expression's unit (ratios 0..1, seconds, counts); an alert not listed keeps its default (components/alerts/catalog.ts). CriticalCPUUsage must stay above HighCPUUsage.",
-};
-
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; items?: JsonSchema; required?: string[]; enum?: unknown[]; anyOf?: JsonSchema[]; minimum?: number; maximum?: number; minLength?: number; minItems?: number; pattern?: string; format?: string; additionalProperties?: unknown };
+type JsonSchema = { description?: string; type?: string | string[]; properties?: Record<string, JsonSchema>; items?: JsonSchema; required?: string[]; enum?: unknown[]; anyOf?: JsonSchema[]; minimum?: number; maximum?: number; minLength?: number; minItems?: number; pattern?: string; format?: string; additionalProperties?: unknown };
 
 function typeOf(s: JsonSchema): string {
   if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(" \\| ");
@@ -88,7 +53,7 @@ function rows(schema: JsonSchema, prefix: string[] = [], inArray = false): Row[]
       required,
       dev: inArray || isObject ? "" : show(valueAt(presets.dev, plainPath)),
       prod: inArray || isObject ? "" : show(valueAt(presets.prod, plainPath)),
-      description: descriptions[key] ?? "",
+      description: prop.description ?? "",
     });
     if (isObject) out.push(...rows(prop, keyPath, inArray));
     if (isObjectArray) out.push(...rows(prop.items!, [...keyPath, "[]"], true));
@@ -101,7 +66,7 @@ export function renderConfigReference(): string {
   const lines = [
     "# Stack configuration reference",
     "",
-    "<!-- Generated by `npm run docs` (scripts/config-reference.ts) from stacks/schema.ts and stacks/presets.ts. Do not edit by hand. -->",
+    "<!-- Generated by `npm run docs` (scripts/config-reference.ts) from stacks/schema/ and stacks/presets.ts. Do not edit by hand. -->",
     "",
     `Set in \`Pulumi.<stack>.yaml\` under \`config:\` (structured values as YAML), or with \`pulumi config set [--path] ${CONFIG_NAMESPACE}:<key> <value>\`.`,
     "A key not set takes the environment preset's value (the dev and prod columns). Every value is validated before any",

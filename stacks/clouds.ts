@@ -4,9 +4,11 @@
 // short-lived OIDC credentials (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE; GOOGLE_APPLICATION_CREDENTIALS
 // naming a workload identity federation config; ARM_USE_OIDC + ARM_CLIENT_ID + ARM_TENANT_ID).
 import * as pulumi from "@pulumi/pulumi";
+import type { AlertDefinition } from "../components/alerts";
+import { prometheusContract } from "../components/prometheus/contract";
 import type { ProjectedToken } from "../components/prometheus/prometheus";
 import type { RemoteWriteSpec } from "../components/prometheus/render-config";
-import type { ChannelSecrets } from "./config";
+import type { StackSecrets } from "./config";
 import type { StackSpec } from "./schema";
 
 /** What the clouds add to the in-cluster Prometheus. */
@@ -20,9 +22,9 @@ export interface CloudWiring {
   providers: { aws?: pulumi.ProviderResource; gcp?: pulumi.ProviderResource; azure?: pulumi.ProviderResource };
 }
 
-/** The Kubernetes service account of the stack's Prometheus (component name "prometheus"). */
+/** The Kubernetes service account of the stack's Prometheus (named after the component, as the stack names it). */
 export function prometheusServiceAccount(spec: StackSpec) {
-  return { namespace: spec.namespace, name: "prometheus" };
+  return { namespace: spec.namespace, name: prometheusContract.name };
 }
 
 /** The PagerDuty integration URL that accepts CloudWatch (SNS) and Azure Monitor alerts for a routing key. */
@@ -30,7 +32,8 @@ function pagerdutyIntegrationUrl(key: pulumi.Output<string>): pulumi.Output<stri
   return pulumi.secret(pulumi.interpolate`https://events.pagerduty.com/integration/${key}/enqueue`);
 }
 
-export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets): CloudWiring {
+/** `alerts` is the stack's catalog (built once): each cloud's managed rules evaluate the same alerts as the cluster. */
+export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, alerts: AlertDefinition[]): CloudWiring {
   const { aws, gcp, azure } = spec.clouds;
   const n = spec.notifications;
   const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {}, providers: {} };
@@ -46,7 +49,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
   if (aws.enabled) {
     const { Provider } = require("@pulumi/aws/provider") as typeof import("@pulumi/aws/provider");
     const { AwsMonitoring } = require("../components/cloud/aws/aws-monitoring") as typeof import("../components/cloud/aws/aws-monitoring");
-    const { parseOidcProviderArn } = require("../components/cloud/aws/render") as typeof import("../components/cloud/aws/render");
+    const { parseOidcProviderArn } = require("../components/cloud/aws/render-resources") as typeof import("../components/cloud/aws/render-resources");
     const provider = new Provider("aws", {
       region: aws.region!,
       // Refuse to touch any other account than the one whose OIDC provider the config names.
@@ -62,7 +65,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       eksClusterName: aws.eksClusterName ?? spec.cluster,
       logRetentionDays: aws.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
-      alertThresholds: spec.alertThresholds,
+      alerts,
       tracedServices: [...new Set(spec.targets.map((t) => t.service))],
       traceSamplingRate: aws.traceSamplingRate,
       emails: email ? [email] : [],
@@ -85,7 +88,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       workloadIdentityPool: gcp.workloadIdentityPool ?? `${gcp.project}.svc.id.goog`,
       prometheusServiceAccount: sa,
       runbookBaseUrl: spec.runbookBaseUrl,
-      alertThresholds: spec.alertThresholds,
+      alerts,
       logNamespaces: [...new Set([spec.namespace, spec.hostNamespace, ...spec.targets.map((t) => t.namespace)])],
       logRetentionDays: gcp.logRetentionDays,
       uptimeChecks: gcp.uptimeChecks,
@@ -113,7 +116,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: ChannelSecrets
       aksClusterResourceId: azure.aksClusterResourceId,
       logRetentionDays: azure.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
-      alertThresholds: spec.alertThresholds,
+      alerts,
       email,
       webhookUrls: httpsEndpoints,
     }, { provider });

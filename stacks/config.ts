@@ -1,13 +1,11 @@
 // Reads a stack's Pulumi config, applies its environment preset and validates the result: one error
 // listing every problem by its config key, raised before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { secretFiles } from "../components/alertmanager/render-config";
-import { defaultThresholds } from "../components/alerts/catalog";
-import { ML_EXPORTER_TARGET_NAME } from "../components/ml-model-exporter/ml-model-exporter";
 import { coerceConfigStrings } from "./coerce-config";
-import { logsCrossChecks } from "./config-logs";
-import { environmentPolicies, presets } from "./presets";
-import { Environment, parseBytes, parseDuration, ProbeModule, stackSpecSchema, StackSpec } from "./schema";
+import { presets } from "./presets";
+import { stackSpecSchema, StackSpec } from "./schema";
 
 export const CONFIG_NAMESPACE = "novacron";
 
@@ -46,9 +44,6 @@ const urlSecrets = new Set<SecretKey>(["slackWebhookUrl", "teamsWebhookUrl", "we
 /** Database URLs Grafana accepts (its [database] url setting). */
 const DATABASE_URL = /^(postgres|mysql):\/\/[^\s/]+\/[^\s/?]+/;
 
-/** Alertmanager's --cluster.peer-timeout (its default; the component does not change it). */
-export const ALERTMANAGER_PEER_TIMEOUT_SECONDS = 15;
-
 export interface ConfigProblem {
   /** The full config key, e.g. `novacron:prometheus.retentionTime`. */
   key: string;
@@ -79,7 +74,10 @@ export interface ParsedStackConfig {
 }
 
 const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
-const structuredKeys = new Set<string>(["prometheus", "alertmanager", "notifications", "targets", "blackbox", "exporters", "mlModelExporter", "clouds", "networkPolicies", "grafana", "alertThresholds", "elk", "loki", "logShipper", "jaeger"]);
+/** Whether a schema holds text: Pulumi hands every other value (objects, lists, booleans) over as JSON. */
+const holdsText = (schema: z.ZodType): boolean =>
+  schema instanceof z.ZodOptional ? holdsText(schema.unwrap() as z.ZodType) : schema.def.type === "string" || schema.def.type === "enum";
+const structuredKeys = new Set<string>(topLevelKeys.filter((key) => !holdsText(stackSpecSchema.shape[key])));
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -141,9 +139,7 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
   if (!result.success) {
     for (const issue of result.error.issues) problems.push({ key: keyOf(issue.path), message: issue.message });
   }
-  // A key the schema already refused is not checked again against other keys.
-  const refused = new Set(problems.map((p) => p.key));
-  problems.push(...crossChecks(merged as StackSpec, secretsPresent).filter((p) => !refused.has(p.key)));
+  problems.push(...channelSecretProblems(merged, secretsPresent));
 
   if (problems.length > 0) throw new StackConfigError(dedupe(problems));
   return { spec: result.data!, secretKeysPresent: secretsPresent };
@@ -161,112 +157,15 @@ function checkSecret(key: SecretKey, value: string, isSecret: boolean, problems:
   }
 }
 
-/** Checks that span several keys; each runs only where the keys it reads are individually valid. */
-function crossChecks(spec: StackSpec, secretsPresent: SecretKey[]): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const add = (path: PropertyKey[], message: string) => problems.push({ key: keyOf(path), message });
-  const prom = spec.prometheus ?? ({} as StackSpec["prometheus"]);
-
-  const retention = parseBytes(String(prom.retentionSize));
-  const volume = parseBytes(String(prom.storageSize));
-  if (retention !== undefined && volume !== undefined && retention > 0.85 * volume) {
-    add(["prometheus", "retentionSize"], `(${prom.retentionSize}) must be at most 85% of prometheus.storageSize (${prom.storageSize}) to leave room for the WAL and compaction`);
-  }
-  const timeout = parseDuration(String(prom.scrapeTimeout));
-  const interval = parseDuration(String(prom.scrapeInterval));
-  if (timeout !== undefined && interval !== undefined && timeout > interval) {
-    add(["prometheus", "scrapeTimeout"], `(${prom.scrapeTimeout}) must not exceed prometheus.scrapeInterval (${prom.scrapeInterval})`);
-  }
-
-  const env = spec.environment as Environment;
-  const policy = environmentPolicies[env] ?? environmentPolicies.dev;
-  if (Number.isInteger(prom.replicas) && prom.replicas < policy.minPrometheusReplicas) {
-    add(["prometheus", "replicas"], `must be at least ${policy.minPrometheusReplicas} in ${env}`);
-  }
-  const amReplicas = spec.alertmanager?.replicas;
-  if (Number.isInteger(amReplicas) && amReplicas < policy.minAlertmanagerReplicas) {
-    add(["alertmanager", "replicas"], `must be at least ${policy.minAlertmanagerReplicas} in ${env} (a gossip cluster that survives the loss of one peer)`);
-  }
-
-  // Peers notify one after the other, each waiting 15 s (--cluster.peer-timeout) × its position. A peer still
-  // waiting on the previous group_interval's view when the first peer sends a change (e.g. a resolve)
-  // repeats the old state: a duplicate notification (seen in test/e2e/faults.test.ts with a 10 s interval).
-  const groupInterval = parseDuration(String(spec.alertmanager?.groupInterval));
-  const longestPeerWait = Number.isInteger(amReplicas) ? (amReplicas - 1) * ALERTMANAGER_PEER_TIMEOUT_SECONDS : 0;
-  if (groupInterval !== undefined && longestPeerWait > 0 && groupInterval <= longestPeerWait) {
-    add(["alertmanager", "groupInterval"], `(${spec.alertmanager.groupInterval}) must be longer than ${longestPeerWait}s with ${amReplicas} replicas: the last peer waits ${longestPeerWait}s before notifying, and a shorter interval makes it send duplicates`);
-  }
-
-  const targets = Array.isArray(spec.targets) ? spec.targets : [];
-  duplicates(targets.map((t) => t?.name)).forEach((i) => add(["targets", i, "name"], `duplicates another target's name; scrape job names must be unique`));
-  if (spec.mlModelExporter?.enabled) {
-    targets.forEach((t, i) => t?.name === ML_EXPORTER_TARGET_NAME && add(["targets", i, "name"], `"${ML_EXPORTER_TARGET_NAME}" is the ML model exporter's own job while mlModelExporter.enabled is true`));
-  }
-  const probes = Array.isArray(spec.blackbox?.probes) ? spec.blackbox.probes : [];
-  duplicates(probes.map((p) => p?.name)).forEach((i) => add(["blackbox", "probes", i, "name"], "duplicates another probe's name"));
-  probes.forEach((probe, i) => {
-    if (!Array.isArray(probe?.targets)) return;
-    probe.targets.forEach((target, j) => {
-      const problem = probeTargetProblem(probe.module, target);
-      if (problem) add(["blackbox", "probes", i, "targets", j], problem);
+/** An enabled channel needs its credential: the secrets are outside the spec, so the schema cannot check this. */
+function channelSecretProblems(merged: unknown, secretsPresent: SecretKey[]): ConfigProblem[] {
+  const notifications = (isPlainObject(merged) && isPlainObject(merged.notifications) ? merged.notifications : {}) as Record<string, { enabled?: unknown } | undefined>;
+  return channels
+    .filter((channel) => notifications[channel]?.enabled === true && !secretsPresent.includes(channelSecretKeys[channel]))
+    .map((channel) => {
+      const secret = channelSecretKeys[channel];
+      return { key: keyOf(["notifications", channel, "enabled"]), message: `is true but the secret ${CONFIG_NAMESPACE}:${secret} is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${secret} <value>` };
     });
-  });
-
-  const notifications = spec.notifications ?? ({} as StackSpec["notifications"]);
-  let anyEnabled = false;
-  for (const channel of Object.keys(channelSecretKeys) as Channel[]) {
-    if (notifications[channel]?.enabled !== true) continue;
-    if (channel !== "heartbeat") anyEnabled = true;
-    const secret = channelSecretKeys[channel];
-    if (!secretsPresent.includes(secret)) {
-      add(["notifications", channel, "enabled"], `is true but the secret ${CONFIG_NAMESPACE}:${secret} is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${secret} <value>`);
-    }
-  }
-  if (policy.requireNotificationChannel && !anyEnabled) {
-    add(["notifications"], `${env} must enable at least one of slack, email, teams, pagerduty, webhook`);
-  }
-
-  // CriticalCPUUsage inhibits HighCPUUsage; a critical threshold at or below the warning one would hide the warning.
-  const thresholds = { ...defaultThresholds, ...(isPlainObject(spec.alertThresholds) ? spec.alertThresholds : {}) };
-  if (typeof thresholds.CriticalCPUUsage === "number" && typeof thresholds.HighCPUUsage === "number" && thresholds.CriticalCPUUsage <= thresholds.HighCPUUsage) {
-    add(["alertThresholds", "CriticalCPUUsage"], `(${thresholds.CriticalCPUUsage}) must be above alertThresholds.HighCPUUsage (${thresholds.HighCPUUsage})`);
-  }
-
-  const clouds = spec.clouds ?? ({} as StackSpec["clouds"]);
-  for (const [cloud, keys] of Object.entries(requiredCloudSettings) as [keyof StackSpec["clouds"], string[]][]) {
-    const settings = (clouds[cloud] ?? {}) as Record<string, unknown>;
-    if (settings.enabled !== true) continue;
-    for (const key of keys) if (settings[key] === undefined) add(["clouds", cloud, key], `is required when clouds.${cloud}.enabled is true`);
-  }
-  logsCrossChecks(spec, add);
-  return problems;
-}
-
-/** What an enabled cloud cannot work without (identifiers only: credentials come from the environment). */
-export const requiredCloudSettings: Record<keyof StackSpec["clouds"], string[]> = {
-  aws: ["region", "oidcProviderArn"],
-  gcp: ["project", "region"],
-  azure: ["location", "resourceGroup", "subscriptionId", "tenantId", "oidcIssuerUrl"],
-};
-
-function probeTargetProblem(module: ProbeModule, target: unknown): string | undefined {
-  if (typeof target !== "string") return undefined; // the schema reports the type
-  switch (module) {
-    case "http_2xx":
-      return /^https?:\/\/[^\s/]+/.test(target) ? undefined : "must be an http(s) URL for the http_2xx module";
-    case "tcp_connect":
-    case "dns":
-      return /^[A-Za-z0-9.-]+:\d{1,5}$/.test(target) ? undefined : `must be host:port for the ${module} module`;
-    case "icmp":
-      return /^[A-Za-z0-9.-]+$/.test(target) ? undefined : "must be a host name or IP address for the icmp module";
-    default:
-      return undefined;
-  }
-}
-
-function duplicates(values: unknown[]): number[] {
-  const seen = new Set<unknown>();
-  return values.flatMap((v, i) => (v !== undefined && seen.has(v) ? [i] : (seen.add(v), [])));
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
@@ -274,8 +173,6 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => !seen.has(`${p.key}\u0000${p.message}`) && !!seen.add(`${p.key}\u0000${p.message}`));
 }
 
-/** Channel credentials as Pulumi secret outputs, keyed by config key. */
-export type ChannelSecrets = Partial<Record<ChannelSecretKey, pulumi.Output<string>>>;
 /** Every secret supplied (channel credentials and component secrets), as Pulumi secret outputs. */
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 

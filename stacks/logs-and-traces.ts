@@ -2,15 +2,14 @@
 // the log shipper, Jaeger. Wiring only; each is created when its section is enabled.
 import type * as pulumi from "@pulumi/pulumi";
 import { EckOperator, Elasticsearch, elasticsearchIdentity } from "../components/elasticsearch";
-import { Jaeger, jaegerIdentity, jaegerIndexCleanerIdentity } from "../components/jaeger";
-import { Kibana, kibanaIdentity } from "../components/kibana";
+import { Jaeger, jaegerContract, jaegerIdentity, jaegerIndexCleanerIdentity } from "../components/jaeger";
+import { Kibana, kibanaContract, kibanaIdentity } from "../components/kibana";
 import { PeerSelector, peerSelector } from "../components/kube";
-import { LogShipper, logShipperIdentity } from "../components/log-shipper";
-import { Logstash, logstashIdentity } from "../components/logstash";
+import { LogShipper, logShipperContract, logShipperIdentity } from "../components/log-shipper";
+import { Logstash, logstashContract, logstashIdentity } from "../components/logstash";
 import { Loki, LokiObjectStorageTarget } from "../components/loki";
 import type { CloudWiring } from "./clouds";
-import { firstEnabledCloud } from "./config-logs";
-import type { StackSpec } from "./schema";
+import { firstEnabledCloud, StackSpec } from "./schema";
 
 /** The Elasticsearch cluster's name (ECK names its Services, Secrets and pods after it). */
 const ES_CLUSTER = "logs";
@@ -50,7 +49,8 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
   const networkPolicy = spec.networkPolicies;
   const queriers = opts.queriers ?? [];
   const { elk, loki: lokiSpec, logShipper: shipperSpec, jaeger: jaegerSpec } = spec;
-  const shipper = peerSelector(logShipperIdentity("log-shipper"), spec.hostNamespace);
+  // Clients are named after their apps, so their pods' identity is known before they exist.
+  const shipper = peerSelector(logShipperIdentity(logShipperContract.name), spec.hostNamespace);
   const jaegerOnEs = jaegerSpec.enabled && jaegerSpec.storage === "elasticsearch";
 
   let elasticsearch: Elasticsearch | undefined, kibana: Kibana | undefined, logstash: Logstash | undefined;
@@ -58,7 +58,7 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
     const operator = new EckOperator("eck-operator", {
       namespace: elk.operatorNamespace, chartRepository: elk.operatorChartRepository, networkPolicy,
       elasticsearch: [peerSelector(elasticsearchIdentity(ES_CLUSTER), spec.namespace)],
-      kibana: elk.kibana.enabled ? [peerSelector(kibanaIdentity("kibana"), spec.namespace)] : [],
+      kibana: elk.kibana.enabled ? [peerSelector(kibanaIdentity(kibanaContract.name), spec.namespace)] : [],
     });
     elasticsearch = new Elasticsearch(ES_CLUSTER, {
       namespace: ns,
@@ -69,15 +69,15 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
       snapshot: elk.snapshot.enabled ? { ...elk.snapshot, bucket: elk.snapshot.bucket! } : undefined,
       operatorNamespace: elk.operatorNamespace,
       networkPolicy,
-      writers: [peerSelector(logstashIdentity("logstash"), spec.namespace)],
-      queriers: [...queriers, ...(elk.kibana.enabled ? [peerSelector(kibanaIdentity("kibana"), spec.namespace)] : [])],
-      traceWriters: jaegerOnEs ? [peerSelector(jaegerIdentity("jaeger"), spec.namespace), peerSelector(jaegerIndexCleanerIdentity("jaeger"), spec.namespace)] : [],
+      writers: [peerSelector(logstashIdentity(logstashContract.name), spec.namespace)],
+      queriers: [...queriers, ...(elk.kibana.enabled ? [peerSelector(kibanaIdentity(kibanaContract.name), spec.namespace)] : [])],
+      traceWriters: jaegerOnEs ? [peerSelector(jaegerIdentity(jaegerContract.name), spec.namespace), peerSelector(jaegerIndexCleanerIdentity(jaegerContract.name), spec.namespace)] : [],
     }, { dependsOn: [operator] }); // the cluster resource waits for the operator's CRDs
     // Clients wait for the whole cluster component: its users, and (for writers) the index templates.
     const afterCluster = { dependsOn: [elasticsearch] };
     const connection = elasticsearch.connection;
-    if (elk.kibana.enabled) kibana = new Kibana("kibana", { namespace: ns, elasticsearch: connection, replicas: elk.kibana.replicas, resources: elk.kibana.resources, networkPolicy }, afterCluster);
-    logstash = new Logstash("logstash", {
+    if (elk.kibana.enabled) kibana = new Kibana(kibanaContract.name, { namespace: ns, elasticsearch: connection, replicas: elk.kibana.replicas, resources: elk.kibana.resources, networkPolicy }, afterCluster);
+    logstash = new Logstash(logstashContract.name, {
       namespace: ns, elasticsearch: connection, replicas: elk.logstash.replicas, resources: elk.logstash.resources,
       queueSize: elk.logstash.queueSize, storageClass: spec.storageClass, networkPolicy, shippers: shipperSpec.enabled ? [shipper] : [],
     }, afterCluster);
@@ -93,14 +93,14 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
       }, lokiProvider ? { providers: [lokiProvider] } : undefined)
     : undefined;
   const logShipper = shipperSpec.enabled && loki
-    ? new LogShipper("log-shipper", {
+    ? new LogShipper(logShipperContract.name, {
         namespace: hostNamespace, cluster: spec.cluster, lokiPushUrl: loki.pushUrl, logstashUrl: logstash?.url,
         loki: peerSelector(loki.app, spec.namespace), logstash: logstash ? peerSelector(logstash.app, spec.namespace) : undefined,
         multilineMaxWait: shipperSpec.multilineMaxWait, multilineNamespaces: multilineNamespaces(spec), resources: shipperSpec.resources, networkPolicy,
       })
     : undefined;
   const jaeger = jaegerSpec.enabled
-    ? new Jaeger("jaeger", {
+    ? new Jaeger(jaegerContract.name, {
         namespace: ns, storage: jaegerSpec.storage, replicas: jaegerSpec.replicas, memoryMaxTraces: jaegerSpec.memoryMaxTraces,
         storageSize: jaegerSpec.storageSize, storageClass: spec.storageClass, retentionDays: jaegerSpec.retentionDays,
         elasticsearch: jaegerOnEs ? elasticsearch?.connection : undefined, indices: elk.indices, sampling: jaegerSpec.sampling,

@@ -3,18 +3,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
-import { ALERTMANAGER_PORT } from "../components/alertmanager/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
-import { ES_HTTP_PORT } from "../components/elasticsearch/render-cluster";
-import { Grafana, grafanaIdentity } from "../components/grafana";
-import { jaegerPorts } from "../components/jaeger/render-config";
-import { LOKI_HTTP_PORT } from "../components/loki/render-config";
+import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
 import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
-import { Prometheus, PROMETHEUS_PORT, prometheusIdentity } from "../components/prometheus";
+import { Prometheus, prometheusContract, prometheusIdentity } from "../components/prometheus";
 import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
@@ -50,15 +46,19 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // node-exporter and cAdvisor need host access that `restricted` forbids; they get a namespace of their own.
   const hostNamespace = new Namespace("monitoring-host", { name: spec.hostNamespace, podSecurity: "privileged", networkPolicies: networkPolicy });
   const ns = namespace.name;
-  const scrapers = [peerSelector(prometheusIdentity("prometheus"), spec.namespace)];
-  // Grafana queries Prometheus and Alertmanager; its identity is known before it exists.
-  const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity("grafana"), spec.namespace)] : [];
+  // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
+  // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
+  const alerts = buildAlertCatalog(spec.alertThresholds);
+  // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
+  const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
+  // Grafana queries Prometheus and Alertmanager.
+  const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity(grafanaContract.name), spec.namespace)] : [];
 
-  const nodeExporter = spec.exporters.nodeExporter.enabled ? new NodeExporter("node-exporter", { namespace: hostNamespace.name }) : undefined;
-  const cadvisor = spec.exporters.cadvisor.enabled ? new Cadvisor("cadvisor", { namespace: hostNamespace.name, networkPolicy, scrapers }) : undefined;
-  const kubeStateMetrics = spec.exporters.kubeStateMetrics.enabled ? new KubeStateMetrics("kube-state-metrics", { namespace: ns, networkPolicy, scrapers }) : undefined;
+  const nodeExporter = spec.exporters.nodeExporter.enabled ? new NodeExporter("node-exporter", { namespace: hostNamespace.name, resources: spec.exporters.nodeExporter.resources }) : undefined;
+  const cadvisor = spec.exporters.cadvisor.enabled ? new Cadvisor("cadvisor", { namespace: hostNamespace.name, resources: spec.exporters.cadvisor.resources, networkPolicy, scrapers }) : undefined;
+  const kubeStateMetrics = spec.exporters.kubeStateMetrics.enabled ? new KubeStateMetrics("kube-state-metrics", { namespace: ns, resources: spec.exporters.kubeStateMetrics.resources, networkPolicy, scrapers }) : undefined;
   const blackboxExporter = spec.blackbox.enabled
-    ? new BlackboxExporter("blackbox-exporter", { namespace: ns, probes: spec.blackbox.probes, dnsQueryName: spec.blackbox.dnsQueryName, networkPolicy, scrapers })
+    ? new BlackboxExporter("blackbox-exporter", { namespace: ns, probes: spec.blackbox.probes, dnsQueryName: spec.blackbox.dnsQueryName, resources: spec.blackbox.resources, networkPolicy, scrapers })
     : undefined;
 
   const mlModelExporter = spec.mlModelExporter.enabled
@@ -67,13 +67,12 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
         image: spec.mlModelExporter.image,
         endpoint: spec.mlModelExporter.endpoint,
         scrapeInterval: spec.mlModelExporter.scrapeInterval,
+        resources: spec.mlModelExporter.resources,
         networkPolicy,
         scrapers,
       })
     : undefined;
 
-  // The catalog with this stack's thresholds: a changed threshold changes its rule (and nothing else).
-  const alerts = buildAlertCatalog(spec.alertThresholds);
   const am = spec.alertmanager;
   const channels = enabledChannels(spec.notifications);
   const enabledSecretKeys = new Set<string>(Object.keys(channels).map((c) => channelSecretKeys[c as Channel]));
@@ -95,10 +94,10 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   });
 
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
-  const clouds = createCloudIntegrations(spec, secrets);
+  const clouds = createCloudIntegrations(spec, secrets, alerts);
 
   const prom = spec.prometheus;
-  const prometheus = new Prometheus("prometheus", {
+  const prometheus = new Prometheus(prometheusContract.name, {
     namespace: ns,
     cluster: spec.cluster,
     environment: spec.environment,
@@ -135,24 +134,15 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
 
   const gf = spec.grafana;
   const grafana = gf.enabled
-    ? new Grafana("grafana", {
+    ? new Grafana(grafanaContract.name, {
         namespace: ns,
-        prometheus: { url: prometheus.url, pods: peerSelector(prometheus.app, spec.namespace), port: PROMETHEUS_PORT },
+        prometheus: prometheus.endpoint,
         scrapeInterval: prom.scrapeInterval,
-        alertThresholds: spec.alertThresholds,
-        alertmanager: { url: alertmanager.url, pods: peerSelector(alertmanager.app, spec.namespace), port: ALERTMANAGER_PORT },
-        loki: loki ? { url: loki.url, pods: peerSelector(loki.app, spec.namespace), port: LOKI_HTTP_PORT } : undefined,
-        jaeger: jaeger ? { url: jaeger.queryUrl, pods: peerSelector(jaeger.app, spec.namespace), port: jaegerPorts.query } : undefined,
-        elasticsearch: elasticsearch
-          ? {
-              url: elasticsearch.url,
-              pods: peerSelector(elasticsearch.app, spec.namespace),
-              port: ES_HTTP_PORT,
-              credentialsSecret: elasticsearch.grafanaCredentialsSecret,
-              caSecret: elasticsearch.caSecret,
-              indexPatterns: elasticsearch.indexPatterns,
-            }
-          : undefined,
+        alerts,
+        alertmanager: alertmanager.endpoint,
+        loki: loki?.endpoint,
+        jaeger: jaeger?.endpoint,
+        elasticsearch: elasticsearch?.endpoint,
         replicas: gf.replicas,
         databaseUrl: secrets.grafanaDatabaseUrl,
         databasePort: gf.databasePort,

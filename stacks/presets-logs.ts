@@ -1,8 +1,14 @@
 // Logs and traces presets (the elk, loki, logShipper and jaeger sections), as data, spread into
-// stacks/presets.ts: dev is one small node of everything; prod is the seed's hot-warm-cold cluster.
-import { ECK_CHART } from "../components/elasticsearch/elasticsearch";
+// stacks/presets.ts: dev is one small node of everything; prod is the seed's hot-warm-cold cluster. Each
+// extends the components' defaults (their contract.ts).
+import { ECK_CHART } from "../components/elasticsearch/eck-operator";
+import { jaegerDefaults } from "../components/jaeger/contract";
+import { kibanaDefaults } from "../components/kibana/contract";
+import { logShipperDefaults } from "../components/log-shipper/contract";
+import { logstashDefaults } from "../components/logstash/contract";
+import { lokiDefaults } from "../components/loki/contract";
 import type { Environment } from "./schema";
-import type { ElkSpec, JaegerSpec, LogShipperSpec, LokiSpec } from "./schema-logs";
+import type { ElkSpec, JaegerSpec, LogShipperSpec, LokiSpec } from "./schema";
 
 const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit = memory) => ({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
 
@@ -17,18 +23,14 @@ export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; lo
       lifecycle: { hotDays: 1, warmDays: 3, coldDays: 7 },
       indices: { shards: 1, replicas: 0 },
       snapshot: { enabled: false, type: "s3", basePath: "novacron-dev", retentionDays: 30 },
-      kibana: { enabled: true, replicas: 1, resources: res("200m", "1Gi", "1") },
+      kibana: { ...kibanaDefaults, enabled: true },
       // Logstash's JVM heap is half its memory limit (512m here), set by the component via LS_JAVA_OPTS: the
       // image's own jvm.options would fix it at 1g whatever the limit.
-      logstash: { replicas: 1, resources: res("250m", "1Gi", "1"), queueSize: "2Gi" },
+      logstash: { ...logstashDefaults },
     },
-    loki: { enabled: true, retention: "7d", storage: "filesystem", storageSize: "10Gi", resources: res("100m", "256Mi", "1", "1Gi") },
-    logShipper: { enabled: true, resources: res("50m", "128Mi", "500m", "512Mi"), multilineMaxWait: "3s" },
-    jaeger: {
-      enabled: true, replicas: 1, storage: "memory", memoryMaxTraces: 50_000, storageSize: "5Gi", retentionDays: 2,
-      sampling: { defaultProbability: 1, services: [] },
-      resources: res("100m", "256Mi", "1", "1Gi"),
-    },
+    loki: { enabled: true, retention: "7d", storage: "filesystem", storageSize: "10Gi", resources: lokiDefaults.resources },
+    logShipper: { ...logShipperDefaults, enabled: true },
+    jaeger: { ...jaegerDefaults, enabled: true, storage: "memory", retentionDays: 2 },
   },
   prod: {
     elk: {
@@ -54,9 +56,10 @@ export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; lo
     // Object storage needs a cloud, which is the stack's own choice: Pulumi.prod.yaml enables one and sets
     // storage: object. The preset alone keeps everything on the volume.
     loki: { enabled: true, retention: "31d", storage: "filesystem", storageSize: "50Gi", resources: res("500m", "1Gi", "2", "4Gi") },
-    logShipper: { enabled: true, resources: res("100m", "256Mi", "1", "512Mi"), multilineMaxWait: "3s" },
+    logShipper: { ...logShipperDefaults, enabled: true, resources: res("100m", "256Mi", "1", "512Mi") },
     jaeger: {
-      enabled: true, replicas: 2, storage: "elasticsearch", memoryMaxTraces: 50_000, storageSize: "5Gi", retentionDays: 7,
+      ...jaegerDefaults,
+      enabled: true, replicas: 2, storage: "elasticsearch",
       sampling: { defaultProbability: 0.1, services: [{ service: "novacron-api", probability: 0.25 }] },
       resources: res("500m", "1Gi", "2", "2Gi"),
     },

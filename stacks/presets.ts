@@ -1,5 +1,15 @@
-// Environment presets: the whole difference between dev and prod lives here, as data.
+// Environment presets: the whole difference between dev and prod lives here, as data. Each extends the
+// components' own defaults (their contract.ts), so a value that is the component's default is written once.
 // Pulumi.<env>.yaml only overrides what a particular stack needs to change.
+import { alertmanagerDefaults } from "../components/alertmanager/contract";
+import { blackboxExporterDefaults } from "../components/blackbox-exporter/contract";
+import { cadvisorDefaults } from "../components/cadvisor/contract";
+import { grafanaDefaults } from "../components/grafana/contract";
+import { minProductionReplicas } from "../components/high-availability";
+import { kubeStateMetricsDefaults } from "../components/kube-state-metrics/contract";
+import { mlModelExporterDefaults } from "../components/ml-model-exporter/contract";
+import { nodeExporterDefaults } from "../components/node-exporter/contract";
+import { prometheusDefaults } from "../components/prometheus/contract";
 import { logsPresets } from "./presets-logs";
 import type { Environment, ScrapeTarget, StackSpec } from "./schema";
 
@@ -18,12 +28,17 @@ const common = {
   runbookBaseUrl: "https://github.com/novacron/observability/blob/main/docs/runbooks",
   networkPolicies: true,
   targets: novacronTargets,
-  exporters: { nodeExporter: { enabled: true }, cadvisor: { enabled: true }, kubeStateMetrics: { enabled: true } },
+  exporters: {
+    nodeExporter: { enabled: true, resources: nodeExporterDefaults.resources },
+    cadvisor: { enabled: true, resources: cadvisorDefaults.resources },
+    kubeStateMetrics: { enabled: true, resources: kubeStateMetricsDefaults.resources },
+  },
   mlModelExporter: {
     enabled: true,
     image: "ghcr.io/novacron/ml-model-exporter:0.1.0",
     endpoint: "http://ml-service.novacron.svc:8000",
-    scrapeInterval: 30,
+    scrapeInterval: mlModelExporterDefaults.scrapeInterval,
+    resources: mlModelExporterDefaults.resources,
   },
   notifications: {
     slack: { enabled: false, channel: "#alerts" },
@@ -35,11 +50,12 @@ const common = {
   },
   blackbox: {
     enabled: true,
-    dnsQueryName: "kubernetes.default.svc.cluster.local",
+    dnsQueryName: blackboxExporterDefaults.dnsQueryName,
     probes: [
       { name: "api-health", module: "http_2xx", targets: ["http://novacron-api.novacron.svc:8080/healthz"] },
       { name: "cluster-dns", module: "dns", targets: ["kube-dns.kube-system.svc:53"] },
     ],
+    resources: blackboxExporterDefaults.resources,
   },
   // Off unless a stack switches a cloud on (and names its account, project or subscription).
   // Logs are kept a year, the seed's "cold" tier; X-Ray traces 5% of requests beyond one a second.
@@ -58,35 +74,21 @@ export const presets: Record<Environment, StackSpec> = {
     environment: "dev",
     cluster: "novacron-dev",
     prometheus: {
-      replicas: 1,
+      ...prometheusDefaults,
       retentionTime: "7d",
       retentionSize: "8GB",
       storageSize: "10Gi",
-      scrapeInterval: "15s",
-      scrapeTimeout: "10s",
-      evaluationInterval: "15s",
-      resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
       remoteWrite: [],
       kubeletInsecureSkipVerify: true,
     },
     alertmanager: {
-      replicas: 1,
-      storageSize: "1Gi",
-      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+      ...alertmanagerDefaults,
       groupWait: "10s",
       criticalGroupWait: "5s",
       groupInterval: "1m",
       repeatInterval: "1h",
-      resolveTimeout: "5m",
     },
-    grafana: {
-      enabled: true,
-      replicas: 1,
-      storageSize: "2Gi",
-      resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-      databasePort: 5432,
-      ingressFrom: [],
-    },
+    grafana: { ...grafanaDefaults, enabled: true, ingressFrom: [] },
   },
   // Highly available: Prometheus ×2 (each scrapes everything), Alertmanager ×3 in a gossip cluster,
   // the seed's 30 d / 50 GB local retention with long-term storage through remote_write.
@@ -96,50 +98,35 @@ export const presets: Record<Environment, StackSpec> = {
     environment: "prod",
     cluster: "novacron-prod",
     prometheus: {
-      replicas: 2,
+      ...prometheusDefaults,
+      replicas: minProductionReplicas.prometheus,
       retentionTime: "30d",
       retentionSize: "50GB",
       // retention.size counts blocks and WAL; the volume keeps headroom for compaction.
       storageSize: "80Gi",
-      scrapeInterval: "15s",
-      scrapeTimeout: "10s",
-      evaluationInterval: "15s",
       resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } },
       remoteWrite: [],
       kubeletInsecureSkipVerify: true,
     },
     alertmanager: {
-      replicas: 3,
+      ...alertmanagerDefaults,
+      replicas: minProductionReplicas.alertmanager,
       storageSize: "2Gi",
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
       groupWait: "30s",
       criticalGroupWait: "10s",
       groupInterval: "5m",
       repeatInterval: "4h",
-      resolveTimeout: "5m",
     },
     // Two replicas once a shared database is set (novacron:grafanaDatabaseUrl); until then one, on a
     // volume: replicas keep users, sessions and preferences in one database or they diverge.
     grafana: {
+      ...grafanaDefaults,
       enabled: true,
       replicas: 2,
       storageSize: "5Gi",
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-      databasePort: 5432,
       ingressFrom: [],
     },
   },
-};
-
-/** Rules an environment imposes on top of the schema (not overridable from Pulumi.<env>.yaml). */
-export interface EnvironmentPolicy {
-  minPrometheusReplicas: number;
-  minAlertmanagerReplicas: number;
-  /** Someone must be told when an alert fires. */
-  requireNotificationChannel: boolean;
-}
-
-export const environmentPolicies: Record<Environment, EnvironmentPolicy> = {
-  dev: { minPrometheusReplicas: 1, minAlertmanagerReplicas: 1, requireNotificationChannel: false },
-  prod: { minPrometheusReplicas: 2, minAlertmanagerReplicas: 3, requireNotificationChannel: true },
 };

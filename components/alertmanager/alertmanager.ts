@@ -5,16 +5,15 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, Flow, httpProbe, objectMeta, PeerSelector, podsOf, reloaderContainer, renderAppNetworkPolicy,
-  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec, podPeers,
   mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
-import type { InhibitRule } from "../alerts/render";
+import type { InhibitRule } from "../alerts/render-rules";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
+import { ALERTMANAGER_PORT, alertmanagerContract, alertmanagerDefaults, CLUSTER_PORT } from "./contract";
 import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";
 
-export const ALERTMANAGER_PORT = 9093;
-export const CLUSTER_PORT = 9094;
 const CONFIG_DIR = "/etc/alertmanager/config";
 const SECRETS_DIR = "/etc/alertmanager/secrets";
 
@@ -47,7 +46,6 @@ export interface AlertmanagerArgs {
   clients?: PeerSelector[];
 }
 
-const defaultResources: ResourceRequirements = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 export const defaultRouting: RoutingSpec = {
   groupBy: ["alertname", "cluster", "severity"],
   groupWait: "30s",
@@ -67,6 +65,8 @@ export function missingChannelSecrets(channels: ChannelsSpec, secrets: Partial<R
 export class Alertmanager extends pulumi.ComponentResource {
   /** In-cluster URL of the load-balanced Service (UI, API, silences). */
   public readonly url: pulumi.Output<string>;
+  /** Where clients (Grafana) reach the Service: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   public readonly serviceName: pulumi.Output<string>;
   /** host:port of every replica. Prometheus must send each alert to all of them, not to the Service. */
   public readonly peerAddresses: pulumi.Output<string[]>;
@@ -81,14 +81,14 @@ export class Alertmanager extends pulumi.ComponentResource {
     const missing = missingChannelSecrets(args.channels, args.secrets);
     if (missing.length) throw new Error(`Alertmanager ${name}: enabled channels without credentials: ${missing.join(", ")}`);
 
-    const app: AppIdentity = { name: "alertmanager", instance: name, component: "alerting", image: images.alertmanager };
+    const app: AppIdentity = { name: alertmanagerContract.name, instance: name, component: "alerting", image: images.alertmanager };
     this.app = app;
     const ns = args.namespace;
-    const replicas = args.replicas ?? 1;
+    const replicas = args.replicas ?? alertmanagerDefaults.replicas;
     const headless = `${name}-headless`;
 
     this.configYaml = toYaml(renderAlertmanagerConfig({
-      resolveTimeout: args.resolveTimeout ?? "5m",
+      resolveTimeout: args.resolveTimeout ?? alertmanagerDefaults.resolveTimeout,
       routing: { ...defaultRouting, ...args.routing },
       channels: args.channels,
       secretsDir: SECRETS_DIR,
@@ -120,6 +120,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     this.serviceName = service.metadata.name;
     this.scrapeTarget = pulumi.all([ns, service.metadata.name]).apply(([namespace, svc]) => ({ namespace, app: app.name, port: "web", service: svc }));
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${ALERTMANAGER_PORT}`;
+    this.endpoint = serviceEndpoint(app, ns, this.url, ALERTMANAGER_PORT);
 
     const podHost = (i: number) => pulumi.interpolate`${name}-${i}.${headless}.${ns}.svc`;
     const ordinals = [...Array(replicas).keys()];
@@ -155,7 +156,7 @@ export class Alertmanager extends pulumi.ComponentResource {
             { name: "web", containerPort: ALERTMANAGER_PORT },
             ...(clustered ? [{ name: "cluster-tcp", containerPort: CLUSTER_PORT }, { name: "cluster-udp", containerPort: CLUSTER_PORT, protocol: "UDP" as const }] : []),
           ],
-          resources: args.resources ?? defaultResources,
+          resources: args.resources ?? alertmanagerDefaults.resources,
           livenessProbe: httpProbe("/-/healthy", "web"),
           readinessProbe: httpProbe("/-/ready", "web"),
           volumeMounts: [
@@ -178,7 +179,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     };
     statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
-      volumeClaims: [{ name: "data", size: args.storageSize ?? "1Gi", storageClass: args.storageClass }],
+      volumeClaims: [{ name: "data", size: args.storageSize ?? alertmanagerDefaults.storageSize, storageClass: args.storageClass }],
     }), { parent: this, dependsOn: [config, secret] });
 
     const pdb = renderPodDisruptionBudget(workload);

@@ -37,7 +37,6 @@ export interface ChannelSecrets {
   heartbeatUrl?: pulumi.Input<string>;
 }
 
-/** The notification channels; a channel present here is enabled. */
 /** Slack per-domain channels; a domain without one uses the default channel. */
 export interface SlackDomainChannels {
   /** Channel for infrastructure alerts. */
@@ -75,6 +74,7 @@ export interface EmailChannelSpec {
 /** A channel with no settings beyond its credential: present means enabled. */
 export interface EnabledChannel {}
 
+/** The notification channels; a channel present here is enabled. */
 export interface ChannelsSpec {
   /** Slack (needs the slackWebhookUrl secret). */
   slack?: SlackChannelSpec;

@@ -1,6 +1,8 @@
 // The alert catalog and its renderers: typed data in, Prometheus rule files, promtool tests and Alertmanager
-// inhibit rules out.
+// inhibit rules out. The promtool case builders (promtool-cases/) are internal and not exported.
 export * from "./types";
+export * from "./thresholds";
 export * from "./catalog";
-export * from "./render";
-export { formatDuration, parseDuration, SCRAPE_INTERVAL_SECONDS } from "./scenarios";
+export * from "./render-rules";
+export { durationSeconds, formatDuration } from "../units";
+export { SCRAPE_INTERVAL_SECONDS } from "./promtool-cases/series";

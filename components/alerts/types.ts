@@ -2,15 +2,22 @@
 // render to Prometheus rule files, promtool tests, Alertmanager inhibition rules, dashboards' threshold
 // lines and (later) each cloud's managed-Prometheus rules.
 
+// Severity and AlertDomain are `as const` objects, not bare unions, because components take built alerts as
+// args and Pulumi's component analyzer describes only this form of string enum to other languages.
+
 /** How urgently a human must act. `none` is only for the Watchdog heartbeat. */
-export type Severity = "critical" | "warning" | "info" | "none";
+export const Severity = { critical: "critical", warning: "warning", info: "info", none: "none" } as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
 
 /** Which team and route an alert belongs to; also the rule file it is rendered into. */
-export type AlertDomain = "infrastructure" | "application" | "ml" | "stack";
+export const AlertDomain = { infrastructure: "infrastructure", application: "application", ml: "ml", stack: "stack" } as const;
+export type AlertDomain = (typeof AlertDomain)[keyof typeof AlertDomain];
 
 /** One input series of a promtool unit test, in promtool's expanding notation (e.g. "0+10x20"). */
 export interface AlertTestSeries {
+  /** The series selector, e.g. `up{job="node-exporter", instance="node-1:9100"}`. */
   series: string;
+  /** Its samples in promtool's expanding notation, e.g. "0+10x20". */
   values: string;
 }
 
@@ -20,6 +27,7 @@ export interface AlertTestCase {
   description: string;
   /** Sample interval of the input series; defaults to the stack's scrape interval for tests (15s). */
   interval?: string;
+  /** The input series. */
   series: AlertTestSeries[];
   /** When the alert is evaluated, as a duration from the start of the series. */
   evalTime: string;
@@ -32,7 +40,9 @@ export interface AlertTestCase {
 export interface AlertDefinition {
   /** The alert's exact name (e.g. HighCPUUsage). */
   name: string;
+  /** Its team and route, and the rule file it is rendered into. */
   domain: AlertDomain;
+  /** How urgently a human must act. */
   severity: Severity;
   /**
    * The threshold in the unit of the expression (ratios 0..1, seconds, counts), when the alert has one.
@@ -43,14 +53,20 @@ export interface AlertDefinition {
   expr: string;
   /** Prometheus duration the condition must hold before firing ("0s" for immediately). */
   for: string;
+  /** One line for the notification's title; may use {{ $labels.<name> }}. */
   summary: string;
+  /** What is wrong and what to do first; may use {{ $labels.<name> }}. */
   description: string;
   /** Alerts of this name that this alert inhibits when both share the labels in `inhibitEqual`. */
   inhibits?: string[];
+  /** Labels an inhibited alert must share with this one to be inhibited. */
   inhibitEqual?: string[];
   /** promtool cases: at least one that fires and one that stays quiet near the threshold or before `for`. */
   tests: AlertTestCase[];
 }
+
+/** An alert as its domain's rules declare it; the catalog adds its promtool cases. */
+export type AlertRule = Omit<AlertDefinition, "tests">;
 
 /** A Prometheus recording rule (level:metric:operations naming). */
 export interface RecordingRule {

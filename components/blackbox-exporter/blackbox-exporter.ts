@@ -5,19 +5,15 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
-  anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, PeerSelector, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec, podPeers,
-  mountByName, namedConfigOptions,
+  anywhere, AppIdentity, contentHash, httpProbe, NOBODY, objectMeta, renderAppNetworkPolicy, renderDeployment, renderPodDisruptionBudget, renderService, WorkloadSpec, podPeers, mountByName, namedConfigOptions, ScrapedExporterArgs,
 } from "../kube";
 import type { BlackboxScrapeTarget, ProbeSpec } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
+import { BLACKBOX_PORT, blackboxExporterContract, blackboxExporterDefaults } from "./contract";
 import { renderBlackboxConfig } from "./render-config";
 
-export const BLACKBOX_PORT = 9115;
-
-export interface BlackboxExporterArgs {
-  /** Namespace to deploy into (must exist). */
-  namespace: pulumi.Input<string>;
+/** `scrapers` are the pods allowed to request probes (Prometheus). */
+export interface BlackboxExporterArgs extends ScrapedExporterArgs {
   /** The probes Prometheus runs through this exporter (one scrape job per module). */
   probes: ProbeSpec[];
   /** The name the dns module resolves. Default kubernetes.default.svc.cluster.local. */
@@ -26,12 +22,6 @@ export interface BlackboxExporterArgs {
   timeout?: string;
   /** Replicas of the stateless exporter. Default 1. */
   replicas?: number;
-  /** CPU and memory requests and limits of the main container. */
-  resources?: ResourceRequirements;
-  /** Create a NetworkPolicy for the pods (default true). */
-  networkPolicy?: boolean;
-  /** Pods allowed to request probes (Prometheus). */
-  scrapers?: PeerSelector[];
 }
 
 /** blackbox_exporter: HTTP, TCP, DNS and ICMP probes of endpoints, as Prometheus asks for them. */
@@ -43,10 +33,10 @@ export class BlackboxExporter extends pulumi.ComponentResource {
 
   constructor(name: string, args: BlackboxExporterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:BlackboxExporter", name, {}, opts);
-    const app: AppIdentity = { name: "blackbox-exporter", instance: name, component: "exporter", image: images.blackboxExporter };
+    const app: AppIdentity = { name: blackboxExporterContract.name, instance: name, component: "exporter", image: images.blackboxExporter };
     this.app = app;
     const ns = args.namespace;
-    this.configYaml = toYaml(renderBlackboxConfig({ timeout: args.timeout ?? "5s", dnsQueryName: args.dnsQueryName ?? "kubernetes.default.svc.cluster.local" }));
+    this.configYaml = toYaml(renderBlackboxConfig({ timeout: args.timeout ?? blackboxExporterDefaults.timeout, dnsQueryName: args.dnsQueryName ?? blackboxExporterDefaults.dnsQueryName }));
 
     const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "blackbox.yml": this.configYaml } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: BLACKBOX_PORT }] }), { parent: this });
@@ -57,7 +47,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
     const workload: WorkloadSpec = {
       app,
       namespace: ns,
-      replicas: args.replicas ?? 1,
+      replicas: args.replicas ?? blackboxExporterDefaults.replicas,
       // Stateless and cheap to restart: a config change rolls the pods through this hash.
       configHash: contentHash(this.configYaml),
       sysctls: [{ name: "net.ipv4.ping_group_range", value: `${NOBODY} ${NOBODY}` }],
@@ -66,7 +56,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
         image: images.blackboxExporter,
         args: ["--config.file=/etc/blackbox/blackbox.yml", `--web.listen-address=:${BLACKBOX_PORT}`],
         ports: [{ name: "http", containerPort: BLACKBOX_PORT }],
-        resources: args.resources ?? { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
+        resources: args.resources ?? blackboxExporterDefaults.resources,
         livenessProbe: httpProbe("/-/healthy", "http"),
         readinessProbe: httpProbe("/-/healthy", "http"),
         volumeMounts: [{ name: "config", mountPath: "/etc/blackbox", readOnly: true }],

@@ -3,21 +3,14 @@ import { DaemonSet } from "@pulumi/kubernetes/apps/v1";
 import { Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
-import { AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDaemonSet, renderService, ResourceRequirements, podPeers } from "../kube";
+import {
+  AppIdentity, httpProbe, renderAppNetworkPolicy, renderDaemonSet, renderService, podPeers, ScrapedExporterArgs,
+} from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
+import { CADVISOR_PORT, cadvisorContract, cadvisorDefaults } from "./contract";
 
-export const CADVISOR_PORT = 8080;
-
-export interface CadvisorArgs {
-  /** Namespace to deploy into; it must allow privileged pods (root, host paths). */
-  namespace: pulumi.Input<string>;
-  /** CPU and memory requests and limits of the main container. */
-  resources?: ResourceRequirements;
-  /** Create a NetworkPolicy for the pods (default true). */
-  networkPolicy?: boolean;
-  /** Pods allowed to scrape cAdvisor (Prometheus). */
-  scrapers?: PeerSelector[];
-}
+/** cAdvisor's namespace must allow privileged pods (root, host paths). */
+export interface CadvisorArgs extends ScrapedExporterArgs {}
 
 /**
  * cAdvisor on every node, for per-container CPU, memory, network and filesystem usage. It needs host
@@ -31,7 +24,7 @@ export class Cadvisor extends pulumi.ComponentResource {
 
   constructor(name: string, args: CadvisorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:Cadvisor", name, {}, opts);
-    const app: AppIdentity = { name: "cadvisor", instance: name, component: "exporter", image: images.cadvisor };
+    const app: AppIdentity = { name: cadvisorContract.name, instance: name, component: "exporter", image: images.cadvisor };
     this.app = app;
     const ns = args.namespace;
 
@@ -65,7 +58,7 @@ export class Cadvisor extends pulumi.ComponentResource {
           "--disable_metrics=percpu,process,sched,tcp,udp,hugetlb,referenced_memory,cpu_topology,resctrl,advtcp",
         ],
         ports: [{ name: "http", containerPort: CADVISOR_PORT }],
-        resources: args.resources ?? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        resources: args.resources ?? cadvisorDefaults.resources,
         livenessProbe: httpProbe("/healthz", "http"),
         readinessProbe: httpProbe("/healthz", "http"),
         privileges: { runAsUser: 0, addCapabilities: ["DAC_READ_SEARCH"], reason: "root-only container runtime state; DAC_READ_SEARCH to measure container filesystems" },

@@ -1,5 +1,5 @@
-// Cloud integrations, one folder per cloud: pure translations of the alert catalog and policies (render.ts)
-// and a thin component each. Namespaced exports: the three clouds share helper names.
+// Cloud integrations, one folder per cloud: pure translations of the alert catalog and policies
+// (render-resources.ts) and a thin component each. Namespaced exports: the three clouds share helper names.
 export * as aws from "./aws";
 export * as gcp from "./gcp";
 export * as azure from "./azure";

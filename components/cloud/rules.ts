@@ -1,6 +1,7 @@
 // What every cloud translation shares: the catalog's rule groups (exactly the in-cluster rule files, as
 // data) and the conversions between Prometheus durations and the formats clouds take.
 import { alertCatalog, AlertDefinition, RenderRulesOptions, Severity } from "../alerts";
+import { formatDuration } from "../units";
 
 export type { PrometheusRule, PrometheusRuleGroup } from "../alerts";
 
@@ -17,14 +18,9 @@ export function catalogAlerts(options: RenderRulesOptions): readonly AlertDefini
   return options.alerts ?? alertCatalog;
 }
 
-/** ISO 8601 duration as Azure takes it: 120 → "PT2M", 90 → "PT1M30S", 0 → "PT0S". */
+/** ISO 8601 duration as Azure takes it: 120 → "PT2M", 90 → "PT1M30S", 0 → "PT0S" (the Prometheus form, upper-cased). */
 export function isoDuration(totalSeconds: number): string {
-  if (!Number.isInteger(totalSeconds) || totalSeconds < 0) throw new Error(`not a whole, non-negative number of seconds: ${totalSeconds}`);
-  if (totalSeconds === 0) return "PT0S";
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  const s = totalSeconds % 60;
-  return `PT${h ? `${h}H` : ""}${m ? `${m}M` : ""}${s ? `${s}S` : ""}`;
+  return `PT${formatDuration(totalSeconds).toUpperCase()}`;
 }
 
 /** The inverse of isoDuration (time part only: Azure rule durations are minutes to hours). */

@@ -1,23 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource, CustomResourceArgs } from "@pulumi/kubernetes/apiextensions";
 import { Job } from "@pulumi/kubernetes/batch/v1";
-import { ConfigMap, Secret, ServiceAccount } from "@pulumi/kubernetes/core/v1";
-import { Chart } from "@pulumi/kubernetes/helm/v4";
+import { ConfigMap, Secret } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { RandomPassword } from "@pulumi/random";
 import { images, imageTag } from "../images";
 import {
-  anywhere, AppIdentity, contentHash, dependsOnWith, Flow, kubeApiFlow, Namespace, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
-  renderPodTemplate,
+  anywhere, AppIdentity, contentHash, dependsOnWith, Flow, objectMeta, PeerSelector, peerSelector, podPeers, podsOf, renderAppNetworkPolicy,
+  renderPodTemplate, ServiceEndpoint,
   namedConfigOptions,
 } from "../kube";
 import { indexKinds } from "../log-parsing";
-import {
-  esUsers, EsUser, ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderRoles, renderSlmPolicy, renderSnapshotRepository,
-  SLM_POLICY, SNAPSHOT_REPOSITORY,
-} from "./render";
-import { BootstrapRequest, ElasticsearchNodeSet, ES_HTTP_PORT, ES_TRANSPORT_PORT, KIBANA_PORT, renderBootstrapScript, renderElasticsearchCluster } from "./render-cluster";
 import { toYaml } from "../yaml";
+import { elasticsearchContract, ES_HTTP_PORT, ES_TRANSPORT_PORT } from "./contract";
+import { ECK_OPERATOR_LABELS } from "./eck-operator";
+import { BootstrapRequest, renderBootstrapScript } from "./render-bootstrap";
+import { ElasticsearchNodeSet, renderElasticsearchCluster } from "./render-cluster";
+import { ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderSlmPolicy, renderSnapshotRepository, SLM_POLICY, SNAPSHOT_REPOSITORY } from "./render-indices";
+import { esUsers, EsUser, renderRoles } from "./render-roles";
 
 /** The seed's index lifecycle, in days since an index was created. */
 export interface IndexLifecycleSpec {
@@ -61,86 +61,6 @@ export interface SnapshotArchiveSpec {
   secureSettingsSecret?: string;
 }
 
-/** The ECK operator's Helm chart, pinned. Its CRDs are the ones test/tools validates our resources against. */
-export const ECK_CHART = { repo: "https://helm.elastic.co", chart: "eck-operator", version: "3.5.0" } as const;
-/** The operator's service account (ours, so it exists before the chart's pods: see EckOperator). */
-const ECK_OPERATOR_SERVICE_ACCOUNT = "elastic-operator";
-/** The ECK operator pods (for NetworkPolicies: it reconciles the cluster over the REST API). */
-export const ECK_OPERATOR_LABELS = { "app.kubernetes.io/name": "elastic-operator" };
-
-/** The port of the operator's validating webhook (the chart's default), called by the API server. */
-export const ECK_WEBHOOK_PORT = 9443;
-
-export interface EckOperatorArgs {
-  /** Namespace for the operator (created; PSS restricted; default-deny NetworkPolicies). */
-  namespace: pulumi.Input<string>;
-  /** Create NetworkPolicies: default-deny in the namespace, and the operator's own flows (default true). */
-  networkPolicy?: boolean;
-  /** The Helm repository serving the pinned chart (default Elastic's; a mirror for clusters without internet access). */
-  chartRepository?: string;
-  /** Elasticsearch pods the operator reconciles over their REST API (egress to 9200). */
-  elasticsearch?: PeerSelector[];
-  /** Kibana pods the operator reconciles (egress to 5601). */
-  kibana?: PeerSelector[];
-}
-
-/**
- * The Elastic operator (ECK), from Elastic's pinned Helm chart, with its CRDs. Under Pulumi's mocks and in
- * `npm run render` the chart is recorded, not expanded (expanding needs the chart repository).
- */
-export class EckOperator extends pulumi.ComponentResource {
-  /** The operator's namespace. */
-  public readonly namespace: pulumi.Output<string>;
-  /** The chart: custom resources depend on it (their CRDs come with it). */
-  public readonly chart: Chart;
-
-  constructor(name: string, args: EckOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("novacron:elasticsearch:EckOperator", name, {}, opts);
-    const networkPolicy = args.networkPolicy ?? true;
-    const ns = new Namespace(`${name}-namespace`, { name: args.namespace, podSecurity: "restricted", networkPolicies: networkPolicy }, { parent: this });
-    this.namespace = ns.name;
-    if (networkPolicy) {
-      // The operator's flows on top of the namespace's default-deny (and DNS): the API server (watches,
-      // writes), the clusters' REST API and Kibana, and the API server calling its validating webhook. The
-      // API server is not a pod and its address depends on the distribution, so both API flows name any
-      // address, on those ports only (security/network-policy-exceptions.yaml has the review).
-      const operator: AppIdentity = { name: "elastic-operator", instance: name, component: "operator" };
-      const policy = renderAppNetworkPolicy({
-        app: operator, namespace: ns.name,
-        ingress: [{ peers: [anywhere], ports: [{ port: ECK_WEBHOOK_PORT }] }],
-        egress: [
-          kubeApiFlow,
-          { peers: podPeers(args.elasticsearch), ports: [{ port: ES_HTTP_PORT }] },
-          { peers: podPeers(args.kibana), ports: [{ port: KIBANA_PORT }] },
-        ],
-      });
-      // The chart's pods carry its selector labels, not ours.
-      new NetworkPolicy(name, { ...policy, metadata: { ...policy.metadata, name: "elastic-operator" }, spec: { ...policy.spec, podSelector: { matchLabels: ECK_OPERATOR_LABELS } } }, { parent: this });
-    }
-    // The operator's service account exists before the chart's StatefulSet: Pulumi creates a chart's objects
-    // in parallel, and a pod naming a missing account is refused (seen with the real engine, test/deploy).
-    const serviceAccount = new ServiceAccount(`${name}-service-account`, {
-      metadata: { name: ECK_OPERATOR_SERVICE_ACCOUNT, namespace: ns.name, labels: ECK_OPERATOR_LABELS },
-    }, { parent: this });
-    this.chart = new Chart(name, {
-      chart: ECK_CHART.chart,
-      version: ECK_CHART.version,
-      repositoryOpts: { repo: args.chartRepository ?? ECK_CHART.repo },
-      namespace: ns.name,
-      values: {
-        installCRDs: true,
-        serviceAccount: { create: false, name: ECK_OPERATOR_SERVICE_ACCOUNT },
-        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-        resources: { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-        // No usage telemetry leaves the cluster.
-        telemetry: { disabled: true },
-        config: { metrics: { port: 9090 } },
-      },
-    }, { parent: this, dependsOn: [serviceAccount] });
-    this.registerOutputs({ namespace: this.namespace });
-  }
-}
-
 /**
  * How clients reach an Elasticsearch cluster run by ECK: everything Kibana, Logstash, Jaeger (and any other
  * writer or reader) need, as data, so a client takes it from this component, from another stack's outputs, or
@@ -169,6 +89,15 @@ export interface ElasticsearchConnection {
   operatorNamespace: pulumi.Input<string>;
 }
 
+/** How a reader (Grafana) queries the cluster: its endpoint, the read-only user, the CA and the log index patterns. */
+export interface ElasticsearchEndpoint extends ServiceEndpoint {
+  /** Secret (same namespace) with keys `username` and `password` of a read-only user. */
+  credentialsSecret: pulumi.Input<string>;
+  /** Secret (same namespace) with key `ca.crt`: the CA of the cluster's HTTP certificate. */
+  caSecret: pulumi.Input<string>;
+  /** Index patterns; one datasource each (uid elasticsearch-<name>). */
+  indexPatterns: string[];
+}
 
 export interface ElasticsearchArgs {
   /** Namespace of the cluster (must exist). */
@@ -202,7 +131,7 @@ export interface ElasticsearchArgs {
 
 /** The Elasticsearch identity (labels on its pods) for NetworkPolicy peers. */
 export function elasticsearchIdentity(name: string): AppIdentity {
-  return { name: "elasticsearch", instance: name, component: "logs-storage", image: images.elasticsearch };
+  return { name: elasticsearchContract.name, instance: name, component: "logs-storage", image: images.elasticsearch };
 }
 
 /**
@@ -229,6 +158,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly operatorNamespace: pulumi.Input<string>;
   /** How clients (Kibana, Logstash, Jaeger) reach and authenticate to the cluster. */
   public readonly connection: ElasticsearchConnection;
+  /** How a reader (Grafana) queries it, as its read-only user. */
+  public readonly endpoint: ElasticsearchEndpoint;
 
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:elasticsearch:Elasticsearch", name, {}, opts);
@@ -343,6 +274,10 @@ export class Elasticsearch extends pulumi.ComponentResource {
       indexPrefix: prefix,
       pods: peerSelector(app, ns),
       operatorNamespace: this.operatorNamespace,
+    };
+    this.endpoint = {
+      url: this.url, pods: this.connection.pods, port: ES_HTTP_PORT,
+      credentialsSecret: this.grafanaCredentialsSecret, caSecret: this.caSecret, indexPatterns: this.indexPatterns,
     };
 
     if (args.networkPolicy ?? true) {

@@ -1,5 +1,5 @@
-// Pure renderers for the ECK custom resources (Elasticsearch, Kibana) and the bootstrap script. The shapes
-// follow ECK 3.5's CRDs; test/tools validates them against those CRDs' openAPIV3Schema.
+// Pure: the Elasticsearch custom resource ECK reconciles, and the hardened pod template of every ECK-managed
+// pod (Kibana's too). The shapes follow ECK 3.5's CRDs; test/tools validates them against their openAPIV3Schema.
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import type { Input } from "@pulumi/pulumi";
 import { AppIdentity, standardLabels } from "../kube";
@@ -7,9 +7,6 @@ import type { ResourceRequirements } from "../kube";
 
 /** The uid the Elastic images run as. */
 export const ELASTIC_UID = 1000;
-export const ES_HTTP_PORT = 9200;
-export const ES_TRANSPORT_PORT = 9300;
-export const KIBANA_PORT = 5601;
 
 export interface ElasticsearchNodeSet {
   /** Node set name (pods are <cluster>-es-<name>-N). */
@@ -104,69 +101,3 @@ export function renderElasticsearchCluster(spec: ElasticsearchClusterSpec): Reco
     },
   };
 }
-
-export interface KibanaSpec {
-  name: string;
-  namespace: Input<string>;
-  app: AppIdentity;
-  version: string;
-  image: string;
-  elasticsearchName: Input<string>;
-  replicas: number;
-  resources: ResourceRequirements;
-}
-
-/** Kibana wired to the cluster by ECK (its service account token and the CA are managed for it). */
-export function renderKibana(spec: KibanaSpec): Record<string, any> {
-  return {
-    apiVersion: "kibana.k8s.elastic.co/v1",
-    kind: "Kibana",
-    metadata: { name: spec.name, namespace: spec.namespace, labels: standardLabels(spec.app) },
-    spec: {
-      version: spec.version,
-      image: spec.image,
-      count: spec.replicas,
-      elasticsearchRef: { name: spec.elasticsearchName },
-      config: { "telemetry.optIn": false, "telemetry.allowChangingOptInStatus": false },
-      // Kibana writes optimizer and data files; ECK mounts its data volume, /tmp is an emptyDir here.
-      podTemplate: eckPodTemplate(spec.app, "kibana", spec.resources, {
-        volumes: [{ name: "tmp", emptyDir: {} }],
-        containers: [{ name: "kibana", resources: { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } }, securityContext: elasticContainerSecurity, volumeMounts: [{ name: "tmp", mountPath: "/tmp" }] }],
-      }),
-    },
-  };
-}
-
-export interface BootstrapRequest {
-  method: "PUT";
-  path: string;
-  /** File name under the mounted config directory. */
-  file: string;
-}
-
-/**
- * The bootstrap script: waits for the cluster, then PUTs each document (idempotent: a PUT replaces the
- * policy or template with the same content). Credentials are read from the mounted basic-auth Secret
- * (`credentialsDir`/username, /password) for each request and reach curl on stdin (-K -): never in the
- * environment, a shell variable or curl's argv.
- */
-export function renderBootstrapScript(opts: { url: string; caFile: string; configDir: string; credentialsDir: string; requests: BootstrapRequest[] }): string {
-  const lines = [
-    "#!/bin/sh",
-    "# Rendered by components/elasticsearch: applies lifecycle policies, index templates and the archive.",
-    "set -eu",
-    `ES=${JSON.stringify(opts.url)}`,
-    `CREDENTIALS_DIR=${JSON.stringify(opts.credentialsDir)}`,
-    "es() { # es <method> <path> [file]",
-    `  printf 'user = "%s:%s"\\n' "$(cat "$CREDENTIALS_DIR/username")" "$(cat "$CREDENTIALS_DIR/password")" | curl -K - --fail-with-body --silent --show-error \\`,
-    `    --retry 30 --retry-all-errors --retry-delay 10 --max-time 60 --cacert ${JSON.stringify(opts.caFile)} \\`,
-    `    -X "$1" -H "Content-Type: application/json" \${3:+--data-binary "@$3"} "$ES/$2"`,
-    "  echo",
-    "}",
-    'es GET "_cluster/health?wait_for_status=yellow&timeout=120s"',
-    ...opts.requests.map((r) => `es ${r.method} ${JSON.stringify(r.path)} ${JSON.stringify(`${opts.configDir}/${r.file}`)}`),
-    'echo "bootstrap: done"',
-  ];
-  return lines.join("\n") + "\n";
-}
-

@@ -5,17 +5,22 @@ import { ConfigMap, PersistentVolumeClaim, Secret, Service } from "@pulumi/kuber
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { AlertThresholdOverrides, buildAlertCatalog } from "../alerts/catalog";
+import { alertCatalog } from "../alerts/catalog";
+import { prometheusDefaults } from "../prometheus/contract";
+import type { AlertDefinition } from "../alerts/types";
+import type { ElasticsearchEndpoint } from "../elasticsearch";
 import { images, imageTag } from "../images";
 import {
   anywhere, AppIdentity, contentHash, Flow, httpProbe, objectMeta, Peer, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderService, ResourceRequirements, WorkloadSpec,
+  renderPodDisruptionBudget, renderService, ResourceRequirements, ServiceEndpoint, WorkloadSpec,
   mountByName, namedConfigOptions, SKIP_AWAIT_ANNOTATION,
 } from "../kube";
 import { toYaml } from "../yaml";
 import { buildDashboards, folders, FolderKey } from "./dashboards";
-import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./datasources";
-import { folderDir, GRAFANA_PORT, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDashboardProviders, renderGrafanaEnv } from "./provisioning";
+import { ELASTICSEARCH_CA_DIR, ELASTICSEARCH_CREDENTIALS_DIR, renderDatasources } from "./render-datasources";
+import { GRAFANA_PORT, grafanaContract, grafanaDefaults } from "./contract";
+import { folderDir, renderDashboardProviders } from "./render-dashboard-providers";
+import { GRAFANA_SECRETS_DIR, grafanaReplicas, renderGrafanaEnv } from "./render-settings";
 
 /**
  * Not the image's `grafana` user (uid 472, a low uid a node may also use): Grafana runs under any uid, and
@@ -24,41 +29,26 @@ import { folderDir, GRAFANA_PORT, GRAFANA_SECRETS_DIR, grafanaReplicas, renderDa
  */
 const GRAFANA_UID = 65534;
 
-/** A system Grafana queries: where it is, and (for the NetworkPolicy) which pods serve it. */
-export interface GrafanaBackend {
-  /** In-cluster URL, e.g. http://loki.monitoring.svc:3100. */
-  url: pulumi.Input<string>;
-  /** The pods behind the URL; egress is allowed to them only. Unset: to any address on the URL's port. */
-  pods?: PeerSelector;
-  /** The port Grafana connects to (the URL's). */
-  port: number;
-}
-
-/** The Elasticsearch cluster, as the logs component exposes it. */
-export interface GrafanaElasticsearch extends GrafanaBackend {
-  /** Secret (same namespace) with keys `username` and `password` of a read-only user. */
-  credentialsSecret: pulumi.Input<string>;
-  /** Secret (same namespace) with key `ca.crt`: the CA of the cluster's HTTP certificate. */
-  caSecret: pulumi.Input<string>;
-  /** Index patterns; one datasource each (uid elasticsearch-<name>). */
-  indexPatterns: string[];
-}
+/** @deprecated A system Grafana queries is a ServiceEndpoint (the queried component's `endpoint`). */
+export type GrafanaBackend = ServiceEndpoint;
+/** @deprecated Grafana queries Elasticsearch through an ElasticsearchEndpoint (`Elasticsearch.endpoint`). */
+export type GrafanaElasticsearch = ElasticsearchEndpoint;
 
 export interface GrafanaArgs {
   /** Namespace to deploy into (must exist). */
   namespace: pulumi.Input<string>;
-  /** Prometheus, the default datasource (required: every dashboard reads it). */
-  prometheus: GrafanaBackend;
+  /** Prometheus, the default datasource (required: every dashboard reads it); `Prometheus.endpoint`. */
+  prometheus: ServiceEndpoint;
   /** Prometheus' scrape interval, for Grafana's $__rate_interval. Default 15s. */
   scrapeInterval?: string;
-  /** Alertmanager: its alerts and silences, viewed in Grafana. */
-  alertmanager?: GrafanaBackend;
-  /** Loki: logs, with trace ids linked to Jaeger. */
-  loki?: GrafanaBackend;
-  /** Jaeger's query service: traces, linked to their logs in Loki. */
-  jaeger?: GrafanaBackend;
-  /** Elasticsearch: one datasource per index pattern. */
-  elasticsearch?: GrafanaElasticsearch;
+  /** Alertmanager: its alerts and silences, viewed in Grafana; `Alertmanager.endpoint`. */
+  alertmanager?: ServiceEndpoint;
+  /** Loki: logs, with trace ids linked to Jaeger; `Loki.endpoint`. */
+  loki?: ServiceEndpoint;
+  /** Jaeger's query service: traces, linked to their logs in Loki; `Jaeger.endpoint`. */
+  jaeger?: ServiceEndpoint;
+  /** Elasticsearch: one datasource per index pattern; `Elasticsearch.endpoint`. */
+  elasticsearch?: ElasticsearchEndpoint;
   /** Replicas; more than one only with `databaseUrl` (otherwise one, with a warning). Default 1. */
   replicas?: number;
   /** Shared database URL (a Pulumi secret), e.g. postgres://grafana:...@db:5432/grafana. */
@@ -75,8 +65,8 @@ export interface GrafanaArgs {
   resources?: ResourceRequirements;
   /** The URL people reach Grafana at. */
   rootUrl?: string;
-  /** Alert thresholds the dashboards draw, where they differ from the catalog's (keep equal to the rules'). */
-  alertThresholds?: AlertThresholdOverrides;
+  /** The alerts whose thresholds the dashboards draw: the stack's catalog, built once and also given to Prometheus. Default: every default threshold. */
+  alerts?: AlertDefinition[];
   /** Create a NetworkPolicy for Grafana's pods (default true). */
   networkPolicy?: boolean;
   /** Pods allowed to reach Grafana's UI on port 3000 (e.g. the ingress controller). */
@@ -87,12 +77,11 @@ export interface GrafanaArgs {
 
 /** The identity of a Grafana component's pods, known before it is created (for NetworkPolicy peers). */
 export function grafanaIdentity(name: string): AppIdentity {
-  return { name: "grafana", instance: name, component: "visualization", image: images.grafana };
+  return { name: grafanaContract.name, instance: name, component: "visualization", image: images.grafana };
 }
 
-const defaultResources: ResourceRequirements = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
-const egressTo = (backend: GrafanaBackend): Flow => ({ peers: [backend.pods ? { kind: "pods", selector: backend.pods } as Peer : anywhere], ports: [{ port: backend.port }] });
+const egressTo = (backend: ServiceEndpoint): Flow => ({ peers: [backend.pods ? { kind: "pods", selector: backend.pods } as Peer : anywhere], ports: [{ port: backend.port }] });
 
 /**
  * Grafana with every datasource the stack has and the dashboards as code, provisioned read-only. The admin
@@ -117,7 +106,7 @@ export class Grafana extends pulumi.ComponentResource {
     this.app = app;
     const ns = args.namespace;
     const hasDatabase = args.databaseUrl !== undefined;
-    const decision = grafanaReplicas(args.replicas ?? 1, hasDatabase);
+    const decision = grafanaReplicas(args.replicas ?? grafanaDefaults.replicas, hasDatabase);
     if (decision.reason) pulumi.log.warn(`Grafana ${name}: ${decision.reason}`, this);
     this.replicas = decision.replicas;
 
@@ -133,7 +122,7 @@ export class Grafana extends pulumi.ComponentResource {
       .all([args.prometheus.url, args.alertmanager?.url, args.loki?.url, args.jaeger?.url, es?.url])
       .apply(([prometheusUrl, alertmanagerUrl, lokiUrl, jaegerUrl, esUrl]) => toYaml(renderDatasources({
         prometheusUrl,
-        scrapeInterval: args.scrapeInterval ?? "15s",
+        scrapeInterval: args.scrapeInterval ?? prometheusDefaults.scrapeInterval,
         prometheusVersion: imageTag(images.prometheus).replace(/^v/, ""),
         alertmanagerUrl,
         lokiUrl,
@@ -141,7 +130,7 @@ export class Grafana extends pulumi.ComponentResource {
         elasticsearch: es && esUrl ? { url: esUrl, indexPatterns: es.indexPatterns } : undefined,
       })));
 
-    const dashboards = buildDashboards(buildAlertCatalog(args.alertThresholds));
+    const dashboards = buildDashboards(args.alerts ?? alertCatalog);
     this.dashboards = Object.fromEntries(dashboards.map((d) => [d.uid, JSON.stringify(d.model, null, 2)]));
     const providersYaml = toYaml(renderDashboardProviders(dashboards));
 
@@ -175,7 +164,7 @@ export class Grafana extends pulumi.ComponentResource {
           spec: {
             accessModes: ["ReadWriteOnce"],
             ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
-            resources: { requests: { storage: args.storageSize ?? "2Gi" } },
+            resources: { requests: { storage: args.storageSize ?? grafanaDefaults.storageSize } },
           },
         }, { parent: this })
       : undefined;
@@ -226,7 +215,7 @@ export class Grafana extends pulumi.ComponentResource {
         image: images.grafana,
         env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
         ports: [{ name: "http", containerPort: GRAFANA_PORT }],
-        resources: args.resources ?? defaultResources,
+        resources: args.resources ?? grafanaDefaults.resources,
         livenessProbe: httpProbe("/api/health", "http", { failureThreshold: 6 }),
         readinessProbe: httpProbe("/api/health", "http"),
         // The first start migrates the database schema, which can take minutes.
@@ -258,7 +247,7 @@ export class Grafana extends pulumi.ComponentResource {
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 
     if (args.networkPolicy ?? true) {
-      const backends = [args.prometheus, args.alertmanager, args.loki, args.jaeger, es].filter((b): b is GrafanaBackend => b !== undefined);
+      const backends = [args.prometheus, args.alertmanager, args.loki, args.jaeger, es].filter((b): b is ServiceEndpoint => b !== undefined);
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,
@@ -269,7 +258,7 @@ export class Grafana extends pulumi.ComponentResource {
         egress: [
           ...backends.map(egressTo),
           // The database may live outside the cluster (a managed Postgres or MySQL).
-          ...(hasDatabase ? [{ peers: [anywhere], ports: [{ port: args.databasePort ?? 5432 }] }] : []),
+          ...(hasDatabase ? [{ peers: [anywhere], ports: [{ port: args.databasePort ?? grafanaDefaults.databasePort }] }] : []),
         ],
       }), { parent: this });
     }

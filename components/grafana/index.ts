@@ -1,6 +1,8 @@
 // Grafana: datasources, dashboards as code and the component that provisions them.
-export * from "./datasources";
-export * from "./provisioning";
+export * from "./contract";
+export * from "./render-datasources";
+export * from "./render-dashboard-providers";
+export * from "./render-settings";
 export * from "./metric-inventory";
 export * from "./queries";
 export {

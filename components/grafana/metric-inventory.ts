@@ -1,7 +1,8 @@
 // The metrics the stack's dashboards may use, by the part of the stack that exports them. A dashboard query
-// naming anything else fails a test (test/unit/grafana-dashboards.test.ts), and each list below is checked
-// against the real exporter (test/e2e/metric-inventory.test.ts): scraped from the pinned binaries on
-// loopback, read from the pinned Go module source, or rendered by our own ML exporter's code.
+// naming anything else fails a test (test/tools/grafana-dashboards.test.ts), and each list below is checked
+// against its source: scraped from the pinned binaries on loopback (test/e2e/grafana-dashboards.test.ts),
+// or read from the pinned Go module source, the README's metric contract or our own ML exporter's code
+// (test/tools/grafana-dashboards.test.ts).
 import { recordingRules } from "../alerts/catalog";
 
 export type MetricSource =

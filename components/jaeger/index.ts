@@ -1,2 +1,3 @@
+export * from "./contract";
 export * from "./render-config";
 export * from "./jaeger";

@@ -4,15 +4,16 @@ import { CronJob } from "@pulumi/kubernetes/batch/v1";
 import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
-import { ElasticsearchConnection, ES_HTTP_PORT, IndexSettings } from "../elasticsearch";
+import { ElasticsearchConnection, elasticsearchContract, IndexSettings } from "../elasticsearch";
 import { images } from "../images";
 import {
   anyPod, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderDeployment,
-  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, WorkloadSpec,
+  renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec,
   statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { toYaml } from "../yaml";
-import { JaegerPortName, jaegerPorts, JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec, UDP_PORTS } from "./render-config";
+import { jaegerContract, jaegerDefaults, JaegerPortName, jaegerPorts, UDP_PORTS } from "./contract";
+import { JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec } from "./render-config";
 
 const JAEGER_UID = 10001;
 const CONFIG_DIR = "/etc/jaeger";
@@ -55,7 +56,7 @@ export interface JaegerArgs {
 }
 
 export function jaegerIdentity(name: string): AppIdentity {
-  return { name: "jaeger", instance: name, component: "tracing", image: images.jaeger };
+  return { name: jaegerContract.name, instance: name, component: "tracing", image: images.jaeger };
 }
 
 export function jaegerIndexCleanerIdentity(name: string): AppIdentity {
@@ -70,6 +71,8 @@ export function jaegerIndexCleanerIdentity(name: string): AppIdentity {
 export class Jaeger extends pulumi.ComponentResource {
   /** Query API and UI (Grafana data source uid `jaeger`). */
   public readonly queryUrl: pulumi.Output<string>;
+  /** Where queriers (Grafana) reach the query API: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   /** OTLP gRPC endpoint for SDKs and collectors. */
   public readonly otlpGrpcEndpoint: pulumi.Output<string>;
   /** OTLP HTTP endpoint for SDKs and collectors. */
@@ -83,14 +86,14 @@ export class Jaeger extends pulumi.ComponentResource {
     const app = jaegerIdentity(name);
     this.app = app;
     const ns = args.namespace;
-    const replicas = args.replicas ?? 1;
+    const replicas = args.replicas ?? jaegerDefaults.replicas;
     if (args.storage !== "elasticsearch" && replicas > 1) throw new Error(`Jaeger ${name}: ${args.storage} storage holds one replica's traces only; use replicas: 1`);
     const es = args.elasticsearch;
     if (args.storage === "elasticsearch" && !es) throw new Error(`Jaeger ${name}: elasticsearch storage needs args.elasticsearch`);
-    const retentionDays = args.retentionDays ?? 7;
+    const retentionDays = args.retentionDays ?? jaegerDefaults.retentionDays;
 
     const storageOf = (esUrl: string | undefined): JaegerStorage =>
-      args.storage === "memory" ? { kind: "memory", maxTraces: args.memoryMaxTraces ?? 50_000 }
+      args.storage === "memory" ? { kind: "memory", maxTraces: args.memoryMaxTraces ?? jaegerDefaults.memoryMaxTraces }
         : args.storage === "badger" ? { kind: "badger", directory: "/badger", retentionDays }
           : {
               kind: "elasticsearch",
@@ -100,7 +103,7 @@ export class Jaeger extends pulumi.ComponentResource {
             };
     this.files = pulumi.output(es?.url).apply((esUrl): Record<string, string> => ({
       "config.yaml": toYaml(renderJaegerConfig({ storage: storageOf(esUrl), samplingFile: `${CONFIG_DIR}/sampling-strategies.json`, listenHost: "0.0.0.0" })),
-      "sampling-strategies.json": JSON.stringify(renderSamplingStrategies(args.sampling ?? { defaultProbability: 1, services: [] }), null, 2) + "\n",
+      "sampling-strategies.json": JSON.stringify(renderSamplingStrategies(args.sampling ?? jaegerDefaults.sampling), null, 2) + "\n",
     }));
     const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: this.files }, { parent: this, ...namedConfigOptions });
 
@@ -110,6 +113,7 @@ export class Jaeger extends pulumi.ComponentResource {
     const service = new Service(name, renderService({ app, namespace: ns, ports: servicePorts }), { parent: this });
     const host = pulumi.interpolate`${service.metadata.name}.${ns}.svc`;
     this.queryUrl = pulumi.interpolate`http://${host}:${jaegerPorts.query}`;
+    this.endpoint = serviceEndpoint(app, ns, this.queryUrl, jaegerPorts.query);
     this.otlpGrpcEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpGrpc}`;
     this.otlpHttpEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpHttp}`;
 
@@ -123,7 +127,7 @@ export class Jaeger extends pulumi.ComponentResource {
         image: images.jaeger,
         args: [`--config=file:${CONFIG_DIR}/config.yaml`],
         ports: servicePorts.map((p) => ({ name: p.name.slice(0, 15), containerPort: p.port, protocol: p.protocol })),
-        resources: args.resources ?? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        resources: args.resources ?? jaegerDefaults.resources,
         livenessProbe: httpProbe("/status", jaegerPorts.health),
         readinessProbe: httpProbe("/status", jaegerPorts.health),
         volumeMounts: [
@@ -143,7 +147,7 @@ export class Jaeger extends pulumi.ComponentResource {
       ],
     };
     if (args.storage === "badger") {
-      statefulSetWithOwnedClaims(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? "5Gi", storageClass: args.storageClass }] }), { parent: this, dependsOn: dependsOnWith(opts, config) });
+      statefulSetWithOwnedClaims(name, renderStatefulSet(workload, { serviceName: name, volumeClaims: [{ name: "data", size: args.storageSize ?? jaegerDefaults.storageSize, storageClass: args.storageClass }] }), { parent: this, dependsOn: dependsOnWith(opts, config) });
     } else {
       new Deployment(name, renderDeployment(workload), { parent: this, dependsOn: dependsOnWith(opts, config) });
     }
@@ -185,7 +189,7 @@ export class Jaeger extends pulumi.ComponentResource {
     if (args.networkPolicy ?? true) {
       const ingestPorts = (["otlpGrpc", "otlpHttp", "jaegerGrpc", "thriftHttp", "thriftCompact", "thriftBinary", "samplingHttp", "samplingGrpc"] as JaegerPortName[])
         .map((p) => ({ port: jaegerPorts[p], protocol: UDP_PORTS.includes(p) ? ("UDP" as const) : ("TCP" as const) }));
-      const toEs = es && args.storage === "elasticsearch" ? [{ peers: podPeers([es.pods]), ports: [{ port: ES_HTTP_PORT }] }] : [];
+      const toEs = es && args.storage === "elasticsearch" ? [{ peers: podPeers([es.pods]), ports: [{ port: elasticsearchContract.ports.http }] }] : [];
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
         ingress: [

@@ -1,23 +1,6 @@
 // Jaeger v2's configuration (an OpenTelemetry Collector config with Jaeger's extensions) and its sampling
 // strategies, as pure functions of a typed spec.
-
-/** Every port Jaeger listens on. OTLP is the primary ingest; the Jaeger protocols serve old clients. */
-export const jaegerPorts = {
-  otlpGrpc: 4317,
-  otlpHttp: 4318,
-  jaegerGrpc: 14250,
-  thriftHttp: 14268,
-  thriftCompact: 6831, // UDP
-  thriftBinary: 6832, // UDP
-  query: 16686,
-  queryGrpc: 16685,
-  samplingHttp: 5778,
-  samplingGrpc: 5779,
-  health: 13133,
-  metrics: 8888,
-} as const;
-export type JaegerPortName = keyof typeof jaegerPorts;
-export const UDP_PORTS: JaegerPortName[] = ["thriftCompact", "thriftBinary"];
+import { JaegerPortName, jaegerPorts } from "./contract";
 
 export type JaegerStorage =
   | { kind: "memory"; maxTraces: number }

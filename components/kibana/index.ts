@@ -1,1 +1,3 @@
+export * from "./contract";
+export * from "./render-instance";
 export * from "./kibana";

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource, CustomResourceArgs } from "@pulumi/kubernetes/apiextensions";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { ECK_OPERATOR_LABELS, ElasticsearchConnection, ES_HTTP_PORT, KIBANA_PORT, renderKibana } from "../elasticsearch";
+import { ECK_OPERATOR_LABELS, ElasticsearchConnection, elasticsearchContract } from "../elasticsearch";
 import { images, imageTag } from "../images";
 import { AppIdentity, dependsOnWith, PeerSelector, podPeers, renderAppNetworkPolicy, ResourceRequirements } from "../kube";
+import { KIBANA_PORT, kibanaContract, kibanaDefaults } from "./contract";
+import { renderKibana } from "./render-instance";
 
 export interface KibanaArgs {
   /** Namespace (the Elasticsearch cluster's). */
@@ -22,7 +24,7 @@ export interface KibanaArgs {
 
 /** Kibana's identity (labels on its pods), for NetworkPolicy peers. */
 export function kibanaIdentity(name: string): AppIdentity {
-  return { name: "kibana", instance: name, component: "logs-ui", image: images.kibana };
+  return { name: kibanaContract.name, instance: name, component: "logs-ui", image: images.kibana };
 }
 
 /**
@@ -45,8 +47,8 @@ export class Kibana extends pulumi.ComponentResource {
       version: imageTag(images.kibana),
       image: images.kibana,
       elasticsearchName: es.clusterName,
-      replicas: args.replicas ?? 1,
-      resources: args.resources ?? { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+      replicas: args.replicas ?? kibanaDefaults.replicas,
+      resources: args.resources ?? kibanaDefaults.resources,
     }) as CustomResourceArgs, { parent: this, dependsOn: dependsOnWith(opts) });
     this.url = pulumi.interpolate`https://${name}-kb-http.${ns}.svc:${KIBANA_PORT}`;
 
@@ -54,7 +56,7 @@ export class Kibana extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
         ingress: [{ peers: [...podPeers(args.clients), ...podPeers([{ namespace: es.operatorNamespace, podLabels: ECK_OPERATOR_LABELS }])], ports: [{ port: KIBANA_PORT }] }],
-        egress: [{ peers: podPeers([es.pods]), ports: [{ port: ES_HTTP_PORT }] }],
+        egress: [{ peers: podPeers([es.pods]), ports: [{ port: elasticsearchContract.ports.http }] }],
       }), { parent: this });
     }
     this.registerOutputs({ url: this.url });

@@ -4,13 +4,10 @@ import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
-  AppIdentity, clusterRoleFor, httpProbe, kubeApiFlow, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService,
-  renderServiceAccount, ResourceRequirements, podPeers
+  AppIdentity, clusterRoleFor, httpProbe, kubeApiFlow, renderAppNetworkPolicy, renderDeployment, renderService, renderServiceAccount, podPeers, ScrapedExporterArgs,
 } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
-
-export const KSM_PORT = 8080;
-export const KSM_TELEMETRY_PORT = 8081;
+import { KSM_PORT, KSM_TELEMETRY_PORT, kubeStateMetricsContract, kubeStateMetricsDefaults } from "./contract";
 
 /**
  * The object kinds kube-state-metrics reports, and the RBAC that lets it list them. Secrets and
@@ -35,16 +32,7 @@ export const ksmResources: { apiGroup: string; resource: string }[] = [
   { apiGroup: "storage.k8s.io", resource: "storageclasses" },
 ];
 
-export interface KubeStateMetricsArgs {
-  /** Namespace to deploy into (must exist). */
-  namespace: pulumi.Input<string>;
-  /** CPU and memory requests and limits of the main container. */
-  resources?: ResourceRequirements;
-  /** Create a NetworkPolicy for the pods (default true). */
-  networkPolicy?: boolean;
-  /** Pods allowed to scrape kube-state-metrics (Prometheus). */
-  scrapers?: PeerSelector[];
-}
+export interface KubeStateMetricsArgs extends ScrapedExporterArgs {}
 
 /** kube-state-metrics: the state of Kubernetes objects (deployments, pods, nodes, ...) as metrics. */
 export class KubeStateMetrics extends pulumi.ComponentResource {
@@ -53,7 +41,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubeStateMetricsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:KubeStateMetrics", name, {}, opts);
-    const app: AppIdentity = { name: "kube-state-metrics", instance: name, component: "exporter", image: images.kubeStateMetrics };
+    const app: AppIdentity = { name: kubeStateMetricsContract.name, instance: name, component: "exporter", image: images.kubeStateMetrics };
     this.app = app;
     const ns = args.namespace;
 
@@ -84,7 +72,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
           `--resources=${ksmResources.map((r) => r.resource).join(",")}`,
         ],
         ports: [{ name: "http-metrics", containerPort: KSM_PORT }, { name: "telemetry", containerPort: KSM_TELEMETRY_PORT }],
-        resources: args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+        resources: args.resources ?? kubeStateMetricsDefaults.resources,
         livenessProbe: httpProbe("/livez", "http-metrics"),
         readinessProbe: httpProbe("/readyz", "telemetry"),
       }],

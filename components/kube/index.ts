@@ -7,3 +7,4 @@ export * from "./reloader";
 export * from "./rbac";
 export * from "./depends-on";
 export * from "./in-place";
+export * from "./exporter-args";

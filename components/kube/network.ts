@@ -52,6 +52,21 @@ export function peerSelector(app: AppIdentity, namespace: Input<string>): PeerSe
   return { namespace, podLabels: selectorLabels(app) };
 }
 
+/** Where clients reach a service: its URL, and the pods and port their NetworkPolicies must allow. */
+export interface ServiceEndpoint {
+  /** In-cluster URL, e.g. http://loki.monitoring.svc:3100. */
+  url: Input<string>;
+  /** The pods behind the URL; egress is allowed to them only. Unset: to any address on the URL's port. */
+  pods?: PeerSelector;
+  /** The port clients connect to (the URL's). */
+  port: number;
+}
+
+/** An app's endpoint: `url` served by its pods in `namespace` on `port`. */
+export function serviceEndpoint(app: AppIdentity, namespace: Input<string>, url: Input<string>, port: number): ServiceEndpoint {
+  return { url, pods: peerSelector(app, namespace), port };
+}
+
 /** The pods of an app, as a peer other components can allow. */
 export function podsOf(app: AppIdentity, namespace: Input<string>): Peer {
   return { kind: "pods", selector: peerSelector(app, namespace) };

@@ -9,10 +9,10 @@ import {
   namedConfigOptions,
 } from "../kube";
 import { renderAlloyConfig } from "../log-parsing";
-import { LOGSTASH_HTTP_PORT } from "../logstash";
-import { LOKI_HTTP_PORT } from "../loki";
+import { logstashContract } from "../logstash/contract";
+import { lokiContract } from "../loki/contract";
+import { ALLOY_HTTP_PORT, logShipperContract, logShipperDefaults } from "./contract";
 
-export const ALLOY_HTTP_PORT = 12345;
 const POD_LOGS = "/var/log/pods";
 
 export interface LogShipperArgs {
@@ -42,7 +42,7 @@ export interface LogShipperArgs {
 }
 
 export function logShipperIdentity(name: string): AppIdentity {
-  return { name: "log-shipper", instance: name, component: "logs-collection", image: images.alloy };
+  return { name: logShipperContract.name, instance: name, component: "logs-collection", image: images.alloy };
 }
 
 /**
@@ -67,7 +67,7 @@ export class LogShipper extends pulumi.ComponentResource {
       logstashUrl: logstash,
       cluster: args.cluster,
       podLogsDir: POD_LOGS,
-      multilineMaxWait: args.multilineMaxWait ?? "3s",
+      multilineMaxWait: args.multilineMaxWait ?? logShipperDefaults.multilineMaxWait,
       multilineNamespaces: args.multilineNamespaces ?? [],
     }));
     const config = new ConfigMap(`${name}-config`, { metadata: objectMeta(app, ns, `${name}-config`), data: { "config.alloy": this.configText } }, { parent: this, ...namedConfigOptions });
@@ -90,7 +90,7 @@ export class LogShipper extends pulumi.ComponentResource {
         args: ["run", "/etc/alloy/config.alloy", "--storage.path=/var/lib/novacron-alloy", `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`, "--disable-reporting"],
         env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
         ports: [{ name: "http", containerPort: ALLOY_HTTP_PORT }],
-        resources: args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        resources: args.resources ?? logShipperDefaults.resources,
         livenessProbe: httpProbe("/-/healthy", "http"),
         readinessProbe: httpProbe("/-/ready", "http"),
         privileges: { runAsUser: 0, reason: "container log files are root-owned (0640) on the node; no capabilities are added" },
@@ -113,8 +113,8 @@ export class LogShipper extends pulumi.ComponentResource {
 
     if (args.networkPolicy ?? true) {
       const egress: Flow[] = [kubeApiFlow];
-      if (args.loki) egress.push({ peers: podPeers([args.loki]), ports: [{ port: LOKI_HTTP_PORT }] });
-      if (args.logstash) egress.push({ peers: podPeers([args.logstash]), ports: [{ port: LOGSTASH_HTTP_PORT }] });
+      if (args.loki) egress.push({ peers: podPeers([args.loki]), ports: [{ port: lokiContract.ports.http }] });
+      if (args.logstash) egress.push({ peers: podPeers([args.logstash]), ports: [{ port: logstashContract.ports.otlpHttp }] });
       new NetworkPolicy(name, renderAppNetworkPolicy({ app, namespace: ns, ingress: [], egress }), { parent: this });
     }
     this.registerOutputs({ configText: this.configText });

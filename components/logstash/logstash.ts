@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigMap, Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
-import { ElasticsearchConnection, ELASTIC_UID, ES_HTTP_PORT } from "../elasticsearch";
+import { ElasticsearchConnection, elasticsearchContract, ELASTIC_UID } from "../elasticsearch";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, contentHash, dependsOnWith, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy,
@@ -12,12 +12,9 @@ import {
 import { renderLogstashPipeline } from "../log-parsing";
 import { toYaml } from "../yaml";
 import { parseBytes } from "../units";
+import { LOGSTASH_API_PORT, LOGSTASH_HTTP_PORT, logstashContract, logstashDefaults } from "./contract";
 import { logstashHeapOptions } from "./heap";
 
-/** The http input the log shipper posts OTLP/HTTP JSON to. */
-export const LOGSTASH_HTTP_PORT = 8080;
-/** Logstash's monitoring API (probes). */
-export const LOGSTASH_API_PORT = 9600;
 const HOME = "/usr/share/logstash";
 
 export interface LogstashArgs {
@@ -40,7 +37,7 @@ export interface LogstashArgs {
 }
 
 export function logstashIdentity(name: string): AppIdentity {
-  return { name: "logstash", instance: name, component: "logs-processing", image: images.logstash };
+  return { name: logstashContract.name, instance: name, component: "logs-processing", image: images.logstash };
 }
 
 /**
@@ -63,7 +60,7 @@ export class Logstash extends pulumi.ComponentResource {
     this.app = app;
     const ns = args.namespace;
     const es = args.elasticsearch;
-    const queueSize = args.queueSize ?? "2Gi";
+    const queueSize = args.queueSize ?? logstashDefaults.queueSize;
 
     this.pipeline = pulumi.all([es.url, es.indexPrefix]).apply(([url, indexPrefix]) => renderLogstashPipeline({
       httpPort: LOGSTASH_HTTP_PORT,
@@ -92,11 +89,11 @@ export class Logstash extends pulumi.ComponentResource {
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "api", port: LOGSTASH_API_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOGSTASH_HTTP_PORT}`;
 
-    const resources = args.resources ?? { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } };
+    const resources = args.resources ?? logstashDefaults.resources;
     const writer = es.logWriterSecret;
     const workload: WorkloadSpec = {
       app, namespace: ns,
-      replicas: args.replicas ?? 1,
+      replicas: args.replicas ?? logstashDefaults.replicas,
       runAsUser: ELASTIC_UID,
       configHash: this.pipeline.apply((files) => contentHash(...Object.values(files), settings, pipelines)),
       // Time to drain the in-flight batch to the persistent queue.
@@ -147,7 +144,7 @@ export class Logstash extends pulumi.ComponentResource {
         app, namespace: ns,
         ingress: [{ peers: podPeers(args.shippers), ports: [{ port: LOGSTASH_HTTP_PORT }] }],
         egress: [
-          { peers: podPeers([es.pods]), ports: [{ port: ES_HTTP_PORT }] },
+          { peers: podPeers([es.pods]), ports: [{ port: elasticsearchContract.ports.http }] },
           // The GeoIP filter keeps its GeoLite2 database current from Elastic's service over HTTPS.
           { peers: [anywhere], ports: [{ port: 443 }] },
         ],

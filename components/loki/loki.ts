@@ -4,12 +4,13 @@ import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
   AppIdentity, CONFIG_HASH_ANNOTATION, contentHash, httpProbe, objectMeta, PeerSelector, podPeers, renderAppNetworkPolicy, renderService,
-  renderStatefulSet, ResourceRequirements,
+  renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint,
   statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
-import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, LokiStorage, renderLokiConfig } from "./render-config";
+import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, lokiContract, lokiDefaults } from "./contract";
+import { LokiStorage, renderLokiConfig } from "./render-config";
 
 /** The uid the Loki image runs as. */
 const LOKI_UID = 10001;
@@ -39,7 +40,7 @@ export interface LokiArgs {
 }
 
 export function lokiIdentity(name: string): AppIdentity {
-  return { name: "loki", instance: name, component: "logs-storage", image: images.loki };
+  return { name: lokiContract.name, instance: name, component: "logs-storage", image: images.loki };
 }
 
 /**
@@ -50,6 +51,8 @@ export function lokiIdentity(name: string): AppIdentity {
 export class Loki extends pulumi.ComponentResource {
   /** In-cluster URL (Grafana data source uid `loki`). */
   public readonly url: pulumi.Output<string>;
+  /** Where queriers (Grafana) reach it: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   /** The push endpoint for shippers. */
   public readonly pushUrl: pulumi.Output<string>;
   /** The rendered loki.yaml. */
@@ -74,6 +77,7 @@ export class Loki extends pulumi.ComponentResource {
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "http", port: LOKI_HTTP_PORT }, { name: "grpc", port: LOKI_GRPC_PORT }] }), { parent: this });
     new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "http", port: LOKI_HTTP_PORT }] }), { parent: this });
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOKI_HTTP_PORT}`;
+    this.endpoint = serviceEndpoint(app, ns, this.url, LOKI_HTTP_PORT);
     this.pushUrl = pulumi.interpolate`${this.url}/loki/api/v1/push`;
 
     const sts = renderStatefulSet({
@@ -88,7 +92,7 @@ export class Loki extends pulumi.ComponentResource {
           image: images.loki,
           args: [`-config.file=/etc/loki/loki.yaml`, "-target=all"],
           ports: [{ name: "http", containerPort: LOKI_HTTP_PORT }, { name: "grpc", containerPort: LOKI_GRPC_PORT }],
-          resources: args.resources ?? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+          resources: args.resources ?? lokiDefaults.resources,
           livenessProbe: httpProbe("/ready", "http", { failureThreshold: 6 }),
           readinessProbe: httpProbe("/ready", "http"),
           volumeMounts: [

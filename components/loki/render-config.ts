@@ -1,6 +1,5 @@
 // Loki's configuration (single binary, `-target=all`) as a pure function of a typed spec.
-export const LOKI_HTTP_PORT = 3100;
-export const LOKI_GRPC_PORT = 9095;
+import { LOKI_GRPC_PORT, LOKI_HTTP_PORT } from "./contract";
 
 /** Where chunks and the TSDB index live. */
 export type LokiStorage =

@@ -2,16 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Service } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { anywhere, AppIdentity, httpProbe, PeerSelector, renderAppNetworkPolicy, renderDeployment, renderService, ResourceRequirements, podPeers } from "../kube";
+import { anywhere, AppIdentity, httpProbe, podPeers, renderAppNetworkPolicy, renderDeployment, renderService, ScrapedExporterArgs } from "../kube";
 import type { ServiceTarget } from "../prometheus/render-config";
+import { ML_EXPORTER_PORT, ML_EXPORTER_TARGET_NAME, mlModelExporterContract, mlModelExporterDefaults } from "./contract";
 
-export const ML_EXPORTER_PORT = 9200;
-/** The job name the alert catalog's ExporterDown and MLExporterUpstreamDown alerts select. */
-export const ML_EXPORTER_TARGET_NAME = "ml-model-exporter";
-
-export interface MlModelExporterArgs {
-  /** Namespace to deploy into (must exist). */
-  namespace: pulumi.Input<string>;
+export interface MlModelExporterArgs extends ScrapedExporterArgs {
   /** The exporter's image (built from exporters/ml-model), pinned to a version. */
   image: string;
   /** Base URL of the ML service, e.g. http://ml-service.novacron.svc:8000. */
@@ -20,12 +15,6 @@ export interface MlModelExporterArgs {
   scrapeInterval?: number;
   /** Seconds allowed for one fetch from the ML service; keep under Prometheus' scrape timeout. Default 5. */
   fetchTimeout?: number;
-  /** CPU and memory requests and limits of the main container. */
-  resources?: ResourceRequirements;
-  /** Create a NetworkPolicy for the pods (default true). */
-  networkPolicy?: boolean;
-  /** Pods allowed to scrape the exporter (Prometheus). */
-  scrapers?: PeerSelector[];
 }
 
 /** The ML model exporter (exporters/ml-model): the ML pipeline's state as Prometheus metrics on :9200. */
@@ -36,7 +25,7 @@ export class MlModelExporter extends pulumi.ComponentResource {
 
   constructor(name: string, args: MlModelExporterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:MlModelExporter", name, {}, opts);
-    const app: AppIdentity = { name: "ml-model-exporter", instance: name, component: "exporter", image: args.image };
+    const app: AppIdentity = { name: mlModelExporterContract.name, instance: name, component: "exporter", image: args.image };
     this.app = app;
     const ns = args.namespace;
     const endpoint = new URL(args.endpoint);
@@ -57,11 +46,11 @@ export class MlModelExporter extends pulumi.ComponentResource {
         env: [
           { name: "ML_MODEL_ENDPOINT", value: args.endpoint },
           { name: "EXPORT_PORT", value: String(ML_EXPORTER_PORT) },
-          { name: "SCRAPE_INTERVAL", value: String(args.scrapeInterval ?? 30) },
-          { name: "SCRAPE_TIMEOUT", value: String(args.fetchTimeout ?? 5) },
+          { name: "SCRAPE_INTERVAL", value: String(args.scrapeInterval ?? mlModelExporterDefaults.scrapeInterval) },
+          { name: "SCRAPE_TIMEOUT", value: String(args.fetchTimeout ?? mlModelExporterDefaults.fetchTimeout) },
         ],
         ports: [{ name: "metrics", containerPort: ML_EXPORTER_PORT }],
-        resources: args.resources ?? { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "500m", memory: "192Mi" } },
+        resources: args.resources ?? mlModelExporterDefaults.resources,
         // Liveness does not depend on the ML service: its outage is reported in metrics, not by restarts.
         livenessProbe: httpProbe("/healthz", "metrics"),
         readinessProbe: httpProbe("/readyz", "metrics"),

@@ -4,8 +4,7 @@ import { Service } from "@pulumi/kubernetes/core/v1";
 import { images } from "../images";
 import { AppIdentity, httpProbe, renderDaemonSet, renderService, ResourceRequirements } from "../kube";
 import type { InClusterApp } from "../prometheus/render-config";
-
-export const NODE_EXPORTER_PORT = 9100;
+import { NODE_EXPORTER_PORT, nodeExporterContract, nodeExporterDefaults } from "./contract";
 
 export interface NodeExporterArgs {
   /** Namespace to deploy into; it must allow privileged pods (host network, PID and paths). */
@@ -25,7 +24,7 @@ export class NodeExporter extends pulumi.ComponentResource {
 
   constructor(name: string, args: NodeExporterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:exporters:NodeExporter", name, {}, opts);
-    const app: AppIdentity = { name: "node-exporter", instance: name, component: "exporter", image: images.nodeExporter };
+    const app: AppIdentity = { name: nodeExporterContract.name, instance: name, component: "exporter", image: images.nodeExporter };
     this.app = app;
     const ns = args.namespace;
 
@@ -62,7 +61,7 @@ export class NodeExporter extends pulumi.ComponentResource {
           "--collector.netdev.device-exclude=^(veth.*|cali.*|[a-f0-9]{15})$",
         ],
         ports: [{ name: "metrics", containerPort: NODE_EXPORTER_PORT }],
-        resources: args.resources ?? { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+        resources: args.resources ?? nodeExporterDefaults.resources,
         livenessProbe: httpProbe("/", "metrics"),
         readinessProbe: httpProbe("/", "metrics"),
       }],

@@ -5,14 +5,14 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { images } from "../images";
 import {
   anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
-  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, WorkloadSpec, podPeers,
+  renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec, podPeers,
   mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
+import { PROMETHEUS_PORT, prometheusContract, prometheusDefaults } from "./contract";
 import { BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
 
-export const PROMETHEUS_PORT = 9090;
 const CONFIG_DIR = "/etc/prometheus/config";
 const RULES_DIR = "/etc/prometheus/rules";
 
@@ -98,15 +98,16 @@ export interface ProjectedToken {
 
 /** The identity of a Prometheus component's pods, known before it is created (for scrape permissions). */
 export function prometheusIdentity(name: string): AppIdentity {
-  return { name: "prometheus", instance: name, component: "server", image: images.prometheus };
+  return { name: prometheusContract.name, instance: name, component: "server", image: images.prometheus };
 }
 
-const defaultResources: ResourceRequirements = { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
 
 /** Prometheus as a StatefulSet with persistent storage, Kubernetes service discovery and hot reload. */
 export class Prometheus extends pulumi.ComponentResource {
   /** In-cluster URL of Prometheus' API and UI. */
   public readonly url: pulumi.Output<string>;
+  /** Where queriers (Grafana) reach the API: URL, pods and port. */
+  public readonly endpoint: ServiceEndpoint;
   public readonly serviceName: pulumi.Output<string>;
   /** The rendered prometheus.yml. */
   public readonly configYaml: pulumi.Output<string>;
@@ -120,15 +121,15 @@ export class Prometheus extends pulumi.ComponentResource {
     const app = prometheusIdentity(name);
     this.app = app;
     const ns = args.namespace;
-    const replicas = args.replicas ?? 1;
+    const replicas = args.replicas ?? prometheusDefaults.replicas;
 
     this.configYaml = pulumi.all([pulumi.output(args.alertmanagers), pulumi.output(args.scrape), pulumi.output(args.remoteWrite ?? [])]).apply(([alertmanagers, scrape, remoteWrite]) =>
       toYaml(renderPrometheusConfig({
         cluster: args.cluster,
         environment: args.environment,
-        scrapeInterval: args.scrapeInterval ?? "15s",
-        scrapeTimeout: args.scrapeTimeout ?? "10s",
-        evaluationInterval: args.evaluationInterval ?? "15s",
+        scrapeInterval: args.scrapeInterval ?? prometheusDefaults.scrapeInterval,
+        scrapeTimeout: args.scrapeTimeout ?? prometheusDefaults.scrapeTimeout,
+        evaluationInterval: args.evaluationInterval ?? prometheusDefaults.evaluationInterval,
         alertmanagers,
         remoteWrite: remoteWrite as RemoteWriteSpec[],
         rulesDir: RULES_DIR,
@@ -178,6 +179,7 @@ export class Prometheus extends pulumi.ComponentResource {
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });
     this.serviceName = service.metadata.name;
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${PROMETHEUS_PORT}`;
+    this.endpoint = serviceEndpoint(app, ns, this.url, PROMETHEUS_PORT);
 
     const workload: WorkloadSpec = {
       app,
@@ -193,7 +195,7 @@ export class Prometheus extends pulumi.ComponentResource {
           args: [
             `--config.file=${CONFIG_DIR}/prometheus.yml`,
             "--storage.tsdb.path=/prometheus",
-            `--storage.tsdb.retention.time=${args.retentionTime ?? "15d"}`,
+            `--storage.tsdb.retention.time=${args.retentionTime ?? prometheusDefaults.retentionTime}`,
             ...(args.retentionSize ? [`--storage.tsdb.retention.size=${args.retentionSize}`] : []),
             `--web.listen-address=:${PROMETHEUS_PORT}`,
             // POST /-/reload, used by the config reloader sidecar.
@@ -203,7 +205,7 @@ export class Prometheus extends pulumi.ComponentResource {
           ],
           env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
           ports: [{ name: "web", containerPort: PROMETHEUS_PORT }],
-          resources: args.resources ?? defaultResources,
+          resources: args.resources ?? prometheusDefaults.resources,
           livenessProbe: httpProbe("/-/healthy", "web", { failureThreshold: 6 }),
           readinessProbe: httpProbe("/-/ready", "web"),
           // Replaying a large WAL after a restart can take minutes; don't kill it while it does.
@@ -233,7 +235,7 @@ export class Prometheus extends pulumi.ComponentResource {
     };
     statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
-      volumeClaims: [{ name: "data", size: args.storageSize ?? "50Gi", storageClass: args.storageClass }],
+      volumeClaims: [{ name: "data", size: args.storageSize ?? prometheusDefaults.storageSize, storageClass: args.storageClass }],
     }), { parent: this, dependsOn: [config, rules, sa] }); // the pods name their service account: it must exist first
 
     const pdb = renderPodDisruptionBudget(workload);

@@ -1,5 +1,14 @@
 // Pure: typed spec → prometheus.yml. Every scrape job the stack needs is derived from typed inputs,
-// so a target that does not exist in the spec cannot appear in the config and vice versa.
+// so a target that does not exist in the spec cannot appear in the config and vice versa. Job names come
+// from the scraped components' contracts, which the alert catalog and the dashboards select on too.
+import { alertmanagerContract } from "../alertmanager/contract";
+import { blackboxExporterContract, ProbeModuleName } from "../blackbox-exporter/contract";
+import { cadvisorContract } from "../cadvisor/contract";
+import { kubeStateMetricsContract } from "../kube-state-metrics/contract";
+import { nodeExporterContract } from "../node-exporter/contract";
+import { prometheusContract, serviceJob } from "./contract";
+
+export { ProbeModuleName } from "../blackbox-exporter/contract";
 
 /** A NovaCron service scraped through its Service's endpoints (every pod, not the load-balanced VIP). */
 export interface ServiceTarget {
@@ -14,10 +23,6 @@ export interface ServiceTarget {
   /** The metrics path, e.g. /metrics. */
   path: string;
 }
-
-/** The blackbox exporter modules a probe can use (an `as const` object, so component packaging sees an enum). */
-export const ProbeModuleName = { Http2xx: "http_2xx", TcpConnect: "tcp_connect", Dns: "dns", Icmp: "icmp" } as const;
-export type ProbeModuleName = (typeof ProbeModuleName)[keyof typeof ProbeModuleName];
 
 /** Endpoints probed through the blackbox exporter with one module. */
 export interface ProbeSpec {
@@ -111,13 +116,9 @@ export interface PrometheusConfigSpec {
 }
 
 /** The job a probe module's targets are scraped under. */
-export const probeJobNames: Record<ProbeModuleName, string> = {
-  http_2xx: "blackbox-http",
-  tcp_connect: "blackbox-tcp",
-  dns: "blackbox-dns",
-  icmp: "blackbox-icmp",
-};
+export const probeJobNames: Record<ProbeModuleName, string> = blackboxExporterContract.probeJobs;
 
+const { kubernetesJobs } = prometheusContract;
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 const inClusterAuth = {
   authorization: { credentials_file: `${SA_DIR}/token` },
@@ -175,7 +176,7 @@ function probeJobs(blackbox: NonNullable<PrometheusConfigSpec["blackbox"]>): Scr
 function annotatedJob(role: "pod" | "service"): ScrapeConfig {
   const meta = role === "pod" ? "__meta_kubernetes_pod_annotation" : "__meta_kubernetes_service_annotation";
   return {
-    job_name: role === "pod" ? "kubernetes-pods" : "kubernetes-service-endpoints",
+    job_name: role === "pod" ? kubernetesJobs.annotatedPods : kubernetesJobs.annotatedServices,
     kubernetes_sd_configs: [{ role: role === "pod" ? "pod" : "endpointslice" }],
     relabel_configs: [
       keep([`${meta}_prometheus_io_scrape`], "true"),
@@ -196,15 +197,15 @@ function annotatedJob(role: "pod" | "service"): ScrapeConfig {
 }
 
 export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<string, unknown> {
-  const jobs: ScrapeConfig[] = [{ job_name: "prometheus", static_configs: [{ targets: ["localhost:9090"] }] }];
+  const jobs: ScrapeConfig[] = [{ job_name: prometheusContract.job, static_configs: [{ targets: [`localhost:${prometheusContract.ports.web}`] }] }];
 
-  if (spec.alertmanager) jobs.push(endpointSliceJob("alertmanager", spec.alertmanager));
+  if (spec.alertmanager) jobs.push(endpointSliceJob(alertmanagerContract.job, spec.alertmanager));
   if (spec.nodeExporter) {
     // One node-exporter per node: name the instance after the node so alerts read "node X is down".
-    jobs.push(endpointSliceJob("node-exporter", spec.nodeExporter, { relabel: [copy("__meta_kubernetes_pod_node_name", "instance")] }));
+    jobs.push(endpointSliceJob(nodeExporterContract.job, spec.nodeExporter, { relabel: [copy("__meta_kubernetes_pod_node_name", "instance")] }));
   }
   if (spec.cadvisor) {
-    jobs.push(endpointSliceJob("cadvisor", spec.cadvisor, {
+    jobs.push(endpointSliceJob(cadvisorContract.job, spec.cadvisor, {
       relabel: [copy("__meta_kubernetes_pod_node_name", "instance")],
       // Per-container series that no dashboard or alert reads, and that multiply with every container.
       metric_relabel_configs: [{ source_labels: ["__name__"], regex: "container_(tasks_state|memory_failures_total|network_tcp_usage_total|network_udp_usage_total)", action: "drop" }],
@@ -212,15 +213,15 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
   }
   if (spec.kubeStateMetrics) {
     // kube-state-metrics reports other objects' namespace and pod: keep those, not the exporter's own.
-    jobs.push(endpointSliceJob("kube-state-metrics", spec.kubeStateMetrics, { honor_labels: true }));
+    jobs.push(endpointSliceJob(kubeStateMetricsContract.job, spec.kubeStateMetrics, { honor_labels: true }));
   }
   if (spec.blackbox) {
-    jobs.push(endpointSliceJob("blackbox-exporter", spec.blackbox));
+    jobs.push(endpointSliceJob(blackboxExporterContract.job, spec.blackbox));
     jobs.push(...probeJobs(spec.blackbox));
   }
   if (spec.kubernetes.apiServer) {
     jobs.push({
-      job_name: "apiserver",
+      job_name: kubernetesJobs.apiServer,
       scheme: "https",
       ...inClusterAuth,
       kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: ["default"] } }],
@@ -229,7 +230,7 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
   }
   if (spec.kubernetes.kubelet) {
     jobs.push({
-      job_name: "kubelet",
+      job_name: kubernetesJobs.kubelet,
       scheme: "https",
       authorization: inClusterAuth.authorization,
       // Kubelet serving certificates are self-signed unless the cluster enables serverTLSBootstrap.
@@ -242,7 +243,7 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
 
   for (const target of spec.services) {
     jobs.push({
-      job_name: `novacron-${target.name}`,
+      job_name: serviceJob(target.name),
       metrics_path: target.path,
       kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: [target.namespace] } }],
       relabel_configs: [

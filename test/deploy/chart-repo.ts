@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { stringify } from "yaml";
-import { ECK_CHART } from "../../components/elasticsearch/elasticsearch";
-import { LOOPBACK, makeTempDir } from "../helpers/loopback";
+import { ECK_CHART } from "../../components/elasticsearch/eck-operator";
+import { LOOPBACK, makeTempDir } from "../loopback/processes";
 
 export interface ChartRepo { url: string; close(): Promise<void> }
 

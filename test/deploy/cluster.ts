@@ -1,6 +1,6 @@
 // What the API server holds after an operation: the objects Pulumi's state names, the workloads' UIDs, and
 // Pod Security admission's verdict on every pod the stack's controllers create.
-import { pollUntil } from "../helpers/loopback";
+import { pollUntil } from "../loopback/processes";
 import type { ControlPlane } from "./control-plane";
 import type { DriverResult } from "./driver";
 

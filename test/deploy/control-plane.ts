@@ -1,12 +1,12 @@
 // A real Kubernetes control plane on 127.0.0.1 for the deploy layer: etcd, kube-apiserver (RBAC, Pod Security
 // admission, its own self-signed serving certificate) and kube-controller-manager (its garbage collector
 // finishes foreground deletion; its controllers create the pods that admission checks). There is no kubelet
-// and no scheduler: pods stay Pending. Every process is started and stopped by PID (test/helpers/loopback).
+// and no scheduler: pods stay Pending. Every process is started and stopped by PID (test/loopback/processes.ts).
 import { generateKeyPairSync, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
-import { freePorts, LOOPBACK, makeTempDir, pollUntil, startProcess, StartedProcess, stopProcess } from "../helpers/loopback";
+import { freePorts, LOOPBACK, makeTempDir, pollUntil, startProcess, StartedProcess, stopProcess } from "../loopback/processes";
 import { deployToolsBin } from "./tools";
 
 export interface ControlPlane {

@@ -7,7 +7,7 @@ import { discover, dryRunDaemonSetPods, failedPodCreations, objectPath, stateObj
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { pollUntil } from "../helpers/loopback";
+import { pollUntil } from "../loopback/processes";
 import { renderToTempDir } from "../helpers/rendered";
 
 jest.setTimeout(20 * 60_000);

@@ -2,7 +2,7 @@
 // Pulumi operation run in a fresh Node process (as a user's `pulumi` command is).
 import * as fs from "fs";
 import * as path from "path";
-import { makeTempDir, startProcess } from "../helpers/loopback";
+import { makeTempDir, startProcess } from "../loopback/processes";
 import type { ConfigSetting, DriverRequest, DriverResult, Operation } from "./driver";
 import { copyProjectFiles } from "./driver";
 import { deployToolsBin } from "./tools";

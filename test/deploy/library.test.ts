@@ -7,7 +7,7 @@ import * as path from "path";
 import { startControlPlane, ControlPlane } from "./control-plane";
 import { workloadUids } from "./cluster";
 import { changes, engineStack, EngineStack } from "./engine";
-import { makeTempDir } from "../helpers/loopback";
+import { makeTempDir } from "../loopback/processes";
 import { installPackedLibrary } from "../helpers/packed-library";
 
 jest.setTimeout(20 * 60_000);

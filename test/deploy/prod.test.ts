@@ -7,7 +7,7 @@ import { serveEckChart, ChartRepo } from "./chart-repo";
 import { discover, failedPodCreations, objectPath, stateObjects, waitUntilGone } from "./cluster";
 import { startControlPlane, ControlPlane } from "./control-plane";
 import { changes, engineStack, EngineStack, prodCloudsOffConfig } from "./engine";
-import { pollUntil } from "../helpers/loopback";
+import { pollUntil } from "../loopback/processes";
 
 jest.setTimeout(20 * 60_000);
 

@@ -1,15 +1,16 @@
-// Faults on loopback, with the real binaries and the rendered configuration (test/e2e/fault-scenarios.ts
-// has each scenario and says what it overrides: 5 s scrape and evaluation intervals everywhere, a 10 s
-// group_interval in dev, webhook-only channels in prod; `for`, group_wait and repeat_interval as rendered).
+// Faults on loopback, with the real binaries and the rendered configuration (the scenarios are in
+// test/loopback/alerting-faults.ts and target-faults.ts; test/loopback/faults.ts says what they override:
+// 5 s scrape and evaluation intervals everywhere, a 10 s group_interval in dev, webhook-only channels in
+// prod; `for`, group_wait and repeat_interval as rendered).
 // The scenarios share nothing but the machine, so they run concurrently, each on a stack of its own; the
 // longest (the ML exporter's 2 m `for` after its 30 s cache) sets the wall time, about 3.5 minutes.
 // Each test prints its time-to-notify; bench/faults.ts reruns them and prints the figures.
 import * as fs from "fs";
-import { stopAllProcesses, summarise } from "../helpers/loopback";
-import {
-  alertmanagerPeerLoss, alertsNamed, badConfigReload, mlExporterDown, notificationsPerGroup, probeTargetDown, prometheusRestart, PROD_WEBHOOK_ONLY,
-  receiverOutage, renderForFaults,
-} from "./fault-scenarios";
+import { alertmanagerPeerLoss, badConfigReload, prometheusRestart, receiverOutage } from "../loopback/alerting-faults";
+import { alertsNamed, notificationsPerGroup, PROD_WEBHOOK_ONLY, renderForFaults } from "../loopback/faults";
+import { stopAllProcesses } from "../loopback/processes";
+import { mlExporterDown, probeTargetDown } from "../loopback/target-faults";
+import { summarise } from "../loopback/webhook-receiver";
 
 /** Headroom over each bound computed from the rendered config, for a loaded 2-core machine. */
 const SLACK_MS = 20_000;

@@ -7,9 +7,9 @@
 import {
   allValues, buildDashboards, dashboardQueries, exportedMetrics, INFRASTRUCTURE_UID, interpolate, metricInventory, MetricSource, STACK_HEALTH_UID,
 } from "../../components/grafana";
-import { getJson, pollUntil, stopAllProcesses } from "../helpers/loopback";
+import { getJson, pollUntil, stopAllProcesses } from "../loopback/processes";
 import { checkPromql } from "../helpers/promql";
-import { LoopbackStack, promQuery, renderDevStack, startLoopbackStack, waitForJobUp } from "./loopback-stack";
+import { LoopbackStack, promQuery, renderDevStack, startLoopbackStack, waitForJobUp } from "../loopback/stack";
 
 /** Exporters with no process on loopback: no container runtime for cAdvisor, no API server for kube-state-metrics. */
 const notOnLoopback: MetricSource[] = ["cadvisor", "kube-state-metrics"];

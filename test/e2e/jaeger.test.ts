@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { jaegerPorts, JaegerPortName } from "../../components/jaeger";
-import { freePorts, getJson, LOOPBACK, makeTempDir, now, pollUntil, startProcess, StartedProcess, stopAllProcesses, waitForHttp } from "../helpers/loopback";
+import { freePorts, getJson, LOOPBACK, makeTempDir, now, pollUntil, startProcess, StartedProcess, stopAllProcesses, waitForHttp } from "../loopback/processes";
 import { logsToolPath } from "../helpers/logs-tools";
 import { renderToTempDir } from "../helpers/rendered";
 

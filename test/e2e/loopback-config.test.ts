@@ -4,12 +4,13 @@ import * as path from "path";
 import { parse } from "yaml";
 import { runTool } from "../helpers/tools";
 import {
-  checkLoopbackConfigs, E2E_NODE_NAME, effectiveRoute, loopbackAlertmanagerArgs, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets,
-  parseDuration, renderedContainer,
-} from "./loopback-config";
+  checkLoopbackConfigs, E2E_NODE_NAME, loopbackAlertmanagerArgs, loopbackAlertmanagerConfig, loopbackPrometheusConfig, LoopbackTargets, renderedContainer,
+} from "../loopback/config";
 import { renderToTempDir } from "../helpers/rendered";
-import { makeTempDir } from "../helpers/loopback";
-import { loopbackSecrets, nodeDownBound, renderDevStack, writeLoopbackConfigs } from "./loopback-stack";
+import { nodeDownBound } from "../loopback/node-down";
+import { makeTempDir } from "../loopback/processes";
+import { effectiveRoute, durationMs } from "../loopback/rendered-timings";
+import { loopbackSecrets, renderDevStack, writeLoopbackConfigs } from "../loopback/stack";
 
 jest.setTimeout(120_000);
 
@@ -100,10 +101,10 @@ describe("loopbackAlertmanagerConfig", () => {
 
 describe("timings read from the rendered configuration", () => {
   it("parses durations", () => {
-    expect(parseDuration("0s")).toBe(0);
-    expect(parseDuration("1m30s")).toBe(90_000);
-    expect(parseDuration("500ms")).toBe(500);
-    expect(() => parseDuration("1 m")).toThrow();
+    expect(durationMs("0s")).toBe(0);
+    expect(durationMs("1m30s")).toBe(90_000);
+    expect(durationMs("500ms")).toBe(500);
+    expect(() => durationMs("1 m")).toThrow();
   });
 
   it("routes NodeDown as amtool does, with the critical group_wait, and the Watchdog to the heartbeat", () => {

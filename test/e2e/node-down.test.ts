@@ -3,10 +3,10 @@
 // reach the webhook receiver once, then resolve once node_exporter is back. Intervals are the rendered
 // ones (15 s scrape and evaluation), so this takes about two minutes.
 import * as fs from "fs";
-import { getJson, pollUntil, ReceivedNotification, stopAllProcesses, summarise } from "../helpers/loopback";
-import {
-  LoopbackStack, NODE_DOWN_LABELS, nodeDownBound, NodeDownRun, renderDevStack, runNodeDown, startLoopbackStack, waitForJobUp,
-} from "./loopback-stack";
+import { NODE_DOWN_LABELS, nodeDownBound, NodeDownRun, runNodeDown } from "../loopback/node-down";
+import { getJson, pollUntil, stopAllProcesses } from "../loopback/processes";
+import { LoopbackStack, renderDevStack, startLoopbackStack, waitForJobUp } from "../loopback/stack";
+import { ReceivedNotification, summarise } from "../loopback/webhook-receiver";
 
 const SLACK_MS = 20_000; // headroom over the computed bounds for a loaded 2-core machine; the bench enforces the bound itself
 // Above the sum of the bounded waits in the scenario (≈ 4.5 min at worst), so a slow run fails at the

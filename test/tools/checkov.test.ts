@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { makeTempDir, removeOnExit } from "../helpers/loopback";
+import { makeTempDir, removeOnExit } from "../loopback/processes";
 import { renderToTempDir } from "../helpers/rendered";
 
 const repoRoot = path.resolve(__dirname, "..", "..");

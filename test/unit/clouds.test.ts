@@ -1,110 +1,18 @@
-// The cloud integrations: the alert catalog translated to each cloud (walked alert by alert, so a new alert is
-// covered without touching this file), least-privilege grants, secrets, and clouds that are off staying off.
+// The cloud integrations under mocks: clouds that are off stay off, what prod with all three registers
+// (exactly the catalog's alerts, least-privilege grants), secrets only as Pulumi secrets, and no credential
+// in the code. The translations themselves are tested beside them (components/cloud/*/render-resources.test.ts).
 import * as fs from "fs";
 import * as path from "path";
-import fc from "fast-check";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { alertCatalog, AlertDefinition, parseDuration } from "../../components/alerts";
-import { ampRuleNamespaces, irsaTrustPolicy, remoteWritePolicy } from "../../components/cloud/aws/render";
-import { azureRuleGroups, azureRuleGroupsToPrometheus, MONITORING_METRICS_PUBLISHER } from "../../components/cloud/azure/render";
-import { alertPolicySpecs, PROMETHEUS_GSA_ROLES, WORKLOAD_IDENTITY_ROLE } from "../../components/cloud/gcp/render";
-import { isoDuration, parseIsoDuration } from "../../components/cloud/rules";
+import { alertCatalog, durationSeconds } from "../../components/alerts";
+import { MONITORING_METRICS_PUBLISHER } from "../../components/cloud/azure/render-resources";
+import { parseIsoDuration } from "../../components/cloud/rules";
 import { cloudMockState } from "../../scripts/cloud-mock-state";
 import { readStackConfig, renderStack, RenderResult, RenderedResource } from "../../scripts/render";
+import type { PromRule } from "../helpers/cloud-catalogs";
 
-const runbookBaseUrl = "https://runbooks.example/alerts";
 const repoRoot = path.resolve(__dirname, "..", "..");
-
-/** A catalog with one extra alert: every translation must carry it without being told about it. */
-const extraAlert: AlertDefinition = {
-  name: "NewlyAddedAlert", domain: "application", severity: "critical", expr: "novacron_queue_depth > 1000", for: "7m",
-  summary: "Queue deep", description: "Queue on {{ $labels.instance }} is deep.", tests: [],
-};
-const catalogs: [string, readonly AlertDefinition[]][] = [["the catalog", alertCatalog], ["the catalog plus a new alert", [...alertCatalog, extraAlert]]];
-
-interface PromRule { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string> }
-const ampAlerts = (alerts: readonly AlertDefinition[]) =>
-  ampRuleNamespaces({ runbookBaseUrl, alerts }).flatMap((ns) => (parse(ns.data).groups as { rules: PromRule[] }[]).flatMap((g) => g.rules)).filter((r) => r.alert);
-
-describe.each(catalogs)("every alert of %s, in every cloud: same expression, duration and severity", (_, alerts) => {
-  test.each(alerts.map((a) => [a.name, a] as const))("AMP rule groups namespace: %s", (name, alert) => {
-    const rules = ampAlerts(alerts).filter((r) => r.alert === name);
-    expect(rules).toHaveLength(1);
-    expect(rules[0].expr).toBe(alert.expr);
-    expect(parseDuration(rules[0].for!)).toBe(parseDuration(alert.for));
-    expect(rules[0].labels!.severity).toBe(alert.severity);
-  });
-
-  test.each(alerts.map((a) => [a.name, a] as const))("GCP alert policy: %s", (name, alert) => {
-    const policies = alertPolicySpecs({ runbookBaseUrl, alerts, cluster: "c" }).filter((p) => p.alert === name);
-    expect(policies).toHaveLength(1);
-    const promql = policies[0].condition.conditionPrometheusQueryLanguage;
-    expect(promql.query).toBe(alert.expr);
-    expect(promql.duration).toBe(`${parseDuration(alert.for)}s`);
-    expect(promql.labels.severity).toBe(alert.severity);
-    expect(promql.alertRule).toBe(alert.name);
-    expect(policies[0].severity).toBe({ critical: "CRITICAL", warning: "WARNING" }[alert.severity as string]);
-  });
-
-  test.each(alerts.map((a) => [a.name, a] as const))("Azure Prometheus rule group: %s", (name, alert) => {
-    const rules = azureRuleGroups({ runbookBaseUrl, alerts, cluster: "c" }).flatMap((g) => g.rules).filter((r) => r.alert === name);
-    expect(rules).toHaveLength(1);
-    expect(rules[0].expression).toBe(alert.expr);
-    expect(rules[0].for ? parseIsoDuration(rules[0].for) : 0).toBe(parseDuration(alert.for));
-    expect(rules[0].labels!.severity).toBe(alert.severity);
-    expect(rules[0].severity).toBe({ critical: 0, warning: 2, info: 3, none: 4 }[alert.severity]);
-  });
-});
-
-describe("translations", () => {
-  test("the AMP namespaces are the in-cluster rule files, recording rules included", () => {
-    const records = ampRuleNamespaces({ runbookBaseUrl }).flatMap((ns) => (parse(ns.data).groups as { rules: PromRule[] }[]).flatMap((g) => g.rules)).filter((r) => r.record);
-    expect(records.length).toBeGreaterThan(5);
-  });
-
-  test("Azure rule groups convert back to the same rules (what promtool checks is what Azure runs)", () => {
-    const groups = azureRuleGroups({ runbookBaseUrl, cluster: "c" });
-    const back = parse(azureRuleGroupsToPrometheus(groups)).groups as { rules: PromRule[] }[];
-    const exprs = back.flatMap((g) => g.rules.map((r) => r.expr));
-    expect(exprs).toEqual(groups.flatMap((g) => g.rules.map((r) => r.expression)));
-  });
-
-  test("ISO 8601 durations round-trip", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 48 * 3600 }), (s) => parseIsoDuration(isoDuration(s)) === s));
-    expect(isoDuration(150)).toBe("PT2M30S");
-  });
-
-  test("the heartbeat never notifies from a cloud; every other alert does", () => {
-    const gcp = alertPolicySpecs({ runbookBaseUrl, cluster: "c" });
-    expect(gcp.filter((p) => !p.notifies).map((p) => p.alert)).toEqual(alertCatalog.filter((a) => a.severity === "none").map((a) => a.name));
-  });
-});
-
-describe("least privilege, exactly", () => {
-  test("AMP: the Prometheus role may only aps:RemoteWrite, on its workspace", () => {
-    const arn = "arn:aws:aps:eu-west-1:123456789012:workspace/ws-1";
-    expect(remoteWritePolicy(arn).Statement).toEqual([{ Sid: "RemoteWriteOnly", Effect: "Allow", Action: ["aps:RemoteWrite"], Resource: arn }]);
-  });
-
-  test("IRSA: only the Prometheus service account, with the STS audience, may assume the role", () => {
-    const trust = irsaTrustPolicy("arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", { namespace: "monitoring", name: "prometheus" });
-    expect(trust.Statement).toEqual([{
-      Effect: "Allow",
-      Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC" },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: { StringEquals: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:monitoring:prometheus", "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com" } },
-    }]);
-  });
-
-  test("GCP: the Google service account holds roles/monitoring.metricWriter and nothing else", () => {
-    expect([...PROMETHEUS_GSA_ROLES]).toEqual(["roles/monitoring.metricWriter"]);
-    expect(WORKLOAD_IDENTITY_ROLE).toBe("roles/iam.workloadIdentityUser");
-  });
-});
-
-// ---------------------------------------------------------------------------------------------------------
-// The program under mocks
 
 const SENTINEL = "SENTINEL-c10ud5";
 const sentinelSecrets = {
@@ -187,13 +95,13 @@ describe("clouds that are off stay off", () => {
 
 describe("prod with all three clouds, as registered", () => {
   const alertsIn = {
-    aws: () => ofType(runs.prod.resources, "aws:amp/ruleGroupNamespace:RuleGroupNamespace").flatMap((r) => (parse(r.inputs.data).groups as { rules: PromRule[] }[]).flatMap((g) => g.rules)).filter((r) => r.alert).map((r) => ({ name: r.alert, expr: r.expr, seconds: parseDuration(r.for!), severity: r.labels!.severity })),
+    aws: () => ofType(runs.prod.resources, "aws:amp/ruleGroupNamespace:RuleGroupNamespace").flatMap((r) => (parse(r.inputs.data).groups as { rules: PromRule[] }[]).flatMap((g) => g.rules)).filter((r) => r.alert).map((r) => ({ name: r.alert, expr: r.expr, seconds: durationSeconds(r.for!), severity: r.labels!.severity })),
     gcp: () => ofType(runs.prod.resources, "gcp:monitoring/alertPolicy:AlertPolicy").flatMap((r) => r.inputs.conditions).filter((c: any) => c.conditionPrometheusQueryLanguage).map((c: any) => ({ name: c.conditionPrometheusQueryLanguage.alertRule, expr: c.conditionPrometheusQueryLanguage.query, seconds: parseInt(c.conditionPrometheusQueryLanguage.duration, 10), severity: c.conditionPrometheusQueryLanguage.labels.severity })),
     azure: () => ofType(runs.prod.resources, "azure-native:alertsmanagement:PrometheusRuleGroup").flatMap((r) => r.inputs.rules).filter((r: any) => r.alert).map((r: any) => ({ name: r.alert, expr: r.expression, seconds: r.for ? parseIsoDuration(r.for) : 0, severity: r.labels.severity })),
   };
 
   test.each(["aws", "gcp", "azure"] as const)("%s evaluates exactly the catalog's alerts", (cloud) => {
-    const expected = alertCatalog.map((a) => ({ name: a.name, expr: a.expr, seconds: parseDuration(a.for), severity: a.severity }));
+    const expected = alertCatalog.map((a) => ({ name: a.name, expr: a.expr, seconds: durationSeconds(a.for), severity: a.severity }));
     const byName = (x: { name?: string }, y: { name?: string }) => String(x.name).localeCompare(String(y.name));
     expect(alertsIn[cloud]().sort(byName)).toEqual(expected.sort(byName));
   });

@@ -1,5 +1,6 @@
 import type { ServiceAccountRef } from "../rules";
-import { AlertThresholdOverrides, buildAlertCatalog } from "../../alerts/catalog";
+import { alertCatalog } from "../../alerts/catalog";
+import type { AlertDefinition } from "../../alerts/types";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertManagerDefinition, RuleGroupNamespace, Workspace } from "@pulumi/aws/amp";
 import { CompositeAlarm, Dashboard, LogGroup, LogMetricFilter, MetricAlarm } from "@pulumi/aws/cloudwatch";
@@ -11,7 +12,7 @@ import type { RemoteWriteSpec } from "../../prometheus/render-config";
 import {
   alarmSpecs, ampAlertmanagerDefinition, ampRuleNamespaces, dashboardBody, irsaTrustPolicy, kmsKeyPolicy, LOG_METRICS_NAMESPACE,
   logGroupName, logStreams, parseOidcProviderArn, remoteWritePolicy, samplingRuleName, stackDownRule, topicPolicy,
-} from "./render";
+} from "./render-resources";
 
 export interface AwsMonitoringArgs {
   /** Cluster name: names and scopes every AWS resource of this stack. */
@@ -30,8 +31,8 @@ export interface AwsMonitoringArgs {
   logRetentionDays: number;
   /** Runbook base URL of the alert catalog (the AMP rules' runbook_url annotations). */
   runbookBaseUrl: string;
-  /** Alert thresholds where they differ from the catalog\'s (the stack passes novacron:alertThresholds, as for the in-cluster rules). */
-  alertThresholds?: AlertThresholdOverrides;
+  /** The stack's alert catalog, built once (buildAlertCatalog); default: every default threshold. */
+  alerts?: AlertDefinition[];
   /** Services traced by X-Ray (service names as instrumented), one sampling rule each. */
   tracedServices: string[];
   /** X-Ray fixed sampling rate beyond the one-per-second reservoir (0..1). */
@@ -87,7 +88,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
 
     const workspace = new Workspace(`${name}-amp`, { alias: prefix }, parent);
     this.workspaceId = workspace.id;
-    for (const ns of ampRuleNamespaces({ runbookBaseUrl: args.runbookBaseUrl, alerts: buildAlertCatalog(args.alertThresholds) })) {
+    for (const ns of ampRuleNamespaces({ runbookBaseUrl: args.runbookBaseUrl, alerts: args.alerts ?? alertCatalog })) {
       new RuleGroupNamespace(`${name}-${ns.name}`, { name: ns.name, workspaceId: workspace.id, data: ns.data }, parent);
     }
 

@@ -1,5 +1,6 @@
 import type { ServiceAccountRef } from "../rules";
-import { AlertThresholdOverrides, buildAlertCatalog } from "../../alerts/catalog";
+import { alertCatalog } from "../../alerts/catalog";
+import type { AlertDefinition } from "../../alerts/types";
 import * as pulumi from "@pulumi/pulumi";
 import { PrometheusRuleGroup } from "@pulumi/azure-native/alertsmanagement";
 import { Component } from "@pulumi/azure-native/applicationinsights";
@@ -14,7 +15,7 @@ import type { RemoteWriteSpec } from "../../prometheus/render-config";
 import type { ProjectedToken } from "../../prometheus/prometheus";
 import {
   AZURE_TOKEN_AUDIENCE, AZURE_TOKEN_DIR, azureName, azureRuleGroups, MONITORING_METRICS_PUBLISHER, PROMETHEUS_STREAM, remoteWriteUrl, roleDefinitionId,
-} from "./render";
+} from "./render-resources";
 
 export interface AzureMonitoringArgs {
   /** Cluster name: names every Azure resource of this stack and scopes the rule groups (`cluster` label). */
@@ -37,8 +38,8 @@ export interface AzureMonitoringArgs {
   logRetentionDays: number;
   /** Runbook base URL of the alert catalog (the rules' runbook_url annotations). */
   runbookBaseUrl: string;
-  /** Alert thresholds where they differ from the catalog\'s (the stack passes novacron:alertThresholds, as for the in-cluster rules). */
-  alertThresholds?: AlertThresholdOverrides;
+  /** The stack's alert catalog, built once (buildAlertCatalog); default: every default threshold. */
+  alerts?: AlertDefinition[];
   /** Email address of the action group. */
   email?: string;
   /** HTTPS endpoints of the action group's webhook receivers (webhook, PagerDuty's Azure integration); secrets. */
@@ -155,7 +156,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
     }, parent);
     const actions = [{ actionGroupId: actionGroup.id }];
 
-    for (const ruleGroup of azureRuleGroups({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster, alerts: buildAlertCatalog(args.alertThresholds) })) {
+    for (const ruleGroup of azureRuleGroups({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster, alerts: args.alerts ?? alertCatalog })) {
       new PrometheusRuleGroup(`${name}-${ruleGroup.sourceGroup}`, {
         resourceGroupName, location, tags,
         ruleGroupName: ruleGroup.name,

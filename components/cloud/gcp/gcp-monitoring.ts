@@ -1,11 +1,12 @@
 import type { ServiceAccountRef } from "../rules";
-import { AlertThresholdOverrides, buildAlertCatalog } from "../../alerts/catalog";
+import { alertCatalog } from "../../alerts/catalog";
+import type { AlertDefinition } from "../../alerts/types";
 import * as pulumi from "@pulumi/pulumi";
 import { ProjectBucketConfig, ProjectSink } from "@pulumi/gcp/logging";
 import { AlertPolicy, Dashboard, NotificationChannel, UptimeCheckConfig } from "@pulumi/gcp/monitoring";
 import { IAMMember as ProjectIAMMember } from "@pulumi/gcp/projects";
 import { Account, IAMMember as ServiceAccountIAMMember } from "@pulumi/gcp/serviceaccount";
-import { alertPolicySpecs, dashboardJson, logSinkFilter, PROMETHEUS_GSA_ROLES, uptimeTarget, WORKLOAD_IDENTITY_ROLE } from "./render";
+import { alertPolicySpecs, dashboardJson, logSinkFilter, PROMETHEUS_GSA_ROLES, uptimeTarget, WORKLOAD_IDENTITY_ROLE } from "./render-resources";
 
 /** A public endpoint Cloud Monitoring checks from outside. */
 export interface UptimeCheckTarget {
@@ -28,8 +29,8 @@ export interface GcpMonitoringArgs {
   prometheusServiceAccount: ServiceAccountRef;
   /** Runbook base URL of the alert catalog (linked from each policy's documentation). */
   runbookBaseUrl: string;
-  /** Alert thresholds where they differ from the catalog\'s (the stack passes novacron:alertThresholds, as for the in-cluster rules). */
-  alertThresholds?: AlertThresholdOverrides;
+  /** The stack's alert catalog, built once (buildAlertCatalog); default: every default threshold. */
+  alerts?: AlertDefinition[];
   /** Namespaces whose container logs are exported to the log bucket. */
   logNamespaces: string[];
   /** Retention of the log bucket, in days. */
@@ -82,7 +83,7 @@ export class GcpMonitoring extends pulumi.ComponentResource {
     this.notificationChannels = channels.map((c) => c.name);
     const channelNames = channels.map((c) => c.name);
 
-    for (const policy of alertPolicySpecs({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster, alerts: buildAlertCatalog(args.alertThresholds) })) {
+    for (const policy of alertPolicySpecs({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster, alerts: args.alerts ?? alertCatalog })) {
       new AlertPolicy(`${name}-${policy.alert}`, {
         project,
         displayName: policy.displayName,

@@ -1,6 +1,9 @@
 // The seed's Application dashboard: service health, p95 latency, error rate by service, request volume and
 // database performance, from the NovaCron metric contract (README) and the blackbox probes.
 import { recordingNames } from "../../alerts/catalog";
+import { blackboxExporterContract } from "../../blackbox-exporter/contract";
+import { mlModelExporterContract } from "../../ml-model-exporter/contract";
+import { serviceJob } from "../../prometheus/contract";
 import {
   above, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel,
   timeseriesPanel, upDownMappings,
@@ -27,14 +30,14 @@ export function applicationDashboard({ catalog }: DashboardOptions): DashboardDe
     .withPanel(statPanel({
       title: "Services", span: 16, height: 5,
       description: "Whether Prometheus can scrape every instance of each NovaCron service (ApplicationDown fires after 30s down).",
-      queries: [{ expr: `min by (job) (up{job=~"novacron-.+", job!="novacron-ml-model-exporter", ${byJob}})`, legend: "{{job}}" }],
+      queries: [{ expr: `min by (job) (up{job=~"${serviceJob(".+")}", job!="${mlModelExporterContract.job}", ${byJob}})`, legend: "{{job}}" }],
       thresholds: [{ value: null, color: "red" }, { value: 1, color: "green" }],
       mappings: upDownMappings,
     }))
     .withPanel(statPanel({
       title: "Endpoint probes", span: 8, height: 5,
       description: "Blackbox probes of the services' endpoints from inside the cluster (EndpointProbeFailed fires after 1m failing).",
-      queries: [{ expr: `min by (probe, instance) (probe_success{job=~"blackbox-.+", environment=~"$environment"})`, legend: "{{probe}}" }],
+      queries: [{ expr: `min by (probe, instance) (probe_success{job=~"${blackboxExporterContract.probeJobPattern}", environment=~"$environment"})`, legend: "{{probe}}" }],
       thresholds: [{ value: null, color: "red" }, { value: 1, color: "green" }],
       mappings: upDownMappings,
     }))

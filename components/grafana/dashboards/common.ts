@@ -9,7 +9,7 @@ import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import type { AlertDefinition } from "../../alerts/types";
-import { datasourceUids } from "../datasources";
+import { datasourceUids } from "../render-datasources";
 
 export const prometheusDatasource: common.DataSourceRef = { type: "prometheus", uid: datasourceUids.prometheus };
 

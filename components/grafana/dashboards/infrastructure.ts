@@ -1,6 +1,8 @@
 // The seed's Infrastructure dashboard: system overview, CPU & memory with the alert thresholds drawn as
 // lines, disk usage by filesystem, network I/O, and container resources.
 import { recordingNames } from "../../alerts/catalog";
+import { cadvisorContract } from "../../cadvisor/contract";
+import { nodeExporterContract } from "../../node-exporter/contract";
 import {
   above, barGaugePanel, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel,
   steps, tablePanel, timeseriesPanel, upDownMappings,
@@ -9,14 +11,14 @@ import {
 export const INFRASTRUCTURE_UID = "novacron-infrastructure";
 
 /** node-exporter's series on the selected nodes. */
-const node = (more = "") => `job="node-exporter", instance=~"$instance", environment=~"$environment"${more ? `, ${more}` : ""}`;
+const node = (more = "") => `job="${nodeExporterContract.job}", instance=~"$instance", environment=~"$environment"${more ? `, ${more}` : ""}`;
 /** The recorded series the alerts read (their labels come from node-exporter's). */
 const recorded = `instance=~"$instance", environment=~"$environment"`;
 /**
  * cAdvisor's per-container series in the selected namespaces. cAdvisor runs standalone (not inside the
  * kubelet), so a container's pod, namespace and name are its runtime labels: container_label_io_kubernetes_*.
  */
-const containers = `job="cadvisor", container_label_io_kubernetes_container_name!="", container_label_io_kubernetes_pod_namespace=~"$namespace", environment=~"$environment"`;
+const containers = `job="${cadvisorContract.job}", container_label_io_kubernetes_container_name!="", container_label_io_kubernetes_pod_namespace=~"$namespace", environment=~"$environment"`;
 const byPod = "container_label_io_kubernetes_pod_namespace, container_label_io_kubernetes_pod_name";
 const podLegend = "{{container_label_io_kubernetes_pod_namespace}}/{{container_label_io_kubernetes_pod_name}}";
 
@@ -27,7 +29,7 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
 
   const builder = dashboardBuilder(INFRASTRUCTURE_UID, "Infrastructure", "Nodes (node-exporter) and containers (cAdvisor, kube-state-metrics): utilisation against the alert thresholds.", ["infrastructure"])
     .withVariable(environmentVariable())
-    .withVariable(labelVariable("instance", "Node", `label_values(node_uname_info{job="node-exporter", environment=~"$environment"}, instance)`, "Nodes, named after the Kubernetes node node-exporter runs on."))
+    .withVariable(labelVariable("instance", "Node", `label_values(node_uname_info{job="${nodeExporterContract.job}", environment=~"$environment"}, instance)`, "Nodes, named after the Kubernetes node node-exporter runs on."))
     .withVariable(labelVariable("namespace", "Namespace", `label_values(kube_namespace_status_phase{environment=~"$environment"}, namespace)`, "Kubernetes namespaces, for the container panels."))
 
     .withRow(row("System overview"))

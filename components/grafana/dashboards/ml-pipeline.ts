@@ -1,6 +1,7 @@
 // The seed's ML Pipeline dashboard: model quality over time, training, inference latency distribution,
 // data drift and GPU allocation, from the ML model exporter (exporters/ml-model) and kube-state-metrics.
 import { recordingNames } from "../../alerts/catalog";
+import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import {
   above, below, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, heatmapPanel, labelVariable,
   row, statPanel, steps, thresholdOf, timeseriesPanel, upDownMappings,
@@ -10,7 +11,7 @@ export const ML_PIPELINE_UID = "novacron-ml-pipeline";
 
 const model = `model_name=~"$model", environment=~"$environment"`;
 /** The ML model exporter's own health series. */
-const exporter = `job="novacron-ml-model-exporter", environment=~"$environment"`;
+const exporter = `job="${mlModelExporterContract.job}", environment=~"$environment"`;
 /** GPUs are a Kubernetes extended resource; kube-state-metrics reports requests and allocatable by resource. */
 const gpu = `resource="nvidia_com_gpu", environment=~"$environment"`;
 

@@ -1,5 +1,7 @@
 // Stack health: the monitoring stack watching itself. Targets up, scrape cost, rule evaluation, alerts and
 // the notification path Prometheus → Alertmanager → receivers, with the meta-monitoring alerts' thresholds.
+import { alertmanagerContract } from "../../alertmanager/contract";
+import { prometheusContract } from "../../prometheus/contract";
 import {
   above, below, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel, steps,
   okFailedMappings, tablePanel, thresholdOf, timeseriesPanel, upDownMappings,
@@ -9,8 +11,8 @@ export const STACK_HEALTH_UID = "novacron-stack-health";
 
 const env = `environment=~"$environment"`;
 const targets = `job=~"$job", ${env}`;
-const prometheus = `job="prometheus", ${env}`;
-const alertmanager = `job="alertmanager", ${env}`;
+const prometheus = `job="${prometheusContract.job}", ${env}`;
+const alertmanager = `job="${alertmanagerContract.job}", ${env}`;
 
 export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const targetDown = thresholdOf(catalog, "TargetDown");

@@ -2,7 +2,10 @@
 // prod stacks register must pass, whatever they grow to; deliberately bad variants of real objects must be
 // reported, each by the policy that owns the rule.
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { imagePinProblem, configMapSecretProblem, policies, podSpecsOf } from "../../../policy/policies";
+import { configMapSecretProblem } from "../../../policy/configmap-secrets";
+import { imagePinProblem } from "../../../policy/images";
+import { policies } from "../../../policy/policies";
+import { podSpecsOf } from "../../../policy/resource-inputs";
 import { renderStack, RenderedResource } from "../../../scripts/render";
 
 const rendered: Record<string, RenderedResource[]> = {};

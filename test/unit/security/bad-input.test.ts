@@ -6,7 +6,8 @@
 // the environment's rules.
 import fc from "fast-check";
 import { channelSecretKeys, parseStackConfig, RawConfig, StackConfigError } from "../../../stacks/config";
-import { environmentPolicies, presets } from "../../../stacks/presets";
+import { presets } from "../../../stacks/presets";
+import { environmentPolicies } from "../../../stacks/schema";
 import { parseBytes, parseDuration, stackSpecSchema } from "../../../stacks/schema";
 import { runProgram } from "../../helpers/program";
 

@@ -1,0 +1,198 @@
+// The catalog against the seed's written spec: the tables below are typed by hand from the seed README and
+// the meta-monitoring brief, deliberately not derived from the catalog.
+import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, recordingRules } from "./index";
+import type { AlertDefinition, AlertDomain, Severity } from "./index";
+
+type Unit = "ratio" | "seconds" | "count";
+interface Expected {
+  domain: AlertDomain;
+  severity: Severity;
+  for: string;
+  threshold?: number;
+  unit?: Unit;
+}
+
+const seedAlerts: Record<string, Expected> = {
+  HighCPUUsage: { domain: "infrastructure", severity: "warning", for: "2m", threshold: 0.8, unit: "ratio" },
+  CriticalCPUUsage: { domain: "infrastructure", severity: "critical", for: "1m", threshold: 0.95, unit: "ratio" },
+  HighMemoryUsage: { domain: "infrastructure", severity: "warning", for: "2m", threshold: 0.85, unit: "ratio" },
+  HighDiskUsage: { domain: "infrastructure", severity: "warning", for: "2m", threshold: 0.8, unit: "ratio" },
+  NodeDown: { domain: "infrastructure", severity: "critical", for: "30s" },
+  ApplicationDown: { domain: "application", severity: "critical", for: "30s" },
+  HighResponseTime: { domain: "application", severity: "warning", for: "2m", threshold: 1, unit: "seconds" },
+  HighErrorRate: { domain: "application", severity: "critical", for: "2m", threshold: 0.05, unit: "ratio" },
+  VMCreationFailure: { domain: "application", severity: "warning", for: "0s", threshold: 3, unit: "count" },
+  MigrationFailure: { domain: "application", severity: "critical", for: "0s", threshold: 0, unit: "count" },
+  ModelPerformanceDegradation: { domain: "ml", severity: "warning", for: "5m", threshold: 0.85, unit: "ratio" },
+  DataDriftDetected: { domain: "ml", severity: "warning", for: "5m", threshold: 0.3, unit: "ratio" },
+  ModelTrainingFailure: { domain: "ml", severity: "warning", for: "0s", threshold: 2, unit: "count" },
+  HighInferenceLatency: { domain: "ml", severity: "warning", for: "2m", threshold: 1, unit: "seconds" },
+};
+
+const stackAlerts: Record<string, Expected> = {
+  Watchdog: { domain: "stack", severity: "none", for: "0s" },
+  TargetDown: { domain: "stack", severity: "warning", for: "10m", threshold: 0.1, unit: "ratio" },
+  PrometheusConfigReloadFailed: { domain: "stack", severity: "critical", for: "2m" },
+  PrometheusRuleEvaluationFailures: { domain: "stack", severity: "warning", for: "15m", threshold: 0, unit: "count" },
+  PrometheusNotConnectedToAlertmanagers: { domain: "stack", severity: "warning", for: "10m", threshold: 1, unit: "count" },
+  PrometheusNotificationsFailing: { domain: "stack", severity: "critical", for: "10m", threshold: 0.01, unit: "ratio" },
+  AlertmanagerConfigReloadFailed: { domain: "stack", severity: "critical", for: "2m" },
+  AlertmanagerFailingToSendNotifications: { domain: "stack", severity: "warning", for: "5m", threshold: 0.01, unit: "ratio" },
+  AlertmanagerClusterMembersInconsistent: { domain: "stack", severity: "warning", for: "10m" },
+  ExporterDown: { domain: "stack", severity: "warning", for: "2m" },
+  MLExporterUpstreamDown: { domain: "stack", severity: "warning", for: "2m" },
+  EndpointProbeFailed: { domain: "stack", severity: "critical", for: "1m" },
+};
+
+const expected = { ...seedAlerts, ...stackAlerts };
+const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
+const alertNamed = (name: string): AlertDefinition => {
+  const alert = byName.get(name);
+  if (!alert) throw new Error(`no alert ${name} in the catalog`);
+  return alert;
+};
+
+describe("alert catalog", () => {
+  it("has unique alert names", () => {
+    expect(byName.size).toBe(alertCatalog.length);
+  });
+
+  it.each(Object.entries(seedAlerts))("has the seed's %s with its exact threshold, duration and severity", (name, spec) => {
+    const alert = alertNamed(name);
+    expect({ domain: alert.domain, severity: alert.severity, for: alert.for, threshold: alert.threshold }).toEqual({
+      domain: spec.domain,
+      severity: spec.severity,
+      for: spec.for,
+      threshold: spec.threshold,
+    });
+  });
+
+  it.each(Object.entries(stackAlerts))("has the meta-monitoring alert %s", (name, spec) => {
+    const alert = alertNamed(name);
+    expect({ domain: alert.domain, severity: alert.severity, for: alert.for, threshold: alert.threshold }).toEqual({
+      domain: spec.domain,
+      severity: spec.severity,
+      for: spec.for,
+      threshold: spec.threshold,
+    });
+  });
+
+  it("has no alert the tables above do not specify", () => {
+    expect(alertCatalog.map((alert) => alert.name).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it("keeps the seed's exact selectors for the availability alerts", () => {
+    expect(alertNamed("NodeDown").expr).toBe('up{job="node-exporter"} == 0');
+    expect(alertNamed("ExporterDown").expr).toBe('up{job=~"cadvisor|kube-state-metrics|blackbox-exporter|novacron-ml-model-exporter"} == 0');
+    expect(alertNamed("MLExporterUpstreamDown").expr).toContain("ml_exporter_up");
+    expect(alertNamed("EndpointProbeFailed").expr).toContain("probe_success");
+  });
+
+  it("states ratio thresholds as 0..1, never as percentages", () => {
+    for (const [name, spec] of Object.entries(expected)) {
+      if (spec.unit !== "ratio") continue;
+      const threshold = alertNamed(name).threshold;
+      expect(threshold).toBeGreaterThanOrEqual(0);
+      expect(threshold).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it.each(alertCatalog.filter((alert) => alert.threshold !== undefined).map((alert) => [alert.name, alert] as const))(
+    "builds %s's expression from its threshold",
+    (_, alert) => {
+      expect(alert.expr).toMatch(new RegExp(` [<>] ${String(alert.threshold).replace(".", "\\.")}$`));
+    },
+  );
+
+  it("changes only the overridden alert when a threshold changes", () => {
+    const changed = buildAlertCatalog({ HighDiskUsage: 0.9 });
+    for (const [index, alert] of changed.entries()) {
+      const original = alertCatalog[index];
+      if (alert.name === "HighDiskUsage") {
+        expect(alert.threshold).toBe(0.9);
+        expect(alert.expr).toBe(original.expr.replace("> 0.8", "> 0.9"));
+      } else {
+        expect(alert).toEqual(original);
+      }
+    }
+  });
+
+  it("covers every threshold in defaultThresholds with an alert of that name", () => {
+    for (const name of Object.keys(defaultThresholds)) expect(alertNamed(name).threshold).toBeDefined();
+  });
+
+  describe.each(alertCatalog.map((alert) => [alert.name, alert] as const))("%s", (name, alert) => {
+    it("has a summary and a description", () => {
+      expect(alert.summary.trim()).not.toBe("");
+      expect(alert.description.trim().length).toBeGreaterThan(alert.summary.trim().length);
+    });
+
+    it("has a firing and (unless it is the always-firing Watchdog) a quiet promtool case", () => {
+      expect(alert.tests.some((testCase) => testCase.fires)).toBe(true);
+      if (name === "Watchdog") expect(alert.tests.every((testCase) => testCase.fires)).toBe(true);
+      else expect(alert.tests.some((testCase) => !testCase.fires)).toBe(true);
+    });
+
+    it("gives every firing case the labels its annotations template", () => {
+      const used = [...`${alert.summary} ${alert.description}`.matchAll(/\$labels\.(\w+)/g)].map((match) => match[1]);
+      for (const testCase of alert.tests.filter((c) => c.fires)) {
+        for (const label of used) expect(testCase.expectedLabels ?? {}).toHaveProperty(label);
+      }
+    });
+
+    if (durationSeconds(alert.for) > 0) {
+      it("proves its `for`: the same input is still pending one evaluation before it fires", () => {
+        const proven = alert.tests.some(
+          (firing) =>
+            firing.fires &&
+            durationSeconds(firing.evalTime) >= durationSeconds(alert.for) &&
+            alert.tests.some(
+              (pending) =>
+                !pending.fires &&
+                pending.series === firing.series &&
+                durationSeconds(pending.evalTime) === durationSeconds(firing.evalTime) - 15,
+            ),
+        );
+        expect(proven).toBe(true);
+      });
+    }
+  });
+
+  it("references only recording rules of the alert's own domain (the rule file promtool loads)", () => {
+    const recordedIn = new Map(recordingRules.map((rule) => [rule.record, rule.domain]));
+    for (const alert of alertCatalog) {
+      for (const [name] of alert.expr.matchAll(/[a-z_]+:[a-z0-9_]+:[a-z0-9_]+/g)) {
+        expect({ alert: alert.name, record: name, domain: recordedIn.get(name) }).toEqual({ alert: alert.name, record: name, domain: alert.domain });
+      }
+    }
+  });
+
+  it("names recording rules level:metric:operations, uniquely", () => {
+    const names = recordingRules.map((rule) => rule.record);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/);
+  });
+
+  it("uses range windows of at least four 15s scrapes", () => {
+    const exprs = [...alertCatalog.map((alert) => alert.expr), ...recordingRules.map((rule) => rule.expr)];
+    const windows = exprs.flatMap((expr) => [...expr.matchAll(/\[(\w+)\]/g)].map((match) => match[1]));
+    expect(windows.length).toBeGreaterThan(0);
+    for (const window of windows) expect(durationSeconds(window)).toBeGreaterThanOrEqual(4 * 15);
+  });
+
+  it("declares inhibitions between alerts that share the labels they are matched on", () => {
+    for (const source of alertCatalog.filter((alert) => alert.inhibits?.length)) {
+      const equal = source.inhibitEqual ?? [];
+      expect(equal.length).toBeGreaterThan(0);
+      const labelsOf = (alert: AlertDefinition) => alert.tests.find((testCase) => testCase.fires)?.expectedLabels ?? {};
+      for (const target of source.inhibits ?? []) {
+        for (const label of equal) {
+          expect(labelsOf(source)).toHaveProperty(label);
+          expect(labelsOf(alertNamed(target))).toHaveProperty(label);
+        }
+      }
+    }
+    expect(alertNamed("CriticalCPUUsage").inhibits).toEqual(["HighCPUUsage"]);
+    expect(alertNamed("NodeDown").inhibits?.slice().sort()).toEqual(["CriticalCPUUsage", "HighCPUUsage", "HighDiskUsage", "HighMemoryUsage"]);
+  });
+});

@@ -1,0 +1,42 @@
+import { constant, countingCases, counter, nearThreshold, num, sampled } from "./series";
+
+describe("series builders", () => {
+  it("writes gauges and counters in promtool's expanding notation over 30 minutes of 15s samples", () => {
+    expect(constant("up", { job: "a" }, 1)).toEqual({ series: 'up{job="a"}', values: "1x120" });
+    expect(counter("c_total", { job: "a" }, 0.1 + 0.2)).toEqual({ series: 'c_total{job="a"}', values: "0+0.3x120" });
+  });
+
+  it("run-length encodes sampled series (axn is n+1 samples)", () => {
+    const { values } = sampled("c_total", {}, (seconds) => (seconds >= 30 ? 2 : 1));
+    expect(values).toBe("1x1 2x118");
+  });
+
+  it("strips floating-point noise", () => {
+    expect(num(0.05 + 0.01)).toBe("0.06");
+  });
+
+  it("picks values just either side of a threshold", () => {
+    expect(nearThreshold(0.8)).toEqual({ above: 0.81, below: 0.79 });
+    expect(nearThreshold(0.01)).toEqual({ above: 0.012, below: 0.008 });
+  });
+});
+
+describe("countingCases", () => {
+  const cases = countingCases({
+    metric: "failures_total",
+    labels: { job: "svc" },
+    split: { label: "instance", values: ["a", "b"] },
+    threshold: 2,
+    window: "10m",
+    expectedLabels: { job: "svc" },
+  });
+  const total = (values: string) => values.split(" ").map((run) => Number(run.split("x")[0])).pop();
+
+  it("fires on one more than the threshold, split across two series, and stays quiet at the threshold and when spread out", () => {
+    expect(cases.map((c) => c.fires)).toEqual([true, false, false]);
+    const [over, at] = cases;
+    // Each counter starts at 1 (a failure long ago), so the final values carry that history.
+    expect(over.series.map((s) => total(s.values)! - 1).reduce((a, b) => a + b)).toBe(3);
+    expect(at.series.map((s) => total(s.values)! - 1).reduce((a, b) => a + b)).toBe(2);
+  });
+});

@@ -1,0 +1,16 @@
+// Labels of the test series' scrape targets, as the scrape configuration attaches them (each component's
+// contract gives its job and port).
+import { alertmanagerContract } from "../../alertmanager/contract";
+import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
+import { mlModelExporterContract } from "../../ml-model-exporter/contract";
+import { nodeExporterContract } from "../../node-exporter/contract";
+import { prometheusContract } from "../../prometheus/contract";
+import { Labels } from "./series";
+
+export const node: Labels = { instance: `node-1:${nodeExporterContract.ports.metrics}`, job: nodeExporterContract.job, node: "node-1" };
+export const prometheus: Labels = { instance: `prometheus-0:${prometheusContract.ports.web}`, job: prometheusContract.job };
+export const alertmanager = (peer: number): Labels => ({ instance: `alertmanager-${peer}:${alertmanagerContract.ports.web}`, job: alertmanagerContract.job });
+export const mlExporter: Labels = { instance: `${mlModelExporterContract.name}:${mlModelExporterContract.ports.metrics}`, job: mlModelExporterContract.job };
+export const kubeStateMetrics: Labels = { instance: `${kubeStateMetricsContract.name}:${kubeStateMetricsContract.ports.httpMetrics}`, job: kubeStateMetricsContract.job };
+/** A kubelet target, scraped by the Prometheus job that discovers nodes. */
+export const kubelet = (index: number): Labels => ({ instance: `node-${index}:10250`, job: prometheusContract.kubernetesJobs.kubelet });

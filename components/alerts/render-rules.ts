@@ -1,0 +1,254 @@
+// Pure renderers from the alert catalog to Prometheus rule files, promtool unit-test files and Alertmanager
+// inhibition rules. No Pulumi here: components turn these strings and objects into ConfigMaps.
+import { stringify } from "yaml";
+import { alertCatalog, recordingRules as defaultRecordingRules } from "./catalog";
+import { durationSeconds, formatDuration } from "../units";
+import { Labels, SCRAPE_INTERVAL_SECONDS } from "./promtool-cases/series";
+import { AlertDefinition, AlertDomain, AlertTestCase, RecordingRule } from "./types";
+
+/** Rule file per domain, in this order: the seed's three files plus the stack's self-monitoring. */
+export const ruleFileNames: Readonly<Record<AlertDomain, string>> = {
+  infrastructure: "infrastructure.yml",
+  application: "application.yml",
+  ml: "ml-pipeline.yml",
+  stack: "stack.yml",
+};
+const domains = Object.keys(ruleFileNames) as AlertDomain[];
+
+/**
+ * promtool test file per domain. The `.test.yml` suffix keeps them apart from rule files: they must never be
+ * mounted where Prometheus loads rules from.
+ */
+export function ruleTestFileName(domain: AlertDomain): string {
+  return ruleFileNames[domain].replace(/\.yml$/, ".test.yml");
+}
+
+export interface RenderRulesOptions {
+  /** Runbooks live at `${runbookBaseUrl}/${runbookSlug(alert name)}`. */
+  runbookBaseUrl: string;
+  /** Defaults to the catalog. */
+  alerts?: readonly AlertDefinition[];
+  /** Defaults to the catalog's recording rules. */
+  recording?: readonly RecordingRule[];
+}
+
+/** HighCPUUsage → high-cpu-usage, MLExporterUpstreamDown → ml-exporter-upstream-down. */
+export function runbookSlug(alertName: string): string {
+  return alertName
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2")
+    .toLowerCase();
+}
+
+/**
+ * `<base>/<slug>`; when the base is a folder viewed in a Git forge (GitHub's or GitLab's `/blob/`), the page
+ * is the Markdown file itself, `<base>/<slug>.md` (docs/runbooks/), so the link opens the runbook.
+ */
+export function runbookUrl(runbookBaseUrl: string, alertName: string): string {
+  const base = runbookBaseUrl.replace(/\/+$/, "");
+  return `${base}/${runbookSlug(alertName)}${/\/(-\/)?blob\//.test(base) ? ".md" : ""}`;
+}
+
+// Long expressions stay on one line, so a changed threshold is a one-line diff.
+const yamlOptions = { lineWidth: 0 } as const;
+
+/** Prometheus rule files, file name → YAML, for every domain that has rules. */
+export function renderRuleFiles(options: RenderRulesOptions): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [domain, groups] of ruleGroupsByDomain(options)) {
+    files[ruleFileNames[domain]] = stringify({ groups }, yamlOptions);
+  }
+  return files;
+}
+
+interface RuleGroup {
+  name: string;
+  rules: object[];
+}
+
+/** A rule group as Prometheus' rule file format has it (recording or alerting rules). */
+export interface PrometheusRuleGroup {
+  name: string;
+  rules: PrometheusRule[];
+}
+export type PrometheusRule =
+  | { record: string; expr: string }
+  | { alert: string; expr: string; for: string; labels: Labels; annotations: Labels };
+
+/**
+ * The rule groups of renderRuleFiles, as data, per domain and rule file: what each cloud's managed
+ * Prometheus rules are translated from, so they cannot drift from the in-cluster rule files.
+ */
+export function renderRuleGroups(options: RenderRulesOptions): { domain: AlertDomain; file: string; groups: PrometheusRuleGroup[] }[] {
+  return ruleGroupsByDomain(options).map(([domain, groups]) => ({ domain, file: ruleFileNames[domain], groups: groups as PrometheusRuleGroup[] }));
+}
+
+/** Each domain's groups: its recording rules first, then its alerts. */
+function ruleGroupsByDomain(options: RenderRulesOptions): [AlertDomain, RuleGroup[]][] {
+  const alerts = options.alerts ?? alertCatalog;
+  const recording = options.recording ?? defaultRecordingRules;
+  validateAlerts(alerts);
+  const result: [AlertDomain, RuleGroup[]][] = [];
+  for (const domain of domains) {
+    const groups: RuleGroup[] = [];
+    const records = recording.filter((rule) => rule.domain === domain);
+    if (records.length > 0) {
+      groups.push({ name: `${domain}.recording`, rules: records.map(({ record, expr }) => ({ record, expr })) });
+    }
+    const domainAlerts = alerts.filter((alert) => alert.domain === domain);
+    if (domainAlerts.length > 0) {
+      groups.push({ name: `${domain}.alerts`, rules: domainAlerts.map((alert) => alertRule(alert, options.runbookBaseUrl)) });
+    }
+    if (groups.length > 0) result.push([domain, groups]);
+  }
+  return result;
+}
+
+function alertRule(alert: AlertDefinition, runbookBaseUrl: string) {
+  return {
+    alert: alert.name,
+    expr: alert.expr,
+    for: alert.for,
+    labels: ruleLabels(alert),
+    annotations: annotations(alert, runbookBaseUrl),
+  };
+}
+
+function ruleLabels(alert: AlertDefinition): Labels {
+  return { severity: alert.severity, domain: alert.domain };
+}
+
+function annotations(alert: AlertDefinition, runbookBaseUrl: string): Labels {
+  return { summary: alert.summary, description: alert.description, runbook_url: runbookUrl(runbookBaseUrl, alert.name) };
+}
+
+/**
+ * promtool unit-test files, file name → YAML, one per domain, each loading its domain's rule file from the
+ * same directory. Every AlertTestCase is one test group named "<alert>: <description>".
+ *
+ * promtool evaluates a file's rule groups in random order unless told otherwise; recording groups go first so
+ * an alert sees the recorded value of the same evaluation. (Prometheus runs groups on independent timers, so in
+ * production an alert on a recorded series may lag by up to one 15s interval.)
+ */
+export function renderRuleTests(options: RenderRulesOptions): Record<string, string> {
+  const alerts = options.alerts ?? alertCatalog;
+  const files: Record<string, string> = {};
+  for (const [domain, groups] of ruleGroupsByDomain(options)) {
+    const tests = alerts
+      .filter((alert) => alert.domain === domain)
+      .flatMap((alert) => alert.tests.map((testCase) => testGroup(alert, testCase, options.runbookBaseUrl)));
+    if (tests.length === 0) continue;
+    files[ruleTestFileName(domain)] = stringify(
+      {
+        rule_files: [ruleFileNames[domain]],
+        evaluation_interval: formatDuration(SCRAPE_INTERVAL_SECONDS),
+        group_eval_order: groups.map((group) => group.name),
+        tests,
+      },
+      yamlOptions,
+    );
+  }
+  return files;
+}
+
+/** The name promtool reports for a case; unique per catalog (checked by validateAlerts). */
+export function testGroupName(alert: AlertDefinition, testCase: AlertTestCase): string {
+  return `${alert.name}: ${testCase.description}`;
+}
+
+function testGroup(alert: AlertDefinition, testCase: AlertTestCase, runbookBaseUrl: string) {
+  const labels = testCase.expectedLabels ?? {};
+  const expected = testCase.fires
+    ? [
+        {
+          exp_labels: { ...ruleLabels(alert), ...sortedLabels(labels) },
+          exp_annotations: expandAnnotations(alert, annotations(alert, runbookBaseUrl), labels),
+        },
+      ]
+    : [];
+  return {
+    name: testGroupName(alert, testCase),
+    interval: testCase.interval ?? formatDuration(SCRAPE_INTERVAL_SECONDS),
+    input_series: testCase.series.map(({ series, values }) => ({ series, values })),
+    alert_rule_test: [{ eval_time: testCase.evalTime, alertname: alert.name, exp_alerts: expected }],
+  };
+}
+
+function sortedLabels(labels: Labels): Labels {
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+const labelTemplate = /\{\{\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/**
+ * Expands the annotations as Prometheus would for a firing alert with these sample labels. Only
+ * {{ $labels.<name> }} is supported: anything else could not be predicted exactly, so it is rejected.
+ */
+function expandAnnotations(alert: AlertDefinition, templates: Labels, labels: Labels): Labels {
+  const expand = (text: string) => {
+    const expanded = text.replace(labelTemplate, (_, name: string) => {
+      if (!(name in labels)) throw new Error(`${alert.name}: annotation uses $labels.${name}, which its firing test case does not carry`);
+      return labels[name];
+    });
+    if (expanded.includes("{{")) throw new Error(`${alert.name}: annotations may only template {{ $labels.<name> }}: "${text}"`);
+    return expanded;
+  };
+  return Object.fromEntries(Object.entries(templates).map(([key, text]) => [key, expand(text)]));
+}
+
+/** An Alertmanager inhibit rule in the non-deprecated matcher syntax. */
+export interface InhibitRule {
+  /** Matchers of the alert that inhibits, e.g. alertname="NodeDown". */
+  source_matchers: string[];
+  /** Matchers of the alerts it silences. */
+  target_matchers: string[];
+  /** Labels both alerts must share for the inhibition to apply. */
+  equal: string[];
+}
+
+/**
+ * Alertmanager inhibit rules: one per alert that declares `inhibits`, then the generic "a critical alert
+ * silences the warning of the same name on the same instance".
+ */
+export function renderInhibitRules(alerts: readonly AlertDefinition[] = alertCatalog): InhibitRule[] {
+  validateAlerts(alerts);
+  const rules: InhibitRule[] = [];
+  for (const alert of alerts) {
+    if (!alert.inhibits || alert.inhibits.length === 0) continue;
+    const targets = alert.inhibits;
+    rules.push({
+      source_matchers: [`alertname="${alert.name}"`],
+      target_matchers: [targets.length === 1 ? `alertname="${targets[0]}"` : `alertname=~"${targets.join("|")}"`],
+      equal: [...(alert.inhibitEqual ?? [])],
+    });
+  }
+  rules.push({ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ["alertname", "instance"] });
+  return rules;
+}
+
+const alertNamePattern = /^[A-Z][A-Za-z0-9]*$/;
+
+/** Fails fast on catalog mistakes that would otherwise surface as a confusing Prometheus or promtool error. */
+export function validateAlerts(alerts: readonly AlertDefinition[]): void {
+  const names = new Set<string>();
+  for (const alert of alerts) {
+    if (!alertNamePattern.test(alert.name)) throw new Error(`alert name "${alert.name}" is not UpperCamelCase`);
+    if (names.has(alert.name)) throw new Error(`duplicate alert ${alert.name}`);
+    names.add(alert.name);
+    if (!(alert.domain in ruleFileNames)) throw new Error(`${alert.name}: unknown domain "${alert.domain}"`);
+    durationSeconds(alert.for);
+    const descriptions = new Set<string>();
+    for (const testCase of alert.tests) {
+      if (descriptions.has(testCase.description)) throw new Error(`${alert.name}: duplicate test case "${testCase.description}"`);
+      descriptions.add(testCase.description);
+      durationSeconds(testCase.evalTime);
+    }
+  }
+  for (const alert of alerts) {
+    if (!alert.inhibits?.length) continue;
+    if (!alert.inhibitEqual?.length) throw new Error(`${alert.name}: inhibits needs inhibitEqual (labels the two alerts must share)`);
+    for (const target of alert.inhibits) {
+      if (!names.has(target)) throw new Error(`${alert.name} inhibits unknown alert ${target}`);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// What the rules select on and over which windows: the scrape jobs, the rate windows and the shared
+// expression fragments. Rules, recordings and promtool cases all read them from here.
+import { alertmanagerContract } from "../../alertmanager/contract";
+import { blackboxExporterContract } from "../../blackbox-exporter/contract";
+import { cadvisorContract } from "../../cadvisor/contract";
+import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
+import { mlModelExporterContract } from "../../ml-model-exporter/contract";
+import { nodeExporterContract } from "../../node-exporter/contract";
+import { prometheusContract } from "../../prometheus/contract";
+import { durationSeconds } from "../../units";
+
+/** Jobs the Prometheus scrape configuration uses (each component's contract); the expressions select on them. */
+export const jobs = {
+  node: nodeExporterContract.job,
+  prometheus: prometheusContract.job,
+  alertmanager: alertmanagerContract.job,
+  mlExporter: mlModelExporterContract.job,
+} as const;
+/** Jobs scraping exporters' own metrics (node-exporter has NodeDown instead). */
+export const exporterJobs = [cadvisorContract.job, kubeStateMetricsContract.job, blackboxExporterContract.job, jobs.mlExporter] as const;
+/** Blackbox probe jobs: `instance` is the probed target. */
+export const probeJobs = Object.values(blackboxExporterContract.probeJobs);
+
+/**
+ * Rate windows. CPU time is dense, so 1m keeps the seed's 1–2 minute durations meaningful; request and
+ * inference counters move only with traffic, so 2m smooths them; the self-monitoring ratios change slowly
+ * and use 5m, as kube-prometheus does.
+ */
+export const rateWindows = { cpu: "1m", traffic: "2m", stack: "5m" } as const;
+
+/** Samples a rate window needs to be trustworthy: rate() needs two, and one lost scrape must not blind it. */
+export const SAMPLES_PER_RATE_WINDOW = 4;
+
+/** The longest scrape interval the rate windows can serve: the stack's config refuses a longer one. */
+export const maxScrapeIntervalSeconds = Math.min(...Object.values(rateWindows).map(durationSeconds)) / SAMPLES_PER_RATE_WINDOW;
+
+/** Windows of the "more than N failures in W" alerts; the seed gives 5m for VMs and migrations, 10m for training. */
+export const failureWindows = { VMCreationFailure: "5m", MigrationFailure: "5m", ModelTrainingFailure: "10m" } as const;
+
+/** Pseudo and image filesystems whose fullness is meaningless (or expected, like a mounted ISO). */
+const pseudoFilesystems = ["tmpfs", "devtmpfs", "ramfs", "overlay", "squashfs", "nsfs", "iso9660"];
+export const fsSelector = `job="${jobs.node}", fstype!~"${pseudoFilesystems.join("|")}", mountpoint!=""`;
+
+/**
+ * Failures counted over a window. increase() extrapolates to the window's edges, so 2 failures can read as
+ * 2.05 and a bare `> 2` would fire; the failures are whole numbers, so rounding restores the count.
+ * increase() only sees a failure if the counter series existed (at 0) before it: the metric contract has
+ * services initialise their failure counters to 0 at start-up.
+ */
+export function failuresIn(metric: string, window: string, by: string): string {
+  return `round(sum by (${by}) (increase(${metric}[${window}])))`;
+}

@@ -1,0 +1,31 @@
+// The Google Cloud translations: one alert policy per catalog alert, and the service account's only role.
+import { alertCatalog, durationSeconds } from "../../alerts";
+import { catalogs, runbookBaseUrl } from "../../../test/helpers/cloud-catalogs";
+import { alertPolicySpecs, PROMETHEUS_GSA_ROLES, WORKLOAD_IDENTITY_ROLE } from "./render-resources";
+
+describe.each(catalogs)("every alert of %s, on GCP: same expression, duration and severity", (_, alerts) => {
+  test.each(alerts.map((a) => [a.name, a] as const))("GCP alert policy: %s", (name, alert) => {
+    const policies = alertPolicySpecs({ runbookBaseUrl, alerts, cluster: "c" }).filter((p) => p.alert === name);
+    expect(policies).toHaveLength(1);
+    const promql = policies[0].condition.conditionPrometheusQueryLanguage;
+    expect(promql.query).toBe(alert.expr);
+    expect(promql.duration).toBe(`${durationSeconds(alert.for)}s`);
+    expect(promql.labels.severity).toBe(alert.severity);
+    expect(promql.alertRule).toBe(alert.name);
+    expect(policies[0].severity).toBe({ critical: "CRITICAL", warning: "WARNING" }[alert.severity as string]);
+  });
+});
+
+describe("translations", () => {
+  test("the heartbeat never notifies from a cloud; every other alert does", () => {
+    const gcp = alertPolicySpecs({ runbookBaseUrl, cluster: "c" });
+    expect(gcp.filter((p) => !p.notifies).map((p) => p.alert)).toEqual(alertCatalog.filter((a) => a.severity === "none").map((a) => a.name));
+  });
+});
+
+describe("least privilege, exactly", () => {
+  test("GCP: the Google service account holds roles/monitoring.metricWriter and nothing else", () => {
+    expect([...PROMETHEUS_GSA_ROLES]).toEqual(["roles/monitoring.metricWriter"]);
+    expect(WORKLOAD_IDENTITY_ROLE).toBe("roles/iam.workloadIdentityUser");
+  });
+});

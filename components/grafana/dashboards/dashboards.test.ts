@@ -1,0 +1,71 @@
+// The dashboards as code: folders, variables, panels that fit and read Prometheus, and thresholds that are
+// the alert catalog's.
+import { parse } from "yaml";
+import { buildAlertCatalog, renderRuleFiles } from "../../alerts";
+import { dashboardQueries } from "../queries";
+import { buildDashboards, INFRASTRUCTURE_UID, STACK_HEALTH_UID } from ".";
+
+describe("dashboards", () => {
+  const dashboards = buildDashboards();
+  const panelsOf = (uid: string, d = dashboards) => (d.find((x) => x.uid === uid)!.model.panels ?? []) as any[];
+  const stepsOf = (uid: string, title: string, d = dashboards) => panelsOf(uid, d).find((p) => p.title === title)!.fieldConfig.defaults.thresholds.steps;
+
+  test("the seed's three dashboards plus Stack health, in folders, each with environment and its own variables", () => {
+    expect(dashboards.map((d) => [d.title, d.folder])).toEqual([["Infrastructure", "novacron"], ["Application", "novacron"], ["ML Pipeline", "novacron"], ["Stack health", "stack"]]);
+    const variables = Object.fromEntries(dashboards.map((d) => [d.title, d.model.templating!.list!.map((v) => v.name)]));
+    expect(variables).toEqual({
+      Infrastructure: ["environment", "instance", "namespace"],
+      Application: ["environment", "namespace", "service"],
+      "ML Pipeline": ["environment", "model"],
+      "Stack health": ["environment", "job"],
+    });
+  });
+
+  test("every panel is described, reads the Prometheus datasource by uid, fits the grid, and has a unique id", () => {
+    for (const d of dashboards) {
+      const panels = panelsOf(d.uid).filter((p) => p.type !== "row");
+      expect(panels.filter((p) => !p.description).map((p) => p.title)).toEqual([]);
+      expect(panels.every((p) => p.datasource?.uid === "prometheus" && p.targets.every((t: any) => t.datasource.uid === "prometheus" && t.refId))).toBe(true);
+      expect(panels.every((p) => p.gridPos.x + p.gridPos.w <= 24)).toBe(true);
+      const ids = panelsOf(d.uid).map((p) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  test("threshold lines are the alert catalog's thresholds", () => {
+    expect(stepsOf(INFRASTRUCTURE_UID, "CPU utilisation").map((s: any) => s.value)).toEqual([null, 0.8, 0.95]);
+    expect(stepsOf(INFRASTRUCTURE_UID, "Memory utilisation").map((s: any) => s.value)).toEqual([null, 0.85]);
+    expect(stepsOf(INFRASTRUCTURE_UID, "Disk usage by filesystem").map((s: any) => s.value)).toEqual([null, 0.8]);
+    expect(stepsOf("novacron-application", "Error rate").map((s: any) => s.value)).toEqual([null, 0.05]);
+    expect(stepsOf("novacron-ml-pipeline", "Accuracy")).toEqual([{ value: null, color: "red" }, { value: 0.85, color: "green" }]);
+    // "More than 0 migration failures" colours from the first failure, not from zero.
+    expect(stepsOf("novacron-application", "Migration failures (5m)").map((s: any) => s.value)).toEqual([null, 1]);
+    const cpu = panelsOf(INFRASTRUCTURE_UID).find((p) => p.title === "CPU utilisation");
+    expect(cpu.fieldConfig.defaults.custom.thresholdsStyle).toEqual({ mode: "dashed" });
+  });
+
+  test("a threshold changed in the catalog changes both the alert rule and the dashboards", () => {
+    const catalog = buildAlertCatalog({ HighCPUUsage: 0.7, ModelPerformanceDegradation: 0.9 });
+    const rules = parse(renderRuleFiles({ runbookBaseUrl: "https://runbooks.example", alerts: catalog })["infrastructure.yml"]);
+    const rule = rules.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === "HighCPUUsage");
+    expect(rule.expr).toMatch(/> 0\.7$/);
+    const changed = buildDashboards(catalog);
+    expect(stepsOf(INFRASTRUCTURE_UID, "CPU utilisation", changed).map((s: any) => s.value)).toEqual([null, 0.7, 0.95]);
+    expect(stepsOf(INFRASTRUCTURE_UID, "CPU (busiest node)", changed).map((s: any) => s.value)).toEqual([null, 0.7, 0.95]);
+    // Thresholds inside queries follow too.
+    const ml = dashboardQueries(changed.find((d) => d.uid === "novacron-ml-pipeline")!.model);
+    expect(ml.find((q) => q.panel === "Models below the accuracy floor")!.expr).toContain("< 0.9)");
+    // Everything else is unchanged.
+    expect(stepsOf(INFRASTRUCTURE_UID, "Memory utilisation", changed).map((s: any) => s.value)).toEqual([null, 0.85]);
+  });
+
+  test("a dashboard refuses an alert without a threshold instead of drawing no line", () => {
+    const catalog = buildAlertCatalog().map((a) => (a.name === "HighDiskUsage" ? { ...a, threshold: undefined } : a));
+    expect(() => buildDashboards(catalog)).toThrow(/HighDiskUsage has no threshold/);
+  });
+
+  test("Stack health covers targets, scrapes, rule evaluation, alerts and notifications", () => {
+    const rows = panelsOf(STACK_HEALTH_UID).filter((p) => p.type === "row").map((p) => p.title);
+    expect(rows).toEqual(["Targets", "Scrapes", "Rule evaluation", "Notifications"]);
+  });
+});

@@ -1,0 +1,28 @@
+import type { ComponentContract } from "../contract";
+
+/** Prometheus: its pods' name, its own scrape job, its API port. */
+export const prometheusContract = {
+  name: "prometheus",
+  job: "prometheus",
+  ports: { web: 9090 },
+  /** The jobs that scrape Kubernetes itself, discovered through its API. */
+  kubernetesJobs: { apiServer: "apiserver", kubelet: "kubelet", annotatedPods: "kubernetes-pods", annotatedServices: "kubernetes-service-endpoints" },
+} as const satisfies ComponentContract & { kubernetesJobs: Record<string, string> };
+
+/** The job an application service (a typed ServiceTarget) is scraped under. */
+export function serviceJob<Name extends string>(name: Name): `novacron-${Name}` {
+  return `novacron-${name}`;
+}
+
+export const PROMETHEUS_PORT = prometheusContract.ports.web;
+
+/** What a Prometheus falls back on when its args leave a setting out (the stack's presets extend these). */
+export const prometheusDefaults = {
+  replicas: 1,
+  retentionTime: "15d",
+  storageSize: "50Gi",
+  scrapeInterval: "15s",
+  scrapeTimeout: "10s",
+  evaluationInterval: "15s",
+  resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
+};

@@ -1,0 +1,146 @@
+// prometheus.yml: one scrape job per typed target, under the job names the components' contracts give (the
+// alert catalog and the dashboards select on them), alerts to every Alertmanager, remote_write per endpoint.
+import { alertmanagerContract } from "../alertmanager/contract";
+import { blackboxExporterContract } from "../blackbox-exporter/contract";
+import { cadvisorContract } from "../cadvisor/contract";
+import { kubeStateMetricsContract } from "../kube-state-metrics/contract";
+import { nodeExporterContract } from "../node-exporter/contract";
+import { prometheusContract } from "./contract";
+import { PrometheusConfigSpec, renderPrometheusConfig } from "./render-config";
+
+const app = (name: string, port: string) => ({ namespace: "monitoring", app: name, port });
+const nothingScraped: PrometheusConfigSpec = {
+  cluster: "c1", environment: "prod", scrapeInterval: "15s", scrapeTimeout: "10s", evaluationInterval: "15s",
+  alertmanagers: ["alertmanager-0.alertmanager-headless.monitoring.svc:9093", "alertmanager-1.alertmanager-headless.monitoring.svc:9093"],
+  remoteWrite: [], rulesDir: "/etc/prometheus/rules",
+  kubernetes: { apiServer: false, kubelet: false, kubeletInsecureSkipVerify: false, annotated: false },
+  services: [],
+};
+const everything: PrometheusConfigSpec = {
+  ...nothingScraped,
+  alertmanager: { ...app("alertmanager", "web"), service: "alertmanager" },
+  nodeExporter: app("node-exporter", "metrics"),
+  cadvisor: app("cadvisor", "http"),
+  kubeStateMetrics: app("kube-state-metrics", "http-metrics"),
+  blackbox: {
+    ...app("blackbox-exporter", "http"), address: "blackbox-exporter.monitoring.svc:9115",
+    probes: [
+      { name: "api", module: "http_2xx", targets: ["https://api.novacron.example/healthz"] },
+      { name: "db", module: "tcp_connect", targets: ["db.novacron.svc:5432"] },
+      { name: "web", module: "http_2xx", targets: ["https://novacron.example/"] },
+    ],
+  },
+  kubernetes: { apiServer: true, kubelet: true, kubeletInsecureSkipVerify: true, annotated: true },
+  services: [{ name: "api", namespace: "novacron", service: "api", port: 8080, path: "/metrics" }],
+};
+const render = (spec: PrometheusConfigSpec) => renderPrometheusConfig(spec) as any;
+const jobsOf = (spec: PrometheusConfigSpec) => Object.fromEntries(render(spec).scrape_configs.map((j: any) => [j.job_name, j]));
+const keeps = (job: any) => job.relabel_configs.filter((r: any) => r.action === "keep").map((r: any) => [r.source_labels.join(";"), r.regex]);
+
+describe("scrape jobs", () => {
+  test("one job per target given, named as the components' contracts say", () => {
+    expect(Object.keys(jobsOf(nothingScraped))).toEqual([prometheusContract.job]);
+    expect(Object.keys(jobsOf(everything))).toEqual([
+      prometheusContract.job, alertmanagerContract.job, nodeExporterContract.job, cadvisorContract.job, kubeStateMetricsContract.job,
+      blackboxExporterContract.job, blackboxExporterContract.probeJobs.http_2xx, blackboxExporterContract.probeJobs.tcp_connect,
+      "apiserver", "kubelet", "kubernetes-pods", "kubernetes-service-endpoints", "novacron-api",
+    ]);
+  });
+
+  test("Prometheus scrapes itself on its own port", () => {
+    expect(jobsOf(nothingScraped).prometheus.static_configs).toEqual([{ targets: [`localhost:${prometheusContract.ports.web}`] }]);
+  });
+
+  test("in-cluster apps are found by their Service's app name and port name, in their namespace only", () => {
+    const jobs = jobsOf(everything);
+    expect(jobs.cadvisor.kubernetes_sd_configs).toEqual([{ role: "endpointslice", namespaces: { names: ["monitoring"] } }]);
+    expect(keeps(jobs.cadvisor)).toEqual([
+      ["__meta_kubernetes_service_label_app_kubernetes_io_name", "cadvisor"],
+      ["__meta_kubernetes_endpointslice_port_name", "http"],
+    ]);
+    // Alertmanager has a headless Service too: only the named one is scraped, so each pod is scraped once.
+    expect(keeps(jobs.alertmanager)).toContainEqual(["__meta_kubernetes_service_name", "alertmanager"]);
+  });
+
+  test("per-node exporters name the instance after the node; kube-state-metrics keeps the labels it reports", () => {
+    const jobs = jobsOf(everything);
+    for (const job of [jobs["node-exporter"], jobs.cadvisor]) {
+      expect(job.relabel_configs).toContainEqual({ source_labels: ["__meta_kubernetes_pod_node_name"], regex: "(.+)", target_label: "instance", replacement: "$1", action: "replace" });
+    }
+    expect(jobs["kube-state-metrics"].honor_labels).toBe(true);
+    expect(jobs["node-exporter"].honor_labels).toBeUndefined();
+  });
+
+  test("probes: one job per module used, each probe's targets labelled with its name, sent through the exporter", () => {
+    const http = jobsOf(everything)["blackbox-http"];
+    expect(http).toMatchObject({ metrics_path: "/probe", params: { module: ["http_2xx"] } });
+    expect(http.static_configs).toEqual([
+      { targets: ["https://api.novacron.example/healthz"], labels: { probe: "api" } },
+      { targets: ["https://novacron.example/"], labels: { probe: "web" } },
+    ]);
+    expect(http.relabel_configs).toEqual([
+      { source_labels: ["__address__"], target_label: "__param_target" },
+      { source_labels: ["__param_target"], target_label: "instance" },
+      { target_label: "__address__", replacement: "blackbox-exporter.monitoring.svc:9115" },
+    ]);
+    expect(jobsOf(everything)["blackbox-tcp"].static_configs).toEqual([{ targets: ["db.novacron.svc:5432"], labels: { probe: "db" } }]);
+  });
+
+  test("kubelets over HTTPS with the service account's token; certificate checks skipped only when asked", () => {
+    const kubelet = jobsOf(everything).kubelet;
+    expect(kubelet).toMatchObject({ scheme: "https", authorization: { credentials_file: "/var/run/secrets/kubernetes.io/serviceaccount/token" } });
+    expect(kubelet.tls_config.insecure_skip_verify).toBe(true);
+    const verified = jobsOf({ ...everything, kubernetes: { ...everything.kubernetes, kubeletInsecureSkipVerify: false } }).kubelet;
+    expect(verified.tls_config.insecure_skip_verify).toBe(false);
+  });
+
+  test("application services: job novacron-<name>, every pod behind the Service on the metrics port and path", () => {
+    const api = jobsOf(everything)["novacron-api"];
+    expect(api.metrics_path).toBe("/metrics");
+    expect(api.kubernetes_sd_configs).toEqual([{ role: "endpointslice", namespaces: { names: ["novacron"] } }]);
+    expect(keeps(api)).toEqual([["__meta_kubernetes_service_name", "api"], ["__address__", ".+:8080"]]);
+  });
+
+  test("annotated pods skip finished and pending ones; the annotations set scheme, path and port", () => {
+    const pods = jobsOf(everything)["kubernetes-pods"];
+    expect(keeps(pods)).toEqual([["__meta_kubernetes_pod_annotation_prometheus_io_scrape", "true"]]);
+    expect(pods.relabel_configs).toContainEqual({ source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed|Completed", action: "drop" });
+    const address = pods.relabel_configs.find((r: any) => r.target_label === "__address__");
+    const [host, port] = ["10.0.0.7:8080", "9102"];
+    expect(`${host};${port}`.replace(new RegExp(`^${address.regex}$`), address.replacement)).toBe("10.0.0.7:9102");
+  });
+});
+
+describe("alerting and labels", () => {
+  test("every Alertmanager replica receives every alert, without the replica label that tells the HA pair apart", () => {
+    const config = render(nothingScraped);
+    expect(config.alerting.alertmanagers).toEqual([{ api_version: "v2", timeout: "10s", static_configs: [{ targets: nothingScraped.alertmanagers }] }]);
+    expect(config.alerting.alert_relabel_configs).toEqual([{ action: "labeldrop", regex: "replica" }]);
+    expect(config.global.external_labels).toEqual({ cluster: "c1", environment: "prod", replica: "${POD_NAME}" });
+    expect(config.rule_files).toEqual(["/etc/prometheus/rules/*.yml"]);
+  });
+});
+
+describe("remote_write", () => {
+  test("none: no remote_write section at all", () => {
+    expect(render(nothingScraped)).not.toHaveProperty("remote_write");
+  });
+
+  test("SigV4 (role only when given), Entra workload identity, and HA deduplication through __replica__", () => {
+    const config = render({
+      ...nothingScraped,
+      remoteWrite: [
+        { name: "amp", url: "https://aps.example/api/v1/remote_write", sigv4: { region: "eu-west-1" }, haDeduplication: true },
+        { name: "amp-role", url: "https://aps.example/w2", sigv4: { region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/w" } },
+        { name: "azure", url: "https://ingest.example/dcr", azureWorkloadIdentity: { clientId: "client", tenantId: "tenant", tokenFilePath: "/var/run/secrets/azure/tokens/token" } },
+      ],
+    });
+    const [amp, ampRole, azure] = config.remote_write;
+    expect(amp.sigv4).toEqual({ region: "eu-west-1" });
+    expect(amp.write_relabel_configs).toEqual([{ source_labels: ["replica"], target_label: "__replica__" }, { action: "labeldrop", regex: "replica" }]);
+    expect(ampRole.sigv4).toEqual({ region: "eu-west-1", role_arn: "arn:aws:iam::123456789012:role/w" });
+    expect(ampRole).not.toHaveProperty("write_relabel_configs");
+    expect(azure.azuread).toEqual({ cloud: "AzurePublic", workload_identity: { client_id: "client", tenant_id: "tenant", token_file_path: "/var/run/secrets/azure/tokens/token" } });
+    expect(azure).not.toHaveProperty("sigv4");
+  });
+});

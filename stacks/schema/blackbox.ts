@@ -1,0 +1,50 @@
+// `blackbox`: probes of endpoints from inside the cluster.
+import { z } from "zod";
+import { ProbeModuleName } from "../../components/blackbox-exporter/contract";
+import { DNS_LABEL, HOST_PORT, repeats, resourcesSchema, withCrossChecks } from "./primitives";
+
+export const probeModules = Object.values(ProbeModuleName);
+export type ProbeModule = ProbeModuleName;
+
+/** What each module can probe; undefined when the target fits. */
+function probeTargetProblem(module: ProbeModule, target: string): string | undefined {
+  switch (module) {
+    case "http_2xx":
+      return /^https?:\/\/[^\s/]+/.test(target) ? undefined : "must be an http(s) URL for the http_2xx module";
+    case "tcp_connect":
+    case "dns":
+      return HOST_PORT.test(target) ? undefined : `must be host:port for the ${module} module`;
+    case "icmp":
+      return /^[A-Za-z0-9.-]+$/.test(target) ? undefined : "must be a host name or IP address for the icmp module";
+  }
+}
+
+export const probeSchema = withCrossChecks(
+  z.strictObject({
+    name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label"),
+    module: z.enum(probeModules),
+    targets: z.array(z.string().min(1)).min(1, "must list at least one target"),
+  }),
+  {
+    reads: ["module"],
+    check: (probe, report) => {
+      if (!Array.isArray(probe.targets)) return;
+      probe.targets.forEach((target, j) => {
+        const problem = typeof target === "string" ? probeTargetProblem(probe.module, target) : undefined;
+        if (problem) report(["targets", j], problem);
+      });
+    },
+  },
+);
+export type Probe = z.infer<typeof probeSchema>;
+
+export const blackboxSchema = z.strictObject({
+  enabled: z.boolean(),
+  dnsQueryName: z.string().min(1).describe("The name the dns module resolves against each probed server."),
+  probes: z.array(probeSchema)
+    .superRefine((probes, ctx) => {
+      for (const i of repeats(probes.map((p) => p?.name))) ctx.addIssue({ code: "custom", path: [i, "name"], message: "duplicates another probe's name" });
+    }, { when: (payload) => Array.isArray(payload.value) }) // every duplicate is reported, even beside other problems
+    .describe("Probes: http_2xx takes URLs, tcp_connect and dns take host:port, icmp takes hosts."),
+  resources: resourcesSchema,
+});

@@ -1,0 +1,153 @@
+// The stack configuration schema: everything a stack can set, with the formats the consuming tools accept.
+// One file per config section, each with its own cross-field checks; this file composes them and adds the
+// checks that span sections or depend on the environment. Validation lives here, once, so a bad value is
+// refused before any resource is registered. Every field's description feeds docs/config-reference.md.
+import { z } from "zod";
+import { ML_EXPORTER_TARGET_NAME } from "../../components/ml-model-exporter/contract";
+import { alertmanagerSchema } from "./alertmanager";
+import { alertThresholdsSchema } from "./alert-thresholds";
+import { blackboxSchema } from "./blackbox";
+import { cloudNames, cloudsSchema, firstEnabledCloud } from "./clouds";
+import { elkSchema, masterEligibleNodes, validNodeSets } from "./elk";
+import { environmentPolicies, environments } from "./environment";
+import { exportersSchema, mlModelExporterSchema } from "./exporters";
+import { grafanaSchema } from "./grafana";
+import { jaegerSchema } from "./jaeger";
+import { logShipperSchema } from "./log-shipper";
+import { lokiSchema } from "./loki";
+import { notificationsSchema } from "./notifications";
+import { DNS_LABEL, httpUrl, namespaceName, storageClass, withCrossChecks } from "./primitives";
+import { prometheusSchema } from "./prometheus";
+import { targetsSchema } from "./targets";
+
+export { parseBytes, parseDuration, PROMETHEUS_BYTES, PROMETHEUS_DURATION, STORAGE_QUANTITY } from "../../components/units";
+export { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from "../../components/alertmanager/contract";
+export { alertmanagerSchema } from "./alertmanager";
+export { alertThresholdsSchema } from "./alert-thresholds";
+export { blackboxSchema, probeModules, probeSchema } from "./blackbox";
+export type { Probe, ProbeModule } from "./blackbox";
+export { cloudsSchema, cloudWatchRetentionDays, firstEnabledCloud, requiredCloudSettings } from "./clouds";
+export type { Cloud, CloudsSpec } from "./clouds";
+export { elasticsearchRoles, elkSchema, nodeSetSchema, snapshotTypes } from "./elk";
+export type { ElkSpec, NodeSetSpec } from "./elk";
+export { environmentPolicies, environments } from "./environment";
+export type { Environment, EnvironmentPolicy } from "./environment";
+export { exportersSchema, mlModelExporterSchema } from "./exporters";
+export { grafanaSchema } from "./grafana";
+export type { GrafanaSpec } from "./grafana";
+export { jaegerSchema } from "./jaeger";
+export type { JaegerSpec } from "./jaeger";
+export { logShipperSchema } from "./log-shipper";
+export type { LogShipperSpec } from "./log-shipper";
+export { lokiSchema } from "./loki";
+export type { LokiSpec } from "./loki";
+export { notificationsSchema } from "./notifications";
+export { resourcesSchema } from "./primitives";
+export type { Resources } from "./primitives";
+export { prometheusSchema } from "./prometheus";
+export type { RemoteWrite } from "./prometheus";
+export { scrapeTargetSchema } from "./targets";
+export type { ScrapeTarget } from "./targets";
+
+const stackObject = z.strictObject({
+  environment: z.enum(environments, "must be one of dev, prod").describe("Which preset applies (required)."),
+  cluster: z.string().regex(DNS_LABEL, "must be a lowercase DNS label, e.g. novacron-prod").describe("Cluster name: the `cluster` external label on every series and alert."),
+  namespace: namespaceName.describe("Namespace of the stack (Pod Security Standards `restricted`)."),
+  hostNamespace: namespaceName.describe("Namespace of host-level agents (node-exporter, cAdvisor, the log shipper); `privileged`."),
+  storageClass: storageClass.optional().describe("StorageClass of every volume; unset uses the cluster default."),
+  runbookBaseUrl: httpUrl.describe("Alerts link `<base>/<alert-slug>` (docs/runbooks/)."),
+  networkPolicies: z.boolean().describe("Default-deny NetworkPolicies plus each component's own flows."),
+  prometheus: prometheusSchema,
+  alertmanager: alertmanagerSchema,
+  notifications: notificationsSchema,
+  targets: targetsSchema,
+  blackbox: blackboxSchema,
+  exporters: exportersSchema,
+  mlModelExporter: mlModelExporterSchema,
+  grafana: grafanaSchema,
+  clouds: cloudsSchema,
+  alertThresholds: alertThresholdsSchema.optional()
+    .describe("Per-stack alert thresholds in each expression's unit (ratios 0..1, seconds, counts); an alert not listed keeps its default (components/alerts/thresholds.ts)."),
+  elk: elkSchema,
+  loki: lokiSchema,
+  logShipper: logShipperSchema,
+  jaeger: jaegerSchema,
+});
+
+/** The channels someone reads (the heartbeat only proves the pipeline works). */
+const humanChannels = Object.keys(notificationsSchema.shape).filter((channel) => channel !== "heartbeat") as Exclude<keyof typeof notificationsSchema.shape, "heartbeat">[];
+
+/** The whole validated stack spec (after the environment preset is applied). */
+export const stackSpecSchema = withCrossChecks(
+  stackObject,
+  {
+    reads: ["environment", ["prometheus", "replicas"]],
+    check: ({ environment, prometheus }, report) => {
+      const min = environmentPolicies[environment].minPrometheusReplicas;
+      if (prometheus.replicas < min) report(["prometheus", "replicas"], `must be at least ${min} in ${environment}`);
+    },
+  },
+  {
+    reads: ["environment", ["alertmanager", "replicas"]],
+    check: ({ environment, alertmanager }, report) => {
+      const min = environmentPolicies[environment].minAlertmanagerReplicas;
+      if (alertmanager.replicas < min) report(["alertmanager", "replicas"], `must be at least ${min} in ${environment} (a gossip cluster that survives the loss of one peer)`);
+    },
+  },
+  {
+    reads: ["environment", ...humanChannels.map((channel) => ["notifications", channel, "enabled"])],
+    check: ({ environment, notifications }, report) => {
+      if (environmentPolicies[environment].requireNotificationChannel && !humanChannels.some((channel) => notifications[channel].enabled)) {
+        report(["notifications"], `${environment} must enable at least one of ${humanChannels.join(", ")}`);
+      }
+    },
+  },
+  {
+    reads: [["mlModelExporter", "enabled"]],
+    check: ({ mlModelExporter, targets }, report) => {
+      if (!mlModelExporter.enabled || !Array.isArray(targets)) return;
+      targets.forEach((t, i) => t?.name === ML_EXPORTER_TARGET_NAME && report(["targets", i, "name"], `"${ML_EXPORTER_TARGET_NAME}" is the ML model exporter's own job while mlModelExporter.enabled is true`));
+    },
+  },
+  {
+    // As the elk section's own checks: only node sets with a list of roles and a whole count are judged.
+    reads: ["environment", ["elk", "enabled"]],
+    check: ({ environment: env, elk }, report) => {
+      if (!elk.enabled || !Array.isArray(elk.nodeSets)) return;
+      const policy = environmentPolicies[env];
+      const sets = validNodeSets(elk.nodeSets);
+      if (policy.dedicatedMasters) {
+        elk.nodeSets.forEach((s, i) => sets.includes(s) && s.roles.includes("master") && s.roles.length > 1 && report(["elk", "nodeSets", i, "roles"], `must be only ["master"] in ${env}: dedicated masters hold no data`));
+        const masters = masterEligibleNodes(sets);
+        if (masters > 0 && masters < 3) report(["elk", "nodeSets"], `must have at least 3 master-eligible nodes in ${env}`);
+      }
+      if (policy.elasticsearchTiers) {
+        for (const tier of ["data_hot", "data_warm", "data_cold"]) {
+          if (!sets.some((s) => (s.roles as string[]).includes(tier))) report(["elk", "nodeSets"], `must include a ${tier} node set in ${env} (hot-warm-cold)`);
+        }
+      }
+    },
+  },
+  {
+    reads: [["jaeger", "enabled"], ["jaeger", "storage"], ["elk", "enabled"]],
+    check: ({ jaeger, elk }, report) => {
+      if (jaeger.enabled && jaeger.storage === "elasticsearch" && !elk.enabled) report(["jaeger", "storage"], "is elasticsearch but elk.enabled is false");
+    },
+  },
+  {
+    reads: [["loki", "enabled"], ["loki", "storage"], ...cloudNames.map((cloud) => ["clouds", cloud, "enabled"])],
+    check: ({ loki, clouds }, report) => {
+      if (loki.enabled && loki.storage === "object" && !firstEnabledCloud(clouds)) {
+        report(["loki", "storage"], "is object but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Loki's chunks), or set loki.storage to filesystem (one replica on a volume)");
+      }
+    },
+  },
+  {
+    reads: [["logShipper", "enabled"], ["loki", "enabled"]],
+    check: ({ logShipper, loki }, report) => {
+      if (logShipper.enabled && !loki.enabled) report(["logShipper", "enabled"], "is true but loki.enabled is false: the shipper sends parsed entries to Loki (and raw ones to Logstash when elk is enabled)");
+    },
+  },
+);
+
+export type StackSpec = z.infer<typeof stackSpecSchema>;

@@ -1,0 +1,51 @@
+// `prometheus`: replicas, retention, scraping and long-term storage.
+import { z } from "zod";
+import { maxScrapeIntervalSeconds, rateWindows, SAMPLES_PER_RATE_WINDOW } from "../../components/alerts/rules/selectors";
+import { durationSeconds, formatDuration, parseBytes, parseDuration, PROMETHEUS_BYTES } from "../../components/units";
+import { count, DNS_LABEL, duration, httpUrl, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
+
+const remoteWriteSchema = z.strictObject({
+  name: z.string().regex(DNS_LABEL, "must be a short lowercase name").describe("Name of the remote_write queue (its metrics' `remote_name`)."),
+  url: httpUrl.describe("The remote_write endpoint."),
+  sigv4: z.strictObject({ region: z.string().min(1), roleArn: z.string().startsWith("arn:").optional() }).optional()
+    .describe("AWS SigV4 signing (Amazon Managed Service for Prometheus); credentials come from the pod's role."),
+});
+export type RemoteWrite = z.infer<typeof remoteWriteSchema>;
+
+const maxScrapeInterval = formatDuration(maxScrapeIntervalSeconds);
+const shortestWindow = Object.values(rateWindows).reduce((a, b) => (durationSeconds(a) <= durationSeconds(b) ? a : b));
+
+export const prometheusSchema = withCrossChecks(
+  z.strictObject({
+    replicas: count(5).describe("Each replica scrapes everything (an HA pair in prod; prod needs at least 2)."),
+    retentionTime: duration("retentionTime", "2h", "730d").describe("Prometheus duration, 2h to 730d."),
+    retentionSize: z.string().regex(PROMETHEUS_BYTES, "must be a Prometheus size such as 50GB").describe("Prometheus size such as 50GB; at most 85% of storageSize."),
+    storageSize: storageSize.describe("Volume per replica, e.g. 80Gi."),
+    // The alert rules' rate windows need enough samples; a longer interval would leave them blind.
+    scrapeInterval: duration("scrapeInterval", "5s", maxScrapeInterval, undefined, `the alert rules' shortest rate window (${shortestWindow}) needs ${SAMPLES_PER_RATE_WINDOW} samples`)
+      .describe(`Prometheus duration, 5s to ${maxScrapeInterval} (the alert rules' rate windows need ${SAMPLES_PER_RATE_WINDOW} samples).`),
+    scrapeTimeout: duration("scrapeTimeout", "1s", "5m").describe("Prometheus duration, at most scrapeInterval."),
+    evaluationInterval: duration("evaluationInterval", "5s", "5m").describe("Prometheus duration, 5s to 5m."),
+    resources: resourcesSchema,
+    remoteWrite: z.array(remoteWriteSchema).describe("Long-term storage endpoints; `sigv4` signs for Amazon Managed Service for Prometheus."),
+    kubeletInsecureSkipVerify: z.boolean().describe("Skip verifying kubelet serving certificates (self-signed unless serverTLSBootstrap is on; see the README)."),
+  }),
+  {
+    reads: ["retentionSize", "storageSize"],
+    check: (prom, report) => {
+      if (parseBytes(prom.retentionSize)! > 0.85 * parseBytes(prom.storageSize)!) {
+        report(["retentionSize"], `(${prom.retentionSize}) must be at most 85% of prometheus.storageSize (${prom.storageSize}) to leave room for the WAL and compaction`);
+      }
+    },
+  },
+  {
+    // The interval is compared even when refused for its range: a timeout above it is wrong either way.
+    reads: ["scrapeTimeout"],
+    check: (prom, report) => {
+      const interval = parseDuration(String(prom.scrapeInterval));
+      if (interval !== undefined && parseDuration(prom.scrapeTimeout)! > interval) {
+        report(["scrapeTimeout"], `(${prom.scrapeTimeout}) must not exceed prometheus.scrapeInterval (${prom.scrapeInterval})`);
+      }
+    },
+  },
+);
