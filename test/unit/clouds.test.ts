@@ -11,18 +11,12 @@ import { parseIsoDuration } from "../../components/cloud/rules";
 import { cloudMockState } from "../../scripts/cloud-mock-state";
 import { readStackConfig, renderStack, RenderResult, RenderedResource } from "../../scripts/render";
 import type { PromRule } from "../helpers/cloud-catalogs";
+import { sentinelChannelSecrets } from "../helpers/sentinels";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
 const SENTINEL = "SENTINEL-c10ud5";
-const sentinelSecrets = {
-  "novacron:slackWebhookUrl": `https://hooks.slack.com/services/${SENTINEL}`,
-  "novacron:smtpPassword": `smtp-${SENTINEL}`,
-  "novacron:pagerdutyRoutingKey": `pd-${SENTINEL}`,
-  "novacron:teamsWebhookUrl": `https://teams.example.com/${SENTINEL}`,
-  "novacron:webhookUrl": `https://hooks.example.com/${SENTINEL}`,
-  "novacron:heartbeatUrl": `https://hc-ping.com/${SENTINEL}`,
-};
+const sentinelSecrets = sentinelChannelSecrets(SENTINEL);
 const prodClouds = JSON.parse(readStackConfig("prod").config["novacron:clouds"]);
 const onlyCloud = (cloud: "aws" | "gcp" | "azure") =>
   JSON.stringify(Object.fromEntries(Object.entries(prodClouds).map(([name, settings]) => [name, { ...(settings as object), enabled: name === cloud }])));

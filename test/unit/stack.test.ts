@@ -4,16 +4,10 @@ import { images } from "../../components/images";
 import { layoutFiles, renderStack, RenderResult } from "../../scripts/render";
 import { podTemplates } from "../helpers/mocks";
 import mlExporterPackage from "../../exporters/ml-model/package.json";
+import { sentinelChannelSecrets } from "../helpers/sentinels";
 
 const SENTINEL = "SENTINEL-7f3a9c";
-const sentinelSecrets = {
-  "novacron:slackWebhookUrl": `https://hooks.slack.com/services/${SENTINEL}`,
-  "novacron:smtpPassword": `smtp-${SENTINEL}`,
-  "novacron:pagerdutyRoutingKey": `pd-${SENTINEL}`,
-  "novacron:teamsWebhookUrl": `https://teams.example.com/${SENTINEL}`,
-  "novacron:webhookUrl": `https://hooks.example.com/${SENTINEL}`,
-  "novacron:heartbeatUrl": `https://hc-ping.com/${SENTINEL}`,
-};
+const sentinelSecrets = sentinelChannelSecrets(SENTINEL);
 
 const rendered: Record<string, RenderResult> = {};
 beforeAll(async () => {
