@@ -16,17 +16,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
-cache_root="${NOVACRON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/novacron-tools}"
 dir="$cache_root/deploy-pulumi-${PULUMI_VERSION}_k8s-provider-${PULUMI_KUBERNETES_VERSION}_kube-${KUBERNETES_VERSION}_etcd-${ETCD_DEBIAN_VERSION}"
 bin="$dir/bin"
 logs="$dir/logs"
 mkdir -p "$bin" "$logs"
-log() { echo "install-deploy-tools: $*" >&2; }
-command -v go >/dev/null 2>&1 || { log "go is not installed; install Go (https://go.dev/dl)"; exit 1; }
-module_dir() { go mod download -json "$1@$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'; }
-# A writable copy of a module as the proxy serves it (the module cache is read-only).
-module_copy() { local src work; src="$(module_dir "$1" "$2")"; work="$(mktemp -d)"; cp -r "$src/." "$work/"; chmod -R u+w "$work"; echo "$work"; }
+require_go
 
 build_pulumi() {
   local work; work="$(module_copy github.com/pulumi/pulumi/pkg/v3 "v$PULUMI_VERSION")"

@@ -13,13 +13,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
-cache_root="${NOVACRON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/novacron-tools}"
 bin="$cache_root/logs-jaeger-${JAEGER_VERSION}_alloy-syntax-${ALLOY_SYNTAX_VERSION}/bin"
 mkdir -p "$bin"
-log() { echo "install-logs-tools: $*" >&2; }
-command -v go >/dev/null 2>&1 || { log "go is not installed; install Go (https://go.dev/dl)"; exit 1; }
-module_dir() { go mod download -json "$1@$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'; }
+require_go
 
 if [ ! -x "$bin/jaeger" ]; then
   log "building jaeger $JAEGER_VERSION (module $JAEGER_MODULE_VERSION; first run only; cached in $bin)"

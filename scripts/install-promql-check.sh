@@ -6,15 +6,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="$here/../tools/promql-check"
 # shellcheck source=versions.env
 source "$here/versions.env"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 if ! grep -q "github.com/prometheus/prometheus $PROMETHEUS_MODULE_VERSION" "$src/go.mod"; then
-  echo "install-promql-check: tools/promql-check/go.mod must require github.com/prometheus/prometheus $PROMETHEUS_MODULE_VERSION (scripts/versions.env)" >&2
+  log "tools/promql-check/go.mod must require github.com/prometheus/prometheus $PROMETHEUS_MODULE_VERSION (scripts/versions.env)"
   exit 1
 fi
 key="$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-16)"
-cache_root="${NOVACRON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/novacron-tools}"
 bin="$cache_root/promql-check-$key/promql-check"
 if [ ! -x "$bin" ]; then
-  echo "install-promql-check: building promql-check against Prometheus $PROMETHEUS_VERSION's parser (first run only)" >&2
+  require_go
+  log "building promql-check against Prometheus $PROMETHEUS_VERSION's parser (first run only)"
   mkdir -p "$(dirname "$bin")"
   (cd "$src" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$bin" .)
 fi

@@ -6,18 +6,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
 key="prom-${PROMETHEUS_VERSION}_am-${ALERTMANAGER_VERSION}_ne-${NODE_EXPORTER_VERSION}_bb-${BLACKBOX_EXPORTER_VERSION}"
-cache_root="${NOVACRON_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/novacron-tools}"
 bin="$cache_root/$key/bin"
 mkdir -p "$bin"
 
-log() { echo "install-tools: $*" >&2; }
-
-if ! command -v go >/dev/null 2>&1; then
-  log "go is not installed; install Go (https://go.dev/dl) or run: apt-get install -y golang-go"
-  exit 1
-fi
+require_go
 
 # `version` flags set like upstream's release builds so `--version` reports the pinned version.
 ldflags() { echo "-s -w -X github.com/prometheus/common/version.Version=$1"; }
@@ -30,10 +26,8 @@ ldflags() { echo "-s -w -X github.com/prometheus/common/version.Version=$1"; }
 # binaries (the container images we deploy have it).
 build_module() { # build_module <module> <version> <reported version> <package>...
   local module="$1" version="$2" reported="$3"; shift 3
-  local src work
-  src="$(go mod download -json "$module@$version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
-  work="$(mktemp -d)"
-  cp -r "$src/." "$work/" && chmod -R u+w "$work"
+  local work
+  work="$(module_copy "$module" "$version")"
   if [ -d "$work/ui/app" ] && [ ! -d "$work/ui/app/dist" ]; then
     mkdir -p "$work/ui/app/dist" && echo "UI not built in this test binary" > "$work/ui/app/dist/index.html"
   fi
