@@ -4,11 +4,6 @@
 # from the cache the installers fill; on a machine without them this first builds them (npm test's first run
 # does too), after which it is fast. Extra arguments go to jest.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/ensure-deps.sh
-NOVACRON_TOOLS_BIN="$(bash scripts/install-tools.sh)"
-export NOVACRON_TOOLS_BIN
-bash scripts/install-python-tools.sh >/dev/null
-NOVACRON_LOGS_TOOLS_BIN="$(bash scripts/install-logs-tools.sh)"
-export NOVACRON_LOGS_TOOLS_BIN
+# shellcheck source=test-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/test-env.sh"
 exec node_modules/.bin/jest --selectProjects unit tools "$@"

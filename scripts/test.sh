@@ -5,13 +5,8 @@
 # end on loopback, the real Pulumi engine against a real API server on loopback) and the ML
 # exporter's own tests. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/ensure-deps.sh
-NOVACRON_TOOLS_BIN="$(bash scripts/install-tools.sh)"
-export NOVACRON_TOOLS_BIN
-bash scripts/install-python-tools.sh >/dev/null
-NOVACRON_LOGS_TOOLS_BIN="$(bash scripts/install-logs-tools.sh)"
-export NOVACRON_LOGS_TOOLS_BIN
+# shellcheck source=test-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/test-env.sh"
 # The deploy layer: the Pulumi CLI, the kubernetes provider and a control plane (first run ~15 min, in parallel).
 NOVACRON_DEPLOY_TOOLS_BIN="$(bash scripts/install-deploy-tools.sh)"
 export NOVACRON_DEPLOY_TOOLS_BIN

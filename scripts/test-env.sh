@@ -1,0 +1,9 @@
+# Sourced by npm test and npm run test:fast: the npm dependencies and the tools the unit and tools layers run
+# (installed when missing, cached), their bin directories exported for the tests.
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/ensure-deps.sh
+NOVACRON_TOOLS_BIN="$(bash scripts/install-tools.sh)"
+export NOVACRON_TOOLS_BIN
+bash scripts/install-python-tools.sh >/dev/null
+NOVACRON_LOGS_TOOLS_BIN="$(bash scripts/install-logs-tools.sh)"
+export NOVACRON_LOGS_TOOLS_BIN
