@@ -4,6 +4,7 @@
 #   jaeger        Jaeger v2 (cmd/jaeger, built on the OpenTelemetry Collector), started on loopback
 #   regex-check   runs the log parsing rules in Go's regexp (RE2: the engine of Alloy's loki.process)
 #   alloy-syntax  parses the rendered Alloy configuration with Alloy's own parser
+#   loki-configuration-<version>.md   Loki's configuration reference (a document, not a build: see below)
 # Cold build on 2 cores: jaeger ~3 min (mostly downloading and compiling dependencies).
 # Loki is not built: its Go module is AGPL, and this project never builds or links network-copyleft code
 # (deploying Loki's image is fine).
@@ -36,4 +37,14 @@ for helper in regex-check alloy-syntax; do
     mv "$bin/$helper.tmp" "$bin/$helper"
   fi
 done
+
+# Loki's own configuration reference at the version we deploy: the rendered loki.yaml is checked against it,
+# key by key and type by type (test/helpers/loki-reference.ts). Loki's module is AGPL: it is downloaded and one
+# documentation file copied out of it; nothing of it is built or linked.
+loki_reference="$bin/loki-configuration-$LOKI_VERSION.md"
+if [ ! -f "$loki_reference" ]; then
+  log "fetching Loki $LOKI_VERSION's configuration reference (documentation only; first run only)"
+  cp "$(module_dir github.com/grafana/loki/v3 "v$LOKI_VERSION")/docs/sources/shared/configuration.md" "$loki_reference.tmp"
+  chmod 644 "$loki_reference.tmp" && mv "$loki_reference.tmp" "$loki_reference"
+fi
 echo "$bin"

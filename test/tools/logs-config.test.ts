@@ -1,6 +1,6 @@
 // The logs and traces configuration, checked by the real consumers that can run here: Go's regexp (RE2,
 // the engine of Alloy's loki.process) on the parsing rules, Alloy's own parser on the shipper's config,
-// `jaeger validate`, and ECK's CRDs (at the pinned operator version) on the
+// Loki's configuration reference on loki.yaml (Loki's code is AGPL, never built here), `jaeger validate`, and ECK's CRDs (at the pinned operator version) on the
 // Elasticsearch and Kibana resources. Logstash and Elasticsearch cannot run here: their files are checked
 // against schemas written from their documentation (see docs/logs-and-traces.md for what stays unproven).
 import { execFileSync, spawnSync } from "child_process";
@@ -10,7 +10,9 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import { z } from "zod";
 import { allPatterns, enrichers, lineRules, parseLogLine } from "../../components/log-parsing";
+import { LokiStorage, renderLokiConfig } from "../../components/loki/render-config";
 import { samples } from "../fixtures/log-lines";
+import { loadLokiReference, lokiConfigProblems } from "../helpers/loki-reference";
 import { runLogsTool } from "../helpers/logs-tools";
 import { renderToTempDir } from "../helpers/rendered";
 
@@ -27,9 +29,13 @@ const ok = (r: { status: number | null; stdout: string; stderr: string }) => {
   return r.stdout + r.stderr;
 };
 
+/** scripts/versions.env: the pinned versions the tools are built (and the images deployed) at. */
+const pinnedVersions = (): Record<string, string> =>
+  Object.fromEntries(fs.readFileSync(path.join(repoRoot, "scripts", "versions.env"), "utf8").split("\n").filter((l) => /^\w+=/.test(l)).map((l) => l.split("=")));
+
 test("the tools are the versions of the images we deploy", () => {
   const { images, imageTag } = require("../../components/images");
-  const pinned = Object.fromEntries(fs.readFileSync(path.join(repoRoot, "scripts", "versions.env"), "utf8").split("\n").filter((l) => /^\w+=/.test(l)).map((l) => l.split("=")));
+  const pinned = pinnedVersions();
   expect(imageTag(images.jaeger)).toBe(pinned.JAEGER_VERSION);
   expect(imageTag(images.loki)).toBe(pinned.LOKI_VERSION);
   expect(ok(runLogsTool("jaeger", ["version"]))).toContain(`v${pinned.JAEGER_VERSION}`);
@@ -65,6 +71,33 @@ describe("the parsing rules in Go's regexp (RE2) give what they give in JavaScri
     const cases = allCases(lines);
     const go = inGo(cases).results;
     cases.forEach((c, i) => expect([c.pattern, c.text, go[i]]).toEqual([c.pattern, c.text, inJs(c.pattern, c.text)]));
+  });
+});
+
+describe("loki.yaml against Loki's own configuration reference at the deployed version", () => {
+  const reference = () => loadLokiReference(pinnedVersions().LOKI_VERSION);
+
+  test.each(["dev", "prod"])("%s: every rendered key is a Loki setting, with a value of its documented type", (env) => {
+    const config = parse(fs.readFileSync(path.join(out[env], "loki", "loki.yaml"), "utf8"));
+    expect(lokiConfigProblems(config, reference())).toEqual([]);
+  });
+
+  test.each([
+    { kind: "s3", bucket: "logs", region: "eu-west-1" },
+    { kind: "gcs", bucket: "logs" },
+    { kind: "azure", accountName: "acct", container: "chunks" },
+  ] as LokiStorage[])("$kind object storage: every key is a Loki setting", (storage) => {
+    expect(lokiConfigProblems(renderLokiConfig({ storage, retention: "31d", dataDir: "/var/loki", schemaFrom: "2024-04-01" }), reference())).toEqual([]);
+  });
+
+  test("the check has teeth: a misspelt key, a nested unknown key and wrong types are named", () => {
+    const broken = { limits_config: { retention_periode: "1d", max_label_names_per_series: "15" }, compactor: { retention_enabled: "yes" }, common: { storage: { s3: { bucketname: "logs" } } } };
+    expect(lokiConfigProblems(broken, reference())).toEqual([
+      "limits_config.retention_periode: not a Loki setting",
+      'limits_config.max_label_names_per_series: "15" is not a int',
+      'compactor.retention_enabled: "yes" is not a boolean',
+      "common.storage.s3.bucketname: not a Loki setting",
+    ]);
   });
 });
 
