@@ -77,12 +77,9 @@ build_random_standin() {
   mv "$bin/pulumi-resource-random.tmp" "$bin/pulumi-resource-random"
 }
 
-pids=(); names=()
+builds_log_dir="$logs"
 start() { # start <binary> <expected> <function>: runs the build in the background unless the binary is cached
-  if [ ! -x "$bin/$1" ]; then
-    log "building $1 ($2; first run only; log: $logs/$1.log)"
-    ( "$3" >"$logs/$1.log" 2>&1 ) & pids+=("$!"); names+=("$1")
-  fi
+  [ -x "$bin/$1" ] || build_start "$@"
 }
 start etcd "Debian etcd-server $ETCD_DEBIAN_VERSION, seconds" install_etcd
 start kube-apiserver "k8s.io/kubernetes v$KUBERNETES_VERSION, ~5 min" build_kubernetes
@@ -93,24 +90,6 @@ standin_hash="$(cat "$here/../test/deploy/random-standin/"*.go "$here/../test/de
 if [ "$(cat "$bin/pulumi-resource-random.hash" 2>/dev/null)" != "$standin_hash" ]; then rm -f "$bin/pulumi-resource-random"; fi
 start pulumi-resource-random "test-only stand-in, ~1 min" build_random_standin
 
-started=$SECONDS; failed=0
-while [ "${#pids[@]}" -gt 0 ]; do
-  remaining=(); remaining_names=()
-  for i in "${!pids[@]}"; do
-    if kill -0 "${pids[$i]}" 2>/dev/null; then
-      remaining+=("${pids[$i]}"); remaining_names+=("${names[$i]}")
-    elif wait "${pids[$i]}"; then
-      log "built ${names[$i]} after $(( (SECONDS - started) / 60 )) min"
-    else
-      log "FAILED to build ${names[$i]}; last lines of $logs/${names[$i]}.log:"; tail -20 "$logs/${names[$i]}.log" >&2; failed=1
-    fi
-  done
-  pids=("${remaining[@]+"${remaining[@]}"}"); names=("${remaining_names[@]+"${remaining_names[@]}"}")
-  if [ "${#pids[@]}" -gt 0 ]; then
-    for _ in $(seq 60); do sleep 1; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done; done
-    log "$(( (SECONDS - started) / 60 )) min: still building ${names[*]}"
-  fi
-done
-[ "$failed" = 0 ] || exit 1
+builds_wait
 echo "$standin_hash" > "$bin/pulumi-resource-random.hash"
 echo "$bin"

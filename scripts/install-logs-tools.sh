@@ -21,22 +21,26 @@ bin="$cache_root/logs-jaeger-${JAEGER_VERSION}_alloy-syntax-${ALLOY_SYNTAX_VERSI
 mkdir -p "$bin"
 require_go
 
-if [ ! -x "$bin/jaeger" ]; then
-  log "building jaeger $JAEGER_VERSION (module $JAEGER_MODULE_VERSION; first run only; cached in $bin)"
-  src="$(module_dir github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION")"
+build_jaeger() {
+  local src; src="$(module_dir github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION")"
   (cd "$src" && GOWORK=off CGO_ENABLED=0 go build -trimpath \
     -ldflags "-s -w -X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_VERSION" \
     -o "$bin/jaeger.tmp" ./cmd/jaeger)
   mv "$bin/jaeger.tmp" "$bin/jaeger"
-fi
+}
+build_helper() { # build_helper <name>: one of our Go helpers under test/tools/go
+  (cd "$here/../test/tools/go/$1" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$bin/$1.tmp" .)
+  mv "$bin/$1.tmp" "$bin/$1"
+}
 
+# The builds run in parallel, each logging to its own file.
+builds_log_dir="$(dirname "$bin")/logs"
+mkdir -p "$builds_log_dir"
+[ -x "$bin/jaeger" ] || build_start jaeger "jaeger $JAEGER_VERSION (module $JAEGER_MODULE_VERSION), ~3 min" build_jaeger
 for helper in regex-check alloy-syntax; do
-  if [ ! -x "$bin/$helper" ]; then
-    log "building $helper (test/tools/go/$helper)"
-    (cd "$here/../test/tools/go/$helper" && GOWORK=off CGO_ENABLED=0 go build -trimpath -o "$bin/$helper.tmp" .)
-    mv "$bin/$helper.tmp" "$bin/$helper"
-  fi
+  [ -x "$bin/$helper" ] || build_start "$helper" "test/tools/go/$helper, under a minute" build_helper "$helper"
 done
+builds_wait
 
 # Loki's own configuration reference at the version we deploy: the rendered loki.yaml is checked against it,
 # key by key and type by type (test/helpers/loki-reference.ts). Loki's module is AGPL: it is downloaded and one

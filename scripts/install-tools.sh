@@ -38,21 +38,25 @@ build_module() { # build_module <module> <version> <reported version> <package>.
 
 need() { for b in "$@"; do [ -x "$bin/$b" ] || return 0; done; return 1; }
 
+# The four builds run in parallel (downloads overlap compiles), each logging to its own file.
+builds_log_dir="$cache_root/$key/logs"
+mkdir -p "$builds_log_dir"
 if need prometheus promtool; then
-  log "building prometheus and promtool $PROMETHEUS_VERSION (first run only, ~5 min; cached in $bin)"
-  build_module github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" "$PROMETHEUS_VERSION" ./cmd/prometheus ./cmd/promtool
+  build_start prometheus "prometheus and promtool $PROMETHEUS_VERSION, ~5 min" \
+    build_module github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION" "$PROMETHEUS_VERSION" ./cmd/prometheus ./cmd/promtool
 fi
 if need alertmanager amtool; then
-  log "building alertmanager and amtool $ALERTMANAGER_VERSION (first run only)"
-  build_module github.com/prometheus/alertmanager "v$ALERTMANAGER_VERSION" "$ALERTMANAGER_VERSION" ./cmd/alertmanager ./cmd/amtool
+  build_start alertmanager "alertmanager and amtool $ALERTMANAGER_VERSION, ~2 min" \
+    build_module github.com/prometheus/alertmanager "v$ALERTMANAGER_VERSION" "$ALERTMANAGER_VERSION" ./cmd/alertmanager ./cmd/amtool
 fi
 if need node_exporter; then
-  log "building node_exporter $NODE_EXPORTER_VERSION (first run only)"
-  build_module github.com/prometheus/node_exporter "v$NODE_EXPORTER_VERSION" "$NODE_EXPORTER_VERSION" .
+  build_start node_exporter "node_exporter $NODE_EXPORTER_VERSION, ~1 min" \
+    build_module github.com/prometheus/node_exporter "v$NODE_EXPORTER_VERSION" "$NODE_EXPORTER_VERSION" .
 fi
 if need blackbox_exporter; then
-  log "building blackbox_exporter $BLACKBOX_EXPORTER_VERSION (first run only)"
-  build_module github.com/prometheus/blackbox_exporter "v$BLACKBOX_EXPORTER_VERSION" "$BLACKBOX_EXPORTER_VERSION" .
+  build_start blackbox_exporter "blackbox_exporter $BLACKBOX_EXPORTER_VERSION, ~1 min" \
+    build_module github.com/prometheus/blackbox_exporter "v$BLACKBOX_EXPORTER_VERSION" "$BLACKBOX_EXPORTER_VERSION" .
 fi
+builds_wait
 
 echo "$bin"

@@ -16,3 +16,37 @@ module_dir() { go mod download -json "$1@$2" | python3 -c 'import json,sys; prin
 
 # A writable copy of <module>@<version> in a new temporary directory (its path on stdout), to build in.
 module_copy() { local src work; src="$(module_dir "$1" "$2")"; work="$(mktemp -d)"; cp -r "$src/." "$work/"; chmod -R u+w "$work"; echo "$work"; }
+
+# Builds in parallel, each logging to its own file, with a progress line a minute while any runs:
+#   builds_log_dir=<dir>; build_start <name> "<what, expected time>" <function> [args...]; ...; builds_wait
+# builds_wait reports each build as it ends and fails (with the failed log's tail) if any build failed.
+build_pids=(); build_names=()
+build_start() {
+  local name="$1" what="$2"; shift 2
+  log "building $name ($what; first run only; log: $builds_log_dir/$name.log)"
+  ( "$@" >"$builds_log_dir/$name.log" 2>&1 ) & build_pids+=("$!"); build_names+=("$name")
+}
+all_running() { local p; for p in "$@"; do kill -0 "$p" 2>/dev/null || return 1; done; }
+builds_wait() {
+  local started=$SECONDS failed=0 i remaining remaining_names
+  while [ "${#build_pids[@]}" -gt 0 ]; do
+    remaining=(); remaining_names=()
+    for i in "${!build_pids[@]}"; do
+      if kill -0 "${build_pids[$i]}" 2>/dev/null; then
+        remaining+=("${build_pids[$i]}"); remaining_names+=("${build_names[$i]}")
+      elif wait "${build_pids[$i]}"; then
+        log "built ${build_names[$i]} after $(( (SECONDS - started) / 60 )) min"
+      else
+        log "FAILED to build ${build_names[$i]}; last lines of $builds_log_dir/${build_names[$i]}.log:"; tail -20 "$builds_log_dir/${build_names[$i]}.log" >&2; failed=1
+      fi
+    done
+    build_pids=("${remaining[@]+"${remaining[@]}"}"); build_names=("${remaining_names[@]+"${remaining_names[@]}"}")
+    if [ "${#build_pids[@]}" -gt 0 ]; then
+      # Wake when a build ends; say what is still running once a minute.
+      local waited=0
+      while [ "$waited" -lt 60 ] && all_running "${build_pids[@]}"; do sleep 1; waited=$((waited + 1)); done
+      [ "$waited" -lt 60 ] || log "$(( (SECONDS - started) / 60 )) min: still building ${build_names[*]}"
+    fi
+  done
+  return "$failed"
+}
