@@ -1,7 +1,19 @@
 // promtool cases of the NovaCron service alerts (rules/application.ts).
 import { serviceJob } from "../../prometheus/contract";
 import { failureWindows } from "../rules/selectors";
-import { CaseBuilder, constant, countingCases, counter, Labels, latencyCases, nearThreshold, SCRAPE_INTERVAL_SECONDS, Scenario, sustainedCases, thresholdOf, zeroCases } from "./series";
+import {
+  aboveThresholdCases,
+  CaseBuilder,
+  constant,
+  counter,
+  countingCases,
+  Labels,
+  latencyCases,
+  Scenario,
+  SCRAPE_INTERVAL_SECONDS,
+  thresholdOf,
+  zeroCases,
+} from "./series";
 import { mlExporter } from "./targets";
 
 const service = serviceJob("api");
@@ -43,14 +55,7 @@ export const applicationCases: Record<string, CaseBuilder> = {
       for: alert.for,
       expectedLabels: { service },
     }),
-  HighErrorRate: (alert) =>
-    sustainedCases({
-      for: alert.for,
-      activeFrom: SCRAPE_INTERVAL_SECONDS,
-      breach: trafficScenario(nearThreshold(thresholdOf(alert)).above),
-      normal: [trafficScenario(nearThreshold(thresholdOf(alert)).below)],
-      labels: { service },
-    }),
+  HighErrorRate: (alert) => aboveThresholdCases(alert, trafficScenario, { activeFrom: SCRAPE_INTERVAL_SECONDS, labels: { service } }),
   VMCreationFailure: (alert) =>
     countingCases({
       metric: "novacron_vm_creation_failures_total",

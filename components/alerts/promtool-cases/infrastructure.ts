@@ -1,6 +1,5 @@
 // promtool cases of the node alerts (rules/infrastructure.ts).
-import { AlertTestCase } from "../types";
-import { CaseBuilder, constant, counter, Labels, nearThreshold, pct, SCRAPE_INTERVAL_SECONDS, Scenario, sustainedCases, thresholdOf, zeroCases } from "./series";
+import { aboveThresholdCases, CaseBuilder, constant, counter, Labels, pct, Scenario, SCRAPE_INTERVAL_SECONDS, zeroCases } from "./series";
 import { node } from "./targets";
 
 /** Two CPUs, one pegged at 100% and one making up the rest, so a single hot core alone is not an alert. */
@@ -15,16 +14,7 @@ function cpuScenario(busy: number): Scenario {
  * reads as higher utilisation: the condition holds from 15s in the breach scenario, and the quiet scenario is
  * briefly pending before settling under the threshold.
  */
-const cpuCases: CaseBuilder = (alert): AlertTestCase[] => {
-  const { above, below } = nearThreshold(thresholdOf(alert));
-  return sustainedCases({
-    for: alert.for,
-    activeFrom: SCRAPE_INTERVAL_SECONDS,
-    breach: cpuScenario(above),
-    normal: [cpuScenario(below)],
-    labels: node,
-  });
-};
+const cpuCases: CaseBuilder = (alert) => aboveThresholdCases(alert, cpuScenario, { activeFrom: SCRAPE_INTERVAL_SECONDS, labels: node });
 
 function memoryScenario(used: number): Scenario {
   const total = 16 * 2 ** 30;
@@ -60,21 +50,7 @@ function diskScenario(used: number): Scenario {
 export const infrastructureCases: Record<string, CaseBuilder> = {
   HighCPUUsage: cpuCases,
   CriticalCPUUsage: cpuCases,
-  HighMemoryUsage: (alert) =>
-    sustainedCases({
-      for: alert.for,
-      activeFrom: 0,
-      breach: memoryScenario(nearThreshold(thresholdOf(alert)).above),
-      normal: [memoryScenario(nearThreshold(thresholdOf(alert)).below)],
-      labels: node,
-    }),
-  HighDiskUsage: (alert) =>
-    sustainedCases({
-      for: alert.for,
-      activeFrom: 0,
-      breach: diskScenario(nearThreshold(thresholdOf(alert)).above),
-      normal: [diskScenario(nearThreshold(thresholdOf(alert)).below)],
-      labels: rootFs,
-    }),
+  HighMemoryUsage: (alert) => aboveThresholdCases(alert, memoryScenario, { activeFrom: 0, labels: node }),
+  HighDiskUsage: (alert) => aboveThresholdCases(alert, diskScenario, { activeFrom: 0, labels: rootFs }),
   NodeDown: (alert) => zeroCases("up", node, alert.for, "node-exporter's up"),
 };

@@ -123,6 +123,15 @@ export function sustainedCases(options: SustainedCasesOptions): AlertTestCase[] 
   return cases;
 }
 
+/**
+ * Cases for an alert that fires above its own threshold: `scenario` just over it breaches (from `activeFrom`),
+ * just under it stays quiet.
+ */
+export function aboveThresholdCases(alert: AlertRule, scenario: (value: number) => Scenario, options: { activeFrom: number; labels: Labels }): AlertTestCase[] {
+  const { above, below } = nearThreshold(thresholdOf(alert));
+  return sustainedCases({ for: alert.for, activeFrom: options.activeFrom, breach: scenario(above), normal: [scenario(below)], labels: options.labels });
+}
+
 /** Cases for `<metric> == 0` alerts (a target, probe or reload that is down / failed). */
 export function zeroCases(metric: string, labels: Labels, forDuration: string, thing: string): AlertTestCase[] {
   return sustainedCases({

@@ -3,16 +3,16 @@ import { alertmanagerContract } from "../../alertmanager/contract";
 import { blackboxExporterContract } from "../../blackbox-exporter/contract";
 import { AlertTestSeries } from "../types";
 import {
+  aboveThresholdCases,
   CaseBuilder,
   constant,
   counter,
   failureRatioScenario,
   gaugeCases,
   Labels,
-  nearThreshold,
   sampled,
-  SCRAPE_INTERVAL_SECONDS,
   Scenario,
+  SCRAPE_INTERVAL_SECONDS,
   sustainedCases,
   thresholdOf,
   zeroCases,
@@ -78,22 +78,10 @@ export const stackCases: Record<string, CaseBuilder> = {
       normal: thresholdOf(alert),
     }),
   PrometheusNotificationsFailing: (alert) =>
-    sustainedCases({
-      for: alert.for,
-      activeFrom: SCRAPE_INTERVAL_SECONDS,
-      breach: failureRatioScenario(nearThreshold(thresholdOf(alert)).above, prometheusSends),
-      normal: [failureRatioScenario(nearThreshold(thresholdOf(alert)).below, prometheusSends)],
-      labels: notifier,
-    }),
+    aboveThresholdCases(alert, (ratio) => failureRatioScenario(ratio, prometheusSends), { activeFrom: SCRAPE_INTERVAL_SECONDS, labels: notifier }),
   AlertmanagerConfigReloadFailed: (alert) => zeroCases("alertmanager_config_last_reload_successful", alertmanager(0), alert.for, "the last reload's success"),
   AlertmanagerFailingToSendNotifications: (alert) =>
-    sustainedCases({
-      for: alert.for,
-      activeFrom: SCRAPE_INTERVAL_SECONDS,
-      breach: failureRatioScenario(nearThreshold(thresholdOf(alert)).above, alertmanagerSends),
-      normal: [failureRatioScenario(nearThreshold(thresholdOf(alert)).below, alertmanagerSends)],
-      labels: integration,
-    }),
+    aboveThresholdCases(alert, (ratio) => failureRatioScenario(ratio, alertmanagerSends), { activeFrom: SCRAPE_INTERVAL_SECONDS, labels: integration }),
   AlertmanagerClusterMembersInconsistent: (alert) =>
     sustainedCases({
       for: alert.for,
