@@ -20,7 +20,7 @@ module.exports = {
   // The e2e fault scenarios run concurrently (test.concurrent), each on its own loopback stack.
   maxConcurrency: 8,
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/{components,stacks}/**/*.test.ts"] },
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/test/helpers/**/*.test.ts", "<rootDir>/{components,stacks}/**/*.test.ts"] },
     { ...common, displayName: "tools", testMatch: ["<rootDir>/test/tools/**/*.test.ts"] },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
     // The real Pulumi engine and a real API server on loopback (test/deploy/README.md).

@@ -68,12 +68,3 @@ export function cloudFiles(resources: RenderedResource[]): Record<string, string
   collect("cloud/azure/role-assignments.json", "azure-native:authorization:RoleAssignment", (inputs) => inputs);
   return files;
 }
-
-/** Every occurrence of a secret value replaced by a marker naming its config key. */
-export function scrubSecrets(files: Record<string, string>, secrets: Record<string, string>): Record<string, string> {
-  const entries = Object.entries(secrets).filter(([, value]) => value.length >= 6).sort(([, a], [, b]) => b.length - a.length);
-  return Object.fromEntries(Object.entries(files).map(([file, content]) => [
-    file,
-    entries.reduce((text, [key, value]) => text.split(value).join(`<secret: ${key}>`), content),
-  ]));
-}

@@ -16,13 +16,16 @@ export interface RenderedResource {
 /** The stand-in a RandomPassword's `result` takes under the mocks (unique per resource name). */
 export const generatedPassword = (resourceName: string) => `generated-${resourceName}`;
 
-/** `value` with every Pulumi secret replaced by a marker: what is left is what state and previews show in clear. */
-export function maskSecrets(value: unknown): any {
-  if (Array.isArray(value)) return value.map(maskSecrets);
+/**
+ * `value` with every Pulumi secret replaced by a marker: what is left is what state and previews show in
+ * clear. `marker` names a secret from its (placeholder) value; by default every secret is "[secret]".
+ */
+export function maskSecrets(value: unknown, marker: (secret: unknown) => string = () => "[secret]"): any {
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, marker));
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
-    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return "[secret]";
-    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskSecrets(v)]));
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return marker(unwrapSecrets(obj.value));
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskSecrets(v, marker)]));
   }
   return value;
 }

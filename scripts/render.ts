@@ -11,8 +11,8 @@ import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { channelSecretKeys, CONFIG_NAMESPACE, secretKeys as stackSecretKeys } from "../stacks/config";
 import { toYaml } from "../components/yaml";
-import { RenderedResource, ResourceRecorder, valueOf } from "./mock-resources";
-import { cloudFiles, scrubSecrets } from "./cloud-files";
+import { maskSecrets, RenderedResource, ResourceRecorder, valueOf } from "./mock-resources";
+import { cloudFiles } from "./cloud-files";
 
 export type { RenderedResource } from "./mock-resources";
 
@@ -146,9 +146,23 @@ export async function renderStack(stack: string, overrides: Record<string, strin
   const created = createMonitoringStack(loadStackConfig());
   await valueOf(pulumi.all([created.namespace, created.prometheus.url, created.prometheus.configYaml, created.alertmanager.peerAddresses]));
   const resources = await recorder.settle();
-  // Cloud resources carry secrets in their inputs (webhook URLs, keys): no secret value reaches a file.
-  const secretValues = Object.fromEntries(secretKeys.map((key) => [key, ({ ...config, ...overrides })[key]]));
-  return { resources, files: scrubSecrets({ ...layoutFiles(resources), ...cloudFiles(resources) }, secretValues) };
+  const values = { ...config, ...overrides };
+  return { resources, files: renderedFiles(resources, Object.fromEntries(secretKeys.map((key) => [key, values[key]]))) };
+}
+
+/**
+ * The files of a render. Secrets by construction, not by searching the text: every value the program holds
+ * as a Pulumi secret (a channel credential handed to a cloud resource, a generated password) is a marker,
+ * named after its config key when it is one of `secrets` (full config key → value). A value held as a secret
+ * as a whole (an endpoint built from a credential) is one marker, as a preview shows it. Secret manifests
+ * show markers only (manifestOf). That no secret reaches anything but a Secret or a secret input is the
+ * leak tests' to prove (test/unit/security/secrets.test.ts).
+ */
+export function renderedFiles(resources: RenderedResource[], secrets: Record<string, string>): Record<string, string> {
+  const keyOf = new Map(Object.entries(secrets).map(([key, value]) => [value, key]));
+  const marker = (value: unknown) => (typeof value === "string" && keyOf.has(value) ? `<secret: ${keyOf.get(value)}>` : "<secret>");
+  const asFiled = resources.map((r) => (r.inputs.kind === "Secret" ? r : { ...r, inputs: maskSecrets(r.wireInputs ?? r.inputs, marker) }));
+  return { ...layoutFiles(asFiled), ...cloudFiles(asFiled) };
 }
 
 export function writeFiles(outDir: string, files: Record<string, string>) {

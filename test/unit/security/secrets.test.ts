@@ -10,9 +10,10 @@ import { randomBytes } from "crypto";
 import * as configModule from "../../../stacks/config";
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfigError } from "../../../stacks/config";
 import { presets } from "../../../stacks/presets";
-import { layoutFiles, readStackConfig } from "../../../scripts/render";
+import { readStackConfig, renderedFiles } from "../../../scripts/render";
 import { generatedPassword, maskSecrets } from "../../../scripts/mock-resources";
 import { ProgramRun, runProgram } from "../../helpers/program";
+import { findSecretLeaks } from "../../helpers/sentinels";
 import * as pulumi from "@pulumi/pulumi";
 
 // ---------------------------------------------------------------------------------------------------
@@ -65,9 +66,8 @@ const sentinels: Record<string, string> = Object.fromEntries(secretKeys.map((key
   if (!value) throw new Error(`no sentinel shape suits ${CONFIG_NAMESPACE}:${key}; add the shape its validator requires`);
   return [key, value];
 }));
-const needles = Object.entries(tokens).map(([key, needle]) => ({ key, needle }));
-
-const leaksIn = (text: string) => needles.filter(({ needle }) => text.includes(needle)).map(({ key }) => key);
+/** The keys whose token appears in `text` in any encoding (raw, JSON- or YAML-escaped, URL-encoded, base64…). */
+const leaksIn = (text: string) => findSecretLeaks(text, tokens).map(({ secret }) => secret);
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -110,7 +110,8 @@ beforeAll(async () => {
         outputs[name] = { secret: false, value };
       }
     }
-    rendered.set(s.name, { run, files: layoutFiles(run.resources), outputs });
+    const secretValues = Object.fromEntries(secretKeys.map((key) => [`${CONFIG_NAMESPACE}:${key}`, sentinels[key]]));
+    rendered.set(s.name, { run, files: renderedFiles(run.resources, secretValues), outputs });
   }
 }, 120_000);
 
@@ -199,6 +200,23 @@ test("prod hands channel credentials to cloud resources, each only as a Pulumi s
   const holders = run.resources.filter((r) => !r.type.startsWith("kubernetes:") && leaksIn(JSON.stringify(r.inputs)).length > 0);
   expect(holders.length).toBeGreaterThan(0);
   for (const r of holders) expect([r.name, leaksIn(JSON.stringify(maskSecrets(r.wireInputs)))]).toEqual([r.name, []]);
+});
+
+test("a secret too short to search for safely is still never written: the render marks secrets, it does not search for them", async () => {
+  // Characters no rendered file holds by chance, so a 3-character token is still a sure sign of a leak.
+  const short = { smtpPassword: "Ωq§", pagerdutyRoutingKey: "Ωk¤" };
+  const base = readStackConfig("prod");
+  const config: Record<string, string> = { ...base.config, [`${CONFIG_NAMESPACE}:notifications`]: allChannelsOn };
+  for (const [key, value] of Object.entries(short)) config[`${CONFIG_NAMESPACE}:${key}`] = value;
+  const run = await runProgram(config, base.secretKeys, "prod");
+  if (run.error) throw run.error;
+  const files = renderedFiles(run.resources, Object.fromEntries(Object.entries(short).map(([key, value]) => [`${CONFIG_NAMESPACE}:${key}`, value])));
+  const found = (text: string) => findSecretLeaks(text, short).map((l) => `${l.secret} (${l.encoding})`);
+  // Each reaches its Secret (so the search can see it) and a cloud resource as a secret input…
+  expect(found(JSON.stringify(run.resources.filter((r) => r.inputs.kind === "Secret").map((r) => r.inputs))).sort()).toEqual(["pagerdutyRoutingKey (raw)", "smtpPassword (raw)"]);
+  // …and nothing else, in any encoding.
+  expect(Object.entries(files).flatMap(([file, text]) => found(text).map((leak) => `${file}: ${leak}`))).toEqual([]);
+  expect(run.resources.filter((r) => r.inputs.kind !== "Secret").flatMap((r) => found(JSON.stringify(r.type.startsWith("kubernetes:") ? r.inputs : maskSecrets(r.wireInputs))).map((leak) => `${r.name}: ${leak}`))).toEqual([]);
 });
 
 test("a refused config never echoes a secret: not in the error, not in the log", async () => {
