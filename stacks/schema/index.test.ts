@@ -1,15 +1,6 @@
 // Cross-checks keep reporting beside unrelated problems in the same section: one run, every problem.
-import { parseStackConfig, StackConfigError } from "../config";
+import { problemsOf } from "../../test/helpers/config-problems";
 
-const problemsOf = (config: Record<string, unknown>): string[] => {
-  const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [`novacron:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
-  try {
-    parseStackConfig(raw, new Set(Object.keys(raw)));
-  } catch (error) {
-    return (error as StackConfigError).problems.map((p) => `${p.key}: ${p.message}`);
-  }
-  throw new Error("the config was accepted");
-};
 const prodWithWebhook = { environment: "prod", notifications: { webhook: { enabled: true } }, webhookUrl: "https://hooks.example.com/x" };
 
 test("an environment's minimum is reported beside a malformed field of the same section", () => {

@@ -103,6 +103,15 @@ export const stackSpecSchema = withCrossChecks(
     },
   },
   {
+    reads: [["alertThresholds", "PrometheusNotConnectedToAlertmanagers"], ["alertmanager", "replicas"]],
+    check: ({ alertThresholds, alertmanager }, report) => {
+      const threshold = alertThresholds?.PrometheusNotConnectedToAlertmanagers;
+      if (threshold !== undefined && threshold > alertmanager.replicas) {
+        report(["alertThresholds", "PrometheusNotConnectedToAlertmanagers"], `(${threshold}) must be at most alertmanager.replicas (${alertmanager.replicas}): Prometheus can never be connected to more Alertmanagers than run, so the alert would always fire`);
+      }
+    },
+  },
+  {
     reads: [["mlModelExporter", "enabled"]],
     check: ({ mlModelExporter, targets }, report) => {
       if (!mlModelExporter.enabled || !Array.isArray(targets)) return;
