@@ -20,7 +20,7 @@ test("one bad probe does not hide the others' duplicate names and wrong targets"
     "novacron:blackbox.probes[0].name: must be a lowercase DNS label",
     "novacron:blackbox.probes[1].targets[0]: must be an http(s) URL for the http_2xx module",
     "novacron:blackbox.probes[2].name: duplicates another probe's name",
-    "novacron:blackbox.probes[2].targets[0]: must be host:port for the dns module",
+    "novacron:blackbox.probes[2].targets[0]: must be host:port with a port from 1 to 65535 for the dns module",
   ]);
 });
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { withCrossChecks } from "./primitives";
+import { goDuration, isHostPort, plainUrl, withCrossChecks } from "./primitives";
 
 const range = withCrossChecks(
   z.strictObject({ low: z.number().max(100), high: z.number().max(100), label: z.string() }),
@@ -30,4 +30,41 @@ describe("withCrossChecks", () => {
     const both = outer.safeParse({ range: { low: 9, high: 5, label: "x" }, max: 3 }).error?.issues.map((i) => i.path.join(".")) ?? [];
     expect(both).toEqual(["range.high", "max"]);
   });
+});
+
+describe("plainUrl", () => {
+  const url = plainUrl(["http", "https"], "use the secret novacron:x");
+  const problem = (value: string) => url.safeParse(value).error?.issues[0].message;
+
+  it("accepts URLs with ports, paths, queries and percent-encoding", () => {
+    for (const ok of ["https://example.com", "http://svc.ns.svc:8080/path?a=1&b=%7B#frag", "https://[::1]:9090/x"]) expect([ok, problem(ok)]).toEqual([ok, undefined]);
+  });
+  it("refuses credentials in the user-info or the query, saying where they go, without echoing them", () => {
+    for (const bad of ["https://user:hunter2@example.com/", "https://user@example.com/", "https://example.com/?token=hunter2", "https://example.com/?x_api_key=hunter2"]) {
+      const message = problem(bad)!;
+      expect(message).toMatch(/must not carry credentials.*use the secret novacron:x$/);
+      expect(message).not.toContain("hunter2");
+    }
+  });
+  it("refuses characters a URL must percent-encode, so no {{ reaches a template", () => {
+    expect(problem("https://example.com/{{ .Labels.x }}")).toMatch(/must not contain "\{"/);
+    expect(problem("https://example.com/a b")).toMatch(/must not contain " "/);
+    expect(problem('https://example.com/"x')).toMatch(/must not contain/);
+  });
+  it("refuses other schemes, no host, and ports past 65535", () => {
+    for (const bad of ["ftp://example.com", "https://", "https://example.com:65536/", "not a url"]) expect([bad, problem(bad)]).toEqual([bad, "must be an http(s) URL"]);
+  });
+});
+
+test("isHostPort takes ports 1-65535 only", () => {
+  expect(["smtp.example.com:587", "10.0.0.1:1", "h:65535"].map(isHostPort)).toEqual([true, true, true]);
+  expect(["h:0", "h:65536", "h:99999", "h", ":80", "-h:80", "h.:80", "h:08x"].map(isHostPort)).toEqual(Array(8).fill(false));
+});
+
+test("goDuration refuses the units Go cannot read", () => {
+  const wait = goDuration("wait", "1s", "1m");
+  expect(["3s", "1m", "1m30s"].map((v) => wait.safeParse(v).success)).toEqual([true, true, false]);
+  expect(wait.safeParse("1m30s").error?.issues[0].message).toBe("wait must be at most 1m");
+  expect(goDuration("wait", "1s", "30d").safeParse("1d").error?.issues[0].message).toMatch(/no d, w or y/);
+  expect(goDuration("wait", "1ms", "1h").safeParse("500ms").success).toBe(true);
 });

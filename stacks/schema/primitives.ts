@@ -4,7 +4,12 @@ import { z } from "zod";
 import { parseDuration, STORAGE_QUANTITY } from "../../components/units";
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-export const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+/** host:port, the port from 1 to 65535. */
+export function isHostPort(value: string): boolean {
+  const match = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:(\d{1,5})$/.exec(value);
+  return !!match && Number(match[1]) >= 1 && Number(match[1]) <= 65535;
+}
+export const hostPort = (example: string) => z.string().refine(isHostPort, `must be host:port with a port from 1 to 65535, e.g. ${example}`);
 const CPU_QUANTITY = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY_QUANTITY = /^\d+(Mi|Gi)$/;
 
@@ -12,10 +17,10 @@ const MEMORY_QUANTITY = /^\d+(Mi|Gi)$/;
  * A Prometheus duration between `min` and `max`; `format` is how the error message names the format, and
  * `whyMax` says why the maximum is what it is.
  */
-export const duration = (what: string, min = "1s", max = "3650d", format = "a Prometheus duration such as 30s, 5m or 30d", whyMax?: string) =>
+export const duration = (what: string, min = "1s", max = "3650d", format = "a Prometheus duration such as 30s, 5m or 30d", whyMax?: string, units = /./) =>
   // One message per value, and none that aborts the parse: an aborting issue would silence every cross-check.
   z.string().superRefine((value, ctx) => {
-    const seconds = parseDuration(value);
+    const seconds = units.test(value) ? parseDuration(value) : undefined;
     const problem =
       seconds === undefined ? `${what} must be ${format}`
       : seconds < parseDuration(min)! ? `${what} must be at least ${min}`
@@ -23,6 +28,11 @@ export const duration = (what: string, min = "1s", max = "3650d", format = "a Pr
       : undefined;
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/** Durations a Go program reads (time.ParseDuration: Alloy, Jaeger): no d, w or y units. */
+const GO_DURATION = /^(\d+(h|m|s|ms))+$/;
+export const goDuration = (what: string, min: string, max: string) =>
+  duration(what, min, max, "a duration in h, m, s or ms such as 3s or 1m30s (read by Go, which has no d, w or y)", undefined, GO_DURATION);
 
 /** A whole count from 1 to `max` (replicas, shards, nodes). */
 export const count = (max: number) => z.number().int("must be a whole number").min(1, "must be at least 1").max(max, `must be at most ${max}`);
@@ -32,8 +42,40 @@ export const port = z.number().int().min(1, "must be a port 1-65535").max(65535,
 export const storageSize = z.string().regex(STORAGE_QUANTITY, "must be a Kubernetes storage size in Mi, Gi or Ti, e.g. 100Gi");
 export const storageClass = z.string().regex(DNS_LABEL, "must be a StorageClass name");
 export const namespaceName = z.string().regex(DNS_LABEL, "must be a Kubernetes namespace name");
-export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
-export const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
+/** What a URL may hold as written (RFC 3986); anything else (spaces, quotes, braces, `<>`…) must be percent-encoded. */
+const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+/** Query parameters that carry credentials by name. */
+const CREDENTIAL_PARAMETER = /^(.*[-_])?(pass(word)?|secret|token|api[-_]?key|key|auth|sig(nature)?|credentials?)$/i;
+
+/**
+ * A URL written in plain text (config files, ConfigMaps, logs, pages): it must not carry credentials, and
+ * only the characters RFC 3986 allows unencoded, so no `{{` reaches a template. `credentials` says where
+ * credentials for this endpoint go instead.
+ */
+export const plainUrl = (protocols: string[], credentials = "credentials never go in a URL here") => {
+  const format = `must be an ${protocols.join(" or ").replace(/^(https?) or (https?)$/, "http(s)")} URL`;
+  return z.string().superRefine((value, ctx) => {
+    const problem = (() => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        return format;
+      }
+      if (!protocols.includes(url.protocol.replace(/:$/, "")) || !url.hostname) return format;
+      // The value is not echoed: it may hold a credential.
+      if (url.username || url.password) return `must not carry credentials (user:password@): it is written in plain text into config files and logs; ${credentials}`;
+      const parameter = [...url.searchParams.keys()].find((name) => CREDENTIAL_PARAMETER.test(name));
+      if (parameter) return `must not carry credentials in its query (${parameter}=…): it is written in plain text into config files and logs; ${credentials}`;
+      const bad = [...value].find((c) => !URL_CHARACTERS.test(c));
+      if (bad) return `must not contain ${JSON.stringify(bad)}: percent-encode it (a URL holds only RFC 3986 characters, and \`{{\` would be read as a template)`;
+      return undefined;
+    })();
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+};
+export const httpUrl = plainUrl(["http", "https"]);
+export const httpsUrl = plainUrl(["https"]);
 export const slackChannel = z.string().regex(/^#[a-z0-9_-]+$/, "must be a Slack channel such as #alerts");
 export const enabled = z.strictObject({ enabled: z.boolean() });
 
