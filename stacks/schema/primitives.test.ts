@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { goDuration, isHostPort, plainUrl, withCrossChecks } from "./primitives";
+import { goDuration, isHostPort, namespaceName, plainUrl, podLabelSelector, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
 
 const range = withCrossChecks(
   z.strictObject({ low: z.number().max(100), high: z.number().max(100), label: z.string() }),
@@ -67,4 +67,31 @@ test("goDuration refuses the units Go cannot read", () => {
   expect(wait.safeParse("1m30s").error?.issues[0].message).toBe("wait must be at most 1m");
   expect(goDuration("wait", "1s", "30d").safeParse("1d").error?.issues[0].message).toMatch(/no d, w or y/);
   expect(goDuration("wait", "1ms", "1h").safeParse("500ms").success).toBe(true);
+});
+
+describe("Kubernetes values the API server would refuse", () => {
+  const messages = (schema: z.ZodType, value: unknown) => schema.safeParse(value).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+
+  it("label selectors take the API's label key and value syntax", () => {
+    expect(messages(podLabelSelector, { "app.kubernetes.io/name": "ingress-nginx", app: "", "example.com/tier": "a.b_c-d" })).toEqual([]);
+    const bad = messages(podLabelSelector, { "-app": "x", "UPPER.example.com/x": "y", "a/b/c": "z", ok: "has space", ok2: "x".repeat(64) });
+    expect(bad).toHaveLength(5);
+    expect(messages(podLabelSelector, {})).toEqual([": must name at least one label"]);
+  });
+
+  it("requests may not exceed limits, and nothing is zero", () => {
+    const sized = (requests: object, limits: object) => messages(resourcesSchema, { requests, limits });
+    expect(sized({ cpu: "500m", memory: "1Gi" }, { cpu: "0.5", memory: "1024Mi" })).toEqual([]);
+    expect(sized({ cpu: "2", memory: "2Gi" }, { cpu: "1500m", memory: "1Gi" })).toEqual([
+      "requests.cpu: (2) must not exceed limits.cpu (1500m)",
+      "requests.memory: (2Gi) must not exceed limits.memory (1Gi)",
+    ]);
+    expect(sized({ cpu: "0m", memory: "0Mi" }, { cpu: "0", memory: "1Gi" })).toEqual(["requests.cpu: must be more than 0", "requests.memory: must be more than 0", "limits.cpu: must be more than 0"]);
+    expect(messages(storageSize, "0Gi")).toEqual([": must be more than 0"]);
+  });
+
+  it("namespaces Kubernetes owns are refused", () => {
+    for (const ns of ["kube-system", "kube-public", "kube-node-lease"]) expect(messages(namespaceName, ns)).toEqual([": must not be a kube-* namespace: Kubernetes owns those (its own components and their policies live there)"]);
+    expect(messages(namespaceName, "monitoring")).toEqual([]);
+  });
 });

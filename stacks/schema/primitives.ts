@@ -1,7 +1,7 @@
 // The leaf of the stack schema: value formats every config section shares. Imports nothing of ours but the
 // units, so every section file can import it and none imports another section.
 import { z } from "zod";
-import { parseDuration, STORAGE_QUANTITY } from "../../components/units";
+import { parseBytes, parseDuration, STORAGE_QUANTITY } from "../../components/units";
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** host:port, the port from 1 to 65535. */
@@ -39,9 +39,29 @@ export const count = (max: number) => z.number().int("must be a whole number").m
 export const days = z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(3650, "must be at most 3650 days");
 export const ratio = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
 export const port = z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535");
-export const storageSize = z.string().regex(STORAGE_QUANTITY, "must be a Kubernetes storage size in Mi, Gi or Ti, e.g. 100Gi");
+export const storageSize = z.string().regex(STORAGE_QUANTITY, "must be a Kubernetes storage size in Mi, Gi or Ti, e.g. 100Gi")
+  .refine((size) => parseBytes(size)! > 0, "must be more than 0");
 export const storageClass = z.string().regex(DNS_LABEL, "must be a StorageClass name");
-export const namespaceName = z.string().regex(DNS_LABEL, "must be a Kubernetes namespace name");
+/** Namespaces Kubernetes itself owns (kube-system, kube-public, kube-node-lease, and any future kube-*). */
+const KUBERNETES_OWNED = /^kube-/;
+export const namespaceName = z.string().regex(DNS_LABEL, "must be a Kubernetes namespace name (a lowercase DNS label)")
+  .refine((name) => !KUBERNETES_OWNED.test(name), "must not be a kube-* namespace: Kubernetes owns those (its own components and their policies live there)");
+
+/** A label name: an optional DNS-subdomain prefix and `/`, then up to 63 alphanumerics, `-`, `_` or `.`. */
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export function isLabelKey(key: string): boolean {
+  const [prefix, name, ...rest] = key.includes("/") ? key.split("/") : [undefined, key];
+  return rest.length === 0 && LABEL_NAME.test(name ?? "") && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+}
+/** A label value: empty, or up to 63 alphanumerics, `-`, `_` or `.`, starting and ending alphanumeric. */
+export const isLabelValue = (value: string) => value === "" || LABEL_NAME.test(value);
+
+/** Pod labels a NetworkPolicy selects on: keys and values as the Kubernetes API accepts them. */
+export const podLabelSelector = z.record(
+  z.string().refine(isLabelKey, "must be a label key: an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"),
+  z.string().refine(isLabelValue, "must be a label value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"),
+).refine((labels) => Object.keys(labels).length > 0, "must name at least one label");
 /** What a URL may hold as written (RFC 3986); anything else (spaces, quotes, braces, `<>`…) must be percent-encoded. */
 const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 /** Query parameters that carry credentials by name. */
@@ -79,17 +99,6 @@ export const httpsUrl = plainUrl(["https"]);
 export const slackChannel = z.string().regex(/^#[a-z0-9_-]+$/, "must be a Slack channel such as #alerts");
 export const enabled = z.strictObject({ enabled: z.boolean() });
 
-export const resourcesSchema = z.strictObject({
-  requests: z.strictObject({
-    cpu: z.string().regex(CPU_QUANTITY, "must be a CPU quantity such as 250m or 1"),
-    memory: z.string().regex(MEMORY_QUANTITY, "must be a memory quantity in Mi or Gi"),
-  }),
-  limits: z.strictObject({
-    cpu: z.string().regex(CPU_QUANTITY, "must be a CPU quantity such as 500m or 2"),
-    memory: z.string().regex(MEMORY_QUANTITY, "must be a memory quantity in Mi or Gi"),
-  }),
-});
-export type Resources = z.infer<typeof resourcesSchema>;
 
 /** Reports a problem at `path`, relative to the object being checked. */
 export type Report = (path: PropertyKey[], message: string) => void;
@@ -134,3 +143,29 @@ export function repeats(values: unknown[]): number[] {
   const seen = new Set<unknown>();
   return values.flatMap((v, i) => (v !== undefined && seen.has(v) ? [i] : (seen.add(v), [])));
 }
+
+const cpuQuantity = (example: string) => z.string().regex(CPU_QUANTITY, `must be a CPU quantity such as ${example}`).refine((q) => cpuCores(q) > 0, "must be more than 0");
+const memoryQuantity = z.string().regex(MEMORY_QUANTITY, "must be a memory quantity in Mi or Gi").refine((q) => parseBytes(q)! > 0, "must be more than 0");
+/** CPU cores of a quantity the schema accepts (250m → 0.25). */
+const cpuCores = (quantity: string) => (quantity.endsWith("m") ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity));
+
+export const resourcesSchema = withCrossChecks(
+  z.strictObject({
+    requests: z.strictObject({ cpu: cpuQuantity("250m or 1"), memory: memoryQuantity }),
+    limits: z.strictObject({ cpu: cpuQuantity("500m or 2"), memory: memoryQuantity }),
+  }),
+  {
+    // The API server refuses a container whose request exceeds its limit.
+    reads: [["requests", "cpu"], ["limits", "cpu"]],
+    check: ({ requests, limits }, report) => {
+      if (cpuCores(requests.cpu) > cpuCores(limits.cpu)) report(["requests", "cpu"], `(${requests.cpu}) must not exceed limits.cpu (${limits.cpu})`);
+    },
+  },
+  {
+    reads: [["requests", "memory"], ["limits", "memory"]],
+    check: ({ requests, limits }, report) => {
+      if (parseBytes(requests.memory)! > parseBytes(limits.memory)!) report(["requests", "memory"], `(${requests.memory}) must not exceed limits.memory (${limits.memory})`);
+    },
+  },
+);
+export type Resources = z.infer<typeof resourcesSchema>;
