@@ -116,7 +116,7 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
       problems.push({ key: fullKey, message: `unknown config key; known keys are ${[...topLevelKeys, ...secretKeyNames].join(", ")}` });
     } else if (secretKeys.has(fullKey)) {
       // Everything outside the secret keys is rendered in plain text: a value secret enough for --secret would leak.
-      problems.push({ key: fullKey, message: `is set as a secret, but its value is written in plain text into config files and ConfigMaps: set it without --secret, and keep credentials in their own secret keys (${fullSecretKeys.join(", ")})` });
+      problems.push({ key: fullKey, message: `is set as a secret, but its value is written in plain text into config files and ConfigMaps: set it without --secret (only credentials are secrets, each in its own key: ${fullSecretKeys.join(", ")})` });
     } else if (structuredKeys.has(key)) {
       try {
         overrides[key] = JSON.parse(value);

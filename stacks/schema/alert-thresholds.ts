@@ -22,8 +22,7 @@ function thresholdSchema(spec: ThresholdSpec): z.ZodNumber {
 const thresholdFields = Object.fromEntries(
   thresholdNames.map((name) => {
     const spec: ThresholdSpec = thresholdTable[name];
-    const range = spec.max !== undefined ? ` ${spec.min ?? 0} to ${spec.max}.` : spec.min !== undefined ? ` At least ${spec.min}.` : "";
-    return [name, thresholdSchema(spec).optional().describe(`${spec.doc}${range} Default ${spec.default}.`)];
+    return [name, thresholdSchema(spec).optional().describe(`${spec.doc} Default ${spec.default}.`)];
   }),
 ) as Record<ThresholdName, z.ZodOptional<z.ZodNumber>>;
 

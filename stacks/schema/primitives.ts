@@ -40,7 +40,7 @@ export const days = z.number().int("must be a whole number of days").min(1, "mus
 export const ratio = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
 export const port = z.number().int().min(1, "must be a port 1-65535").max(65535, "must be a port 1-65535");
 export const storageSize = z.string().regex(STORAGE_QUANTITY, "must be a Kubernetes storage size in Mi, Gi or Ti, e.g. 100Gi")
-  .refine((size) => parseBytes(size)! > 0, "must be more than 0");
+  .refine((size) => (parseBytes(size) ?? 1) > 0, "must be more than 0"); // a malformed one has its own message
 export const storageClass = z.string().regex(DNS_LABEL, "must be a StorageClass name");
 /** Namespaces Kubernetes itself owns (kube-system, kube-public, kube-node-lease, and any future kube-*). */
 const KUBERNETES_OWNED = /^kube-/;
@@ -92,7 +92,7 @@ export const plainUrl = (protocols: string[], credentials = "credentials never g
       return undefined;
     })();
     if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+  }).meta({ format: "uri" }); // the config reference says "URL"
 };
 export const httpUrl = plainUrl(["http", "https"]);
 export const httpsUrl = plainUrl(["https"]);
@@ -144,8 +144,8 @@ export function repeats(values: unknown[]): number[] {
   return values.flatMap((v, i) => (v !== undefined && seen.has(v) ? [i] : (seen.add(v), [])));
 }
 
-const cpuQuantity = (example: string) => z.string().regex(CPU_QUANTITY, `must be a CPU quantity such as ${example}`).refine((q) => cpuCores(q) > 0, "must be more than 0");
-const memoryQuantity = z.string().regex(MEMORY_QUANTITY, "must be a memory quantity in Mi or Gi").refine((q) => parseBytes(q)! > 0, "must be more than 0");
+const cpuQuantity = (example: string) => z.string().regex(CPU_QUANTITY, `must be a CPU quantity such as ${example}`).refine((q) => !CPU_QUANTITY.test(q) || cpuCores(q) > 0, "must be more than 0");
+const memoryQuantity = z.string().regex(MEMORY_QUANTITY, "must be a memory quantity in Mi or Gi").refine((q) => (parseBytes(q) ?? 1) > 0, "must be more than 0"); // a malformed one has its own message
 /** CPU cores of a quantity the schema accepts (250m → 0.25). */
 const cpuCores = (quantity: string) => (quantity.endsWith("m") ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity));
 
