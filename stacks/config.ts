@@ -33,6 +33,7 @@ export type ComponentSecretKey = keyof typeof componentSecretKeys;
 export type SecretKey = ChannelSecretKey | ComponentSecretKey;
 export const secretKeys: readonly SecretKey[] = [...Object.values(channelSecretKeys), ...(Object.keys(componentSecretKeys) as ComponentSecretKey[])];
 const secretKeyNames = new Set<string>(secretKeys);
+const fullSecretKeys = secretKeys.map((key) => `${CONFIG_NAMESPACE}:${key}`);
 /**
  * Every config key that holds a credential and must be set with `--secret` (the leak tests discover
  * secret keys from this module's exports, so a key added here is covered automatically).
@@ -113,6 +114,9 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
       if (value !== "") secretsPresent.push(key as SecretKey);
     } else if (!(topLevelKeys as string[]).includes(key)) {
       problems.push({ key: fullKey, message: `unknown config key; known keys are ${[...topLevelKeys, ...secretKeyNames].join(", ")}` });
+    } else if (secretKeys.has(fullKey)) {
+      // Everything outside the secret keys is rendered in plain text: a value secret enough for --secret would leak.
+      problems.push({ key: fullKey, message: `is set as a secret, but its value is written in plain text into config files and ConfigMaps: set it without --secret (only credentials are secrets, each in its own key: ${fullSecretKeys.join(", ")})` });
     } else if (structuredKeys.has(key)) {
       try {
         overrides[key] = JSON.parse(value);
@@ -140,6 +144,7 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
     for (const issue of result.error.issues) problems.push({ key: keyOf(issue.path), message: issue.message });
   }
   problems.push(...channelSecretProblems(merged, secretsPresent));
+  problems.push(...secretsInPlainValues(overrides, Object.fromEntries(secretsPresent.map((key) => [key, raw[`${CONFIG_NAMESPACE}:${key}`]]))));
 
   if (problems.length > 0) throw new StackConfigError(dedupe(problems));
   return { spec: result.data!, secretKeysPresent: secretsPresent };
@@ -166,6 +171,26 @@ function channelSecretProblems(merged: unknown, secretsPresent: SecretKey[]): Co
       const secret = channelSecretKeys[channel];
       return { key: keyOf(["notifications", channel, "enabled"]), message: `is true but the secret ${CONFIG_NAMESPACE}:${secret} is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${secret} <value>` };
     });
+}
+
+/** Secrets shorter than this are only looked for as whole values: as a part of a longer one, they match by chance. */
+const MIN_EMBEDDED_SECRET = 8;
+
+/**
+ * A plain key holding a secret's value (a webhook URL pasted into a channel name, the SMTP password as the
+ * username) would write it in plain text. The values are never echoed.
+ */
+function secretsInPlainValues(overrides: Record<string, unknown>, secrets: Partial<Record<SecretKey, string>>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const visit = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === "string") {
+      const secret = (Object.entries(secrets) as [SecretKey, string][]).find(([, v]) => value === v || (v.length >= MIN_EMBEDDED_SECRET && value.includes(v)));
+      if (secret) problems.push({ key: keyOf(path), message: `holds the value of the secret ${CONFIG_NAMESPACE}:${secret[0]}, and this key is written in plain text: set the credential only in its secret key` });
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
+    else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+  };
+  for (const [key, value] of Object.entries(overrides)) visit(value, [key]);
+  return problems;
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

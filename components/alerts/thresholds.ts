@@ -1,6 +1,8 @@
 // The one table of alert thresholds a stack may change: each entry's default, unit and meaning. The stack's
 // config schema (stacks/schema/alert-thresholds.ts), the override type, the generated config reference and
 // the rules all derive from it, so adding a threshold here is the whole change.
+import { durationSeconds } from "../units";
+import { failureWindows, maxScrapeIntervalSeconds } from "./rules/selectors";
 
 /** The unit of a threshold, which is the unit of its alert's expression. */
 export type ThresholdUnit = "ratio" | "seconds" | "count";
@@ -10,7 +12,28 @@ export interface ThresholdSpec {
   unit: ThresholdUnit;
   /** What crossing it means; shown in the config reference. */
   doc: string;
+  /** The smallest and largest values the alert still means what its doc says, and why (counts only). */
+  min?: number;
+  max?: number;
+  bounds?: string;
 }
+
+/**
+ * The largest N for which "more than N failures in `window`" can tell N failures from N + 1. increase()
+ * extrapolates a window's samples to its edges, so N failures read as up to N·W/(W − scrape interval); past
+ * this N, the extrapolated N rounds up and the alert fires on exactly N.
+ */
+export function maxFailureThreshold(window: string, scrapeIntervalSeconds = maxScrapeIntervalSeconds): number {
+  const windowSeconds = durationSeconds(window);
+  // N·W/(W − s) − N < 0.5  ⇔  N < (W − s) / 2s
+  return Math.ceil((windowSeconds - scrapeIntervalSeconds) / (2 * scrapeIntervalSeconds)) - 1;
+}
+
+const failureBounds = (window: string) => ({
+  min: 0,
+  max: maxFailureThreshold(window),
+  bounds: `increase() over ${window} cannot tell more failures apart at a ${maxScrapeIntervalSeconds}s scrape interval`,
+});
 
 export const thresholdTable = {
   HighCPUUsage: { default: 0.8, unit: "ratio", doc: "Node CPU utilisation ratio (0-1) above which HighCPUUsage fires." },
@@ -19,15 +42,21 @@ export const thresholdTable = {
   HighDiskUsage: { default: 0.8, unit: "ratio", doc: "Filesystem utilisation ratio (0-1) above which HighDiskUsage fires." },
   HighResponseTime: { default: 1, unit: "seconds", doc: "p95 request latency in seconds above which HighResponseTime fires." },
   HighErrorRate: { default: 0.05, unit: "ratio", doc: "Ratio (0-1) of 5xx responses above which HighErrorRate fires." },
-  VMCreationFailure: { default: 3, unit: "count", doc: "VM creation failures in 5m above which VMCreationFailure fires." },
-  MigrationFailure: { default: 0, unit: "count", doc: "Migration failures in 5m above which MigrationFailure fires." },
+  VMCreationFailure: { default: 3, unit: "count", doc: "VM creation failures in 5m above which VMCreationFailure fires.", ...failureBounds(failureWindows.VMCreationFailure) },
+  MigrationFailure: { default: 0, unit: "count", doc: "Migration failures in 5m above which MigrationFailure fires.", ...failureBounds(failureWindows.MigrationFailure) },
   ModelPerformanceDegradation: { default: 0.85, unit: "ratio", doc: "Model accuracy (0-1) below which ModelPerformanceDegradation fires." },
   DataDriftDetected: { default: 0.3, unit: "ratio", doc: "Drift score above which DataDriftDetected fires." },
-  ModelTrainingFailure: { default: 2, unit: "count", doc: "Training failures of a model in 10m above which ModelTrainingFailure fires." },
+  ModelTrainingFailure: { default: 2, unit: "count", doc: "Training failures of a model in 10m above which ModelTrainingFailure fires.", ...failureBounds(failureWindows.ModelTrainingFailure) },
   HighInferenceLatency: { default: 1, unit: "seconds", doc: "p95 inference latency in seconds above which HighInferenceLatency fires." },
   TargetDown: { default: 0.1, unit: "ratio", doc: "Ratio (0-1) of a job's targets down above which TargetDown fires." },
-  PrometheusRuleEvaluationFailures: { default: 0, unit: "count", doc: "Failed rule evaluations in the evaluation window above which PrometheusRuleEvaluationFailures fires." },
-  PrometheusNotConnectedToAlertmanagers: { default: 1, unit: "count", doc: "Connected Alertmanagers below which PrometheusNotConnectedToAlertmanagers fires." },
+  PrometheusRuleEvaluationFailures: {
+    default: 0, unit: "count", doc: "Failed rule evaluations in the evaluation window above which PrometheusRuleEvaluationFailures fires.",
+    min: 0, max: 10_000, bounds: "the catalog's rules evaluated every 5s for 5m are fewer evaluations than that",
+  },
+  PrometheusNotConnectedToAlertmanagers: {
+    default: 1, unit: "count", doc: "Connected Alertmanagers below which PrometheusNotConnectedToAlertmanagers fires; at most alertmanager.replicas.",
+    min: 1, bounds: "below 1 it could never fire",
+  },
   PrometheusNotificationsFailing: { default: 0.01, unit: "ratio", doc: "Ratio (0-1) of failed notification sends above which PrometheusNotificationsFailing fires." },
   AlertmanagerFailingToSendNotifications: { default: 0.01, unit: "ratio", doc: "Ratio (0-1) of failed notifications above which AlertmanagerFailingToSendNotifications fires." },
 } as const satisfies Record<string, ThresholdSpec>;

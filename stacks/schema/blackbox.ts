@@ -1,19 +1,22 @@
 // `blackbox`: probes of endpoints from inside the cluster.
 import { z } from "zod";
 import { ProbeModuleName } from "../../components/blackbox-exporter/contract";
-import { DNS_LABEL, HOST_PORT, repeats, resourcesSchema, withCrossChecks } from "./primitives";
+import { DNS_LABEL, isHostPort, plainUrl, repeats, resourcesSchema, withCrossChecks } from "./primitives";
 
 export const probeModules = Object.values(ProbeModuleName);
 export type ProbeModule = ProbeModuleName;
+
+/** Probe targets are written into Prometheus' config and shown on its pages: no credentials in them. */
+const probeUrl = plainUrl(["http", "https"], "probe an endpoint that answers without credentials, such as a health check");
 
 /** What each module can probe; undefined when the target fits. */
 function probeTargetProblem(module: ProbeModule, target: string): string | undefined {
   switch (module) {
     case "http_2xx":
-      return /^https?:\/\/[^\s/]+/.test(target) ? undefined : "must be an http(s) URL for the http_2xx module";
+      return probeUrl.safeParse(target).error?.issues[0].message.replace(/URL/, "URL for the http_2xx module");
     case "tcp_connect":
     case "dns":
-      return HOST_PORT.test(target) ? undefined : `must be host:port for the ${module} module`;
+      return isHostPort(target) ? undefined : `must be host:port with a port from 1 to 65535 for the ${module} module`;
     case "icmp":
       return /^[A-Za-z0-9.-]+$/.test(target) ? undefined : "must be a host name or IP address for the icmp module";
   }

@@ -1,11 +1,11 @@
 // `grafana`: replicas, storage and who may reach the UI.
 import { z } from "zod";
-import { count, httpUrl, namespaceName, port, resourcesSchema, storageSize } from "./primitives";
+import { count, httpUrl, namespaceName, podLabelSelector, port, resourcesSchema, storageSize } from "./primitives";
 
 /** Pods allowed to reach a UI, e.g. the ingress controller's (namespace and pod labels). */
 const ingressPeerSchema = z.strictObject({
   namespace: namespaceName,
-  podLabels: z.record(z.string().min(1), z.string()).refine((labels) => Object.keys(labels).length > 0, "must name at least one label"),
+  podLabels: podLabelSelector,
 });
 
 export const grafanaSchema = z.strictObject({

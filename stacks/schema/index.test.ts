@@ -1,15 +1,6 @@
 // Cross-checks keep reporting beside unrelated problems in the same section: one run, every problem.
-import { parseStackConfig, StackConfigError } from "../config";
+import { problemsOf } from "../../test/helpers/config-problems";
 
-const problemsOf = (config: Record<string, unknown>): string[] => {
-  const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [`novacron:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
-  try {
-    parseStackConfig(raw, new Set(Object.keys(raw)));
-  } catch (error) {
-    return (error as StackConfigError).problems.map((p) => `${p.key}: ${p.message}`);
-  }
-  throw new Error("the config was accepted");
-};
 const prodWithWebhook = { environment: "prod", notifications: { webhook: { enabled: true } }, webhookUrl: "https://hooks.example.com/x" };
 
 test("an environment's minimum is reported beside a malformed field of the same section", () => {
@@ -29,7 +20,7 @@ test("one bad probe does not hide the others' duplicate names and wrong targets"
     "novacron:blackbox.probes[0].name: must be a lowercase DNS label",
     "novacron:blackbox.probes[1].targets[0]: must be an http(s) URL for the http_2xx module",
     "novacron:blackbox.probes[2].name: duplicates another probe's name",
-    "novacron:blackbox.probes[2].targets[0]: must be host:port for the dns module",
+    "novacron:blackbox.probes[2].targets[0]: must be host:port with a port from 1 to 65535 for the dns module",
   ]);
 });
 
@@ -42,5 +33,13 @@ test("a refused value is not judged again by a cross-check", () => {
 test("a scrape interval the rate windows cannot serve gets one message, with the reason", () => {
   expect(problemsOf({ environment: "dev", prometheus: { scrapeInterval: "10m", scrapeTimeout: "10s" } })).toEqual([
     "novacron:prometheus.scrapeInterval: scrapeInterval must be at most 15s: the alert rules' shortest rate window (1m) needs 4 samples",
+  ]);
+});
+
+test("the stack, its host agents and the ECK operator each get a namespace of their own", () => {
+  expect(problemsOf({ environment: "dev", namespace: "obs", hostNamespace: "obs", elk: { enabled: true, operatorNamespace: "obs" } })).toEqual([
+    "novacron:hostNamespace: must differ from namespace (obs): host agents need a privileged namespace, the stack a restricted one",
+    "novacron:elk.operatorNamespace: must differ from namespace (obs): the ECK operator is cluster-wide and gets a namespace of its own",
+    "novacron:elk.operatorNamespace: must differ from hostNamespace (obs): the ECK operator gets a restricted namespace of its own",
   ]);
 });

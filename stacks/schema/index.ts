@@ -81,6 +81,15 @@ const humanChannels = Object.keys(notificationsSchema.shape).filter((channel) =>
 export const stackSpecSchema = withCrossChecks(
   stackObject,
   {
+    // One Namespace object each: the same name twice would be two objects, one `restricted`, one `privileged`.
+    reads: ["namespace", "hostNamespace", ["elk", "enabled"], ["elk", "operatorNamespace"]],
+    check: ({ namespace, hostNamespace, elk }, report) => {
+      if (hostNamespace === namespace) report(["hostNamespace"], `must differ from namespace (${namespace}): host agents need a privileged namespace, the stack a restricted one`);
+      if (elk.enabled && elk.operatorNamespace === namespace) report(["elk", "operatorNamespace"], `must differ from namespace (${namespace}): the ECK operator is cluster-wide and gets a namespace of its own`);
+      if (elk.enabled && elk.operatorNamespace === hostNamespace) report(["elk", "operatorNamespace"], `must differ from hostNamespace (${hostNamespace}): the ECK operator gets a restricted namespace of its own`);
+    },
+  },
+  {
     reads: ["environment", ["prometheus", "replicas"]],
     check: ({ environment, prometheus }, report) => {
       const min = environmentPolicies[environment].minPrometheusReplicas;
@@ -99,6 +108,15 @@ export const stackSpecSchema = withCrossChecks(
     check: ({ environment, notifications }, report) => {
       if (environmentPolicies[environment].requireNotificationChannel && !humanChannels.some((channel) => notifications[channel].enabled)) {
         report(["notifications"], `${environment} must enable at least one of ${humanChannels.join(", ")}`);
+      }
+    },
+  },
+  {
+    reads: [["alertThresholds", "PrometheusNotConnectedToAlertmanagers"], ["alertmanager", "replicas"]],
+    check: ({ alertThresholds, alertmanager }, report) => {
+      const threshold = alertThresholds?.PrometheusNotConnectedToAlertmanagers;
+      if (threshold !== undefined && threshold > alertmanager.replicas) {
+        report(["alertThresholds", "PrometheusNotConnectedToAlertmanagers"], `(${threshold}) must be at most alertmanager.replicas (${alertmanager.replicas}): Prometheus can never be connected to more Alertmanagers than run, so the alert would always fire`);
       }
     },
   },

@@ -1,11 +1,11 @@
 // `logShipper`: Grafana Alloy on every node, parsing the seed's log formats.
 import { z } from "zod";
-import { duration, namespaceName, resourcesSchema } from "./primitives";
+import { goDuration, namespaceName, resourcesSchema } from "./primitives";
 
 export const logShipperSchema = z.strictObject({
   enabled: z.boolean(),
   resources: resourcesSchema,
-  multilineMaxWait: duration("multilineMaxWait", "1s", "1m", "a duration such as 30s, 12h or 31d").describe("Longest a multi-line entry (a stack trace) waits for its next line."),
+  multilineMaxWait: goDuration("multilineMaxWait", "1s", "1m").describe("Longest a multi-line entry (a stack trace) waits for its next line."),
   multilineNamespaces: z.array(namespaceName).optional()
     .describe("Namespaces whose logs (the seed's formats) are joined into multi-line entries; unset = the targets' namespaces."),
 });

@@ -2,7 +2,7 @@
 // stacks/config.ts: the spec never holds them.
 import { z } from "zod";
 import { AlertDomain } from "../../components/alerts/types";
-import { enabled, HOST_PORT, slackChannel } from "./primitives";
+import { enabled, hostPort, slackChannel } from "./primitives";
 
 export const notificationsSchema = z.strictObject({
   slack: z.strictObject({
@@ -16,7 +16,7 @@ export const notificationsSchema = z.strictObject({
     enabled: z.boolean(),
     to: z.email("must be an email address"),
     from: z.email("must be an email address"),
-    smarthost: z.string().regex(HOST_PORT, "must be host:port, e.g. smtp.gmail.com:587"),
+    smarthost: hostPort("smtp.gmail.com:587"),
     username: z.string().min(1, "must not be empty"),
     requireTls: z.boolean(),
   }),

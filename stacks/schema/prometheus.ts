@@ -2,11 +2,12 @@
 import { z } from "zod";
 import { maxScrapeIntervalSeconds, rateWindows, SAMPLES_PER_RATE_WINDOW } from "../../components/alerts/rules/selectors";
 import { durationSeconds, formatDuration, parseBytes, parseDuration, PROMETHEUS_BYTES } from "../../components/units";
-import { count, DNS_LABEL, duration, httpUrl, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
+import { count, DNS_LABEL, duration, plainUrl, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
 
 const remoteWriteSchema = z.strictObject({
   name: z.string().regex(DNS_LABEL, "must be a short lowercase name").describe("Name of the remote_write queue (its metrics' `remote_name`)."),
-  url: httpUrl.describe("The remote_write endpoint."),
+  url: plainUrl(["http", "https"], "sign with sigv4 (the pod's role) for Amazon Managed Service for Prometheus, or enable clouds.azure / clouds.aws, whose remote_write uses workload identity")
+    .describe("The remote_write endpoint (no credentials in it: it is written into prometheus.yml)."),
   sigv4: z.strictObject({ region: z.string().min(1), roleArn: z.string().startsWith("arn:").optional() }).optional()
     .describe("AWS SigV4 signing (Amazon Managed Service for Prometheus); credentials come from the pod's role."),
 });

@@ -3,7 +3,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { alertCatalog, AlertDefinition, renderRuleFiles, renderRuleTests, testGroupName } from "../../components/alerts";
+import { alertCatalog, AlertDefinition, buildAlertCatalog, renderRuleFiles, renderRuleTests, testGroupName } from "../../components/alerts";
+import { AlertThresholdOverrides, ThresholdSpec, thresholdNames, thresholdTable } from "../../components/alerts/thresholds";
 import { runTool, toolsBinDir } from "../helpers/tools";
 
 const runbookBaseUrl = "https://runbooks.novacron.example/alerts";
@@ -69,6 +70,24 @@ describe("promtool test rules", () => {
     expect(names.sort()).toEqual(expected.sort());
     const withoutCase = alertCatalog.filter((alert) => !names.some((name) => name.startsWith(`${alert.name}: `)));
     expect(withoutCase.map((alert) => alert.name)).toEqual([]);
+  });
+
+  // Each bounded threshold at the ends of its range (thresholds.ts): the rules still mean what they say there,
+  // which is what the bounds claim. One catalog with every threshold at its minimum, one at its maximum.
+  it.each(["min", "max"] as const)("passes every case with each bounded threshold at its %s", (end) => {
+    const overrides: AlertThresholdOverrides = Object.fromEntries(thresholdNames.flatMap((name) => {
+      const spec: ThresholdSpec = thresholdTable[name];
+      return spec[end] === undefined ? [] : [[name, spec[end]]];
+    }));
+    expect(Object.keys(overrides).length).toBeGreaterThanOrEqual(end === "min" ? 5 : 4);
+    const alerts = buildAlertCatalog(overrides);
+    const files = renderRuleTests({ runbookBaseUrl, alerts });
+    const rules = renderRuleFiles({ runbookBaseUrl, alerts });
+    const sub = fs.mkdtempSync(path.join(dir, `bounds-${end}-`));
+    for (const [name, text] of Object.entries({ ...rules, ...files })) fs.writeFileSync(path.join(sub, name), text);
+    const junit = path.join(sub, "junit.xml");
+    expectSuccess(promtool(["test", "rules", `--junit=${junit}`, ...Object.keys(files).map((f) => path.join(sub, f))]));
+    expect(readJunit(junit).failures).toBe(0);
   });
 
   it("fails when a case expects the wrong outcome (negative control)", () => {

@@ -40,3 +40,22 @@ describe("countingCases", () => {
     expect(at.series.map((s) => total(s.values)! - 1).reduce((a, b) => a + b)).toBe(2);
   });
 });
+
+describe("countingCases for a large threshold", () => {
+  const threshold = 1_000_000;
+  const cases = countingCases({
+    metric: "failures_total",
+    labels: { job: "svc" },
+    split: { label: "instance", values: ["a", "b"] },
+    threshold,
+    window: "5m",
+    expectedLabels: { job: "svc" },
+  });
+  const finalValue = (values: string) => Number(values.split(" ").pop()!.split("x")[0]);
+
+  it("stays as small as for a small one: failures come in bursts of a few scrapes, not one per scrape", () => {
+    for (const c of cases) for (const s of c.series) expect(s.values.split(" ").length).toBeLessThanOrEqual(10);
+    expect(cases[0].series.map((s) => finalValue(s.values) - 1).reduce((a, b) => a + b)).toBe(threshold + 1);
+    expect(cases[2].series.map((s) => finalValue(s.values) - 1).reduce((a, b) => a + b)).toBe(threshold + 1);
+  });
+});

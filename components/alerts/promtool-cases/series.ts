@@ -52,6 +52,16 @@ export function counter(metric: string, labels: Labels, perScrape: number): Aler
   return { series: seriesSelector(metric, labels), values: `0+${num(perScrape)}x${HORIZON_SAMPLES}` };
 }
 
+/**
+ * A counter whose increase() over `window` exceeds `threshold` from its second sample on: it jumps by
+ * threshold + 1 at the first scrape, then grows fast enough that every later window also holds more (the
+ * window holds window / scrape interval − 1 whole intervals).
+ */
+export function counterAbove(metric: string, labels: Labels, threshold: number, window: string): AlertTestSeries {
+  const perScrape = Math.floor(threshold / (durationSeconds(window) / SCRAPE_INTERVAL_SECONDS - 1)) + 1;
+  return sampled(metric, labels, (t) => (t < SCRAPE_INTERVAL_SECONDS ? 0 : threshold + 1 + perScrape * (t / SCRAPE_INTERVAL_SECONDS - 1)));
+}
+
 /** A series whose value at each scrape is `valueAt(secondsFromStart)`, run-length encoded ("1x39 3x80"). */
 export function sampled(metric: string, labels: Labels, valueAt: (seconds: number) => number): AlertTestSeries {
   const runs: { value: string; count: number }[] = [];
@@ -166,30 +176,48 @@ export interface CountingCasesOptions {
   expectedLabels: Labels;
 }
 
+/** Failures recorded at one scrape: `count` of them, `at` seconds from the start. */
+interface FailureBurst {
+  at: number;
+  count: number;
+}
+
+/** The most scrapes a burst of failures is spread over; more failures share them (size independent of N). */
+const BURST_SCRAPES = 4;
+
+/** `count` failures in at most BURST_SCRAPES consecutive scrapes from `from`, as evenly as whole numbers go. */
+function burstOf(count: number, from: number): FailureBurst[] {
+  const scrapes = Math.min(count, BURST_SCRAPES);
+  return Array.from({ length: scrapes }, (_, i) => ({
+    at: from + i * SCRAPE_INTERVAL_SECONDS,
+    count: Math.floor(count / scrapes) + (i < count % scrapes ? 1 : 0),
+  }));
+}
+
 /**
  * Cases for "more than N failures in W" alerts built on round(sum(increase(counter[W]))) > N.
  *
  * The counters start at 1 (one failure long before the window) so that, as in production, the window's
  * first sample is non-zero and increase() extrapolates to the window edges: N failures read as ~N·W/(W-15s),
- * which must not fire, and N+1 must.
+ * which must not fire, and N+1 must. (thresholds.ts bounds N so that the extrapolation keeps rounding back.)
+ * Failures arrive in bursts of a few scrapes, so a case's size does not grow with N.
  */
 export function countingCases(options: CountingCasesOptions): AlertTestCase[] {
   const { metric, labels, split, threshold } = options;
   const window = durationSeconds(options.window);
   const step = SCRAPE_INTERVAL_SECONDS;
-  // Failures start once a whole window of history exists, one per scrape.
+  // Failures start once a whole window of history exists.
   const firstFailure = window + 60;
   const history = 1;
-  const failuresAt = (times: number[]) => (t: number) => history + times.filter((at) => at <= t).length;
-  const burst = (count: number) => Array.from({ length: count }, (_, i) => firstFailure + i * step);
-  const seriesWith = (value: string, times: number[]) =>
-    sampled(metric, { ...labels, [split.label]: value }, failuresAt(times));
+  const failuresAt = (bursts: FailureBurst[]) => (t: number) => history + bursts.reduce((sum, b) => sum + (b.at <= t ? b.count : 0), 0);
+  const seriesWith = (value: string, bursts: FailureBurst[]) => sampled(metric, { ...labels, [split.label]: value }, failuresAt(bursts));
 
   const over = threshold + 1;
-  const overBurst = burst(over);
+  const overBurst = burstOf(over, firstFailure);
+  // Alternate scrapes between the two split values: the alert must sum them.
   const firstHalf = overBurst.filter((_, i) => i % 2 === 0);
   const secondHalf = overBurst.filter((_, i) => i % 2 === 1);
-  const evalAfterBurst = formatDuration(firstFailure + 2 * 60);
+  const evalAfterBurst = formatDuration(firstFailure + BURST_SCRAPES * step + 60);
   const cases: AlertTestCase[] = [
     {
       description: `fires on ${over} failures within ${options.window}, split across ${split.label}s`,
@@ -203,19 +231,19 @@ export function countingCases(options: CountingCasesOptions): AlertTestCase[] {
         threshold === 0
           ? `quiet without failures`
           : `quiet on exactly ${threshold} failures within ${options.window} (extrapolated increase rounds back)`,
-      series: [seriesWith(split.values[0], burst(threshold)), seriesWith(split.values[1], [])],
+      series: [seriesWith(split.values[0], threshold === 0 ? [] : burstOf(threshold, firstFailure)), seriesWith(split.values[1], [])],
       evalTime: evalAfterBurst,
       fires: false,
     },
   ];
   if (threshold > 0) {
-    // Spread N+1 failures so that no window holds more than N, and evaluate right after the last one.
-    const gap = Math.ceil(window / threshold / step) * step + step;
-    const spread = Array.from({ length: over }, (_, i) => firstFailure + i * gap);
+    // One failure, then N more a whole window later: N+1 in all, never more than N in one window. Evaluated
+    // right after the last, when the window holds all N.
+    const later = burstOf(threshold, firstFailure + window + 2 * step);
     cases.push({
       description: `quiet when ${over} failures are spread wider than ${options.window}`,
-      series: [seriesWith(split.values[0], spread), seriesWith(split.values[1], [])],
-      evalTime: formatDuration(spread[spread.length - 1]),
+      series: [seriesWith(split.values[0], [{ at: firstFailure, count: 1 }, ...later]), seriesWith(split.values[1], [])],
+      evalTime: formatDuration(later[later.length - 1].at),
       fires: false,
     });
   }

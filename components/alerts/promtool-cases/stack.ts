@@ -8,6 +8,7 @@ import {
   constant,
   counter,
   failureRatioScenario,
+  counterAbove,
   gaugeCases,
   Labels,
   sampled,
@@ -17,6 +18,7 @@ import {
   thresholdOf,
   zeroCases,
 } from "./series";
+import { rateWindows } from "../rules/selectors";
 import { alertmanager, kubelet, kubeStateMetrics, mlExporter, node, prometheus } from "./targets";
 
 const notifier: Labels = { ...prometheus, alertmanager: `http://alertmanager-0.alertmanager:${alertmanagerContract.ports.web}/api/v2/alerts` };
@@ -62,7 +64,7 @@ export const stackCases: Record<string, CaseBuilder> = {
     sustainedCases({
       for: alert.for,
       activeFrom: SCRAPE_INTERVAL_SECONDS,
-      breach: { what: "every evaluation fails", series: [counter("prometheus_rule_evaluation_failures_total", ruleGroup, 1)] },
+      breach: { what: "evaluations keep failing", series: [counterAbove("prometheus_rule_evaluation_failures_total", ruleGroup, thresholdOf(alert), rateWindows.stack)] },
       normal: [
         { what: "no evaluation fails", series: [counter("prometheus_rule_evaluation_failures_total", ruleGroup, 0)] },
         {

@@ -99,6 +99,23 @@ const badCases: BadCase[] = [
   { what: "a misspelt nested key", config: dev({ prometheus: { retension: "30d" } }), key: "prometheus" },
   { what: "a __proto__ key smuggled in through JSON", config: dev({ prometheus: '{"__proto__": {"replicas": 0}}' }), key: "prometheus" },
   { what: "an enabled cloud without its region", config: dev({ clouds: { aws: { enabled: true } } }), key: "clouds.aws.region" },
+  // Round two (issue 15): what reached an artifact before
+  { what: "credentials in a remote_write URL's user-info", config: dev({ prometheus: { remoteWrite: [{ name: "lts", url: "https://u:p4ss@lts.example.com/api/v1/write" }] } }), key: "prometheus.remoteWrite[0].url" },
+  { what: "credentials in the ML endpoint's user-info", config: dev({ mlModelExporter: { endpoint: "http://ml:secret@ml-service:8000" } }), key: "mlModelExporter.endpoint" },
+  { what: "a token in a probe target's query", config: dev({ blackbox: { probes: [{ ...probe, targets: ["https://novacron.com/healthz?token=abc"] }] } }), key: "blackbox.probes[0].targets[0]" },
+  { what: "template text in the runbook URL", config: dev({ runbookBaseUrl: "https://runbooks.example.com/{{ .Labels.x }}" }), key: "runbookBaseUrl" },
+  { what: "a probe port above 65535", config: dev({ blackbox: { probes: [{ name: "db", module: "tcp_connect", targets: ["db.novacron.svc:70000"] }] } }), key: "blackbox.probes[0].targets[0]" },
+  { what: "an SMTP port above 65535", config: dev({ notifications: { email: { smarthost: "smtp.gmail.com:65536" } } }), key: "notifications.email.smarthost" },
+  { what: "a duration Alloy's Go parser cannot read", config: dev({ logShipper: { multilineMaxWait: "0d" } }), key: "logShipper.multilineMaxWait" },
+  { what: "a label key with invalid syntax in a NetworkPolicy selector", config: dev({ grafana: { ingressFrom: [{ namespace: "ingress", podLabels: { "bad key!": "x" } }] } }), key: "grafana.ingressFrom[0].podLabels.bad key!" },
+  { what: "a label value with invalid syntax in a NetworkPolicy selector", config: dev({ grafana: { ingressFrom: [{ namespace: "ingress", podLabels: { app: "-nginx-" } }] } }), key: "grafana.ingressFrom[0].podLabels.app" },
+  { what: "requests above limits", config: dev({ prometheus: { resources: { requests: { cpu: "4", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } } } }), key: "prometheus.resources.requests.cpu" },
+  { what: "a zero-sized volume", config: dev({ alertmanager: { storageSize: "0Gi" } }), key: "alertmanager.storageSize" },
+  { what: "the host namespace equal to the stack's", config: dev({ namespace: "obs", hostNamespace: "obs" }), key: "hostNamespace" },
+  { what: "kube-system as the stack's namespace", config: dev({ namespace: "kube-system" }), key: "namespace" },
+  { what: "a failure-count threshold past what increase() can tell apart", config: dev({ alertThresholds: { VMCreationFailure: Number.MAX_SAFE_INTEGER } }), key: "alertThresholds.VMCreationFailure" },
+  { what: "a plain key set as a Pulumi secret", config: dev({ cluster: "novacron-dev" }), secrets: ["cluster"], key: "cluster" },
+  { what: "a secret's value pasted into a plain key", config: dev({ notifications: { email: { username: "smtp-hunter2-password" } }, smtpPassword: "smtp-hunter2-password" }), secrets: ["smtpPassword"], key: "notifications.email.username" },
 ];
 
 describe("invalid stack configurations are refused before any resource is registered", () => {
