@@ -21,7 +21,7 @@ describe.each(kinds)("%s", (kind) => {
 
 describe("what each rule refuses beyond length", () => {
   test.each([
-    ["gcpServiceAccountId", "novacron-prod-very-long-clust-", "must end with a letter or digit"],
+    ["gcpServiceAccountId", "novacron-prod-very-long-clust-", "must end with a lower-case letter or digit"],
     ["gcpServiceAccountId", "1novacron", "must start with a lower-case letter"],
     ["awsS3BucketName", "Loki-Chunks", `contains "L", "C": only lower-case letters, digits, '-' and '.' are allowed`],
     ["awsS3BucketName", "logs..archive", "must not contain two adjacent periods"],
@@ -34,7 +34,7 @@ describe("what each rule refuses beyond length", () => {
     ["awsKmsAliasName", "alias/aws/x", "must not start with alias/aws/ (reserved for AWS)"],
     ["awsXrayGroupName", "Default", "must not be the reserved name Default"],
     ["kubeDnsSubdomain", "a.-b", "must start and end each dot-separated part with a letter or digit"],
-    ["kubeDns1035Label", "1abc", "must start with a letter"],
+    ["kubeDns1035Label", "1abc", "must start with a lower-case letter"],
     ["kubeLabelValue", "-abc", "must start with a letter or digit"],
     ["azureInsightsResource", "a/b", "must not contain any of *#&+:<>?@%{}\\/| or control characters"],
     ["azureInsightsResource", "alerts.", "must end with a character other than a space or '.'"],

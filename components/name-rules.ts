@@ -36,12 +36,12 @@ const azureInsightsForbidden = (chars: string) => ({ pattern: new RegExp(`[${cha
 /** Every kind of name the stack derives, with its API's rule. */
 export const nameRules = {
   // Kubernetes (apimachinery validation; the names page above).
-  kubeDnsLabel: { what: "Kubernetes DNS-1123 label name", min: 1, max: 63, chars: /[a-z0-9-]/, charsText: "lower-case letters, digits and '-'", start: LOWER_ALNUM, startText: "a letter or digit", end: LOWER_ALNUM, endText: "a letter or digit", doc: `${K8S_NAMES}#dns-label-names` },
+  kubeDnsLabel: { what: "Kubernetes DNS-1123 label name", min: 1, max: 63, chars: /[a-z0-9-]/, charsText: "lower-case letters, digits and '-'", start: LOWER_ALNUM, startText: "a lower-case letter or digit", end: LOWER_ALNUM, endText: "a lower-case letter or digit", doc: `${K8S_NAMES}#dns-label-names` },
   kubeDnsSubdomain: {
-    what: "Kubernetes DNS-1123 subdomain name", min: 1, max: 253, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a letter or digit", end: LOWER_ALNUM, endText: "a letter or digit",
+    what: "Kubernetes DNS-1123 subdomain name", min: 1, max: 253, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a lower-case letter or digit", end: LOWER_ALNUM, endText: "a lower-case letter or digit",
     forbidden: [{ pattern: /\.[^a-z0-9]|[^a-z0-9]\./, text: "must start and end each dot-separated part with a letter or digit" }], doc: `${K8S_NAMES}#dns-subdomain-names`,
   },
-  kubeDns1035Label: { what: "Kubernetes DNS-1035 label name (Service)", min: 1, max: 63, chars: /[a-z0-9-]/, charsText: "lower-case letters, digits and '-'", start: /[a-z]/, startText: "a letter", end: LOWER_ALNUM, endText: "a letter or digit", doc: `${K8S_NAMES}#rfc-1035-label-names` },
+  kubeDns1035Label: { what: "Kubernetes DNS-1035 label name (Service)", min: 1, max: 63, chars: /[a-z0-9-]/, charsText: "lower-case letters, digits and '-'", start: /[a-z]/, startText: "a lower-case letter", end: LOWER_ALNUM, endText: "a lower-case letter or digit", doc: `${K8S_NAMES}#rfc-1035-label-names` },
   kubePathSegment: { what: "Kubernetes path segment name (RBAC)", min: 1, max: 253, chars: /[^/%]/, charsText: "any character but '/' and '%'", forbidden: [{ pattern: /^\.\.?$/, text: "must not be '.' or '..'" }], doc: `${K8S_NAMES}#path-segment-names` },
   kubeLabelValue: {
     what: "Kubernetes label value", min: 0, max: 63, chars: /[A-Za-z0-9._-]/, charsText: "letters, digits, '-', '_' and '.'", start: ALNUM, startText: "a letter or digit", end: ALNUM, endText: "a letter or digit",
@@ -49,10 +49,10 @@ export const nameRules = {
   },
   // ECK 3.5: ValidateNames (pkg/apis/elasticsearch/v1/name.go) and CheckNameLength (pkg/apis/common/v1): a
   // resource name leaves room for the longest suffix ECK adds (MaxResourceNameLength 36 = 63 - MaxSuffixLength 27).
-  eckResourceName: { what: "ECK resource name (Elasticsearch, Kibana)", min: 1, max: 36, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a letter or digit", end: LOWER_ALNUM, endText: "a letter or digit", doc: ECK_NAMES },
+  eckResourceName: { what: "ECK resource name (Elasticsearch, Kibana)", min: 1, max: 36, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a lower-case letter or digit", end: LOWER_ALNUM, endText: "a lower-case letter or digit", doc: ECK_NAMES },
   /** The suffix "-es-<nodeSet>" may be at most MaxSuffixLength (27) long, so the node set name at most 23. */
   eckNodeSetName: {
-    what: "ECK node set name", min: 1, max: 23, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a letter or digit", end: LOWER_ALNUM, endText: "a letter or digit",
+    what: "ECK node set name", min: 1, max: 23, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a lower-case letter or digit", end: LOWER_ALNUM, endText: "a lower-case letter or digit",
     doc: "https://github.com/elastic/cloud-on-k8s/blob/main/pkg/apis/elasticsearch/v1/name.go",
   },
   // AWS (each API reference's request parameters).
@@ -72,7 +72,7 @@ export const nameRules = {
   awsAmpWorkspaceAlias: { what: "Amazon Managed Service for Prometheus workspace alias", min: 1, max: 100, chars: /[^\p{Cc}]/u, charsText: "printable characters", doc: "https://docs.aws.amazon.com/prometheus/latest/APIReference/API_CreateWorkspace.html" },
   awsAmpRuleGroupsNamespaceName: { what: "Amazon Managed Service for Prometheus rule groups namespace name", min: 1, max: 64, chars: /[A-Za-z0-9._-]/, charsText: "letters, digits, '-', '_' and '.'", start: ALNUM, startText: "a letter or digit", doc: "https://docs.aws.amazon.com/prometheus/latest/APIReference/API_CreateRuleGroupsNamespace.html" },
   awsS3BucketName: {
-    what: "AWS S3 bucket name", min: 3, max: 63, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a letter or digit", end: LOWER_ALNUM, endText: "a letter or digit",
+    what: "AWS S3 bucket name", min: 3, max: 63, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a lower-case letter or digit", end: LOWER_ALNUM, endText: "a lower-case letter or digit",
     forbidden: [
       { pattern: /\.\./, text: "must not contain two adjacent periods" },
       { pattern: /^\d+\.\d+\.\d+\.\d+$/, text: "must not be formatted as an IP address" },
@@ -82,14 +82,14 @@ export const nameRules = {
     doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
   },
   /** The Pulumi AWS provider appends 26 unique characters to a bucketPrefix (63 - 26 = 37). */
-  awsS3BucketPrefix: { what: "AWS S3 bucket prefix", min: 1, max: 37, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a letter or digit", doc: "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucket/#bucketprefix_nodejs" },
+  awsS3BucketPrefix: { what: "AWS S3 bucket prefix", min: 1, max: 37, chars: /[a-z0-9.-]/, charsText: "lower-case letters, digits, '-' and '.'", start: LOWER_ALNUM, startText: "a lower-case letter or digit", doc: "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucket/#bucketprefix_nodejs" },
   // Google Cloud.
-  gcpServiceAccountId: { what: "Google Cloud service account id", min: 6, max: 30, chars: /[a-z0-9-]/, charsText: "lower-case letters, digits and '-'", start: /[a-z]/, startText: "a lower-case letter", end: LOWER_ALNUM, endText: "a letter or digit", doc: "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create" },
+  gcpServiceAccountId: { what: "Google Cloud service account id", min: 6, max: 30, chars: /[a-z0-9-]/, charsText: "lower-case letters, digits and '-'", start: /[a-z]/, startText: "a lower-case letter", end: LOWER_ALNUM, endText: "a lower-case letter or digit", doc: "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create" },
   gcpLogBucketId: { what: "Google Cloud Logging bucket id", min: 1, max: 100, chars: /[A-Za-z0-9_.-]/, charsText: "letters, digits, '-', '_' and '.'", start: ALNUM, startText: "a letter or digit", doc: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.locations.buckets/create" },
   gcpLogSinkName: { what: "Google Cloud Logging sink name", min: 1, max: 100, chars: /[A-Za-z0-9_.-]/, charsText: "letters, digits, '-', '_' and '.'", start: ALNUM, startText: "a letter or digit", doc: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks#LogSink" },
   gcpLabelValue: { what: "Google Cloud label value", min: 0, max: 63, chars: /[a-z0-9_-]/, charsText: "lower-case letters, digits, '-' and '_'", doc: "https://cloud.google.com/resource-manager/docs/labels-overview#requirements" },
   gcsBucketName: {
-    what: "Google Cloud Storage bucket name", min: 3, max: 63, chars: /[a-z0-9_.-]/, charsText: "lower-case letters, digits, '-', '_' and '.'", start: LOWER_ALNUM, startText: "a letter or digit", end: LOWER_ALNUM, endText: "a letter or digit",
+    what: "Google Cloud Storage bucket name", min: 3, max: 63, chars: /[a-z0-9_.-]/, charsText: "lower-case letters, digits, '-', '_' and '.'", start: LOWER_ALNUM, startText: "a lower-case letter or digit", end: LOWER_ALNUM, endText: "a lower-case letter or digit",
     forbidden: [{ pattern: /^goog/, text: "must not start with goog" }, { pattern: /g[o0]{2}g[l1]e/, text: "must not contain google or a close misspelling" }, { pattern: /^\d+\.\d+\.\d+\.\d+$/, text: "must not be an IP address" }],
     doc: "https://cloud.google.com/storage/docs/buckets#naming",
   },
@@ -109,7 +109,7 @@ export const nameRules = {
   azureFederatedCredential: { what: "Azure federated identity credential name", min: 3, max: 120, chars: /[A-Za-z0-9_-]/, charsText: "letters, digits, '-' and '_'", start: ALNUM, startText: "a letter or digit", doc: "https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-create-trust-user-assigned-managed-identity#important-considerations-and-restrictions" },
   azureStorageAccount: { what: "Azure storage account name", min: 3, max: 24, chars: /[a-z0-9]/, charsText: "lower-case letters and digits", doc: `${AZURE_NAMES}#microsoftstorage` },
   azureBlobContainer: {
-    what: "Azure blob container name", min: 3, max: 63, chars: /[a-z0-9-]/, charsText: "lower-case letters, digits and '-'", start: LOWER_ALNUM, startText: "a letter or digit", end: LOWER_ALNUM, endText: "a letter or digit",
+    what: "Azure blob container name", min: 3, max: 63, chars: /[a-z0-9-]/, charsText: "lower-case letters, digits and '-'", start: LOWER_ALNUM, startText: "a lower-case letter or digit", end: LOWER_ALNUM, endText: "a lower-case letter or digit",
     forbidden: [{ pattern: /--/, text: "must not contain consecutive hyphens" }], doc: `${AZURE_NAMES}#microsoftstorage`,
   },
 } satisfies Record<string, NameRule>;
