@@ -20,3 +20,5 @@ export * from "./prometheus";
 export type { ComponentContract } from "./contract";
 export { images } from "./images";
 export { toYaml } from "./yaml";
+export { derivedNameProblems, fitName, nameProblems, nameRules } from "./name-rules";
+export type { DerivedName, NameKind, NameProblem, NameRule } from "./name-rules";

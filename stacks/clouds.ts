@@ -6,10 +6,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertDefinition } from "../components/alerts";
 import { prometheusContract } from "../components/prometheus/contract";
+import type { LokiObjectStorageTarget } from "../components/loki/object-storage";
 import type { ProjectedToken } from "../components/prometheus/prometheus";
 import type { RemoteWriteSpec } from "../components/prometheus/render-config";
 import type { StackSecrets } from "./config";
 import type { StackSpec } from "./schema";
+// The section file, not ./schema: the schema's name checks import this module.
+import { firstEnabledCloud } from "./schema/clouds";
 
 /** What the clouds add to the in-cluster Prometheus. */
 export interface CloudWiring {
@@ -23,8 +26,25 @@ export interface CloudWiring {
 }
 
 /** The Kubernetes service account of the stack's Prometheus (named after the component, as the stack names it). */
-export function prometheusServiceAccount(spec: StackSpec) {
+export function prometheusServiceAccount(spec: Pick<StackSpec, "namespace">) {
   return { namespace: spec.namespace, name: prometheusContract.name };
+}
+
+/** The services X-Ray traces: every scrape target's service, once. */
+export function tracedServices(spec: Pick<StackSpec, "targets">): string[] {
+  return [...new Set(spec.targets.map((t) => t.service))];
+}
+
+/** Where Loki's bucket goes: the first enabled cloud (config validation guarantees one for object storage). */
+export function lokiObjectStorageTarget(spec: Pick<StackSpec, "loki" | "clouds" | "cluster">): LokiObjectStorageTarget | undefined {
+  if (spec.loki.storage !== "object") return undefined;
+  const { aws, gcp, azure } = spec.clouds;
+  switch (firstEnabledCloud(spec.clouds)) {
+    case "aws": return { cloud: "aws", region: aws.region!, clusterName: aws.eksClusterName ?? spec.cluster };
+    case "gcp": return { cloud: "gcp", project: gcp.project!, location: gcp.region };
+    case "azure": return { cloud: "azure", location: azure.location!, resourceGroup: azure.resourceGroup!, oidcIssuerUrl: azure.oidcIssuerUrl! };
+    default: return undefined;
+  }
 }
 
 /** The PagerDuty integration URL that accepts CloudWatch (SNS) and Azure Monitor alerts for a routing key. */
@@ -66,7 +86,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, 
       logRetentionDays: aws.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
       alerts,
-      tracedServices: [...new Set(spec.targets.map((t) => t.service))],
+      tracedServices: tracedServices(spec),
       traceSamplingRate: aws.traceSamplingRate,
       emails: email ? [email] : [],
       httpsEndpoints,

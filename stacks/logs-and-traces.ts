@@ -7,12 +7,9 @@ import { Kibana, kibanaContract, kibanaIdentity } from "../components/kibana";
 import { PeerSelector, peerSelector } from "../components/kube";
 import { LogShipper, logShipperContract, logShipperIdentity } from "../components/log-shipper";
 import { Logstash, logstashContract, logstashIdentity } from "../components/logstash";
-import { Loki, LokiObjectStorageTarget } from "../components/loki";
-import type { CloudWiring } from "./clouds";
-import { firstEnabledCloud, StackSpec } from "./schema";
-
-/** The Elasticsearch cluster's name (ECK names its Services, Secrets and pods after it). */
-const ES_CLUSTER = "logs";
+import { Loki } from "../components/loki";
+import { CloudWiring, lokiObjectStorageTarget } from "./clouds";
+import { ES_CLUSTER, StackSpec } from "./schema";
 
 export interface LogsAndTraces {
   elasticsearch?: Elasticsearch;
@@ -21,18 +18,6 @@ export interface LogsAndTraces {
   loki?: Loki;
   logShipper?: LogShipper;
   jaeger?: Jaeger;
-}
-
-/** Where Loki's bucket goes: the first enabled cloud (config validation guarantees one for object storage). */
-export function lokiObjectStorageTarget(spec: StackSpec): LokiObjectStorageTarget | undefined {
-  if (spec.loki.storage !== "object") return undefined;
-  const { aws, gcp, azure } = spec.clouds;
-  switch (firstEnabledCloud(spec.clouds)) {
-    case "aws": return { cloud: "aws", region: aws.region!, clusterName: aws.eksClusterName ?? spec.cluster };
-    case "gcp": return { cloud: "gcp", project: gcp.project!, location: gcp.region };
-    case "azure": return { cloud: "azure", location: azure.location!, resourceGroup: azure.resourceGroup!, oidcIssuerUrl: azure.oidcIssuerUrl! };
-    default: return undefined;
-  }
 }
 
 /** Namespaces whose logs are joined into multi-line entries: as configured, else the NovaCron scrape targets'. */

@@ -15,7 +15,8 @@ import { toYaml } from "../yaml";
 import { elasticsearchContract, ES_HTTP_PORT, ES_TRANSPORT_PORT } from "./contract";
 import { ECK_OPERATOR_LABELS } from "./eck-operator";
 import { BootstrapRequest, renderBootstrapScript } from "./render-bootstrap";
-import { ElasticsearchNodeSet, renderElasticsearchCluster } from "./render-cluster";
+import { assertDerivedNames } from "../name-rules";
+import { elasticsearchDerivedNames, ElasticsearchNodeSet, renderElasticsearchCluster } from "./render-cluster";
 import { ILM_POLICY, renderIlmPolicy, renderIndexTemplates, renderSlmPolicy, renderSnapshotRepository, SLM_POLICY, SNAPSHOT_REPOSITORY } from "./render-indices";
 import { esUsers, EsUser, renderRoles } from "./render-roles";
 
@@ -162,6 +163,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly endpoint: ElasticsearchEndpoint;
 
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
+    // ECK's admission webhook would refuse these names only after the rest was created: check them first.
+    assertDerivedNames(`Elasticsearch ${name}`, elasticsearchDerivedNames({ name, nodeSets: args.nodeSets }));
     super("novacron:elasticsearch:Elasticsearch", name, {}, opts);
     const app = elasticsearchIdentity(name);
     this.app = app;

@@ -1,7 +1,8 @@
 // The Elasticsearch resource ECK reconciles: one node set per configured set with its roles, volumes and
 // spread, our users and roles, and pods as hardened as our own workloads.
 import { AppIdentity, standardLabels } from "../kube";
-import { ELASTIC_UID, ElasticsearchClusterSpec, renderElasticsearchCluster } from "./render-cluster";
+import { derivedNameProblems } from "../name-rules";
+import { ELASTIC_UID, elasticsearchDerivedNames, ElasticsearchClusterSpec, eckStatefulSetName, renderElasticsearchCluster } from "./render-cluster";
 
 const app: AppIdentity = { name: "elasticsearch", instance: "logs", component: "logs-storage", image: "docker.elastic.co/elasticsearch/elasticsearch:9.4.3" };
 const resources = { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } };
@@ -50,4 +51,31 @@ test("pods carry our labels (NetworkPolicies select them) and run non-root, read
   const [container] = template.spec.containers;
   expect(container).toMatchObject({ name: "elasticsearch", resources });
   expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+});
+
+describe("ECK's name limits (ValidateNames)", () => {
+  const problems = (name: string, nodeSets: { name: string; count: number }[]) => derivedNameProblems(elasticsearchDerivedNames({ name, nodeSets })).map((p) => p.message);
+
+  test("the stack's node sets pass; the StatefulSet is <cluster>-es-<node set>, as the spread constraints select it", () => {
+    expect(problems("logs", spec.nodeSets)).toEqual([]);
+    const hot = renderElasticsearchCluster(spec).spec.nodeSets[1];
+    expect(hot.podTemplate.spec.topologySpreadConstraints[0].labelSelector.matchLabels["elasticsearch.k8s.elastic.co/statefulset-name"]).toBe(eckStatefulSetName("logs", "hot"));
+    expect(eckStatefulSetName("logs", "hot")).toBe("logs-es-hot");
+  });
+
+  test("a node set name of 23 characters passes, 24 is refused (the suffix -es-<name> may be at most 27)", () => {
+    expect(problems("logs", [{ name: "h".repeat(23), count: 3 }])).toEqual([]);
+    expect(problems("logs", [{ name: "h".repeat(24), count: 3 }])).toEqual([expect.stringMatching(/^node set 0's name "h{24}" is 24 characters, over the limit of 23 \(ECK node set name/)]);
+  });
+
+  test("a resource name of 36 passes, 37 is refused; a long one also leaves its StatefulSets no room", () => {
+    expect(problems("e".repeat(36), [{ name: "hot", count: 3 }])).toEqual([]);
+    expect(problems("e".repeat(37), [{ name: "hot", count: 3 }])).toEqual([expect.stringMatching(/^the Elasticsearch resource "e{37}" is 37 characters, over the limit of 36/)]);
+    // 36 + "-es-" + 23 = 63: the pods' revision-hash label would not fit.
+    expect(problems("e".repeat(36), [{ name: "h".repeat(23), count: 3 }])).toEqual([expect.stringMatching(/StatefulSet "e{36}-es-h{23}" is 63 characters, over the limit of 51/)]);
+  });
+
+  test("node set names that are not DNS subdomains are refused", () => {
+    expect(problems("logs", [{ name: "Hot_Tier", count: 1 }])).toContainEqual(expect.stringMatching(/^node set 0's name "Hot_Tier" contains "H", "_", "T"/));
+  });
 });

@@ -4,6 +4,7 @@ import type * as k8s from "@pulumi/kubernetes/types/input";
 import type { Input } from "@pulumi/pulumi";
 import { AppIdentity, standardLabels } from "../kube";
 import type { ResourceRequirements } from "../kube";
+import { DerivedName, eckStatefulSetRule } from "../name-rules";
 
 /** The uid the Elastic images run as. */
 export const ELASTIC_UID = 1000;
@@ -60,6 +61,29 @@ export interface ElasticsearchClusterSpec {
   secureSettingsSecret?: string;
 }
 
+/** The StatefulSet ECK creates for a node set (and the pods' `statefulset-name` label). */
+export function eckStatefulSetName(cluster: string, nodeSet: string): string {
+  return `${cluster}-es-${nodeSet}`;
+}
+
+/**
+ * The names ECK derives from an Elasticsearch resource, with the limits its admission webhook enforces: the
+ * resource name, each node set's name, and each node set's StatefulSet (whose pods' names must leave room for
+ * the ordinal and the revision hash).
+ */
+export function elasticsearchDerivedNames(args: { name: string; nodeSets: Pick<ElasticsearchNodeSet, "name" | "count">[] }): DerivedName[] {
+  return [
+    { kind: "eckResourceName", name: args.name, names: "the Elasticsearch resource", from: [["name"]] },
+    ...args.nodeSets.flatMap((set, i): DerivedName[] => [
+      { kind: "eckNodeSetName", name: set.name, names: `node set ${i}'s name`, from: [["nodeSets", i, "name"]] },
+      {
+        kind: "kubeDnsLabel", rule: eckStatefulSetRule(set.count), name: eckStatefulSetName(args.name, set.name), names: `node set ${set.name}'s StatefulSet`,
+        from: [["nodeSets", i, "name"], ["nodeSets", i, "count"]], scope: "eck-statefulsets",
+      },
+    ]),
+  ];
+}
+
 /** The Elasticsearch resource: one ECK node set per configured set, TLS and auth on (ECK's defaults). */
 export function renderElasticsearchCluster(spec: ElasticsearchClusterSpec): Record<string, any> {
   return {
@@ -85,8 +109,8 @@ export function renderElasticsearchCluster(spec: ElasticsearchClusterSpec): Reco
         podTemplate: eckPodTemplate(spec.app, "elasticsearch", set.resources, {
           // Spread each node set over nodes and zones, so one failure loses at most one copy of a shard.
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": spec.name, "elasticsearch.k8s.elastic.co/statefulset-name": `${spec.name}-es-${set.name}` } } },
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": spec.name, "elasticsearch.k8s.elastic.co/statefulset-name": `${spec.name}-es-${set.name}` } } },
+            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": spec.name, "elasticsearch.k8s.elastic.co/statefulset-name": eckStatefulSetName(spec.name, set.name) } } },
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": spec.name, "elasticsearch.k8s.elastic.co/statefulset-name": eckStatefulSetName(spec.name, set.name) } } },
           ],
         }),
         volumeClaimTemplates: [{

@@ -5,7 +5,8 @@ import { ECK_OPERATOR_LABELS, ElasticsearchConnection, elasticsearchContract } f
 import { images, imageTag } from "../images";
 import { AppIdentity, dependsOnWith, PeerSelector, podPeers, renderAppNetworkPolicy, ResourceRequirements } from "../kube";
 import { KIBANA_PORT, kibanaContract, kibanaDefaults } from "./contract";
-import { renderKibana } from "./render-instance";
+import { assertDerivedNames } from "../name-rules";
+import { kibanaDerivedNames, renderKibana } from "./render-instance";
 
 export interface KibanaArgs {
   /** Namespace (the Elasticsearch cluster's). */
@@ -37,6 +38,7 @@ export class Kibana extends pulumi.ComponentResource {
   public readonly app: AppIdentity;
 
   constructor(name: string, args: KibanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    assertDerivedNames(`Kibana ${name}`, kibanaDerivedNames(name));
     super("novacron:kibana:Kibana", name, {}, opts);
     const app = kibanaIdentity(name);
     this.app = app;

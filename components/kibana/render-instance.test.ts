@@ -1,7 +1,8 @@
 // The Kibana resource ECK reconciles: wired to its cluster by name, telemetry off, a writable /tmp on an
 // otherwise read-only, non-root pod.
 import { AppIdentity, standardLabels } from "../kube";
-import { renderKibana } from "./render-instance";
+import { derivedNameProblems } from "../name-rules";
+import { kibanaDerivedNames, renderKibana } from "./render-instance";
 
 const app: AppIdentity = { name: "kibana", instance: "kibana", component: "logs-ui", image: "docker.elastic.co/kibana/kibana:9.4.3" };
 const resources = { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } };
@@ -24,4 +25,10 @@ test("the kibana container: its resources, hardened, with /tmp the only writable
   const [container] = spec.containers;
   expect(container).toMatchObject({ name: "kibana", resources, volumeMounts: [{ name: "tmp", mountPath: "/tmp" }] });
   expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+});
+
+test("ECK refuses a Kibana name over 36 characters (CheckNameLength)", () => {
+  expect(derivedNameProblems(kibanaDerivedNames("kibana"))).toEqual([]);
+  expect(derivedNameProblems(kibanaDerivedNames("k".repeat(36)))).toEqual([]);
+  expect(derivedNameProblems(kibanaDerivedNames("k".repeat(37))).map((p) => p.message)).toEqual([expect.stringMatching(/^the Kibana resource "k{37}" is 37 characters, over the limit of 36 \(ECK resource name/)]);
 });

@@ -4,6 +4,12 @@ import type { Input } from "@pulumi/pulumi";
 import { eckPodTemplate, elasticContainerSecurity } from "../elasticsearch/render-cluster";
 import { standardLabels } from "../kube";
 import type { AppIdentity, ResourceRequirements } from "../kube";
+import type { DerivedName } from "../name-rules";
+
+/** ECK's limit on a Kibana resource's name (it suffixes the name for the Deployment, Service and Secrets). */
+export function kibanaDerivedNames(name: string): DerivedName[] {
+  return [{ kind: "eckResourceName", name, names: "the Kibana resource", from: [["name"]] }];
+}
 
 export interface KibanaSpec {
   name: string;

@@ -5,6 +5,7 @@ export * from "./network";
 export * from "./namespace";
 export * from "./reloader";
 export * from "./rbac";
+export * from "./names";
 export * from "./depends-on";
 export * from "./in-place";
 export * from "./exporter-args";

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { ClusterRole, ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1";
 import { AppIdentity, standardLabels } from "./labels";
+import { clusterRoleName } from "./names";
 
 /**
  * A ClusterRole with exactly `rules`, bound to one service account. Cluster-scoped names carry the
@@ -15,7 +16,7 @@ export function clusterRoleFor(opts: {
   rules: k8s.rbac.v1.PolicyRule[];
   parent: pulumi.Resource;
 }): ClusterRole {
-  const metadata = { name: pulumi.interpolate`${opts.namespace}-${opts.name}`, labels: standardLabels(opts.app) };
+  const metadata = { name: pulumi.output(opts.namespace).apply((ns) => clusterRoleName(ns, opts.name)), labels: standardLabels(opts.app) };
   const role = new ClusterRole(opts.name, { metadata, rules: opts.rules }, { parent: opts.parent });
   new ClusterRoleBinding(opts.name, {
     metadata,

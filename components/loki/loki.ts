@@ -9,6 +9,7 @@ import {
 } from "../kube";
 import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
+import { lokiChunksName } from "./object-storage-names";
 import { LOKI_GRPC_PORT, LOKI_HTTP_PORT, lokiContract, lokiDefaults } from "./contract";
 import { LokiStorage, renderLokiConfig } from "./render-config";
 
@@ -65,7 +66,7 @@ export class Loki extends pulumi.ComponentResource {
     this.app = app;
     const ns = args.namespace;
 
-    const object = args.objectStorage ? createLokiObjectStorage(`${name}-chunks`, args.objectStorage, { namespace: ns, name }, this) : undefined;
+    const object = args.objectStorage ? createLokiObjectStorage(lokiChunksName(name), args.objectStorage, { namespace: ns, name }, this) : undefined;
     const storage: pulumi.Output<LokiStorage> = object?.storage ?? pulumi.output({ kind: "filesystem" as const });
     this.configYaml = storage.apply((s) => toYaml(renderLokiConfig({ storage: s, retention: args.retention, dataDir: DATA_DIR, schemaFrom: LOKI_SCHEMA_FROM })));
 

@@ -11,6 +11,8 @@ import { BlobContainer, StorageAccount } from "@pulumi/azure-native/storage";
 import { Account as GcpServiceAccount, IAMMember as GcpServiceAccountIamMember } from "@pulumi/gcp/serviceaccount";
 import { Bucket as GcsBucket, BucketIAMMember } from "@pulumi/gcp/storage";
 import type { Flow } from "../kube";
+import { assertDerivedNames } from "../name-rules";
+import { lokiObjectStorageDerivedNames, lokiObjectStorageNames } from "./object-storage-names";
 import type { LokiStorage } from "./render-config";
 
 /** A cloud whose object storage can hold Loki's chunks (an `as const` object, so component packaging sees an enum). */
@@ -73,11 +75,13 @@ const BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
 export function createLokiObjectStorage(name: string, target: LokiObjectStorageTarget, sa: { namespace: pulumi.Input<string>; name: string }, parent: pulumi.Resource): LokiObjectStorage {
   const opts = { parent };
+  assertDerivedNames(`Loki object storage ${name}`, lokiObjectStorageDerivedNames(name, target));
+  const names = lokiObjectStorageNames(name, target);
   switch (target.cloud) {
     case "aws": {
       const region = required(target, "region");
       const clusterName = required(target, "clusterName");
-      const bucket = new S3Bucket(name, { bucketPrefix: `${name}-`, forceDestroy: false, tags: { "app.kubernetes.io/part-of": "novacron-monitoring" } }, opts);
+      const bucket = new S3Bucket(name, { bucketPrefix: names.s3BucketPrefix, forceDestroy: false, tags: { "app.kubernetes.io/part-of": "novacron-monitoring" } }, opts);
       new BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
       new BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, opts);
       const role = new Role(name, {
@@ -112,7 +116,7 @@ export function createLokiObjectStorage(name: string, target: LokiObjectStorageT
         publicAccessPrevention: "enforced",
         forceDestroy: false,
       }, opts);
-      const gsa = new GcpServiceAccount(name, { project, accountId: name.slice(0, 30), displayName: "Loki (novacron monitoring)" }, opts);
+      const gsa = new GcpServiceAccount(name, { project, accountId: names.gcpServiceAccountId, displayName: "Loki (novacron monitoring)" }, opts);
       new BucketIAMMember(name, { bucket: bucket.name, role: "roles/storage.objectAdmin", member: pulumi.interpolate`serviceAccount:${gsa.email}` }, opts);
       new GcpServiceAccountIamMember(name, {
         serviceAccountId: gsa.name,
@@ -129,6 +133,9 @@ export function createLokiObjectStorage(name: string, target: LokiObjectStorageT
       const resourceGroupName = required(target, "resourceGroup");
       const location = required(target, "location");
       const account = new StorageAccount(name, {
+        // Named, not auto-named: azure-native appends its suffix to the resource name, hyphens included,
+        // which storage account names refuse.
+        accountName: names.azureStorageAccount,
         resourceGroupName,
         location,
         kind: "StorageV2",

@@ -8,6 +8,7 @@ import { alertmanagerSchema } from "./alertmanager";
 import { alertThresholdsSchema } from "./alert-thresholds";
 import { blackboxSchema } from "./blackbox";
 import { cloudNames, cloudsSchema, firstEnabledCloud } from "./clouds";
+import { derivedNameChecks } from "./derived-names";
 import { elkSchema, masterEligibleNodes, validNodeSets } from "./elk";
 import { environmentPolicies, environments } from "./environment";
 import { exportersSchema, mlModelExporterSchema } from "./exporters";
@@ -27,6 +28,7 @@ export { alertThresholdsSchema } from "./alert-thresholds";
 export { blackboxSchema, probeModules, probeSchema } from "./blackbox";
 export type { Probe, ProbeModule } from "./blackbox";
 export { cloudsSchema, cloudWatchRetentionDays, firstEnabledCloud, requiredCloudSettings } from "./clouds";
+export { derivedNameChecks, ES_CLUSTER } from "./derived-names";
 export type { Cloud, CloudsSpec } from "./clouds";
 export { elasticsearchRoles, elkSchema, nodeSetSchema, snapshotTypes } from "./elk";
 export type { ElkSpec, NodeSetSpec } from "./elk";
@@ -166,6 +168,8 @@ export const stackSpecSchema = withCrossChecks(
       if (logShipper.enabled && !loki.enabled) report(["logShipper", "enabled"], "is true but loki.enabled is false: the shipper sends parsed entries to Loki (and raw ones to Logstash when elk is enabled)");
     },
   },
+  // Every name the stack derives, against its API's limits (derived-names.ts).
+  ...derivedNameChecks,
 );
 
 export type StackSpec = z.infer<typeof stackSpecSchema>;

@@ -8,10 +8,11 @@ import { Role, RolePolicy } from "@pulumi/aws/iam";
 import { Alias, Key } from "@pulumi/aws/kms";
 import { Topic, TopicPolicy, TopicSubscription } from "@pulumi/aws/sns";
 import { Group, SamplingRule } from "@pulumi/aws/xray";
+import { assertDerivedNames } from "../../name-rules";
 import type { RemoteWriteSpec } from "../../prometheus/render-config";
 import {
-  alarmSpecs, ampAlertmanagerDefinition, ampRuleNamespaces, dashboardBody, irsaTrustPolicy, kmsKeyPolicy, LOG_METRICS_NAMESPACE,
-  logGroupName, logStreams, parseOidcProviderArn, remoteWritePolicy, samplingRuleName, stackDownRule, topicPolicy,
+  alarmSpecs, ampAlertmanagerDefinition, ampRuleNamespaces, awsDerivedNames, awsResourceNames, dashboardBody, irsaTrustPolicy, kmsKeyPolicy, LOG_METRICS_NAMESPACE,
+  logStreams, parseOidcProviderArn, remoteWritePolicy, stackDownRule, topicPolicy,
 } from "./render-resources";
 
 export interface AwsMonitoringArgs {
@@ -61,7 +62,11 @@ export class AwsMonitoring extends pulumi.ComponentResource {
   public readonly serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: AwsMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every name is checked before anything is registered (the stack's config validation runs the same check).
+    const nameArgs = { cluster: args.cluster, tracedServices: args.tracedServices };
+    assertDerivedNames(`AwsMonitoring ${name}`, awsDerivedNames(nameArgs));
     super("novacron:aws:AwsMonitoring", name, {}, opts);
+    const names = awsResourceNames(nameArgs);
     const parent = { parent: this };
     const prefix = args.cluster;
     const { accountId } = parseOidcProviderArn(args.oidcProviderArn);
@@ -72,27 +77,27 @@ export class AwsMonitoring extends pulumi.ComponentResource {
       deletionWindowInDays: 30,
       policy: JSON.stringify(kmsKeyPolicy({ oidcProviderArn: args.oidcProviderArn, region: args.region, cluster: args.cluster })),
     }, parent);
-    new Alias(`${name}-key`, { name: `alias/${prefix}-monitoring`, targetKeyId: key.keyId }, parent);
+    new Alias(`${name}-key`, { name: names.kmsAlias, targetKeyId: key.keyId }, parent);
 
     const logGroups = Object.fromEntries(logStreams.map((stream) => [stream, new LogGroup(`${name}-${stream}`, {
-      name: logGroupName(args.cluster, stream),
+      name: names.logGroups[stream],
       retentionInDays: args.logRetentionDays,
       kmsKeyId: key.arn,
     }, parent)])) as Record<(typeof logStreams)[number], LogGroup>;
     new LogMetricFilter(`${name}-error-events`, {
-      name: `${prefix}-error-events`,
+      name: names.errorEventsFilter,
       logGroupName: logGroups.errors.name,
       pattern: "", // every event in the errors stream is an error
-      metricTransformation: { name: `${args.cluster}-error-events`, namespace: LOG_METRICS_NAMESPACE, value: "1", defaultValue: "0" },
+      metricTransformation: { name: names.errorEventsMetric, namespace: LOG_METRICS_NAMESPACE, value: "1", defaultValue: "0" },
     }, parent);
 
-    const workspace = new Workspace(`${name}-amp`, { alias: prefix }, parent);
+    const workspace = new Workspace(`${name}-amp`, { alias: names.workspaceAlias }, parent);
     this.workspaceId = workspace.id;
     for (const ns of ampRuleNamespaces({ runbookBaseUrl: args.runbookBaseUrl, alerts: args.alerts ?? alertCatalog })) {
       new RuleGroupNamespace(`${name}-${ns.name}`, { name: ns.name, workspaceId: workspace.id, data: ns.data }, parent);
     }
 
-    const topic = new Topic(`${name}-alarms`, { name: `${prefix}-alarms`, kmsMasterKeyId: key.id }, parent);
+    const topic = new Topic(`${name}-alarms`, { name: names.topic, kmsMasterKeyId: key.id }, parent);
     this.topicArn = topic.arn;
     new TopicPolicy(`${name}-alarms`, {
       arn: topic.arn,
@@ -108,7 +113,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
     }, parent);
 
     const role = new Role(`${name}-prometheus`, {
-      name: `${prefix}-prometheus-remote-write`,
+      name: names.prometheusRole,
       description: "Assumed by the in-cluster Prometheus (IRSA) to remote-write to AMP",
       assumeRolePolicy: JSON.stringify(irsaTrustPolicy(args.oidcProviderArn, args.prometheusServiceAccount)),
       maxSessionDuration: 3600,
@@ -136,7 +141,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
     const alarms = shapes.map((shape, i) => {
       const spec = specs.apply((all) => all[i]);
       return new MetricAlarm(`${name}-${shape.name.slice(prefix.length + 1)}`, {
-        name: shape.name,
+        name: names.alarms[i],
         alarmDescription: shape.description,
         namespace: shape.namespace,
         metricName: shape.metricName,
@@ -151,7 +156,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
       }, parent);
     });
     const stackDown = new CompositeAlarm(`${name}-stack-down`, {
-      alarmName: `${prefix}-stack-down`,
+      alarmName: names.stackDownAlarm,
       alarmDescription: "The NovaCron monitoring stack is down: samples stopped reaching AMP or no monitoring pod is running.",
       alarmRule: stackDownRule(shapes),
       alarmActions: [topic.arn],
@@ -159,20 +164,18 @@ export class AwsMonitoring extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: alarms });
 
     new Dashboard(`${name}-dashboard`, {
-      dashboardName: prefix,
+      dashboardName: names.dashboard,
       dashboardBody: pulumi.all([workspace.id, stackDown.arn, ...alarms.map((a) => a.arn)]).apply(([workspaceId, ...alarmArns]) =>
-        dashboardBody({ region: args.region, cluster: args.cluster, eksClusterName: args.eksClusterName, workspaceId, alarmArns, errorsLogGroup: logGroupName(args.cluster, "errors") })),
+        dashboardBody({ region: args.region, cluster: args.cluster, eksClusterName: args.eksClusterName, workspaceId, alarmArns, errorsLogGroup: names.logGroups.errors })),
     }, parent);
 
     new Group(`${name}-traces`, {
-      groupName: prefix,
+      groupName: names.traceGroup,
       filterExpression: args.tracedServices.map((s) => `service("${s}")`).join(" OR "),
       insightsConfiguration: { insightsEnabled: true, notificationsEnabled: false },
     }, parent);
-    const ruleNames = args.tracedServices.map((service) => samplingRuleName(args.cluster, service));
-    if (new Set(ruleNames).size !== ruleNames.length) throw new Error(`X-Ray sampling rule names collide after truncation to 32 characters: ${ruleNames.join(", ")}`);
     args.tracedServices.forEach((service, i) => new SamplingRule(`${name}-sampling-${service}`, {
-      ruleName: samplingRuleName(args.cluster, service),
+      ruleName: names.samplingRules[i],
       priority: 1000 + i,
       reservoirSize: 1,
       fixedRate: args.traceSamplingRate,

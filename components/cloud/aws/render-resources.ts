@@ -3,6 +3,7 @@
 // No Pulumi here: the component turns these into resources, the tests read them directly.
 import { stringify } from "yaml";
 import { renderRuleFiles, RenderRulesOptions, ruleFileNames } from "../../alerts";
+import { DerivedName, fitName } from "../../name-rules";
 import { toYaml } from "../../yaml";
 
 /** The seed's four log streams (Elasticsearch indices novacron-<stream>-*), one CloudWatch log group each. */
@@ -21,7 +22,7 @@ export function ampRuleNamespaces(options: RenderRulesOptions): { name: string; 
   const files = renderRuleFiles(options);
   return Object.entries(ruleFileNames)
     .filter(([, file]) => file in files)
-    .map(([domain, file]) => ({ name: `novacron-${domain}`, domain, data: files[file] }));
+    .map(([domain, file]) => ({ name: ampRuleNamespaceName(domain), domain, data: files[file] }));
 }
 
 export interface ArnParts {
@@ -291,7 +292,83 @@ export function dashboardBody(args: { region: string; cluster: string; eksCluste
   });
 }
 
-/** X-Ray sampling rule names are per account and region and at most 32 characters: cluster first, then service. */
+/**
+ * X-Ray sampling rule names are per account and region and at most 32 characters: cluster first, then service;
+ * a longer one keeps what fits beside a hash of the whole, so two services never share a rule name.
+ */
 export function samplingRuleName(cluster: string, service: string): string {
-  return `${cluster}-${service}`.slice(0, 32);
+  return fitName("awsXraySamplingRuleName", `${cluster}-${service}`);
+}
+
+/** Every AWS name the stack gives, derived from the cluster name and the traced services. */
+export interface AwsResourceNames {
+  kmsAlias: string;
+  logGroups: Record<LogStream, string>;
+  /** The metric filter on the errors log group, and the metric it emits. */
+  errorEventsFilter: string;
+  errorEventsMetric: string;
+  workspaceAlias: string;
+  topic: string;
+  prometheusRole: string;
+  /** The metric alarms, in alarmSpecs order. */
+  alarms: string[];
+  stackDownAlarm: string;
+  dashboard: string;
+  traceGroup: string;
+  /** One sampling rule per traced service, in their order. */
+  samplingRules: string[];
+  ruleGroupsNamespaces: string[];
+}
+
+export interface AwsNameArgs {
+  /** Names and scopes every resource. */
+  cluster: string;
+  /** One sampling rule each. */
+  tracedServices: string[];
+}
+
+/** The names AwsMonitoring gives its resources (it uses exactly these). */
+export function awsResourceNames(args: AwsNameArgs): AwsResourceNames {
+  const prefix = args.cluster;
+  return {
+    kmsAlias: `alias/${prefix}-monitoring`,
+    logGroups: Object.fromEntries(logStreams.map((stream) => [stream, logGroupName(prefix, stream)])) as Record<LogStream, string>,
+    errorEventsFilter: `${prefix}-error-events`,
+    errorEventsMetric: `${prefix}-error-events`,
+    workspaceAlias: prefix,
+    topic: `${prefix}-alarms`,
+    prometheusRole: `${prefix}-prometheus-remote-write`,
+    // Alarm names depend on the cluster only (alarmSpecs' other args fill dimensions and descriptions).
+    alarms: alarmSpecs({ cluster: prefix, eksClusterName: "", workspaceId: "", namespace: "" }).map((a) => a.name),
+    stackDownAlarm: `${prefix}-stack-down`,
+    dashboard: prefix,
+    traceGroup: prefix,
+    samplingRules: args.tracedServices.map((service) => samplingRuleName(prefix, service)),
+    ruleGroupsNamespaces: Object.keys(ruleFileNames).map((domain) => ampRuleNamespaceName(domain)),
+  };
+}
+
+/** The AMP rule groups namespace of one alert domain. */
+export function ampRuleNamespaceName(domain: string): string {
+  return `novacron-${domain}`;
+}
+
+/** awsResourceNames with the rule each must pass and the args each comes from. */
+export function awsDerivedNames(args: AwsNameArgs): DerivedName[] {
+  const n = awsResourceNames(args);
+  const cluster = [["cluster"]];
+  return [
+    { kind: "awsKmsAliasName", name: n.kmsAlias, names: "the KMS key alias", from: cluster },
+    ...logStreams.map((stream): DerivedName => ({ kind: "awsLogGroupName", name: n.logGroups[stream], names: `the ${stream} log group`, from: cluster })),
+    { kind: "awsMetricFilterName", name: n.errorEventsFilter, names: "the error-events metric filter", from: cluster },
+    { kind: "awsCloudWatchMetricName", name: n.errorEventsMetric, names: "the error-events metric", from: cluster },
+    { kind: "awsAmpWorkspaceAlias", name: n.workspaceAlias, names: "the AMP workspace alias", from: cluster },
+    { kind: "awsSnsTopicName", name: n.topic, names: "the alarm topic", from: cluster },
+    { kind: "awsIamRoleName", name: n.prometheusRole, names: "Prometheus' remote-write IAM role", from: cluster },
+    ...[...n.alarms, n.stackDownAlarm].map((name): DerivedName => ({ kind: "awsCloudWatchAlarmName", name, names: `the CloudWatch alarm ${name}`, from: cluster })),
+    { kind: "awsCloudWatchDashboardName", name: n.dashboard, names: "the CloudWatch dashboard", from: cluster },
+    { kind: "awsXrayGroupName", name: n.traceGroup, names: "the X-Ray group", from: cluster },
+    ...n.samplingRules.map((name, i): DerivedName => ({ kind: "awsXraySamplingRuleName", name, names: `the X-Ray sampling rule of ${args.tracedServices[i]}`, from: [["cluster"], ["tracedServices", i]] })),
+    ...n.ruleGroupsNamespaces.map((name): DerivedName => ({ kind: "awsAmpRuleGroupsNamespaceName", name, names: `the AMP rule groups namespace ${name}`, from: [] })),
+  ];
 }

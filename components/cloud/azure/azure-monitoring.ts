@@ -13,8 +13,9 @@ import { Workspace } from "@pulumi/azure-native/operationalinsights";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import type { RemoteWriteSpec } from "../../prometheus/render-config";
 import type { ProjectedToken } from "../../prometheus/prometheus";
+import { assertDerivedNames } from "../../name-rules";
 import {
-  AZURE_TOKEN_AUDIENCE, AZURE_TOKEN_DIR, azureName, azureRuleGroups, MONITORING_METRICS_PUBLISHER, PROMETHEUS_STREAM, remoteWriteUrl, roleDefinitionId,
+  AZURE_TOKEN_AUDIENCE, AZURE_TOKEN_DIR, azureDerivedNames, azureResourceNames, azureRuleGroups, MONITORING_METRICS_PUBLISHER, PROMETHEUS_STREAM, remoteWriteUrl, roleDefinitionId,
 } from "./render-resources";
 
 export interface AzureMonitoringArgs {
@@ -66,9 +67,12 @@ export class AzureMonitoring extends pulumi.ComponentResource {
   public readonly projectedToken: ProjectedToken = { name: "azure-identity-token", audience: AZURE_TOKEN_AUDIENCE, mountPath: AZURE_TOKEN_DIR };
 
   constructor(name: string, args: AzureMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every name is checked before anything is registered (the stack's config validation runs the same check).
+    const nameArgs = { cluster: args.cluster, prometheusServiceAccount: args.prometheusServiceAccount, alerts: args.alerts };
+    assertDerivedNames(`AzureMonitoring ${name}`, azureDerivedNames(nameArgs));
     super("novacron:azure:AzureMonitoring", name, {}, opts);
+    const names = azureResourceNames(nameArgs);
     const parent = { parent: this };
-    const n = (what: string) => azureName(args.cluster, what);
     const location = args.location;
     const tags = { cluster: args.cluster, "managed-by": "pulumi" };
 
@@ -77,14 +81,14 @@ export class AzureMonitoring extends pulumi.ComponentResource {
 
     const logs = new Workspace(`${name}-logs`, {
       resourceGroupName, location, tags,
-      workspaceName: n("logs"),
+      workspaceName: names.logAnalyticsWorkspace,
       sku: { name: "PerGB2018" },
       retentionInDays: args.logRetentionDays,
     }, parent);
     this.logAnalyticsWorkspaceId = logs.id;
     const appInsights = new Component(`${name}-appinsights`, {
       resourceGroupName, location, tags,
-      resourceName: n("appinsights"),
+      resourceName: names.appInsights,
       kind: "web",
       applicationType: "web",
       ingestionMode: "LogAnalytics",
@@ -92,18 +96,18 @@ export class AzureMonitoring extends pulumi.ComponentResource {
     }, parent);
     this.appInsightsConnectionString = pulumi.secret(appInsights.connectionString);
 
-    const monitorWorkspace = new AzureMonitorWorkspace(`${name}-prometheus`, { resourceGroupName, location, tags, azureMonitorWorkspaceName: n("prometheus") }, parent);
+    const monitorWorkspace = new AzureMonitorWorkspace(`${name}-prometheus`, { resourceGroupName, location, tags, azureMonitorWorkspaceName: names.monitorWorkspace }, parent);
     this.monitorWorkspaceId = monitorWorkspace.id;
 
     const endpoint = new DataCollectionEndpoint(`${name}-dce`, {
       resourceGroupName, location, tags,
-      dataCollectionEndpointName: n("dce"),
+      dataCollectionEndpointName: names.dataCollectionEndpoint,
       networkAcls: { publicNetworkAccess: "Enabled" },
     }, parent);
     const destination = "monitorWorkspace";
     const rule = new DataCollectionRule(`${name}-dcr`, {
       resourceGroupName, location, tags,
-      dataCollectionRuleName: n("prometheus"),
+      dataCollectionRuleName: names.dataCollectionRule,
       description: "The cluster's Prometheus metrics into the Azure Monitor workspace",
       dataCollectionEndpointId: endpoint.id,
       dataSources: { prometheusForwarder: [{ name: "PrometheusDataSource", streams: [PROMETHEUS_STREAM], labelIncludeFilter: {} }] },
@@ -112,7 +116,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
     }, parent);
     if (args.aksClusterResourceId) {
       new DataCollectionRuleAssociation(`${name}-dcra`, {
-        associationName: n("prometheus"),
+        associationName: names.dataCollectionRuleAssociation,
         resourceUri: args.aksClusterResourceId,
         dataCollectionRuleId: rule.id,
         description: "Azure Monitor metrics add-on of the AKS cluster sends through the same rule",
@@ -120,12 +124,12 @@ export class AzureMonitoring extends pulumi.ComponentResource {
     }
 
     // Prometheus authenticates as a user-assigned identity through a federated service-account token: no secret.
-    const identity = new UserAssignedIdentity(`${name}-prometheus`, { resourceGroupName, location, tags, resourceName: n("prometheus") }, parent);
+    const identity = new UserAssignedIdentity(`${name}-prometheus`, { resourceGroupName, location, tags, resourceName: names.prometheusIdentity }, parent);
     const sa = args.prometheusServiceAccount;
     new FederatedIdentityCredential(`${name}-prometheus`, {
       resourceGroupName,
       resourceName: identity.name,
-      federatedIdentityCredentialResourceName: `${args.cluster}-${sa.namespace}-${sa.name}`,
+      federatedIdentityCredentialResourceName: names.prometheusFederatedCredential,
       issuer: args.oidcIssuerUrl,
       subject: `system:serviceaccount:${sa.namespace}:${sa.name}`,
       audiences: [AZURE_TOKEN_AUDIENCE],
@@ -148,8 +152,8 @@ export class AzureMonitoring extends pulumi.ComponentResource {
     const actionGroup = new ActionGroup(`${name}-actions`, {
       resourceGroupName, tags,
       location: "Global",
-      actionGroupName: n("alerts"),
-      groupShortName: "novacron",
+      actionGroupName: names.actionGroup,
+      groupShortName: names.actionGroupShortName,
       enabled: true,
       emailReceivers: args.email ? [{ name: "email", emailAddress: args.email, useCommonAlertSchema: true }] : [],
       webhookReceivers: (args.webhookUrls ?? []).map((url, i) => ({ name: `webhook-${i}`, serviceUri: pulumi.secret(url), useCommonAlertSchema: true })),
@@ -169,11 +173,11 @@ export class AzureMonitoring extends pulumi.ComponentResource {
       }, parent);
     }
 
-    const metricAlert = (id: string, scope: pulumi.Input<string>, metricNamespace: string, metricName: string, threshold: number, severity: number, description: string) =>
+    const metricAlert = (id: keyof typeof names.metricAlerts, scope: pulumi.Input<string>, metricNamespace: string, metricName: string, threshold: number, severity: number, description: string) =>
       new MetricAlert(`${name}-${id}`, {
         resourceGroupName, tags,
         location: "global",
-        ruleName: n(id),
+        ruleName: names.metricAlerts[id],
         description,
         severity,
         enabled: true,
@@ -193,7 +197,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
       metricAlert("node-cpu", args.aksClusterResourceId, aks, "node_cpu_usage_percentage", 95, 1, "AKS node CPU above 95% for 5 minutes.");
       metricAlert("node-memory", args.aksClusterResourceId, aks, "node_memory_working_set_percentage", 90, 1, "AKS node working-set memory above 90% for 5 minutes.");
       new DiagnosticSetting(`${name}-aks-diagnostics`, {
-        name: n("aks"),
+        name: names.diagnosticSettings.aks,
         resourceUri: args.aksClusterResourceId,
         workspaceId: logs.id,
         logAnalyticsDestinationType: "Dedicated",
@@ -201,8 +205,8 @@ export class AzureMonitoring extends pulumi.ComponentResource {
       }, parent);
     }
     // Who read or changed the stack's logs and metrics: the workspaces' own audit trail.
-    new DiagnosticSetting(`${name}-logs-audit`, { name: n("logs-audit"), resourceUri: logs.id, workspaceId: logs.id, logs: [{ categoryGroup: "audit", enabled: true }] }, parent);
-    new DiagnosticSetting(`${name}-dcr-errors`, { name: n("dcr-errors"), resourceUri: rule.id, workspaceId: logs.id, logs: [{ categoryGroup: "allLogs", enabled: true }] }, parent);
+    new DiagnosticSetting(`${name}-logs-audit`, { name: names.diagnosticSettings["logs-audit"], resourceUri: logs.id, workspaceId: logs.id, logs: [{ categoryGroup: "audit", enabled: true }] }, parent);
+    new DiagnosticSetting(`${name}-dcr-errors`, { name: names.diagnosticSettings["dcr-errors"], resourceUri: rule.id, workspaceId: logs.id, logs: [{ categoryGroup: "allLogs", enabled: true }] }, parent);
 
     this.registerOutputs({ monitorWorkspaceId: this.monitorWorkspaceId, logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId });
   }

@@ -1,8 +1,10 @@
 // Pure: the Azure side as data — the catalog's rule groups as Azure Monitor Prometheus rule groups (and
 // back, so promtool can check what Azure will evaluate), the remote-write endpoint and the role granted.
 import { durationSeconds, renderRuleGroups, RenderRulesOptions, Severity } from "../../alerts";
+import type { AlertDefinition } from "../../alerts";
+import type { DerivedName } from "../../name-rules";
 import { toYaml } from "../../yaml";
-import { isoDuration, notifies, parseIsoDuration, PrometheusRuleGroup } from "../rules";
+import { isoDuration, notifies, parseIsoDuration, PrometheusRuleGroup, ServiceAccountRef } from "../rules";
 
 /** Built-in role "Monitoring Metrics Publisher": write metrics to a data collection rule, nothing else. */
 export const MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb";
@@ -47,7 +49,7 @@ export interface AzureRuleGroup {
 export function azureRuleGroups(options: RenderRulesOptions & { cluster: string }): AzureRuleGroup[] {
   return renderRuleGroups(options).flatMap(({ groups }) =>
     groups.map((group) => ({
-      name: `${options.cluster}-${group.name.replace(/\./g, "-")}`,
+      name: azureRuleGroupName(options.cluster, group.name),
       sourceGroup: group.name,
       interval: RULE_GROUP_INTERVAL,
       rules: group.rules.map((rule): AzureRule => {
@@ -96,4 +98,84 @@ export function roleDefinitionId(subscriptionId: string, roleGuid: string): stri
 /** Azure resource names of this stack: letters, digits and hyphens. */
 export function azureName(cluster: string, what: string): string {
   return `${cluster}-${what}`;
+}
+
+/** The Azure rule group of an in-cluster rule group (dots are not allowed in every Azure name: hyphens). */
+export function azureRuleGroupName(cluster: string, group: string): string {
+  return `${cluster}-${group.replace(/\./g, "-")}`;
+}
+
+/** Every Azure name the stack gives, derived from the cluster name (the resource group comes from config as is). */
+export interface AzureResourceNames {
+  logAnalyticsWorkspace: string;
+  appInsights: string;
+  monitorWorkspace: string;
+  dataCollectionEndpoint: string;
+  dataCollectionRule: string;
+  dataCollectionRuleAssociation: string;
+  prometheusIdentity: string;
+  prometheusFederatedCredential: string;
+  actionGroup: string;
+  actionGroupShortName: string;
+  /** One per in-cluster rule group, in renderRuleGroups order. */
+  ruleGroups: string[];
+  /** By the id the component gives each (failed-requests, node-cpu, node-memory). */
+  metricAlerts: Record<"failed-requests" | "node-cpu" | "node-memory", string>;
+  diagnosticSettings: Record<"aks" | "logs-audit" | "dcr-errors", string>;
+}
+
+export interface AzureNameArgs {
+  /** Names every resource. */
+  cluster: string;
+  /** The Prometheus service account (its federated credential's name). */
+  prometheusServiceAccount: ServiceAccountRef;
+  /** The catalog whose rule groups become Azure rule groups; default: every default threshold. */
+  alerts?: AlertDefinition[];
+}
+
+/** The names AzureMonitoring gives its resources (it uses exactly these). */
+export function azureResourceNames(args: AzureNameArgs): AzureResourceNames {
+  const n = (what: string) => azureName(args.cluster, what);
+  const sa = args.prometheusServiceAccount;
+  // Group names do not depend on the runbook links.
+  const groups = renderRuleGroups({ runbookBaseUrl: "", alerts: args.alerts }).flatMap(({ groups }) => groups.map((g) => g.name));
+  return {
+    logAnalyticsWorkspace: n("logs"),
+    appInsights: n("appinsights"),
+    monitorWorkspace: n("prometheus"),
+    dataCollectionEndpoint: n("dce"),
+    dataCollectionRule: n("prometheus"),
+    dataCollectionRuleAssociation: n("prometheus"),
+    prometheusIdentity: n("prometheus"),
+    prometheusFederatedCredential: `${args.cluster}-${sa.namespace}-${sa.name}`,
+    actionGroup: n("alerts"),
+    actionGroupShortName: "novacron",
+    ruleGroups: groups.map((group) => azureRuleGroupName(args.cluster, group)),
+    metricAlerts: { "failed-requests": n("failed-requests"), "node-cpu": n("node-cpu"), "node-memory": n("node-memory") },
+    diagnosticSettings: { aks: n("aks"), "logs-audit": n("logs-audit"), "dcr-errors": n("dcr-errors") },
+  };
+}
+
+/** azureResourceNames with the rule each must pass and the args each comes from (all in one resource group). */
+export function azureDerivedNames(args: AzureNameArgs): DerivedName[] {
+  const n = azureResourceNames(args);
+  const cluster = [["cluster"]];
+  return [
+    { kind: "azureLogAnalyticsWorkspace", name: n.logAnalyticsWorkspace, names: "the Log Analytics workspace", from: cluster },
+    { kind: "azureApplicationInsights", name: n.appInsights, names: "the Application Insights component", from: cluster },
+    { kind: "azureMonitorWorkspace", name: n.monitorWorkspace, names: "the Azure Monitor workspace", from: cluster },
+    { kind: "azureDataCollectionEndpoint", name: n.dataCollectionEndpoint, names: "the data collection endpoint", from: cluster },
+    { kind: "azureDataCollectionRule", name: n.dataCollectionRule, names: "the data collection rule", from: cluster },
+    { kind: "azureInsightsResource", name: n.dataCollectionRuleAssociation, names: "the data collection rule association", from: cluster, scope: "dcr-associations" },
+    { kind: "azureUserAssignedIdentity", name: n.prometheusIdentity, names: "Prometheus' managed identity", from: cluster },
+    {
+      kind: "azureFederatedCredential", name: n.prometheusFederatedCredential, names: "Prometheus' federated identity credential",
+      from: [["cluster"], ["prometheusServiceAccount", "namespace"], ["prometheusServiceAccount", "name"]],
+    },
+    { kind: "azureInsightsResource", name: n.actionGroup, names: "the action group", from: cluster, scope: "action-groups" },
+    { kind: "azureActionGroupShortName", name: n.actionGroupShortName, names: "the action group's short name", from: [] },
+    ...n.ruleGroups.map((name): DerivedName => ({ kind: "azurePrometheusRuleGroup", name, names: `the Prometheus rule group ${name}`, from: cluster })),
+    ...Object.values(n.metricAlerts).map((name): DerivedName => ({ kind: "azureInsightsResource", name, names: `the metric alert ${name}`, from: cluster, scope: "metric-alerts" })),
+    ...Object.values(n.diagnosticSettings).map((name): DerivedName => ({ kind: "azureInsightsResource", name, names: `the diagnostic setting ${name}`, from: cluster, scope: "diagnostic-settings" })),
+  ];
 }

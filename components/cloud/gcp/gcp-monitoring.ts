@@ -6,7 +6,8 @@ import { ProjectBucketConfig, ProjectSink } from "@pulumi/gcp/logging";
 import { AlertPolicy, Dashboard, NotificationChannel, UptimeCheckConfig } from "@pulumi/gcp/monitoring";
 import { IAMMember as ProjectIAMMember } from "@pulumi/gcp/projects";
 import { Account, IAMMember as ServiceAccountIAMMember } from "@pulumi/gcp/serviceaccount";
-import { alertPolicySpecs, dashboardJson, logSinkFilter, PROMETHEUS_GSA_ROLES, uptimeTarget, WORKLOAD_IDENTITY_ROLE } from "./render-resources";
+import { assertDerivedNames } from "../../name-rules";
+import { alertPolicySpecs, dashboardJson, gcpDerivedNames, gcpResourceNames, logSinkFilter, PROMETHEUS_GSA_ROLES, uptimeTarget, WORKLOAD_IDENTITY_ROLE } from "./render-resources";
 
 /** A public endpoint Cloud Monitoring checks from outside. */
 export interface UptimeCheckTarget {
@@ -59,10 +60,13 @@ export class GcpMonitoring extends pulumi.ComponentResource {
   public readonly notificationChannels: pulumi.Output<string>[];
 
   constructor(name: string, args: GcpMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every name is checked before anything is registered (the stack's config validation runs the same check).
+    assertDerivedNames(`GcpMonitoring ${name}`, gcpDerivedNames({ cluster: args.cluster }));
     super("novacron:gcp:GcpMonitoring", name, {}, opts);
+    const names = gcpResourceNames({ cluster: args.cluster });
     const parent = { parent: this };
     const project = args.project;
-    const userLabels = { cluster: args.cluster, "managed-by": "pulumi" };
+    const userLabels = { cluster: names.clusterLabel, "managed-by": "pulumi" };
 
     const channels: NotificationChannel[] = [];
     if (args.email) {
@@ -138,13 +142,13 @@ export class GcpMonitoring extends pulumi.ComponentResource {
     const bucket = new ProjectBucketConfig(`${name}-logs`, {
       project,
       location: args.region,
-      bucketId: `${args.cluster}-logs`,
+      bucketId: names.logBucketId,
       retentionDays: args.logRetentionDays,
       description: `NovaCron ${args.cluster} logs, kept ${args.logRetentionDays} days`,
     }, parent);
     new ProjectSink(`${name}-logs`, {
       project,
-      name: `${args.cluster}-logs`,
+      name: names.logSink,
       destination: pulumi.interpolate`logging.googleapis.com/${bucket.id}`,
       filter: logSinkFilter({ cluster: args.cluster, namespaces: args.logNamespaces }),
       uniqueWriterIdentity: true,
@@ -152,7 +156,7 @@ export class GcpMonitoring extends pulumi.ComponentResource {
 
     const gsa = new Account(`${name}-prometheus`, {
       project,
-      accountId: `${args.cluster}-prometheus`.slice(0, 30),
+      accountId: names.prometheusServiceAccountId,
       displayName: `NovaCron ${args.cluster} Prometheus`,
       description: "Writes the in-cluster Prometheus' metrics to Managed Service for Prometheus; nothing else.",
     }, parent);

@@ -1,6 +1,7 @@
 // Pure: the Google Cloud side as data — one Cloud Monitoring alert policy with a PromQL condition per
 // catalog alert, the roles of the workload's service account, the log sink filter and the dashboard.
 import { AlertDefinition, durationSeconds, recordingNames, renderRuleGroups, RenderRulesOptions, runbookUrl, Severity } from "../../alerts";
+import { DerivedName, fitName } from "../../name-rules";
 import { catalogAlerts, notifies } from "../rules";
 
 /** The only role the Prometheus workload's Google service account holds: writing metrics (GMP ingestion). */
@@ -112,4 +113,36 @@ export function dashboardJson(args: { cluster: string }): string {
       })),
     },
   });
+}
+
+/** Every Google Cloud identifier the stack gives, derived from the cluster name. */
+export interface GcpResourceNames {
+  logBucketId: string;
+  logSink: string;
+  /** The Prometheus service account's id: at most 30 characters, so a long one is shortened with a hash. */
+  prometheusServiceAccountId: string;
+  /** The `cluster` label on every resource. */
+  clusterLabel: string;
+}
+
+/** The names GcpMonitoring gives its resources (it uses exactly these). */
+export function gcpResourceNames(args: { cluster: string }): GcpResourceNames {
+  return {
+    logBucketId: `${args.cluster}-logs`,
+    logSink: `${args.cluster}-logs`,
+    prometheusServiceAccountId: fitName("gcpServiceAccountId", `${args.cluster}-prometheus`),
+    clusterLabel: args.cluster,
+  };
+}
+
+/** gcpResourceNames with the rule each must pass and the args each comes from. */
+export function gcpDerivedNames(args: { cluster: string }): DerivedName[] {
+  const n = gcpResourceNames(args);
+  const from = [["cluster"]];
+  return [
+    { kind: "gcpLogBucketId", name: n.logBucketId, names: "the log bucket", from },
+    { kind: "gcpLogSinkName", name: n.logSink, names: "the log sink", from },
+    { kind: "gcpServiceAccountId", name: n.prometheusServiceAccountId, names: "Prometheus' Google service account id", from },
+    { kind: "gcpLabelValue", name: n.clusterLabel, names: "the cluster label value", from, shared: true },
+  ];
 }
