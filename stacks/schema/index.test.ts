@@ -35,11 +35,3 @@ test("a scrape interval the rate windows cannot serve gets one message, with the
     "novacron:prometheus.scrapeInterval: scrapeInterval must be at most 15s: the alert rules' shortest rate window (1m) needs 4 samples",
   ]);
 });
-
-test("the stack, its host agents and the ECK operator each get a namespace of their own", () => {
-  expect(problemsOf({ environment: "dev", namespace: "obs", hostNamespace: "obs", elk: { enabled: true, operatorNamespace: "obs" } })).toEqual([
-    "novacron:hostNamespace: must differ from namespace (obs): host agents need a privileged namespace, the stack a restricted one",
-    "novacron:elk.operatorNamespace: must differ from namespace (obs): the ECK operator is cluster-wide and gets a namespace of its own",
-    "novacron:elk.operatorNamespace: must differ from hostNamespace (obs): the ECK operator gets a restricted namespace of its own",
-  ]);
-});

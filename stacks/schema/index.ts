@@ -83,15 +83,6 @@ const humanChannels = Object.keys(notificationsSchema.shape).filter((channel) =>
 export const stackSpecSchema = withCrossChecks(
   stackObject,
   {
-    // One Namespace object each: the same name twice would be two objects, one `restricted`, one `privileged`.
-    reads: ["namespace", "hostNamespace", ["elk", "enabled"], ["elk", "operatorNamespace"]],
-    check: ({ namespace, hostNamespace, elk }, report) => {
-      if (hostNamespace === namespace) report(["hostNamespace"], `must differ from namespace (${namespace}): host agents need a privileged namespace, the stack a restricted one`);
-      if (elk.enabled && elk.operatorNamespace === namespace) report(["elk", "operatorNamespace"], `must differ from namespace (${namespace}): the ECK operator is cluster-wide and gets a namespace of its own`);
-      if (elk.enabled && elk.operatorNamespace === hostNamespace) report(["elk", "operatorNamespace"], `must differ from hostNamespace (${hostNamespace}): the ECK operator gets a restricted namespace of its own`);
-    },
-  },
-  {
     reads: ["environment", ["prometheus", "replicas"]],
     check: ({ environment, prometheus }, report) => {
       const min = environmentPolicies[environment].minPrometheusReplicas;

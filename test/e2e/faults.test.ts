@@ -22,12 +22,12 @@ let prod: string;
 beforeAll(() => {
   dev = renderForFaults("dev");
   prod = renderForFaults("prod", PROD_WEBHOOK_ONLY);
-}, 120_000);
+});
 
 afterAll(async () => {
   await stopAllProcesses(); // anything a failed scenario left behind
   for (const dir of [dev, prod]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+});
 
 describe("faults on loopback", () => {
   test.concurrent("Alertmanager cluster: a peer killed mid-incident → exactly one notification; restarted → the cluster converges, no re-notification", async () => {

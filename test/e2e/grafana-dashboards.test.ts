@@ -17,7 +17,7 @@ const notOnLoopback: MetricSource[] = ["cadvisor", "kube-state-metrics"];
 let stack: LoopbackStack;
 beforeAll(async () => {
   stack = await startLoopbackStack(renderDevStack());
-}, 120_000);
+});
 afterAll(async () => {
   await stack?.stop();
   await stopAllProcesses();
@@ -48,7 +48,7 @@ describe("the inventory of the exporters running here is what they expose", () =
       expect({ source, missing }).toEqual({ source, missing: [] });
     }
     for (const metric of recordedPerTarget) expect((await promQuery(stack, `${metric}{job="prometheus"}`)).length).toBe(1);
-  }, 90_000);
+  });
 
   test("blackbox_exporter: a real http_2xx probe returns the inventory's probe_* series", async () => {
     const target = encodeURIComponent(`${stack.prometheusUrl}/-/healthy`);

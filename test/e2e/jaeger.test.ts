@@ -89,7 +89,7 @@ test("an OTLP/HTTP span is stored and read back through the query API", async ()
   const services = await getJson(`http://${LOOPBACK}:${port.query}/api/services`);
   expect(services.data).toContain("novacron-api");
   console.log(`jaeger: span readable through the query API ${readableAfterMs.toFixed(0)} ms after the OTLP export`);
-}, 60_000);
+});
 
 test("remote sampling serves the rendered strategy", async () => {
   const strategy = await getJson(`http://${LOOPBACK}:${port.samplingHttp}/api/sampling?service=novacron-api`);

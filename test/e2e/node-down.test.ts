@@ -22,13 +22,13 @@ beforeAll(async () => {
   renderedDir = renderDevStack();
   bound = nodeDownBound(renderedDir);
   stack = await startLoopbackStack(renderedDir);
-}, 120_000);
+});
 
 afterAll(async () => {
   await stack?.stop();
   await stopAllProcesses(); // anything a failed start or restart left behind
   fs.rmSync(renderedDir, { recursive: true, force: true });
-}, 60_000);
+});
 
 test("every job kept in the loopback config scrapes its process through the rendered relabel rules", async () => {
   for (const job of Object.keys(stack!.targets)) {
@@ -70,4 +70,4 @@ test("the Watchdog goes to the heartbeat receiver, which has no integration in d
   expect(watchdogs.map((a) => a.receivers.map((r) => r.name))).toEqual([["heartbeat"]]);
   const webhookAlertNames = stack!.receiver.notifications.flatMap((n) => n.payload.alerts.map((a) => a.labels.alertname));
   expect(webhookAlertNames).not.toContain("Watchdog");
-}, 60_000);
+});

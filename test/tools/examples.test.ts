@@ -17,7 +17,7 @@ let packageFiles: string[] = [];
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "novacron-examples-"));
   packageFiles = installPackedLibrary(work);
-}, 120_000);
+});
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -82,7 +82,7 @@ test("examples/alertmanager-only: just Alertmanager, a 3-replica cluster whose S
   expect(JSON.stringify(resources.filter((r) => r.inputs.kind !== "Secret"))).not.toContain(webhook);
   expect(resources.find((r) => r.inputs.kind === "Secret")!.inputs.stringData).toEqual({ slackWebhookUrl: webhook });
   expect(outputs.peers).toEqual([0, 1, 2].map((i) => `alertmanager-${i}.alertmanager-headless.team-a-monitoring.svc:9093`));
-}, 120_000);
+});
 
 test("examples/prometheus-exporters: Prometheus x2 scraping node-exporter and kube-state-metrics, with the alert catalog", () => {
   const { resources, outputs } = runExample("prometheus-exporters", { "team-b-metrics:alertmanagers": JSON.stringify(["am-0.team-b.svc:9093"]) }, []);
@@ -96,4 +96,4 @@ test("examples/prometheus-exporters: Prometheus x2 scraping node-exporter and ku
   expect(promConfig).toContain("am-0.team-b.svc:9093");
   expect(Object.keys(byKind("ConfigMap").find((c) => c.metadata.name === "prometheus-rules")!.data).sort()).toEqual(["application.yml", "infrastructure.yml", "ml-pipeline.yml", "stack.yml"]);
   expect(outputs.prometheusUrl).toBe("http://prometheus.team-b-monitoring.svc:9090");
-}, 120_000);
+});

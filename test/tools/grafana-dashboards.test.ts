@@ -82,7 +82,7 @@ describe("the metric inventory matches its sources", () => {
     const defined = new Set([...source.matchAll(/name:\s*"(container_\w+)"/g)].map((m) => m[1]));
     expect(defined.size).toBeGreaterThan(50);
     expect(metricInventory.cadvisor.metrics.filter((m) => !defined.has(m))).toEqual([]);
-  }, 120_000);
+  });
 
   test("kube-state-metrics: every metric is defined in its stores at the pinned image's version", () => {
     const { images } = require("../../components/images") as typeof import("../../components/images");
@@ -91,7 +91,7 @@ describe("the metric inventory matches its sources", () => {
     const source = readAll(path.join(dir, "internal", "store"), (f) => f.endsWith(".go") && !f.endsWith("_test.go"));
     const defined = new Set([...source.matchAll(/"(kube_\w+)"/g)].map((m) => m[1]));
     expect(metricInventory["kube-state-metrics"].metrics.filter((m) => !defined.has(m))).toEqual([]);
-  }, 120_000);
+  });
 
   test("NovaCron services: the inventory is the README's metric contract", () => {
     const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");

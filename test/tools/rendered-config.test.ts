@@ -15,7 +15,7 @@ const out: Record<string, string> = {};
 beforeAll(() => {
   out.dev = renderToTempDir("dev");
   out.prod = renderToTempDir("prod");
-}, 60_000);
+});
 afterAll(() => Object.values(out).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 const ok = (result: { status: number | null; stdout: string; stderr: string }) => {
@@ -76,7 +76,7 @@ describe.each(["dev", "prod"])("%s", (env) => {
       const result = spawnSync(path.join(bin, "kubernetes-validate"), ["--strict", "--quiet", "-k", version, ...manifests], { encoding: "utf8" });
       ok(result);
     }
-  }, 60_000);
+  });
 });
 
 test("kubernetes-validate rejects a manifest with an unknown field (the check can fail)", () => {

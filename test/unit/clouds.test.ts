@@ -65,7 +65,7 @@ beforeAll(async () => {
   runs.prod = await renderStack("prod", { ...sentinelSecrets, "novacron:notifications": withWebhook });
   for (const cloud of ["aws", "gcp", "azure"] as const) runs[cloud] = await renderStack("prod", { ...sentinelSecrets, "novacron:clouds": onlyCloud(cloud) });
   raw = await rawRegistrations("prod", { ...sentinelSecrets, "novacron:notifications": withWebhook });
-}, 60_000);
+});
 
 describe("clouds that are off stay off", () => {
   test("dev (all clouds off) registers no cloud resource, provider or component", () => {

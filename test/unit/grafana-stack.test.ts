@@ -48,7 +48,7 @@ describe("stacks", () => {
   beforeAll(async () => {
     rendered.dev = await renderStack("dev");
     rendered.prodHa = await renderStack("prod", { "novacron:grafanaDatabaseUrl": "postgres://grafana:SENTINEL-db@db.example:5432/grafana", "novacron:grafanaAdminPassword": "SENTINEL-admin" });
-  }, 60_000);
+  });
   const objects = (r: RenderResult) => r.resources.filter((x) => x.type.startsWith("kubernetes:")).map((x) => x.inputs);
   const named = (r: RenderResult, kind: string, name: string) => objects(r).find((o) => o.kind === kind && o.metadata.name === name)!;
 

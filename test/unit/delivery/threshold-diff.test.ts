@@ -22,7 +22,7 @@ const after: RenderedResource[] = [];
 beforeAll(async () => {
   before.push(...(await renderStack("prod")).resources);
   after.push(...(await renderStack("prod", { "novacron:alertThresholds": JSON.stringify({ HighCPUUsage: 0.85 }) })).resources);
-}, 60_000);
+});
 
 /** A resource's identity in the engine: its type and name (the URN, without the stack and parents). */
 const identity = (r: RenderedResource) => `${r.type}::${r.name}`;

@@ -35,7 +35,7 @@ describe("runbooks", () => {
     for (const file of Object.values<string>(rules.inputs.data)) {
       for (const group of parse(file).groups) for (const rule of group.rules) if (rule.alert) alerts.set(rule.alert, rule.annotations.runbook_url);
     }
-  }, 60_000);
+  });
 
   test("every deployed alert's runbook_url is a page in docs/runbooks/", () => {
     expect(alerts.size).toBeGreaterThanOrEqual(alertCatalog.length);
@@ -81,4 +81,4 @@ test("docs/architecture.md: a Mermaid diagram naming every workload the prod sta
   const readable = (name: string) => name.replace(/-/g, " ").replace("ml model exporter", "ML model exporter").replace("cadvisor", "cAdvisor");
   const missing = [...new Set(workloads)].filter((name) => !diagram!.includes(name) && !diagram!.toLowerCase().includes(readable(name).toLowerCase()));
   expect(missing).toEqual([]);
-}, 60_000);
+});

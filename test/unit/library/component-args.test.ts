@@ -121,4 +121,4 @@ test("Pulumi's component analyzer derives the package schema from plugin/: every
     const undescribed = Object.entries<any>(resource.inputProperties ?? {}).filter(([, p]) => !p.description).map(([k]) => `${name}.${k}`);
     expect(undescribed).toEqual([]);
   }
-}, 120_000);
+});

@@ -28,7 +28,7 @@ beforeAll(async () => {
   expect(spec.jaeger.storage).toBe("elasticsearch");
   createLogsAndTraces(spec, { namespace: pulumi.output("monitoring"), hostNamespace: pulumi.output("monitoring-host") });
   await recorder.settle();
-}, 60_000);
+});
 
 const registration = (type: string, name: string) => {
   const found = registrations.filter((r) => r.type === type && r.name === name);

@@ -14,7 +14,7 @@ const runs = {} as Record<Cloud, RenderResult>;
 beforeAll(async () => {
   expect(Object.keys(readStackConfig("prod").config)).toContain("novacron:clouds");
   for (const cloud of Object.keys(packages) as Cloud[]) runs[cloud] = await renderStack("prod", { "novacron:clouds": onlyCloud(cloud) });
-}, 90_000);
+});
 
 /** The provider resource a registration's provider reference (`<urn>::<id>`) names. */
 function providerOf(run: RenderResult, r: RenderedResource): RenderedResource | undefined {

@@ -8,7 +8,7 @@ const rendered: Record<string, RenderResult> = {};
 beforeAll(async () => {
   rendered.dev = await renderStack("dev");
   rendered.prod = await renderStack("prod");
-}, 60_000);
+});
 
 const kube = (env: string) => rendered[env].resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
 const named = (env: string, kind: string, name: string) => {

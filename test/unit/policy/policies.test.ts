@@ -12,7 +12,7 @@ const rendered: Record<string, RenderedResource[]> = {};
 beforeAll(async () => {
   rendered.dev = (await renderStack("dev")).resources;
   rendered.prod = (await renderStack("prod")).resources;
-}, 60_000);
+});
 
 /** The schema defaults the engine applies to a policy's config, then the given overrides. */
 function configFor(policy: ResourceValidationPolicy, overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -25,7 +25,7 @@ const stacks = ["dev", "prod"] as const;
 const rendered: Partial<Record<(typeof stacks)[number], RenderResult>> = {};
 beforeAll(async () => {
   for (const stack of stacks) rendered[stack] = await renderStack(stack);
-}, 60_000);
+});
 
 const objects = (stack: (typeof stacks)[number]) => rendered[stack]!.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
 /**

@@ -113,7 +113,7 @@ beforeAll(async () => {
     const secretValues = Object.fromEntries(secretKeys.map((key) => [`${CONFIG_NAMESPACE}:${key}`, sentinels[key]]));
     rendered.set(s.name, { run, files: renderedFiles(run.resources, secretValues), outputs });
   }
-}, 120_000);
+});
 
 test("secret keys are discovered from the code, channel credentials among them", () => {
   expect(secretKeys).toEqual(expect.arrayContaining(Object.values(configModule.channelSecretKeys)));
