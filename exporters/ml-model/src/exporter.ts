@@ -7,6 +7,7 @@ import { type ErrorReason, ExporterMetrics } from "./exporter-metrics";
 import type { Logger } from "./log";
 import { FetchError, MlClient } from "./ml-client";
 import { renderScoredSnapshot } from "./ml-metrics";
+import { redactUrl } from "./redact";
 import { SharedCache } from "./shared-cache";
 
 const NOTHING = Buffer.alloc(0);
@@ -37,8 +38,9 @@ export class MlExporter {
     this.contentType = this.metrics.registry.contentType;
   }
 
+  /** The snapshot URL as logs and the landing page show it: credentials redacted. */
   get snapshotUrl(): string {
-    return this.client.snapshotUrl.href;
+    return redactUrl(this.client.snapshotUrl);
   }
 
   /** The /metrics body as chunks (the ml_* part is shared between scrapes, so it is not copied). */

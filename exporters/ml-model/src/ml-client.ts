@@ -5,6 +5,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { SNAPSHOT_PATH } from "./contract";
 import { JsonSyntaxError } from "./json-reader";
+import { redactUrl } from "./redact";
 import { decodeSnapshot, type ScoredSnapshot, SnapshotSchemaError } from "./snapshot-decoder";
 
 export const FETCH_ERROR_REASONS = ["connection", "timeout", "http_status", "too_large", "invalid_json", "schema"] as const;
@@ -74,7 +75,7 @@ export class MlClient {
           reject(err);
         };
         const status = res.statusCode ?? 0;
-        if (status < 200 || status > 299) return fail(new FetchError("http_status", `HTTP ${status} from ${url.href}`));
+        if (status < 200 || status > 299) return fail(new FetchError("http_status", `HTTP ${status} from ${redactUrl(url)}`));
         const declared = Number(res.headers["content-length"]);
         if (declared > limit) return fail(new FetchError("too_large", `response of ${declared} bytes exceeds the limit of ${limit}`));
         // One buffer, sized from Content-Length when declared and grown by doubling otherwise: the body

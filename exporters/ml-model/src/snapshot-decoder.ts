@@ -7,6 +7,7 @@ import { z } from "zod";
 import {
   crossRowIssues,
   DriftDistributions,
+  DriftScore,
   FeatureDistributions,
   type Issue,
   MAX_HISTOGRAM_BINS,
@@ -121,7 +122,8 @@ class Decoder {
     const r = this.reader;
     const path = ["drift", index];
     if (r.peek() !== "object" || !this.hasFeatures()) {
-      const row = this.check(TABLES.drift, this.read(ROW_LAYOUTS.drift), path);
+      // Without features a row can only be a reported score: checking that option alone gives the clearer issue.
+      const row = this.check(DriftScore, this.read(ROW_LAYOUTS.drift), path);
       return row && { model_name: row.model_name, dataset: row.dataset, score: row.score!, method: "reported" };
     }
     const fields: Record<string, unknown> = {};
