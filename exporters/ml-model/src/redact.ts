@@ -8,13 +8,14 @@ export const REDACTED = "REDACTED";
 
 /**
  * The URL with its password, user name and credential-like query values replaced by REDACTED. Text
- * that does not parse as a URL is cut to what precedes any '@' (the user-info part), so a malformed
- * endpoint in a config error still cannot leak.
+ * that is not an http(s) URL (a config error echoes it) loses everything before its last '@' instead:
+ * `ml-service:secret@host` parses as a URL of scheme "ml-service" with no user-info at all.
  */
 export function redactUrl(input: string | URL): string {
   let url: URL;
   try {
     url = new URL(String(input));
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError("not http(s)");
   } catch {
     const text = String(input);
     const at = text.lastIndexOf("@");
