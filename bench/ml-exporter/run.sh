@@ -10,6 +10,8 @@ log() { echo "bench/ml-exporter: $*" >&2; }
 bash "$here/../../scripts/ensure-deps.sh"  # the root's tsx runs the fake ML service
 if [ ! -d "$exporter/node_modules" ]; then log "installing the exporter's dependencies"; (cd "$exporter" && npm ci --no-audit --no-fund >&2); fi
 (cd "$exporter" && npm run --silent build >&2)
+# `run.sh peak-rss`: the exporter's peak RSS at its response cap (peak-rss.mjs); needs no json_exporter.
+if [ "${1:-}" = peak-rss ]; then exec "$here/../../node_modules/.bin/tsx" "$here/peak-rss.mjs"; fi
 if [ ! -d "$here/node_modules" ]; then log "installing autocannon"; (cd "$here" && npm ci --no-audit --no-fund >&2); fi
 
 # json_exporter, cached by version like scripts/install-tools.sh caches the Prometheus tools.

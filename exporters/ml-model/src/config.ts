@@ -2,6 +2,8 @@
 // validated once at start so a typo fails the pod immediately with a message naming the variable,
 // instead of surfacing later as a confusing scrape error.
 import { z } from "zod";
+import { redactUrl } from "./redact";
+import { containerMemoryLimit, DEFAULT_MAX_RESPONSE_BYTES, maxResponseBytesFor, peakRssFor } from "./memory-budget";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,8 +20,10 @@ export interface Config {
   scrapeTimeoutMs: number;
   /** Most ML series exported; whole models beyond it are dropped (and counted). */
   maxSeries: number;
-  /** Responses larger than this are rejected rather than buffered. */
+  /** Responses larger than this are rejected rather than buffered; derived from the memory limit. */
   maxResponseBytes: number;
+  /** The container's memory limit the cap was derived from, if one is known. */
+  memoryLimitBytes?: number;
   logLevel: LogLevel;
 }
 
@@ -62,13 +66,20 @@ const EnvSchema = z.object({
     .default(50_000)
     .pipe(z.number().min(1, "must be at least 1")),
   ML_MODEL_MAX_RESPONSE_BYTES: integer("a whole number of bytes")
-    .default(16 * 1024 * 1024)
-    .pipe(z.number().min(1024, "must be at least 1024 bytes")),
+    .pipe(z.number().min(1024, "must be at least 1024 bytes"))
+    .optional(),
+  MEMORY_LIMIT_BYTES: integer("a whole number of bytes").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 
-/** Reads and validates the configuration; throws ConfigError listing every bad variable at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+const MiB = 1024 * 1024;
+const mib = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
+
+/**
+ * Reads and validates the configuration; throws ConfigError listing every bad variable at once.
+ * `memoryLimit` is the container's (its cgroup's) unless MEMORY_LIMIT_BYTES says otherwise.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, memoryLimit = containerMemoryLimit()): Config {
   // An empty variable (`FOO=`) means "not set", as it usually does in manifests and shells.
   const present = Object.fromEntries(
     Object.keys(EnvSchema.shape).flatMap((key) => (env[key] ? [[key, env[key]]] : [])),
@@ -78,11 +89,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        return `${key}: ${issue.message} (got ${JSON.stringify(present[key])})`;
+        // The endpoint may carry credentials (user-info, a token in the query): never echo them.
+        const got = key === "ML_MODEL_ENDPOINT" ? redactUrl(present[key] as string) : present[key];
+        return `${key}: ${issue.message} (got ${JSON.stringify(got)})`;
       }),
     );
   }
   const e = parsed.data;
+  const limit = e.MEMORY_LIMIT_BYTES ?? memoryLimit;
+  // Without a known limit the default cap applies; with one, the cap is the largest body that fits it.
+  const fits = limit === undefined ? DEFAULT_MAX_RESPONSE_BYTES : maxResponseBytesFor(limit);
+  const maxResponseBytes = e.ML_MODEL_MAX_RESPONSE_BYTES ?? fits;
+  const problems: string[] = [];
+  if (limit !== undefined && fits < 1024) {
+    problems.push(`MEMORY_LIMIT_BYTES: the memory limit of ${mib(limit)} leaves no room for a response; the idle exporter alone needs about ${mib(peakRssFor(0))}`);
+  } else if (limit !== undefined && maxResponseBytes > fits) {
+    problems.push(
+      `ML_MODEL_MAX_RESPONSE_BYTES: a ${mib(maxResponseBytes)} response needs up to ${mib(peakRssFor(maxResponseBytes))} of memory, ` +
+        `over the memory limit of ${mib(limit)}; at most ${fits} fits (got "${e.ML_MODEL_MAX_RESPONSE_BYTES}")`,
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
   return {
     mlModelEndpoint: new URL(e.ML_MODEL_ENDPOINT),
     host: e.EXPORT_HOST,
@@ -90,7 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrapeIntervalMs: e.SCRAPE_INTERVAL * 1000,
     scrapeTimeoutMs: e.SCRAPE_TIMEOUT * 1000,
     maxSeries: e.MAX_SERIES,
-    maxResponseBytes: e.ML_MODEL_MAX_RESPONSE_BYTES,
+    maxResponseBytes,
+    memoryLimitBytes: limit,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -68,7 +68,13 @@ export const Predictions = z.object({
   count,
 });
 
-const histogramCounts = z.array(z.number().min(0)).min(1);
+/**
+ * Most bins in one feature histogram. Drift histograms have tens of bins; the bound lets the exporter
+ * score one feature at a time in bounded memory (a 16 MiB body of "0," would otherwise be 8 million
+ * numbers in memory at once).
+ */
+export const MAX_HISTOGRAM_BINS = 10_000;
+const histogramCounts = z.array(z.number().min(0)).min(1).max(MAX_HISTOGRAM_BINS);
 
 /** Histograms of one feature over the same bins, in the reference data and in production. */
 export const FeatureDistributions = z
@@ -111,7 +117,8 @@ export const DriftDistributions = z.object({
 
 export const Drift = z.union([DriftScore, DriftDistributions]);
 
-const MonitoringSnapshotShape = z.object({
+/** The top level, each row checked on its own; MonitoringSnapshot adds the rules across rows. */
+export const MonitoringSnapshotShape = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   generated_at: z.iso.datetime({ offset: true }),
   models: z.array(ModelVersionEvaluation),
@@ -123,7 +130,7 @@ const MonitoringSnapshotShape = z.object({
   drift: z.array(Drift),
 });
 
-type Issue = { path: (string | number)[]; message: string };
+export type Issue = { path: (string | number)[]; message: string };
 
 /** Rows of one table must be unique by their label columns, or two rows would claim one series. */
 function duplicates<T>(table: string, rows: T[], key: (row: T) => string[]): Issue[] {
@@ -139,8 +146,14 @@ function duplicates<T>(table: string, rows: T[], key: (row: T) => string[]): Iss
 
 const leValue = (le: number | "+Inf") => (le === "+Inf" ? Infinity : le);
 
+/** What the checks across rows read: every table's label columns and the latency histograms. */
+export type SnapshotTables = Pick<
+  z.infer<typeof MonitoringSnapshotShape>,
+  "models" | "training" | "training_failures" | "inference_latency" | "inference_latency_buckets" | "predictions"
+> & { drift: { model_name: string; dataset: string }[] };
+
 /** Each latency row needs a complete cumulative histogram ending in "+Inf" that matches its count. */
-function histogramIssues(snapshot: z.infer<typeof MonitoringSnapshotShape>): Issue[] {
+function histogramIssues(snapshot: SnapshotTables): Issue[] {
   const issues: Issue[] = [];
   const buckets = new Map<string, { le: number; count: number; index: number }[]>();
   snapshot.inference_latency_buckets.forEach((b, index) => {
@@ -174,9 +187,9 @@ function histogramIssues(snapshot: z.infer<typeof MonitoringSnapshotShape>): Iss
   return issues;
 }
 
-export const MonitoringSnapshot = MonitoringSnapshotShape.check((ctx) => {
-  const s = ctx.value;
-  const issues = [
+/** The rules that span rows (unique rows, complete histograms), for rows each valid on its own. */
+export function crossRowIssues(s: SnapshotTables): Issue[] {
+  return [
     ...duplicates("models", s.models, (r) => [r.model_name, r.version]),
     ...duplicates("training", s.training, (r) => [r.model_name]),
     ...duplicates("training_failures", s.training_failures, (r) => [r.model_name, r.error_type]),
@@ -186,8 +199,23 @@ export const MonitoringSnapshot = MonitoringSnapshotShape.check((ctx) => {
     ...duplicates("drift", s.drift, (r) => [r.model_name, r.dataset]),
     ...histogramIssues(s),
   ];
-  for (const issue of issues) ctx.issues.push({ code: "custom", input: s, ...issue });
+}
+
+export const MonitoringSnapshot = MonitoringSnapshotShape.check((ctx) => {
+  for (const issue of crossRowIssues(ctx.value)) ctx.issues.push({ code: "custom", input: ctx.value, ...issue });
 });
+
+/** Each table and the schema of its rows. */
+export const TABLES = {
+  models: ModelVersionEvaluation,
+  training: ModelTraining,
+  training_failures: TrainingFailures,
+  inference_latency: InferenceLatency,
+  inference_latency_buckets: InferenceLatencyBucket,
+  predictions: Predictions,
+  drift: Drift,
+} as const satisfies { [T in keyof z.infer<typeof MonitoringSnapshotShape>]?: z.ZodType };
+export type TableName = keyof typeof TABLES;
 
 export type MonitoringSnapshot = z.infer<typeof MonitoringSnapshot>;
 export type Drift = z.infer<typeof Drift>;

@@ -10,34 +10,52 @@ import type { FeatureDistributions } from "./contract";
 /** Label value for ml_data_drift_score's `method`: how the score was obtained. */
 export type DriftMethod = "reported" | "jensen_shannon_distance";
 
-function normalize(counts: readonly number[]): number[] {
-  const total = counts.reduce((a, b) => a + b, 0);
-  return counts.map((c) => c / total);
+/**
+ * Counts as probabilities. Dividing by the largest count first keeps the sum finite (counts near
+ * Number.MAX_VALUE overflowed it to Infinity, which scored [1,1] against [1e308,1e308] at 0.71) and the
+ * result independent of scale.
+ */
+function normalize(counts: readonly number[], side: string): number[] {
+  let max = 0;
+  for (const c of counts) {
+    if (!(c >= 0 && c < Infinity)) throw new RangeError(`${side} has a bin that is not a finite count ≥ 0: ${c}`);
+    if (c > max) max = c;
+  }
+  if (max === 0) throw new RangeError(`${side}: all bins are 0`);
+  const scaled = counts.map((c) => c / max);
+  const total = scaled.reduce((a, b) => a + b, 0); // between 1 and the number of bins
+  return scaled.map((c) => c / total);
 }
 
-/** Σ p·log2(p/m), skipping p = 0 terms (their limit is 0). m > 0 wherever p > 0, as m = (p+q)/2. */
-function klDivergenceBase2(p: readonly number[], m: readonly number[]): number {
-  let sum = 0;
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] > 0) sum += p[i] * Math.log2(p[i] / m[i]);
-  }
-  return sum;
+/**
+ * (1+x)·ln(1+x) + (1−x)·ln(1−x) for x in [−1, 1]: a bin's share of the divergence, as a function of
+ * x = (p−q)/(p+q). Exactly 0 for equal probabilities; log1p keeps it accurate for nearly equal ones,
+ * where p·log(2p/(p+q)) + q·log(2q/(p+q)) summed over bins cancels to rounding noise.
+ */
+function binDivergence(x: number): number {
+  if (x === 1 || x === -1) return 2 * Math.LN2; // one side empty: the (1−|x|)·ln 0 term's limit is 0
+  return (1 + x) * Math.log1p(x) + (1 - x) * Math.log1p(-x);
 }
 
 /**
  * Jensen–Shannon distance (base 2) between two histograms over the same bins, given as counts or
- * probabilities (each is normalized first): sqrt(½·KL(P‖M) + ½·KL(Q‖M)) with M = ½(P+Q).
+ * probabilities (each is normalized first): sqrt(½·KL(P‖M) + ½·KL(Q‖M)) with M = ½(P+Q). Summed per
+ * bin as JSD = Σ (p+q)·g((p−q)/(p+q)) / (4·ln 2), every term ≥ 0, so rounding cannot make it negative
+ * or leave noise for identical shapes. Throws RangeError for bins that are negative, not finite, or all 0.
  */
 export function jensenShannonDistance(reference: readonly number[], production: readonly number[]): number {
   if (reference.length !== production.length) {
     throw new RangeError(`histograms differ in length: ${reference.length} vs ${production.length}`);
   }
-  const p = normalize(reference);
-  const q = normalize(production);
-  const m = p.map((pi, i) => (pi + q[i]) / 2);
-  const divergence = (klDivergenceBase2(p, m) + klDivergenceBase2(q, m)) / 2;
-  // Rounding can leave a tiny negative divergence for identical inputs, or exceed 1 by an ulp.
-  return Math.sqrt(Math.min(1, Math.max(0, divergence)));
+  const p = normalize(reference, "reference");
+  const q = normalize(production, "production");
+  let divergence = 0;
+  for (let i = 0; i < p.length; i++) {
+    const sum = p[i] + q[i];
+    if (sum > 0) divergence += sum * binDivergence((p[i] - q[i]) / sum);
+  }
+  // ≤ 1 in exact arithmetic; rounding can exceed it by an ulp.
+  return Math.sqrt(Math.min(1, divergence / (4 * Math.LN2)));
 }
 
 /**

@@ -6,7 +6,8 @@ import type { Config } from "./config";
 import { type ErrorReason, ExporterMetrics } from "./exporter-metrics";
 import type { Logger } from "./log";
 import { FetchError, MlClient } from "./ml-client";
-import { renderMlMetrics } from "./ml-metrics";
+import { renderScoredSnapshot } from "./ml-metrics";
+import { redactUrl } from "./redact";
 import { SharedCache } from "./shared-cache";
 
 const NOTHING = Buffer.alloc(0);
@@ -37,8 +38,9 @@ export class MlExporter {
     this.contentType = this.metrics.registry.contentType;
   }
 
+  /** The snapshot URL as logs and the landing page show it: credentials redacted. */
   get snapshotUrl(): string {
-    return this.client.snapshotUrl.href;
+    return redactUrl(this.client.snapshotUrl);
   }
 
   /** The /metrics body as chunks (the ml_* part is shared between scrapes, so it is not copied). */
@@ -58,7 +60,7 @@ export class MlExporter {
     const elapsed = () => (performance.now() - started) / 1000;
     try {
       const snapshot = await this.client.fetchSnapshot(this.shutdown.signal);
-      const rendered = renderMlMetrics(snapshot, this.config.maxSeries);
+      const rendered = renderScoredSnapshot(snapshot, this.config.maxSeries);
       this.metrics.recordSuccess(elapsed(), rendered.series, rendered.droppedSeries);
       if (rendered.droppedSeries > 0) {
         this.log.warn("series limit exceeded; models dropped", {

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     scrapeIntervalSeconds: config.scrapeIntervalMs / 1000,
     scrapeTimeoutSeconds: config.scrapeTimeoutMs / 1000,
     maxSeries: config.maxSeries,
+    maxResponseBytes: config.maxResponseBytes,
+    memoryLimitBytes: config.memoryLimitBytes ?? null,
     version,
   });
 

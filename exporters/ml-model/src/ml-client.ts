@@ -3,8 +3,10 @@
 // ml_exporter_scrape_errors_total: callers never see a raw exception from the network or the parser.
 import * as http from "node:http";
 import * as https from "node:https";
-import type { ZodError } from "zod";
-import { MonitoringSnapshot, SNAPSHOT_PATH } from "./contract";
+import { SNAPSHOT_PATH } from "./contract";
+import { JsonSyntaxError } from "./json-reader";
+import { redactUrl } from "./redact";
+import { decodeSnapshot, type ScoredSnapshot, SnapshotSchemaError } from "./snapshot-decoder";
 
 export const FETCH_ERROR_REASONS = ["connection", "timeout", "http_status", "too_large", "invalid_json", "schema"] as const;
 export type FetchErrorReason = (typeof FETCH_ERROR_REASONS)[number];
@@ -36,10 +38,10 @@ export class MlClient {
   }
 
   /** Fetches and validates a snapshot; `signal` lets shutdown abandon a fetch in flight. */
-  async fetchSnapshot(signal?: AbortSignal): Promise<MonitoringSnapshot> {
+  async fetchSnapshot(signal?: AbortSignal): Promise<ScoredSnapshot> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let body: string;
+    let body: Buffer;
     try {
       body = await this.get(combined);
     } catch (err) {
@@ -48,16 +50,13 @@ export class MlClient {
       throw new FetchError("connection", describeNetworkError(err));
     }
 
-    let json: unknown;
     try {
-      json = JSON.parse(body);
+      return decodeSnapshot(body);
     } catch (err) {
-      throw new FetchError("invalid_json", `response is not JSON: ${(err as Error).message}`);
+      if (err instanceof JsonSyntaxError) throw new FetchError("invalid_json", `response is not JSON: ${err.message}`);
+      if (err instanceof SnapshotSchemaError) throw new FetchError("schema", `response does not match the contract: ${err.message}`);
+      throw err;
     }
-
-    const parsed = MonitoringSnapshot.safeParse(json);
-    if (!parsed.success) throw new FetchError("schema", `response does not match the contract: ${summarize(parsed.error)}`);
-    return parsed.data;
   }
 
   /**
@@ -65,7 +64,7 @@ export class MlClient {
    * node:http rather than fetch(): loading undici for one request per interval costs ~10 MB of RSS.
    * A fresh connection each time (no keep-alive) avoids reusing a socket the server is closing.
    */
-  private get(signal: AbortSignal): Promise<string> {
+  private get(signal: AbortSignal): Promise<Buffer> {
     const url = this.snapshotUrl;
     const limit = this.options.maxResponseBytes;
     const client = url.protocol === "https:" ? https : http;
@@ -76,17 +75,23 @@ export class MlClient {
           reject(err);
         };
         const status = res.statusCode ?? 0;
-        if (status < 200 || status > 299) return fail(new FetchError("http_status", `HTTP ${status} from ${url.href}`));
+        if (status < 200 || status > 299) return fail(new FetchError("http_status", `HTTP ${status} from ${redactUrl(url)}`));
         const declared = Number(res.headers["content-length"]);
         if (declared > limit) return fail(new FetchError("too_large", `response of ${declared} bytes exceeds the limit of ${limit}`));
-        const chunks: Buffer[] = [];
+        // One buffer, sized from Content-Length when declared and grown by doubling otherwise: the body
+        // is held once, never as chunks plus their concatenation plus a string.
+        let body = Buffer.allocUnsafe(declared >= 0 ? declared : 64 * 1024);
         let size = 0;
         res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > limit) return fail(new FetchError("too_large", `response exceeds the limit of ${limit} bytes`));
-          chunks.push(chunk);
+          if (size + chunk.length > limit) return fail(new FetchError("too_large", `response exceeds the limit of ${limit} bytes`));
+          if (size + chunk.length > body.length) {
+            const grown = Buffer.allocUnsafe(Math.min(limit, Math.max(size + chunk.length, body.length * 2)));
+            body.copy(grown, 0, 0, size);
+            body = grown;
+          }
+          size += chunk.copy(body, size);
         });
-        res.on("end", () => resolve(Buffer.concat(chunks, size).toString("utf8")));
+        res.on("end", () => resolve(body.subarray(0, size)));
         // The connection dropped mid-body, or the timeout aborted the request.
         res.on("error", reject);
         res.on("close", () => {
@@ -103,11 +108,4 @@ function describeNetworkError(err: unknown): string {
   const code = (err as { code?: string })?.code;
   const message = err instanceof Error ? err.message : String(err);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
-/** The first few issues with their JSON paths: enough to find the bad field in a large response. */
-function summarize(error: ZodError): string {
-  const shown = error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-  const more = error.issues.length - shown.length;
-  return shown.join("; ") + (more > 0 ? `; and ${more} more` : "");
 }

@@ -1,9 +1,10 @@
 // Maps one validated snapshot to the ml_* metric families and renders them to the text exposition
 // format, once per snapshot. Nothing but the rendered text outlives the call, so models or datasets
 // that disappear from the service disappear from /metrics.
-import type { MonitoringSnapshot } from "./contract";
-import { datasetDriftScore, type DriftMethod } from "./drift";
+import type { MonitoringSnapshot, SnapshotTables } from "./contract";
+import { datasetDriftScore } from "./drift";
 import { ExpositionWriter, formatValue, labelPairs } from "./exposition";
+import type { ScoredDrift, ScoredSnapshot } from "./snapshot-decoder";
 
 export interface RenderedMlMetrics {
   /** The ml_* families in the text exposition format. */
@@ -16,7 +17,7 @@ export interface RenderedMlMetrics {
 }
 
 /** How many series each model contributes: the unit the series cap keeps or drops whole. */
-export function seriesPerModel(s: MonitoringSnapshot): Map<string, number> {
+export function seriesPerModel(s: SnapshotTables): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (model: string, n: number) => counts.set(model, (counts.get(model) ?? 0) + n);
   for (const r of s.models) add(r.model_name, 4); // accuracy, precision, recall, f1_score
@@ -63,8 +64,24 @@ const HELP = {
 
 const leValue = (le: number | "+Inf") => (le === "+Inf" ? Infinity : le);
 
-/** Renders the ml_* families for a snapshot, exporting at most `maxSeries` series. */
+/** Scores the drift rows that carry distributions (the decoder does this while it reads a body). */
+export function scoreDrift(snapshot: MonitoringSnapshot): ScoredSnapshot {
+  const drift = snapshot.drift.map(
+    (r): ScoredDrift =>
+      r.score !== undefined
+        ? { model_name: r.model_name, dataset: r.dataset, score: r.score, method: "reported" }
+        : { model_name: r.model_name, dataset: r.dataset, score: datasetDriftScore(r.features!), method: "jensen_shannon_distance" },
+  );
+  return { ...snapshot, drift };
+}
+
+/** Renders the ml_* families for a validated snapshot, exporting at most `maxSeries` series. */
 export function renderMlMetrics(snapshot: MonitoringSnapshot, maxSeries: number): RenderedMlMetrics {
+  return renderScoredSnapshot(scoreDrift(snapshot), maxSeries);
+}
+
+/** Renders the ml_* families for a decoded snapshot, exporting at most `maxSeries` series. */
+export function renderScoredSnapshot(snapshot: ScoredSnapshot, maxSeries: number): RenderedMlMetrics {
   const { kept, series, droppedSeries, droppedModels } = selectModels(seriesPerModel(snapshot), maxSeries);
   const keep = <R extends { model_name: string }>(rows: R[]) => rows.filter((r) => kept.has(r.model_name));
   // model_name="…" is shared by every series of a model: escape it once.
@@ -122,9 +139,7 @@ export function renderMlMetrics(snapshot: MonitoringSnapshot, maxSeries: number)
 
   out.family("ml_data_drift_score", "gauge", HELP.drift);
   for (const r of keep(snapshot.drift)) {
-    const [score, method]: [number, DriftMethod] =
-      r.score !== undefined ? [r.score, "reported"] : [datasetDriftScore(r.features!), "jensen_shannon_distance"];
-    out.sample("ml_data_drift_score", withModel(r.model_name, { dataset: r.dataset, method }), score);
+    out.sample("ml_data_drift_score", withModel(r.model_name, { dataset: r.dataset, method: r.method }), r.score);
   }
 
   return { body: out.toBuffer(), series, droppedSeries, droppedModels };

@@ -6,6 +6,8 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseExposition, value } from "./support/exposition";
 import { FakeMlService } from "./support/fake-ml-service";
+import { fixtureSnapshot } from "./support/fixtures";
+import { endpointWithCredentials, leakedForms, SENTINEL_PASSWORD, SENTINEL_USER } from "./support/sentinel";
 
 const MAIN = path.join(__dirname, "..", "dist", "main.js");
 const children: ChildProcess[] = [];
@@ -69,4 +71,39 @@ it("stops gracefully on SIGTERM, answering the scrape in progress first", async 
   } finally {
     await ml.stop();
   }
+});
+
+describe("credentials in ML_MODEL_ENDPOINT are never printed or served", () => {
+  it.each([
+    ["an unsupported scheme", `ftp://${SENTINEL_USER}:${encodeURIComponent(SENTINEL_PASSWORD)}@ml-service/`],
+    ["a raw password that does not parse as a URL", `ml-service:${SENTINEL_PASSWORD}@host:8000`],
+    ["a token in the query of a malformed URL", `http//ml-service/?token=${encodeURIComponent(SENTINEL_PASSWORD)}`],
+  ])("the configuration error, for %s", async (_, endpoint) => {
+    const p = run({ ML_MODEL_ENDPOINT: endpoint });
+    expect(await p.exited).toBe(2);
+    const { stdout, stderr } = p.output();
+    expect(stderr).toMatch(/ML_MODEL_ENDPOINT: must be an http\(s\) URL/);
+    expect(leakedForms(stdout + stderr)).toEqual([]);
+  });
+
+  it("the log lines and the / page, while the credentials are still sent to the ML service", async () => {
+    const ml = await new FakeMlService().start();
+    ml.behaviour = { kind: "status", status: 503 }; // a failure logs the URL and the error
+    try {
+      const p = run({ ML_MODEL_ENDPOINT: endpointWithCredentials(ml.url), EXPORT_HOST: "127.0.0.1", EXPORT_PORT: "0", LOG_LEVEL: "debug" });
+      const port = await listeningPort(p.output);
+      await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      ml.behaviour = { kind: "json", body: fixtureSnapshot() };
+      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      expect(page).toContain("REDACTED:REDACTED@127.0.0.1");
+      expect(ml.lastAuthorization).toBe(`Basic ${Buffer.from(`${SENTINEL_USER}:${SENTINEL_PASSWORD}`).toString("base64")}`);
+      p.child.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+      const { stdout, stderr } = p.output();
+      expect(stdout).toContain('"msg":"ML service refresh failed"');
+      expect(leakedForms(stdout + stderr + page)).toEqual([]);
+    } finally {
+      await ml.stop();
+    }
+  });
 });

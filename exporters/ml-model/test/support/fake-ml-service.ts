@@ -16,6 +16,8 @@ export class FakeMlService {
   behaviour: Behaviour = { kind: "status", status: 503 };
   /** Requests received, and the most that were being answered at once. */
   requests = 0;
+  /** The Authorization header of the last request (credentials from the endpoint's user-info). */
+  lastAuthorization?: string;
   maxConcurrent = 0;
   private concurrent = 0;
   private readonly server = http.createServer((req, res) => this.handle(req, res));
@@ -38,6 +40,7 @@ export class FakeMlService {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
+    this.lastAuthorization = req.headers.authorization;
     this.concurrent++;
     this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
     res.on("close", () => this.concurrent--);
