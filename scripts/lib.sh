@@ -11,6 +11,15 @@ require_go() {
   command -v go >/dev/null 2>&1 || { log "go is not installed; install Go (https://go.dev/dl) or run: apt-get install -y golang-go"; exit 1; }
 }
 
+# A JDK (javac 17 or newer) and Maven, for the Java tools (jars come from Maven Central through mvn).
+require_java() {
+  local missing=""
+  for tool in java javac mvn; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
+  [ -z "$missing" ] || { log "not installed:$missing; install a JDK 17+ and Maven, e.g. apt-get install -y openjdk-17-jdk-headless maven"; exit 1; }
+  local release; release="$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p')"
+  [ "${release:-0}" -ge 17 ] || { log "javac $release is too old: the Java tools need JDK 17 or newer"; exit 1; }
+}
+
 # The directory the module proxy's zip of <module>@<version> is unpacked to (read-only).
 module_dir() { go mod download -json "$1@$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'; }
 

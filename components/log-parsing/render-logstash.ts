@@ -28,6 +28,32 @@ export function quote(value: string): string {
   return `"${value.replace(/(^|[^\\])"/g, '$1\\"')}"`;
 }
 
+/**
+ * A rule's pattern as grok must be given it. grok compiles with Ruby's syntax (Joni), where ^ is the start
+ * of any line, not of the text as in RE2 and JavaScript: a multi-line entry whose later line looks like a
+ * rule's start would be parsed from that line. \A (start of the text in Oniguruma) replaces every ^ outside
+ * a character class; escaped characters and classes are copied as they are.
+ */
+export function grokPattern(pattern: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      out += c + (pattern[i + 1] ?? "");
+      i++;
+    } else if (inClass) {
+      out += c;
+      if (c === "]") inClass = false;
+    } else if (c === "[") {
+      out += c;
+      inClass = true;
+      if (pattern[i + 1] === "^") out += pattern[++i]; // a negated class
+    } else out += c === "^" ? "\\A" : c;
+  }
+  return out;
+}
+
 const indent = (text: string, by = 2) => text.split("\n").map((l) => (l ? " ".repeat(by) + l : l)).join("\n");
 const block = (head: string, body: string[]) => `${head} {\n${indent(body.join("\n"))}\n}`;
 const list = (values: string[]) => `[${values.map(quote).join(", ")}]`;
@@ -83,7 +109,7 @@ export function renderFilter(): string {
   lineRules.forEach((rule, i) => {
     const grok = block("grok", [
       `id => ${quote(`rule-${rule.name}`)}`,
-      `match => { "message" => ${quote(rule.pattern)} }`,
+      `match => { "message" => ${quote(grokPattern(rule.pattern))} }`,
       `add_field => ${hash([["[@metadata][rule]", rule.name], ["[@metadata][index]", rule.index]])}`,
       `tag_on_failure => []`,
     ]);
@@ -112,7 +138,7 @@ export function renderFilter(): string {
     const target = `[@metadata][enrich_${e.name}]`;
     const steps = [
       `# ${e.description}`,
-      block("grok", [`id => ${quote(`enrich-${e.name}`)}`, `match => { "log_message" => ${quote(e.pattern)} }`, `target => ${quote(target)}`, `tag_on_failure => []`]),
+      block("grok", [`id => ${quote(`enrich-${e.name}`)}`, `match => { "log_message" => ${quote(grokPattern(e.pattern))} }`, `target => ${quote(target)}`, `tag_on_failure => []`]),
       ...namedGroups(e.pattern).map((f) => block(`if ${target}[${f}] and ![${f}]`, [`mutate { copy => { ${quote(`${target}[${f}]`)} => ${quote(f)} } }`])),
       ...(e.routeTo ? [block(`if ${target}`, [`mutate { replace => { "[@metadata][index]" => ${quote(e.routeTo)} } }`])] : []),
     ];

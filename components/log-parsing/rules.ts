@@ -150,6 +150,8 @@ const forbidden: { re: RegExp; what: string }[] = [
   { re: /^\\[dDwWbBsS]/, what: "\\d \\w \\s \\b are Unicode-aware in some engines; spell the ASCII class out" },
   { re: /^\\[AzZGhHRXK]/, what: "an escape only some engines know" },
   { re: /^[*+?}][+]/, what: "possessive quantifier (RE2 and JavaScript have none)" },
+  // ^ differs the same way (start of any line in Oniguruma's Ruby syntax); it stays allowed because the
+  // Logstash renderer hands grok \A for it (grokPattern), and test/tools/logstash-grok-joni.test.ts checks it.
   { re: /^\$/, what: "$ means end of line in Oniguruma but end of input in RE2 and JavaScript" },
 ];
 

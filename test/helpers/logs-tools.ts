@@ -1,10 +1,10 @@
 // Locates the logs-and-traces tools built by scripts/install-logs-tools.sh (jaeger, regex-check,
-// alloy-syntax), cached by version, so calling the script again is cheap.
+// alloy-syntax, joni-check), cached by version, so calling the script again is cheap.
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as path from "path";
 import { installedBinDir } from "./tools";
 
-export type LogsToolName = "jaeger" | "regex-check" | "alloy-syntax";
+export type LogsToolName = "jaeger" | "regex-check" | "alloy-syntax" | "joni-check";
 
 let binDir: string | undefined;
 
