@@ -1,7 +1,7 @@
 // `blackbox`: probes of endpoints from inside the cluster.
 import { z } from "zod";
 import { ProbeModuleName } from "../../components/blackbox-exporter/contract";
-import { DNS_LABEL, isHostPort, plainUrl, repeats, resourcesSchema, withCrossChecks } from "./primitives";
+import { DNS_LABEL, isHostPort, listOf, plainUrl, repeats, resourcesSchema, withCrossChecks } from "./primitives";
 
 export const probeModules = Object.values(ProbeModuleName);
 export type ProbeModule = ProbeModuleName;
@@ -26,7 +26,7 @@ export const probeSchema = withCrossChecks(
   z.strictObject({
     name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label"),
     module: z.enum(probeModules),
-    targets: z.array(z.string().min(1)).min(1, "must list at least one target"),
+    targets: listOf(z.string().min(1), 10, "targets per probe").min(1, "must list at least one target"),
   }),
   {
     reads: ["module"],
@@ -43,8 +43,8 @@ export type Probe = z.infer<typeof probeSchema>;
 
 export const blackboxSchema = z.strictObject({
   enabled: z.boolean(),
-  dnsQueryName: z.string().min(1).describe("The name the dns module resolves against each probed server."),
-  probes: z.array(probeSchema)
+  dnsQueryName: z.string().max(253, "must be at most 253 characters").regex(/^([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\.?$/, "must be a DNS name such as novacron.com").describe("The name the dns module resolves against each probed server."),
+  probes: listOf(probeSchema, 50, "probes")
     .superRefine((probes, ctx) => {
       for (const i of repeats(probes.map((p) => p?.name))) ctx.addIssue({ code: "custom", path: [i, "name"], message: "duplicates another probe's name" });
     }, { when: (payload) => Array.isArray(payload.value) }) // every duplicate is reported, even beside other problems

@@ -1,7 +1,7 @@
 // `clouds`: AWS, GCP and Azure monitoring. Identifiers only: credentials reach the Pulumi providers from the
 // environment (OIDC / workload identity in CI), never from config.
 import { z } from "zod";
-import { DNS_LABEL, httpsUrl, ratio, Report, withCrossChecks } from "./primitives";
+import { DNS_LABEL, httpsUrl, listOf, ratio, Report, withCrossChecks } from "./primitives";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -40,7 +40,7 @@ export const cloudsSchema = z.strictObject({
     region: z.string().regex(/^[a-z]+-[a-z]+\d$/, "must be a GCP region such as europe-west1").optional(),
     workloadIdentityPool: z.string().regex(/^[a-z][-a-z0-9.]+\.svc\.id\.goog$/, "must be a workload identity pool such as my-project.svc.id.goog").optional()
       .describe("Workload Identity pool of the cluster; defaults to `<project>.svc.id.goog` (GKE)."),
-    uptimeChecks: z.array(z.strictObject({ name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label"), url: httpsUrl }))
+    uptimeChecks: listOf(z.strictObject({ name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label"), url: httpsUrl }), 50, "uptime checks")
       .describe("Public NovaCron endpoints checked from Google's uptime-check locations."),
     logRetentionDays: z.number().int("must be a whole number of days").min(1, "must be at least 1").max(3650, "must be at most 3650"),
   }), requiredWhenEnabled("gcp")),

@@ -2,7 +2,7 @@
 // (docs/logs-and-traces.md).
 import { z } from "zod";
 import { LOGSTASH_MIN_HEAP_MIB, logstashHeapMiB } from "../../components/logstash/heap";
-import { count, days, DNS_LABEL, namespaceName, resourcesSchema, storageClass, storageSize, withCrossChecks } from "./primitives";
+import { count, days, DNS_LABEL, listOf, namespaceName, resourcesSchema, storageClass, storageSize, withCrossChecks } from "./primitives";
 
 /** Elasticsearch node roles a node set may have (https://www.elastic.co/docs/deploy-manage/distributed-architecture/clusters-nodes-shards/node-roles). */
 export const elasticsearchRoles = ["master", "data", "data_content", "data_hot", "data_warm", "data_cold", "ingest"] as const;
@@ -10,7 +10,7 @@ export const snapshotTypes = ["s3", "gcs", "azure"] as const;
 
 export const nodeSetSchema = z.strictObject({
   name: z.string().regex(DNS_LABEL, "must be a lowercase DNS label").describe("The node set's name (part of the pod names: <cluster>-es-<name>-N)."),
-  roles: z.array(z.enum(elasticsearchRoles)).min(1, "must list at least one role"),
+  roles: listOf(z.enum(elasticsearchRoles), elasticsearchRoles.length, "roles").min(1, "must list at least one role"),
   count: count(50),
   storageSize,
   storageClass: storageClass.optional().describe("Storage class of this node set's volumes (hot on fast SSDs, cold on cheap disks); unset = the stack's."),
@@ -30,7 +30,7 @@ export const elkSchema = withCrossChecks(
     operatorNamespace: namespaceName.describe("Namespace of the ECK operator (cluster-wide; the stack's own pods stay in `namespace`)."),
     operatorChartRepository: z.url({ protocol: /^(https?|oci)$/, error: "must be an http(s) or oci:// Helm chart repository URL" })
       .describe("The Helm repository serving the pinned ECK operator chart (Elastic's, or a mirror for clusters without internet access)."),
-    nodeSets: z.array(nodeSetSchema).min(1, "must define at least one node set"),
+    nodeSets: listOf(nodeSetSchema, 10, "node sets").min(1, "must define at least one node set"),
     lifecycle: z.strictObject({ hotDays: days, warmDays: days, coldDays: days })
       .describe("Days after creation an index leaves each tier: hot → warm → cold → (archived, then) deleted."),
     indices: z.strictObject({ shards: count(16), replicas: z.number().int().min(0, "must be 0 or more").max(3, "must be at most 3") }),

@@ -1,6 +1,6 @@
 // `grafana`: replicas, storage and who may reach the UI.
 import { z } from "zod";
-import { count, httpUrl, namespaceName, podLabelSelector, port, resourcesSchema, storageSize } from "./primitives";
+import { count, httpUrl, listOf, namespaceName, podLabelSelector, port, resourcesSchema, storageSize } from "./primitives";
 
 /** Pods allowed to reach a UI, e.g. the ingress controller's (namespace and pod labels). */
 const ingressPeerSchema = z.strictObject({
@@ -15,6 +15,6 @@ export const grafanaSchema = z.strictObject({
   resources: resourcesSchema,
   rootUrl: httpUrl.optional().describe("The URL people reach Grafana at (links in dashboards and notifications)."),
   databasePort: port.describe("TCP port of the shared database, opened in Grafana's NetworkPolicy when one is set."),
-  ingressFrom: z.array(ingressPeerSchema).describe("Pods allowed to reach Grafana's UI on port 3000 (e.g. the ingress controller)."),
+  ingressFrom: listOf(ingressPeerSchema, 20, "peers").describe("Pods allowed to reach Grafana's UI on port 3000 (e.g. the ingress controller)."),
 });
 export type GrafanaSpec = z.infer<typeof grafanaSchema>;

@@ -17,7 +17,7 @@ import { jaegerSchema } from "./jaeger";
 import { logShipperSchema } from "./log-shipper";
 import { lokiSchema } from "./loki";
 import { notificationsSchema } from "./notifications";
-import { DNS_LABEL, httpUrl, namespaceName, storageClass, withCrossChecks } from "./primitives";
+import { DNS_LABEL, httpUrl, MAX_TEXT_LENGTH, namespaceName, overlongTexts, storageClass, withCrossChecks } from "./primitives";
 import { prometheusSchema } from "./prometheus";
 import { targetsSchema } from "./targets";
 
@@ -82,6 +82,13 @@ const humanChannels = Object.keys(notificationsSchema.shape).filter((channel) =>
 /** The whole validated stack spec (after the environment preset is applied). */
 export const stackSpecSchema = withCrossChecks(
   stackObject,
+  {
+    // Reads nothing in particular, so it always runs: every text value anywhere is bounded.
+    reads: [],
+    check: (spec, report) => {
+      for (const path of overlongTexts(spec)) report(path, `must be at most ${MAX_TEXT_LENGTH} characters`);
+    },
+  },
   {
     reads: ["environment", ["prometheus", "replicas"]],
     check: ({ environment, prometheus }, report) => {

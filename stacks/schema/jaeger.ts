@@ -1,6 +1,6 @@
 // `jaeger`: trace storage, retention and sampling.
 import { z } from "zod";
-import { count, days, ratio, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
+import { count, days, listOf, ratio, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
 
 export const jaegerSchema = withCrossChecks(
   z.strictObject({
@@ -12,7 +12,7 @@ export const jaegerSchema = withCrossChecks(
     retentionDays: days.describe("Days of traces kept (badger TTL; Elasticsearch index cleaner)."),
     sampling: z.strictObject({
       defaultProbability: ratio,
-      services: z.array(z.strictObject({ service: z.string().min(1), probability: ratio })),
+      services: listOf(z.strictObject({ service: z.string().min(1).max(128, "must be at most 128 characters"), probability: ratio }), 200, "services"),
     }).describe("Sampling strategies served to SDKs that ask (remote sampling); probabilities between 0 and 1."),
     resources: resourcesSchema,
   }),

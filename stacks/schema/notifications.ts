@@ -17,7 +17,8 @@ export const notificationsSchema = z.strictObject({
     to: z.email("must be an email address"),
     from: z.email("must be an email address"),
     smarthost: hostPort("smtp.gmail.com:587"),
-    username: z.string().min(1, "must not be empty"),
+    // Written into alertmanager.yml as the SMTP user: one line of printable text.
+    username: z.string().min(1, "must not be empty").regex(/^[^\p{Cc}]+$/u, "must be one line of printable text"),
     requireTls: z.boolean(),
   }),
   teams: enabled,

@@ -34,6 +34,23 @@ const GO_DURATION = /^(\d+(h|m|s|ms))+$/;
 export const goDuration = (what: string, min: string, max: string) =>
   duration(what, min, max, "a duration in h, m, s or ms such as 3s or 1m30s (read by Go, which has no d, w or y)", undefined, GO_DURATION);
 
+/**
+ * Sizes of what a stack lists. Each list and every text value is bounded, so that the largest config the
+ * schema accepts still renders every ConfigMap under the 1 MiB Kubernetes allows
+ * (test/unit/config-limits.test.ts renders exactly that config).
+ */
+export const MAX_TEXT_LENGTH = 1024;
+export const listOf = <T extends z.ZodType>(item: T, max: number, what: string) =>
+  z.array(item).max(max, `must list at most ${max} ${what} (every list is bounded so the stack's ConfigMaps stay under Kubernetes' 1 MiB)`);
+
+/** Every text value of `value` longer than MAX_TEXT_LENGTH, by path. */
+export function overlongTexts(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (typeof value === "string") return value.length > MAX_TEXT_LENGTH ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => overlongTexts(v, [...path, i]));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => overlongTexts(v, [...path, k]));
+  return [];
+}
+
 /** A whole count from 1 to `max` (replicas, shards, nodes). */
 export const count = (max: number) => z.number().int("must be a whole number").min(1, "must be at least 1").max(max, `must be at most ${max}`);
 export const days = z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(3650, "must be at most 3650 days");
@@ -61,7 +78,8 @@ export const isLabelValue = (value: string) => value === "" || LABEL_NAME.test(v
 export const podLabelSelector = z.record(
   z.string().refine(isLabelKey, "must be a label key: an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"),
   z.string().refine(isLabelValue, "must be a label value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"),
-).refine((labels) => Object.keys(labels).length > 0, "must name at least one label");
+).refine((labels) => Object.keys(labels).length > 0, "must name at least one label")
+  .refine((labels) => Object.keys(labels).length <= 20, "must name at most 20 labels");
 /** What a URL may hold as written (RFC 3986); anything else (spaces, quotes, braces, `<>`…) must be percent-encoded. */
 const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 /** Query parameters that carry credentials by name. */

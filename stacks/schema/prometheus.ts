@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { maxScrapeIntervalSeconds, rateWindows, SAMPLES_PER_RATE_WINDOW } from "../../components/alerts/rules/selectors";
 import { durationSeconds, formatDuration, parseBytes, parseDuration, PROMETHEUS_BYTES } from "../../components/units";
-import { count, DNS_LABEL, duration, plainUrl, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
+import { count, DNS_LABEL, duration, listOf, plainUrl, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
 
 const remoteWriteSchema = z.strictObject({
   name: z.string().regex(DNS_LABEL, "must be a short lowercase name").describe("Name of the remote_write queue (its metrics' `remote_name`)."),
@@ -28,7 +28,7 @@ export const prometheusSchema = withCrossChecks(
     scrapeTimeout: duration("scrapeTimeout", "1s", "5m").describe("Prometheus duration, at most scrapeInterval."),
     evaluationInterval: duration("evaluationInterval", "5s", "5m").describe("Prometheus duration, 5s to 5m."),
     resources: resourcesSchema,
-    remoteWrite: z.array(remoteWriteSchema).describe("Long-term storage endpoints; `sigv4` signs for Amazon Managed Service for Prometheus."),
+    remoteWrite: listOf(remoteWriteSchema, 10, "remote_write endpoints").describe("Long-term storage endpoints; `sigv4` signs for Amazon Managed Service for Prometheus."),
     kubeletInsecureSkipVerify: z.boolean().describe("Skip verifying kubelet serving certificates (self-signed unless serverTLSBootstrap is on; see the README)."),
   }),
   {
