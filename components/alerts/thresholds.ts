@@ -48,7 +48,10 @@ export const thresholdTable = {
   DataDriftDetected: { default: 0.3, unit: "ratio", doc: "Drift score above which DataDriftDetected fires." },
   ModelTrainingFailure: { default: 2, unit: "count", doc: "Training failures of a model in 10m above which ModelTrainingFailure fires.", ...failureBounds(failureWindows.ModelTrainingFailure) },
   HighInferenceLatency: { default: 1, unit: "seconds", doc: "p95 inference latency in seconds above which HighInferenceLatency fires." },
-  TargetDown: { default: 0.1, unit: "ratio", doc: "Ratio (0-1) of a job's targets down above which TargetDown fires." },
+  TargetDown: {
+    default: 0.1, unit: "ratio", doc: "Ratio (0-1) of a job's targets down above which TargetDown fires.",
+    max: 0.99, bounds: "a share of targets down can only pass a threshold below 1",
+  },
   PrometheusRuleEvaluationFailures: {
     default: 0, unit: "count", doc: "Failed rule evaluations in the evaluation window above which PrometheusRuleEvaluationFailures fires.",
     min: 0, max: 10_000, bounds: "the catalog's rules evaluated every 5s for 5m are fewer evaluations than that",

@@ -1,8 +1,13 @@
 // `prometheus`: replicas, retention, scraping and long-term storage.
 import { z } from "zod";
 import { maxScrapeIntervalSeconds, rateWindows, SAMPLES_PER_RATE_WINDOW } from "../../components/alerts/rules/selectors";
+import { AMP_REMOTE_WRITE_NAME } from "../../components/cloud/aws/render-resources";
+import { AZURE_REMOTE_WRITE_NAME } from "../../components/cloud/azure/render-resources";
 import { durationSeconds, formatDuration, parseBytes, parseDuration, PROMETHEUS_BYTES } from "../../components/units";
-import { count, DNS_LABEL, duration, listOf, plainUrl, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
+import { count, DNS_LABEL, duration, listOf, plainUrl, repeats, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
+
+/** The clouds' own remote_write queues: Prometheus refuses two queues of one name. */
+const cloudQueues: Record<string, string> = { [AMP_REMOTE_WRITE_NAME]: "clouds.aws", [AZURE_REMOTE_WRITE_NAME]: "clouds.azure" };
 
 const remoteWriteSchema = z.strictObject({
   name: z.string().regex(DNS_LABEL, "must be a short lowercase name").describe("Name of the remote_write queue (its metrics' `remote_name`)."),
@@ -28,7 +33,13 @@ export const prometheusSchema = withCrossChecks(
     scrapeTimeout: duration("scrapeTimeout", "1s", "5m").describe("Prometheus duration, at most scrapeInterval."),
     evaluationInterval: duration("evaluationInterval", "5s", "5m").describe("Prometheus duration, 5s to 5m."),
     resources: resourcesSchema,
-    remoteWrite: listOf(remoteWriteSchema, 10, "remote_write endpoints").describe("Long-term storage endpoints; `sigv4` signs for Amazon Managed Service for Prometheus."),
+    remoteWrite: listOf(remoteWriteSchema, 10, "remote_write endpoints")
+      .superRefine((queues, ctx) => {
+        const names = queues.map((queue) => queue?.name);
+        for (const i of repeats(names)) ctx.addIssue({ code: "custom", path: [i, "name"], message: "duplicates another remote_write queue's name; Prometheus needs them unique" });
+        names.forEach((name, i) => typeof name === "string" && Object.hasOwn(cloudQueues, name) && ctx.addIssue({ code: "custom", path: [i, "name"], message: `is the name of ${cloudQueues[name]}'s own remote_write queue; choose another` }));
+      }, { when: (payload) => Array.isArray(payload.value) }) // every duplicate is reported, even beside other problems
+      .describe("Long-term storage endpoints; `sigv4` signs for Amazon Managed Service for Prometheus."),
     kubeletInsecureSkipVerify: z.boolean().describe("Skip verifying kubelet serving certificates (self-signed unless serverTLSBootstrap is on; see the README)."),
   }),
   {

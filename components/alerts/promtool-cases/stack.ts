@@ -24,6 +24,8 @@ import { alertmanager, kubelet, kubeStateMetrics, mlExporter, node, prometheus }
 const notifier: Labels = { ...prometheus, alertmanager: `http://alertmanager-0.alertmanager:${alertmanagerContract.ports.web}/api/v2/alerts` };
 const ruleGroup: Labels = { ...prometheus, rule_group: "/etc/prometheus/rules/application.yml;application.alerts" };
 const integration: Labels = { ...alertmanager(0), integration: "webhook" };
+/** Targets of the job whose share down TargetDown's cases set: fine enough for a threshold of 0.01. */
+const TARGETS_IN_JOB = 100;
 /** `total` kubelet targets of which `down` are down. */
 const targets = (total: number, down: number): Scenario => ({
   what: `${down} of ${total} kubelet targets are down`,
@@ -49,13 +51,17 @@ const alertmanagerSends = (failedPerHundred: number): AlertTestSeries[] => [
 export const stackCases: Record<string, CaseBuilder> = {
   Watchdog: () => [{ description: "fires from the first evaluation", series: [], evalTime: "1m", fires: true }],
   TargetDown: (alert) => {
-    // 1 of N down is exactly the threshold when N = 1/threshold: quiet, since the alert needs more than it.
-    const targetsAtThreshold = Math.round(1 / thresholdOf(alert));
+    // Of TARGETS_IN_JOB targets, the most that may be down without passing the threshold (as Prometheus
+    // divides: in floating point), and one more.
+    const threshold = thresholdOf(alert);
+    let atThreshold = Math.floor(threshold * TARGETS_IN_JOB);
+    while ((atThreshold + 1) / TARGETS_IN_JOB <= threshold) atThreshold++;
+    while (atThreshold > 0 && atThreshold / TARGETS_IN_JOB > threshold) atThreshold--;
     return sustainedCases({
       for: alert.for,
       activeFrom: 0,
-      breach: targets(targetsAtThreshold - 1, 1),
-      normal: [targets(targetsAtThreshold, 1)],
+      breach: targets(TARGETS_IN_JOB, atThreshold + 1),
+      normal: [targets(TARGETS_IN_JOB, atThreshold)],
       labels: { job: kubelet(0).job },
     });
   },

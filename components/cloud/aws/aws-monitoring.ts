@@ -11,7 +11,7 @@ import { Group, SamplingRule } from "@pulumi/aws/xray";
 import { assertDerivedNames } from "../../name-rules";
 import type { RemoteWriteSpec } from "../../prometheus/render-config";
 import {
-  alarmSpecs, ampAlertmanagerDefinition, ampRuleNamespaces, awsDerivedNames, awsResourceNames, dashboardBody, irsaTrustPolicy, kmsKeyPolicy, LOG_METRICS_NAMESPACE,
+  alarmSpecs, AMP_REMOTE_WRITE_NAME, ampAlertmanagerDefinition, ampRuleNamespaces, awsDerivedNames, awsResourceNames, dashboardBody, irsaTrustPolicy, kmsKeyPolicy, LOG_METRICS_NAMESPACE,
   logStreams, parseOidcProviderArn, remoteWritePolicy, stackDownRule, topicPolicy,
 } from "./render-resources";
 
@@ -129,7 +129,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
       "eks.amazonaws.com/sts-regional-endpoints": pulumi.output("true"),
     };
     this.remoteWrite = workspace.prometheusEndpoint.apply((endpoint) => ({
-      name: "amp",
+      name: AMP_REMOTE_WRITE_NAME,
       url: `${endpoint.replace(/\/+$/, "")}/api/v1/remote_write`,
       sigv4: { region: args.region },
       haDeduplication: true,

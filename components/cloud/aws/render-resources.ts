@@ -372,3 +372,6 @@ export function awsDerivedNames(args: AwsNameArgs): DerivedName[] {
     ...n.ruleGroupsNamespaces.map((name): DerivedName => ({ kind: "awsAmpRuleGroupsNamespaceName", name, names: `the AMP rule groups namespace ${name}`, from: [] })),
   ];
 }
+
+/** The name of Prometheus' remote_write queue to Amazon Managed Service for Prometheus. */
+export const AMP_REMOTE_WRITE_NAME = "amp";

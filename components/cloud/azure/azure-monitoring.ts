@@ -15,7 +15,7 @@ import type { RemoteWriteSpec } from "../../prometheus/render-config";
 import type { ProjectedToken } from "../../prometheus/prometheus";
 import { assertDerivedNames } from "../../name-rules";
 import {
-  AZURE_TOKEN_AUDIENCE, AZURE_TOKEN_DIR, azureDerivedNames, azureResourceNames, azureRuleGroups, MONITORING_METRICS_PUBLISHER, PROMETHEUS_STREAM, remoteWriteUrl, roleDefinitionId,
+  AZURE_REMOTE_WRITE_NAME, AZURE_TOKEN_AUDIENCE, AZURE_TOKEN_DIR, azureDerivedNames, azureResourceNames, azureRuleGroups, MONITORING_METRICS_PUBLISHER, PROMETHEUS_STREAM, remoteWriteUrl, roleDefinitionId,
 } from "./render-resources";
 
 export interface AzureMonitoringArgs {
@@ -143,7 +143,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
     }, parent);
     this.serviceAccountAnnotations = { "azure.workload.identity/client-id": identity.clientId, "azure.workload.identity/tenant-id": pulumi.output(args.tenantId) };
     this.remoteWrite = pulumi.all([endpoint.metricsIngestion, rule.immutableId, identity.clientId]).apply(([ingestion, immutableId, clientId]) => ({
-      name: "azure-monitor",
+      name: AZURE_REMOTE_WRITE_NAME,
       url: remoteWriteUrl(ingestion?.endpoint ?? "", immutableId),
       azureWorkloadIdentity: { clientId, tenantId: args.tenantId, tokenFilePath: `${AZURE_TOKEN_DIR}/token` },
       haDeduplication: true,

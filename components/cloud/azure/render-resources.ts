@@ -179,3 +179,6 @@ export function azureDerivedNames(args: AzureNameArgs): DerivedName[] {
     ...Object.values(n.diagnosticSettings).map((name): DerivedName => ({ kind: "azureInsightsResource", name, names: `the diagnostic setting ${name}`, from: cluster, scope: "diagnostic-settings" })),
   ];
 }
+
+/** The name of Prometheus' remote_write queue to the Azure Monitor workspace. */
+export const AZURE_REMOTE_WRITE_NAME = "azure-monitor";

@@ -114,6 +114,9 @@ const badCases: BadCase[] = [
   { what: "the host namespace equal to the stack's", config: dev({ namespace: "obs", hostNamespace: "obs" }), key: "hostNamespace" },
   { what: "kube-system as the stack's namespace", config: dev({ namespace: "kube-system" }), key: "namespace" },
   { what: "a failure-count threshold past what increase() can tell apart", config: dev({ alertThresholds: { VMCreationFailure: Number.MAX_SAFE_INTEGER } }), key: "alertThresholds.VMCreationFailure" },
+  { what: "two remote_write queues of one name", config: dev({ prometheus: { remoteWrite: [{ name: "lts", url: "https://a.example.com/w" }, { name: "lts", url: "https://b.example.com/w" }] } }), key: "prometheus.remoteWrite[1].name" },
+  { what: "a remote_write queue named like a cloud's own", config: dev({ prometheus: { remoteWrite: [{ name: "amp", url: "https://a.example.com/w" }] } }), key: "prometheus.remoteWrite[0].name" },
+  { what: "TargetDown's threshold at a share no job can pass", config: dev({ alertThresholds: { TargetDown: 1 } }), key: "alertThresholds.TargetDown" },
   { what: "a plain key set as a Pulumi secret", config: dev({ cluster: "novacron-dev" }), secrets: ["cluster"], key: "cluster" },
   { what: "a secret's value pasted into a plain key", config: dev({ notifications: { email: { username: "smtp-hunter2-password" } }, smtpPassword: "smtp-hunter2-password" }), secrets: ["smtpPassword"], key: "notifications.email.username" },
 ];
