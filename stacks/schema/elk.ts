@@ -2,7 +2,7 @@
 // (docs/logs-and-traces.md).
 import { z } from "zod";
 import { LOGSTASH_MIN_HEAP_MIB, logstashHeapMiB } from "../../components/logstash/heap";
-import { count, days, DNS_LABEL, listOf, namespaceName, resourcesSchema, storageClass, storageSize, withCrossChecks } from "./primitives";
+import { count, days, DNS_LABEL, listOf, plainUrl, namespaceName, resourcesSchema, storageClass, storageSize, withCrossChecks } from "./primitives";
 
 /** Elasticsearch node roles a node set may have (https://www.elastic.co/docs/deploy-manage/distributed-architecture/clusters-nodes-shards/node-roles). */
 export const elasticsearchRoles = ["master", "data", "data_content", "data_hot", "data_warm", "data_cold", "ingest"] as const;
@@ -28,7 +28,7 @@ export const elkSchema = withCrossChecks(
   z.strictObject({
     enabled: z.boolean(),
     operatorNamespace: namespaceName.describe("Namespace of the ECK operator (cluster-wide; the stack's own pods stay in `namespace`)."),
-    operatorChartRepository: z.url({ protocol: /^(https?|oci)$/, error: "must be an http(s) or oci:// Helm chart repository URL" })
+    operatorChartRepository: plainUrl(["http", "https", "oci"], "a private chart repository's credentials go to Helm's registry login, not into the stack's config")
       .describe("The Helm repository serving the pinned ECK operator chart (Elastic's, or a mirror for clusters without internet access)."),
     nodeSets: listOf(nodeSetSchema, 10, "node sets").min(1, "must define at least one node set"),
     lifecycle: z.strictObject({ hotDays: days, warmDays: days, coldDays: days })

@@ -91,7 +91,8 @@ const CREDENTIAL_PARAMETER = /^(.*[-_])?(pass(word)?|secret|token|api[-_]?key|ke
  * credentials for this endpoint go instead.
  */
 export const plainUrl = (protocols: string[], credentials = "credentials never go in a URL here") => {
-  const format = `must be an ${protocols.join(" or ").replace(/^(https?) or (https?)$/, "http(s)")} URL`;
+  const names = protocols.join(",") === "http,https" ? ["http(s)"] : protocols;
+  const format = `must be an ${names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : names[0]} URL`;
   return z.string().superRefine((value, ctx) => {
     const problem = (() => {
       let url: URL;

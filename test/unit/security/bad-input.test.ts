@@ -117,6 +117,7 @@ const badCases: BadCase[] = [
   { what: "two remote_write queues of one name", config: dev({ prometheus: { remoteWrite: [{ name: "lts", url: "https://a.example.com/w" }, { name: "lts", url: "https://b.example.com/w" }] } }), key: "prometheus.remoteWrite[1].name" },
   { what: "a remote_write queue named like a cloud's own", config: dev({ prometheus: { remoteWrite: [{ name: "amp", url: "https://a.example.com/w" }] } }), key: "prometheus.remoteWrite[0].name" },
   { what: "TargetDown's threshold at a share no job can pass", config: dev({ alertThresholds: { TargetDown: 1 } }), key: "alertThresholds.TargetDown" },
+  { what: "credentials in the ECK chart repository's URL", config: dev({ elk: { operatorChartRepository: "https://u:p4ss@charts.example.com/" } }), key: "elk.operatorChartRepository" },
   { what: "a plain key set as a Pulumi secret", config: dev({ cluster: "novacron-dev" }), secrets: ["cluster"], key: "cluster" },
   { what: "a secret's value pasted into a plain key", config: dev({ notifications: { email: { username: "smtp-hunter2-password" } }, smtpPassword: "smtp-hunter2-password" }), secrets: ["smtpPassword"], key: "notifications.email.username" },
 ];
