@@ -18,7 +18,7 @@ import { ControlPlane, startControlPlane } from "./control-plane";
 
 const SEED = Number(process.env.FC_SEED ?? 1503);
 /** How many rendered configs go to the API server (each is a few hundred requests). */
-const CONFIGS = Number(process.env.FC_DEPLOY_CONFIGS ?? 12);
+const CONFIGS = Number(process.env.FC_DEPLOY_CONFIGS ?? 16);
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 let cp: ControlPlane;

@@ -61,12 +61,21 @@ function exampleValues(examples: Examples, path: Step[]): unknown[] {
 const constants = <T>(values: T[]) => (values.length > 0 ? fc.constantFrom(...values) : undefined);
 const present = <T>(arbs: (fc.Arbitrary<T> | undefined)[]) => arbs.filter((a): a is fc.Arbitrary<T> => a !== undefined);
 
+/**
+ * Ordinary values of every kind a text leaf may take; a leaf whose check is code (a refine, not a regex) gets
+ * the ones it accepts as its valid values.
+ */
+const ordinaryText = [
+  "https://example.com/", "https://lts.example.com/api/v1/write", "http://ml-service.novacron.svc:8000", "https://runbooks.example.com/novacron",
+  "oci://registry.example.com/charts", "ops@example.com", "monitoring", "novacron", "app", "app.kubernetes.io/name", "example.com/team", "ingress-nginx",
+  "a", "x_y.z", "eu-west-1", "arn:aws:iam::123456789012:role/amp", "smtp.example.com:587", "db.novacron.svc:5432", "novacron-api", "/metrics", "#alerts", "10.0.0.1", "",
+];
+
 /** What kind of text a string leaf takes, by asking the leaf. */
 function stringKind(schema: z.ZodType): "duration" | "url" | "email" | "name" | "text" {
-  const shape = stringShape(schema);
   if (durationRange(schema)) return "duration";
-  if (shape.format === "url") return "url";
-  if (shape.format === "email") return "email";
+  if (accepts(schema, "https://example.com/") && !accepts(schema, "monitoring")) return "url";
+  if (accepts(schema, "ops@example.com") && !accepts(schema, "monitoring")) return "email";
   if (accepts(schema, "monitoring") && !accepts(schema, "Monitoring")) return "name";
   return "text";
 }
@@ -104,12 +113,16 @@ function validLeaf(schema: z.ZodType, path: Step[], examples: Examples): fc.Arbi
         const spellings = [range.min, range.max, Math.round((range.min + range.max) / 2)].flatMap(durationSpellings).filter((d) => accepts(schema, d));
         return fc.oneof(...present([fromExamples, constants(spellings)]));
       }
-      if (shape.format === "url") return fc.oneof(...present([fromExamples, fc.webUrl({ validSchemes: ["https"] })]));
-      if (shape.format === "email") return fc.oneof(...present([fromExamples, fc.emailAddress()]));
+      const accepted = constants(ordinaryText.filter((text) => accepts(schema, text)));
+      const kind = stringKind(schema);
       // stringMatching takes no `i` flag: the pattern's own case gives valid values anyway.
-      const matching = shape.patterns.length > 0 ? fc.stringMatching(new RegExp(shape.patterns[0].source, shape.patterns[0].flags.replace("i", ""))) : shape.prefix !== undefined ? fc.string().map((s) => shape.prefix + s) : fc.string({ minLength: shape.minLength ?? 0, maxLength: 20 });
+      const generated = shape.patterns.length > 0 ? fc.stringMatching(new RegExp(shape.patterns[0].source, shape.patterns[0].flags.replace("i", "")))
+        : shape.prefix !== undefined ? fc.string().map((s) => shape.prefix + s)
+        : kind === "url" ? fc.webUrl({ validSchemes: ["https"] }).filter((url) => accepts(schema, url))
+        : kind === "email" ? fc.emailAddress().filter((email) => accepts(schema, email))
+        : accepted ?? fc.string({ minLength: shape.minLength ?? 0, maxLength: 20 });
       // Real values first: a leaf checked against its siblings (a probe target against its module) fits those.
-      return fromExamples ? fc.oneof({ arbitrary: fromExamples, weight: 3 }, { arbitrary: matching, weight: 1 }) : matching;
+      return fc.oneof(...[fromExamples && { arbitrary: fromExamples, weight: 3 }, accepted && { arbitrary: accepted, weight: 2 }, { arbitrary: generated, weight: 1 }].filter((a): a is { arbitrary: fc.Arbitrary<unknown>; weight: number } => !!a));
     }
     default:
       throw new Error(`no generator for a ${def.type} leaf at ${pathText(path)}`);

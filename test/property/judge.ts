@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { checkTrees, writeTree } from "./consumers";
 import type { GeneratedConfig } from "./generate";
-import { refusalProblems, runConfig, secretLeaks } from "./run-config";
+import { objectClashes, refusalProblems, runConfig, secretLeaks } from "./run-config";
 
 export interface Judgement {
   outcome: "refused" | "rendered";
@@ -17,7 +17,7 @@ export interface Judgement {
 export async function judge(generated: GeneratedConfig): Promise<Judgement> {
   const run = await runConfig(generated);
   if (run.error !== undefined) return { outcome: "refused", problems: refusalProblems(generated, run) };
-  const leaks = secretLeaks(generated, run).map((leak) => `leak: ${leak}`);
+  const leaks = [...secretLeaks(generated, run).map((leak) => `leak: ${leak}`), ...objectClashes(run)];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "novacron-property-"));
   try {
     const tree = writeTree("config", path.join(dir, "config"), run.files!);

@@ -103,6 +103,18 @@ export function refusalProblems(generated: GeneratedConfig, run: ConfigRun): str
   return problems;
 }
 
+/** Kubernetes objects the stack declares twice (same kind, namespace and name): the second would clash with the first. */
+export function objectClashes(run: ConfigRun): string[] {
+  const seen = new Set<string>();
+  const clashes: string[] = [];
+  for (const r of run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind)) {
+    const key = `${r.inputs.apiVersion} ${r.inputs.kind} ${r.inputs.metadata?.namespace ?? ""}/${r.inputs.metadata?.name}`;
+    if (seen.has(key)) clashes.push(`declared twice: ${key}`);
+    seen.add(key);
+  }
+  return clashes;
+}
+
 /** Every place a sentinel shows outside a Secret or a secret input, in any encoding. */
 export function secretLeaks(generated: GeneratedConfig, run: ConfigRun): string[] {
   const found = (where: string, text: string) => findSecretLeaks(text, generated.sentinels).map((l) => `${where}: ${l.secret} (${l.encoding})`);

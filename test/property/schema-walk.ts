@@ -95,7 +95,8 @@ export function durationRange(schema: z.ZodType): { min: number; max: number } |
   const ok = (seconds: number) => accepts(schema, formatDuration(seconds));
   const probes = [0, 1, 5, 10, 60, 3600, 86400, 7 * 86400, 365 * 86400];
   const inside = probes.find(ok);
-  if (inside === undefined || accepts(schema, "not a duration") || accepts(schema, "")) return undefined;
+  // A name leaf takes "30s" too: a duration leaf refuses plain words.
+  if (inside === undefined || ["", "not a duration", "monitoring", "x"].some((word) => accepts(schema, word))) return undefined;
   // Accepted seconds form one interval (a minimum and a maximum): search each edge.
   const edge = (lo: number, hi: number, okBelow: boolean) => {
     while (hi - lo > 1) {
