@@ -25,7 +25,7 @@ import { objectClashes, refusalProblems, runConfig, secretLeaks } from "../prope
 import { pathText } from "../property/schema-walk";
 
 const SEED = Number(process.env.FC_SEED ?? 1503);
-const MIXED_RUNS = Number(process.env.FC_RUNS ?? 150);
+const MIXED_RUNS = Number(process.env.FC_RUNS ?? 100);
 const RUNS_PER_KEY = Number(process.env.FC_RUNS_PER_KEY ?? 1);
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "novacron-property-"));
