@@ -1,0 +1,224 @@
+// The real consumers of every rendered artifact, run over many rendered trees at once (one process per tool
+// for the whole batch where the tool takes many files; a tree is checked alone only when its batch fails,
+// to say which tree it was). Returns each tree's problems, by consumer.
+import { execFileSync, spawnSync, SpawnSyncReturns } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, parseAllDocuments } from "yaml";
+import { loadLokiReference, lokiConfigProblems, LokiReference } from "../helpers/loki-reference";
+import { logsToolPath, runLogsTool } from "../helpers/logs-tools";
+import { runTool } from "../helpers/tools";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+export interface RenderedTree {
+  /** Names the tree in reports (e.g. the property and run it came from). */
+  id: string;
+  dir: string;
+}
+
+/** Writes a render's files under `dir` (the layout of `npm run render`). */
+export function writeTree(id: string, dir: string, files: Record<string, string>): RenderedTree {
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  return { id, dir };
+}
+
+const exists = (tree: RenderedTree, file: string) => fs.existsSync(path.join(tree.dir, file));
+const under = (tree: RenderedTree, dir: string, suffix: RegExp) =>
+  fs.existsSync(path.join(tree.dir, dir)) ? fs.readdirSync(path.join(tree.dir, dir)).filter((f) => suffix.test(f)).sort().map((f) => path.join(tree.dir, dir, f)) : [];
+const output = (r: SpawnSyncReturns<string>) => `exit ${r.status}${r.error ? ` (${r.error.message})` : ""}\n${r.stdout ?? ""}${r.stderr ?? ""}`.trim().slice(0, 3000);
+const failed = (r: SpawnSyncReturns<string>) => r.status !== 0 || !!r.error;
+
+/** Problems by tree id. */
+export type Verdicts = Map<string, string[]>;
+
+/** Milliseconds each consumer took over the last batch (for the suite's report). */
+export const consumerMs = new Map<string, number>();
+function timed<T>(consumer: string, work: () => T): T {
+  const start = Date.now();
+  try {
+    return work();
+  } finally {
+    consumerMs.set(consumer, (consumerMs.get(consumer) ?? 0) + Date.now() - start);
+  }
+}
+
+/**
+ * Runs `tool` once over every tree's files; when that fails, once per tree (which tree, and its own message).
+ * `filesOf` gives a tree's inputs (none: the consumer does not apply to it).
+ */
+function batched(verdicts: Verdicts, consumer: string, trees: RenderedTree[], filesOf: (t: RenderedTree) => string[], tool: (files: string[]) => SpawnSyncReturns<string>) {
+  timed(consumer, () => batchedUntimed(verdicts, consumer, trees, filesOf, tool));
+}
+function batchedUntimed(verdicts: Verdicts, consumer: string, trees: RenderedTree[], filesOf: (t: RenderedTree) => string[], tool: (files: string[]) => SpawnSyncReturns<string>) {
+  const applicable = trees.filter((t) => filesOf(t).length > 0);
+  if (applicable.length === 0) return;
+  if (!failed(tool(applicable.flatMap(filesOf)))) return;
+  for (const tree of applicable) {
+    const r = tool(filesOf(tree));
+    if (failed(r)) verdicts.get(tree.id)!.push(`${consumer}: ${output(r)}`);
+  }
+}
+
+/**
+ * For validators that take any number of documents and name the file of each one they refuse: every distinct
+ * document across all trees once (trees that differ in one value share most of their objects), each refusal
+ * reported to every tree that holds the document.
+ */
+function deduplicated(verdicts: Verdicts, consumer: string, trees: RenderedTree[], filesOf: (t: RenderedTree) => string[], tool: (files: string[]) => SpawnSyncReturns<string>, refusedFiles: (r: SpawnSyncReturns<string>) => Map<string, string>) {
+  timed(consumer, () => {
+    const dir = fs.mkdtempSync(path.join(path.dirname(trees[0]?.dir ?? "/tmp"), "documents-"));
+    const holders = new Map<string, { trees: Set<string>; source: string }>();
+    for (const tree of trees) {
+      for (const file of filesOf(tree)) {
+        for (const doc of fs.readFileSync(file, "utf8").split(/^---\n/m).filter((d) => d.trim() !== "")) {
+          const unique = path.join(dir, `${createHash("sha256").update(doc).digest("hex").slice(0, 24)}.yaml`);
+          if (!holders.has(unique)) {
+            fs.writeFileSync(unique, doc);
+            holders.set(unique, { trees: new Set(), source: path.relative(tree.dir, file) });
+          }
+          holders.get(unique)!.trees.add(tree.id);
+        }
+      }
+    }
+    if (holders.size === 0) return;
+    const r = tool([...holders.keys()]);
+    if (failed(r)) {
+      const refused = refusedFiles(r);
+      // A failure that names no document (the tool crashed): every tree gets the message.
+      if (refused.size === 0) for (const tree of trees) verdicts.get(tree.id)!.push(`${consumer}: ${output(r)}`);
+      for (const [file, message] of refused) {
+        const holder = holders.get(file);
+        for (const id of holder?.trees ?? trees.map((t) => t.id)) verdicts.get(id)!.push(`${consumer}: ${holder?.source ?? file}: ${message.slice(0, 1500)}`);
+      }
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** Each tree on its own (tools that read one config per run). */
+function single(verdicts: Verdicts, consumer: string, trees: RenderedTree[], applies: (t: RenderedTree) => boolean, tool: (t: RenderedTree) => SpawnSyncReturns<string>) {
+  timed(consumer, () => singleUntimed(verdicts, consumer, trees, applies, tool));
+}
+function singleUntimed(verdicts: Verdicts, consumer: string, trees: RenderedTree[], applies: (t: RenderedTree) => boolean, tool: (t: RenderedTree) => SpawnSyncReturns<string>) {
+  for (const tree of trees.filter(applies)) {
+    const r = tool(tree);
+    if (failed(r)) verdicts.get(tree.id)!.push(`${consumer}: ${output(r)}`);
+  }
+}
+
+/** prometheus.yml as the pod sees it: the service account files and the rule files in place. */
+function localPrometheusConfig(tree: RenderedTree): string[] {
+  if (!exists(tree, "prometheus/prometheus.yml")) return [];
+  const sa = path.join(tree.dir, "sa");
+  fs.mkdirSync(sa, { recursive: true });
+  fs.writeFileSync(path.join(sa, "token"), "token");
+  fs.writeFileSync(path.join(sa, "ca.crt"), "");
+  const local = path.join(tree.dir, "prometheus-local.yml");
+  fs.writeFileSync(local, fs.readFileSync(path.join(tree.dir, "prometheus", "prometheus.yml"), "utf8")
+    .replaceAll("/var/run/secrets/kubernetes.io/serviceaccount", sa)
+    .replaceAll("/etc/prometheus/rules", path.join(tree.dir, "prometheus", "rules")));
+  return [local];
+}
+
+/** AMP's Alertmanager definition holds an alertmanager.yml as a string. */
+function ampAlertmanagerConfig(tree: RenderedTree): string[] {
+  if (!exists(tree, "cloud/aws/alertmanager-definition.yml")) return [];
+  const file = path.join(tree.dir, "amp-alertmanager.yml");
+  fs.writeFileSync(file, parse(fs.readFileSync(path.join(tree.dir, "cloud/aws/alertmanager-definition.yml"), "utf8")).alertmanager_config);
+  return [file];
+}
+
+/** Jaeger's config as the pod sees it: the Elasticsearch user from its mounted Secret, here a stand-in. */
+function localJaegerConfig(tree: RenderedTree): string {
+  const user = path.join(tree.dir, "es-user");
+  fs.mkdirSync(user, { recursive: true });
+  fs.writeFileSync(path.join(user, "username"), "novacron-jaeger");
+  fs.writeFileSync(path.join(user, "password"), "stand-in");
+  const config = path.join(tree.dir, "jaeger-validate.yaml");
+  fs.writeFileSync(config, fs.readFileSync(path.join(tree.dir, "jaeger", "config.yaml"), "utf8").replaceAll("/etc/es-user/", `${user}/`));
+  return config;
+}
+
+let pythonBin: string | undefined;
+const kubernetesValidate = () => path.join((pythonBin ??= execFileSync("bash", [path.join(repoRoot, "scripts", "install-python-tools.sh")], { encoding: "utf8" }).trim()), "kubernetes-validate");
+const python = () => path.join((pythonBin ??= execFileSync("bash", [path.join(repoRoot, "scripts", "install-python-tools.sh")], { encoding: "utf8" }).trim()), "python");
+let eckCrds: string | undefined;
+/** ECK's CRDs at the pinned operator version (the Go module holds them). */
+function eckCrdFile(): string {
+  if (!eckCrds) {
+    const version = fs.readFileSync(path.join(repoRoot, "scripts", "versions.env"), "utf8").match(/^ECK_VERSION=(.+)$/m)![1];
+    const module = JSON.parse(execFileSync("go", ["mod", "download", "-json", `github.com/elastic/cloud-on-k8s/v3@v${version}`], { encoding: "utf8" }));
+    eckCrds = path.join(module.Dir, "config", "crds", "v1", "all-crds.yaml");
+  }
+  return eckCrds;
+}
+let lokiReference: LokiReference | undefined;
+const pinned = () => Object.fromEntries(fs.readFileSync(path.join(repoRoot, "scripts", "versions.env"), "utf8").split("\n").filter((l) => /^\w+=/.test(l)).map((l) => l.split("=")));
+
+/** The Kubernetes versions we support, oldest and newest (as test/tools/rendered-config.test.ts). */
+export const KUBERNETES_VERSIONS = ["1.32.0", "1.37.0"];
+
+/** Which consumers ran (over how many trees), for the suite's report. */
+export const consumerNames = [
+  "YAML/JSON parse of every file", "promtool check config", "promtool check rules", "amtool check-config", "blackbox_exporter --config.check",
+  ...KUBERNETES_VERSIONS.map((v) => `kubernetes-validate --strict ${v}`), "ECK CRDs (strict)", "Alloy parser", "Loki configuration reference", "jaeger validate",
+];
+
+/** Every consumer over every tree: tree id → problems (empty when every consumer accepted everything). */
+export function checkTrees(trees: RenderedTree[]): Verdicts {
+  const verdicts: Verdicts = new Map(trees.map((t) => [t.id, []]));
+
+  // Every file its format's parser reads (what Grafana, Logstash and Elasticsearch are handed is checked no further here).
+  for (const tree of trees) {
+    for (const file of listFiles(tree.dir)) {
+      const text = fs.readFileSync(file, "utf8");
+      try {
+        if (/\.json$/.test(file)) JSON.parse(text);
+        else if (/\.ya?ml$/.test(file)) for (const doc of parseAllDocuments(text)) if (doc.errors.length > 0) throw doc.errors[0];
+      } catch (err) {
+        verdicts.get(tree.id)!.push(`parse ${path.relative(tree.dir, file)}: ${(err as Error).message.slice(0, 500)}`);
+      }
+    }
+  }
+
+  batched(verdicts, "promtool check config", trees, localPrometheusConfig, (files) => runTool("promtool", ["check", "config", ...files]));
+  const ruleFiles = (t: RenderedTree) => [...under(t, "prometheus/rules", /\.yml$/), ...under(t, "cloud/aws/rules", /\.yml$/), ...(exists(t, "cloud/azure/prometheus-rules.yml") ? [path.join(t.dir, "cloud/azure/prometheus-rules.yml")] : [])];
+  batched(verdicts, "promtool check rules", trees, ruleFiles, (files) => runTool("promtool", ["check", "rules", ...files]));
+  batched(verdicts, "amtool check-config", trees, (t) => [...(exists(t, "alertmanager/alertmanager.yml") ? [path.join(t.dir, "alertmanager/alertmanager.yml")] : []), ...ampAlertmanagerConfig(t)], (files) => runTool("amtool", ["check-config", ...files]));
+  single(verdicts, "blackbox_exporter --config.check", trees, (t) => exists(t, "blackbox/blackbox.yml"), (t) => runTool("blackbox_exporter", ["--config.check", `--config.file=${path.join(t.dir, "blackbox/blackbox.yml")}`]));
+
+  const manifests = (t: RenderedTree) => under(t, "kubernetes", /\.yaml$/);
+  // "ERROR <file> did not validate for resource <kind>/<name> against version <v>: <why>"
+  const kubernetesValidateRefusals = (r: SpawnSyncReturns<string>) => new Map([...`${r.stdout}${r.stderr}`.matchAll(/^ERROR (\S+) (.*)$/gm)].map((m) => [m[1], m[2]]));
+  for (const version of KUBERNETES_VERSIONS) {
+    deduplicated(verdicts, `kubernetes-validate --strict ${version}`, trees, manifests, (files) => spawnSync(kubernetesValidate(), ["--strict", "--quiet", "-k", version, ...files], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }), kubernetesValidateRefusals);
+  }
+  // validate-crd.py prints {"problems": ["<file>: <kind>/<name>: <path>: <why>", ...]}
+  const crdRefusals = (r: SpawnSyncReturns<string>) => {
+    const problems: string[] = (() => { try { return JSON.parse(r.stdout).problems; } catch { return []; } })();
+    const out = new Map<string, string>();
+    for (const p of problems) { const file = p.slice(0, p.indexOf(": ")); out.set(file, [out.get(file), p.slice(file.length + 2)].filter(Boolean).join("; ")); }
+    return out;
+  };
+  deduplicated(verdicts, "ECK CRDs (strict)", trees, (t) => under(t, "kubernetes/custom-resources", /\.yaml$/), (files) => spawnSync(python(), [path.join(repoRoot, "test", "tools", "validate-crd.py"), eckCrdFile(), ...files], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }), crdRefusals);
+  batched(verdicts, "Alloy parser", trees, (t) => (exists(t, "log-shipper/config.alloy") ? [path.join(t.dir, "log-shipper/config.alloy")] : []), (files) => runLogsTool("alloy-syntax", files));
+
+  for (const tree of trees.filter((t) => exists(t, "loki/loki.yaml"))) {
+    lokiReference ??= loadLokiReference(pinned().LOKI_VERSION);
+    const problems = lokiConfigProblems(parse(fs.readFileSync(path.join(tree.dir, "loki/loki.yaml"), "utf8")), lokiReference);
+    if (problems.length > 0) verdicts.get(tree.id)!.push(`Loki configuration reference: ${problems.join("; ")}`);
+  }
+  single(verdicts, "jaeger validate", trees, (t) => exists(t, "jaeger/config.yaml"), (t) => spawnSync(logsToolPath("jaeger"), ["validate", `--config=file:${localJaegerConfig(t)}`], { encoding: "utf8" }));
+  return verdicts;
+}
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
