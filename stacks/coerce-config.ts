@@ -1,4 +1,4 @@
-// `pulumi config set --path novacron:alertThresholds.HighCPUUsage 0.9` stores the string "0.9" (so does
+// `pulumi config set --path novacron:alerts.HighCPUUsage.threshold 0.9` stores the string "0.9" (so does
 // `--type float` with `--path`), and the CLI writes nested booleans the same way. The schema says where a
 // number or a boolean belongs: there, and only there, a string that reads exactly as one becomes one. Any
 // other string stays a string, so the schema still refuses it by key ("expected number").

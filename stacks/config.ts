@@ -45,6 +45,11 @@ const urlSecrets = new Set<SecretKey>(["slackWebhookUrl", "teamsWebhookUrl", "we
 /** Database URLs Grafana accepts (its [database] url setting). */
 const DATABASE_URL = /^(postgres|mysql):\/\/[^\s/]+\/[^\s/?]+/;
 
+/** Keys an earlier version read, and where their values go now. */
+const movedKeys: Record<string, string> = {
+  alertThresholds: `set each alert's threshold as ${CONFIG_NAMESPACE}:alerts.<AlertName>.threshold, e.g. {HighCPUUsage: {threshold: 0.9}} or pulumi config set --path ${CONFIG_NAMESPACE}:alerts.HighCPUUsage.threshold 0.9`,
+};
+
 export interface ConfigProblem {
   /** The full config key, e.g. `novacron:prometheus.retentionTime`. */
   key: string;
@@ -112,6 +117,8 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
     if (secretKeyNames.has(key)) {
       checkSecret(key as SecretKey, value, secretKeys.has(fullKey), problems);
       if (value !== "") secretsPresent.push(key as SecretKey);
+    } else if (Object.hasOwn(movedKeys, key)) {
+      problems.push({ key: fullKey, message: `has moved: ${movedKeys[key]}` });
     } else if (!(topLevelKeys as string[]).includes(key)) {
       problems.push({ key: fullKey, message: `unknown config key; known keys are ${[...topLevelKeys, ...secretKeyNames].join(", ")}` });
     } else if (secretKeys.has(fullKey)) {

@@ -97,7 +97,7 @@ describe("alert catalog", () => {
   );
 
   it("changes only the overridden alert when a threshold changes", () => {
-    const changed = buildAlertCatalog({ HighDiskUsage: 0.9 });
+    const changed = buildAlertCatalog({ HighDiskUsage: { threshold: 0.9 } });
     for (const [index, alert] of changed.entries()) {
       const original = alertCatalog[index];
       if (alert.name === "HighDiskUsage") {

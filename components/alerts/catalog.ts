@@ -11,7 +11,8 @@ import { applicationRules } from "./rules/application";
 import { infrastructureRules } from "./rules/infrastructure";
 import { mlRules } from "./rules/ml";
 import { stackRules } from "./rules/stack";
-import { AlertThresholdOverrides, AlertThresholds, defaultThresholds } from "./thresholds";
+import { AlertOverrides } from "./settings";
+import { AlertThresholds, defaultThresholds, thresholdNames } from "./thresholds";
 import { AlertDefinition, AlertRule } from "./types";
 
 export { recordingNames, recordingRules } from "./rules/recording";
@@ -24,12 +25,17 @@ function withCases(rule: AlertRule): AlertDefinition {
 }
 
 /**
- * The catalog with the given thresholds (an environment may raise one); tests use it to prove that changing
- * one number changes one line of the rendered rules.
+ * The catalog with a stack's settings applied (settings.ts): disabled alerts left out, thresholds built into
+ * the expressions, `for` and severity replaced. The promtool cases are built from the result, so they prove
+ * the alert as the stack runs it.
  */
-export function buildAlertCatalog(overrides: AlertThresholdOverrides = {}): AlertDefinition[] {
-  const thresholds: AlertThresholds = { ...defaultThresholds, ...overrides };
-  return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds)].map(withCases);
+export function buildAlertCatalog(overrides: AlertOverrides = {}): AlertDefinition[] {
+  const thresholds: AlertThresholds = { ...defaultThresholds };
+  for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
+  return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds)]
+    .filter((rule) => overrides[rule.name]?.enabled !== false)
+    .map((rule) => ({ ...rule, for: overrides[rule.name]?.for ?? rule.for, severity: overrides[rule.name]?.severity ?? rule.severity }))
+    .map(withCases);
 }
 
 /**

@@ -2,6 +2,7 @@
 // inhibit rules out. The promtool case builders (promtool-cases/) are internal and not exported.
 export * from "./types";
 export * from "./thresholds";
+export * from "./settings";
 export * from "./catalog";
 export * from "./render-rules";
 export { durationSeconds, formatDuration } from "../units";

@@ -94,7 +94,7 @@ describe("renderRuleFiles", () => {
 
   it.each(Object.entries(defaultThresholds))("turns a change of %s's threshold into a one-line diff", (name, threshold) => {
     const changed = threshold === 0 ? 1 : Number((threshold * 1.1).toPrecision(6));
-    const after = renderRuleFiles({ runbookBaseUrl, alerts: buildAlertCatalog({ [name]: changed }) });
+    const after = renderRuleFiles({ runbookBaseUrl, alerts: buildAlertCatalog({ [name]: { threshold: changed } }) });
     const diff = changedLines(ruleFiles, after);
     expect(diff).toHaveLength(1);
     expect(diff[0].before).toMatch(/^\s+expr: .* [<>] /);

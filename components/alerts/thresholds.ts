@@ -69,7 +69,4 @@ export const thresholdNames = Object.keys(thresholdTable) as ThresholdName[];
 
 /** Every threshold, in its expression's unit (ratios 0..1, seconds, counts). */
 export type AlertThresholds = Record<ThresholdName, number>;
-/** Thresholds as a stack or a component user overrides them: each optional; unset keeps the default. */
-export type AlertThresholdOverrides = Partial<AlertThresholds>;
-
 export const defaultThresholds = Object.fromEntries(thresholdNames.map((name) => [name, thresholdTable[name].default])) as AlertThresholds;

@@ -3,9 +3,10 @@
 // checks that span sections or depend on the environment. Validation lives here, once, so a bad value is
 // refused before any resource is registered. Every field's description feeds docs/config-reference.md.
 import { z } from "zod";
+import { WATCHDOG } from "../../components/alerts/settings";
 import { ML_EXPORTER_TARGET_NAME } from "../../components/ml-model-exporter/contract";
 import { alertmanagerSchema } from "./alertmanager";
-import { alertThresholdsSchema } from "./alert-thresholds";
+import { alertsSchema } from "./alerts";
 import { blackboxSchema } from "./blackbox";
 import { cloudNames, cloudsSchema, firstEnabledCloud } from "./clouds";
 import { derivedNameChecks } from "./derived-names";
@@ -24,7 +25,8 @@ import { targetsSchema } from "./targets";
 export { parseBytes, parseDuration, PROMETHEUS_BYTES, PROMETHEUS_DURATION, STORAGE_QUANTITY } from "../../components/units";
 export { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from "../../components/alertmanager/contract";
 export { alertmanagerSchema } from "./alertmanager";
-export { alertThresholdsSchema } from "./alert-thresholds";
+export { alertsSchema } from "./alerts";
+export type { AlertsSpec } from "./alerts";
 export { blackboxSchema, probeModules, probeSchema } from "./blackbox";
 export type { Probe, ProbeModule } from "./blackbox";
 export { cloudsSchema, cloudWatchRetentionDays, firstEnabledCloud, requiredCloudSettings } from "./clouds";
@@ -68,8 +70,8 @@ const stackObject = z.strictObject({
   mlModelExporter: mlModelExporterSchema,
   grafana: grafanaSchema,
   clouds: cloudsSchema,
-  alertThresholds: alertThresholdsSchema.optional()
-    .describe("Per-stack alert thresholds in each expression's unit (ratios 0..1, seconds, counts); an alert not listed keeps its default (components/alerts/thresholds.ts)."),
+  alerts: alertsSchema.optional()
+    .describe("Per alert: enabled, threshold (in its expression's unit: ratios 0..1, seconds, counts), for, severity; an alert not listed runs as the catalog defines it."),
   elk: elkSchema,
   loki: lokiSchema,
   logShipper: logShipperSchema,
@@ -112,11 +114,19 @@ export const stackSpecSchema = withCrossChecks(
     },
   },
   {
-    reads: [["alertThresholds", "PrometheusNotConnectedToAlertmanagers"], ["alertmanager", "replicas"]],
-    check: ({ alertThresholds, alertmanager }, report) => {
-      const threshold = alertThresholds?.PrometheusNotConnectedToAlertmanagers;
+    reads: [["alerts", "PrometheusNotConnectedToAlertmanagers", "threshold"], ["alertmanager", "replicas"]],
+    check: ({ alerts, alertmanager }, report) => {
+      const threshold = (alerts?.PrometheusNotConnectedToAlertmanagers as { threshold?: number } | undefined)?.threshold;
       if (threshold !== undefined && threshold > alertmanager.replicas) {
-        report(["alertThresholds", "PrometheusNotConnectedToAlertmanagers"], `(${threshold}) must be at most alertmanager.replicas (${alertmanager.replicas}): Prometheus can never be connected to more Alertmanagers than run, so the alert would always fire`);
+        report(["alerts", "PrometheusNotConnectedToAlertmanagers", "threshold"], `(${threshold}) must be at most alertmanager.replicas (${alertmanager.replicas}): Prometheus can never be connected to more Alertmanagers than run, so the alert would always fire`);
+      }
+    },
+  },
+  {
+    reads: [["alerts", WATCHDOG, "enabled"], ["notifications", "heartbeat", "enabled"]],
+    check: ({ alerts, notifications }, report) => {
+      if (alerts?.[WATCHDOG]?.enabled === false && notifications.heartbeat.enabled) {
+        report(["alerts", WATCHDOG, "enabled"], "is false but notifications.heartbeat.enabled is true: the heartbeat is the Watchdog reaching its URL, and would stop");
       }
     },
   },

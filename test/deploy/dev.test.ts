@@ -156,7 +156,7 @@ test("idempotent: a preview right after up changes nothing, and refresh finds no
 });
 
 test("a threshold change set with `config set --path` updates only the objects that carry it, in place", async () => {
-  await dev.setConfig([{ key: "novacron:alertThresholds.HighCPUUsage", value: "0.9", path: true }]);
+  await dev.setConfig([{ key: "novacron:alerts.HighCPUUsage.threshold", value: "0.9", path: true }]);
   // What a reviewer reads in the pull request: docs/delivery.md shows this very output (checked line by line).
   const diff = await dev.must("preview", { diff: true });
   const shown = readableDiff(diff.stdout);

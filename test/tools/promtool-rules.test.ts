@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { alertCatalog, AlertDefinition, buildAlertCatalog, renderRuleFiles, renderRuleTests, testGroupName } from "../../components/alerts";
-import { AlertThresholdOverrides, ThresholdSpec, thresholdNames, thresholdTable } from "../../components/alerts/thresholds";
+import { AlertOverrides, forLimits, MAX_ALERT_FOR, ThresholdSpec, thresholdNames, thresholdTable, WATCHDOG } from "../../components/alerts";
 import { runTool, toolsBinDir } from "../helpers/tools";
 
 const runbookBaseUrl = "https://runbooks.novacron.example/alerts";
@@ -75,9 +75,9 @@ describe("promtool test rules", () => {
   // Each bounded threshold at the ends of its range (thresholds.ts): the rules still mean what they say there,
   // which is what the bounds claim. One catalog with every threshold at its minimum, one at its maximum.
   it.each(["min", "max"] as const)("passes every case with each bounded threshold at its %s", (end) => {
-    const overrides: AlertThresholdOverrides = Object.fromEntries(thresholdNames.flatMap((name) => {
+    const overrides: AlertOverrides = Object.fromEntries(thresholdNames.flatMap((name) => {
       const spec: ThresholdSpec = thresholdTable[name];
-      return spec[end] === undefined ? [] : [[name, spec[end]]];
+      return spec[end] === undefined ? [] : [[name, { threshold: spec[end] }]];
     }));
     expect(Object.keys(overrides).length).toBeGreaterThanOrEqual(end === "min" ? 5 : 4);
     const alerts = buildAlertCatalog(overrides);
@@ -85,6 +85,22 @@ describe("promtool test rules", () => {
     const rules = renderRuleFiles({ runbookBaseUrl, alerts });
     const sub = fs.mkdtempSync(path.join(dir, `bounds-${end}-`));
     for (const [name, text] of Object.entries({ ...rules, ...files })) fs.writeFileSync(path.join(sub, name), text);
+    const junit = path.join(sub, "junit.xml");
+    expectSuccess(promtool(["test", "rules", `--junit=${junit}`, ...Object.keys(files).map((f) => path.join(sub, f))]));
+    expect(readJunit(junit).failures).toBe(0);
+  });
+
+  // Each alert's `for` at the ends of what a stack may set (stacks/schema/alerts.ts) and its severity changed:
+  // the cases are built from the alert as the stack runs it, so they must still prove it.
+  it.each(["0s", MAX_ALERT_FOR])("passes every case with every alert's for at %s (or its own limit) and its severity changed", (forValue) => {
+    const overrides: AlertOverrides = Object.fromEntries(alertCatalog.filter((alert) => alert.name !== WATCHDOG).map((alert) => [
+      alert.name, { for: forLimits[alert.name] && forValue === MAX_ALERT_FOR ? forLimits[alert.name].max : forValue, severity: alert.severity === "critical" ? "warning" : "critical" },
+    ]));
+    const alerts = buildAlertCatalog(overrides);
+    expect(alerts.filter((alert) => alert.name !== WATCHDOG && !forLimits[alert.name]).every((alert) => alert.for === forValue)).toBe(true);
+    const files = renderRuleTests({ runbookBaseUrl, alerts });
+    const sub = fs.mkdtempSync(path.join(dir, `for-${forValue}-`));
+    for (const [name, text] of Object.entries({ ...renderRuleFiles({ runbookBaseUrl, alerts }), ...files })) fs.writeFileSync(path.join(sub, name), text);
     const junit = path.join(sub, "junit.xml");
     expectSuccess(promtool(["test", "rules", `--junit=${junit}`, ...Object.keys(files).map((f) => path.join(sub, f))]));
     expect(readJunit(junit).failures).toBe(0);

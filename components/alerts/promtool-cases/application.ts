@@ -63,6 +63,7 @@ export const applicationCases: Record<string, CaseBuilder> = {
       split: { label: "instance", values: ["vm-manager-0:8081", "vm-manager-1:8081"] },
       threshold: thresholdOf(alert),
       window: failureWindows.VMCreationFailure,
+      for: alert.for,
       expectedLabels: vmManager,
     }),
   MigrationFailure: (alert) =>
@@ -72,6 +73,7 @@ export const applicationCases: Record<string, CaseBuilder> = {
       split: { label: "instance", values: ["migration-0:8082", "migration-1:8082"] },
       threshold: thresholdOf(alert),
       window: failureWindows.MigrationFailure,
+      for: alert.for,
       expectedLabels: migration,
     }),
 };

@@ -24,6 +24,7 @@ export const mlCases: Record<string, CaseBuilder> = {
       split: { label: "error_type", values: ["data_error", "oom"] },
       threshold: thresholdOf(alert),
       window: failureWindows.ModelTrainingFailure,
+      for: alert.for,
       expectedLabels: { model_name: "classifier" },
     }),
   HighInferenceLatency: (alert) =>

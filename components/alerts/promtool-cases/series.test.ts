@@ -1,14 +1,14 @@
 import { constant, countingCases, counter, nearThreshold, num, sampled } from "./series";
 
 describe("series builders", () => {
-  it("writes gauges and counters in promtool's expanding notation over 30 minutes of 15s samples", () => {
-    expect(constant("up", { job: "a" }, 1)).toEqual({ series: 'up{job="a"}', values: "1x120" });
-    expect(counter("c_total", { job: "a" }, 0.1 + 0.2)).toEqual({ series: 'c_total{job="a"}', values: "0+0.3x120" });
+  it("writes gauges and counters in promtool's expanding notation over 2 hours of 15s samples (the longest `for` is 1h)", () => {
+    expect(constant("up", { job: "a" }, 1)).toEqual({ series: 'up{job="a"}', values: "1x480" });
+    expect(counter("c_total", { job: "a" }, 0.1 + 0.2)).toEqual({ series: 'c_total{job="a"}', values: "0+0.3x480" });
   });
 
   it("run-length encodes sampled series (axn is n+1 samples)", () => {
     const { values } = sampled("c_total", {}, (seconds) => (seconds >= 30 ? 2 : 1));
-    expect(values).toBe("1x1 2x118");
+    expect(values).toBe("1x1 2x478");
   });
 
   it("strips floating-point noise", () => {
@@ -28,6 +28,7 @@ describe("countingCases", () => {
     split: { label: "instance", values: ["a", "b"] },
     threshold: 2,
     window: "10m",
+    for: "0s",
     expectedLabels: { job: "svc" },
   });
   const total = (values: string) => values.split(" ").map((run) => Number(run.split("x")[0])).pop();
@@ -49,6 +50,7 @@ describe("countingCases for a large threshold", () => {
     split: { label: "instance", values: ["a", "b"] },
     threshold,
     window: "5m",
+    for: "0s",
     expectedLabels: { job: "svc" },
   });
   const finalValue = (values: string) => Number(values.split(" ").pop()!.split("x")[0]);

@@ -8,8 +8,8 @@ import { AlertRule, AlertTestCase, AlertTestSeries } from "../types";
 /** The interval promtool cases sample and evaluate at: the presets' scrape interval, the longest the rules allow. */
 export const SCRAPE_INTERVAL_SECONDS = 15;
 
-/** Every input series covers 30 minutes, longer than any case's evaluation time. */
-const HORIZON_SECONDS = 30 * 60;
+/** Every input series covers 2 hours, longer than any case's evaluation time (`for` is at most 1h). */
+const HORIZON_SECONDS = 2 * 60 * 60;
 const HORIZON_SAMPLES = HORIZON_SECONDS / SCRAPE_INTERVAL_SECONDS;
 
 export type Labels = Record<string, string>;
@@ -172,6 +172,8 @@ export interface CountingCasesOptions {
   threshold: number;
   /** … within this window (the increase() range). */
   window: string;
+  /** How long the condition must hold before the alert fires (the alert's `for`; at most half the window). */
+  for: string;
   /** The labels the alert keeps (its `sum by`). */
   expectedLabels: Labels;
 }
@@ -217,7 +219,9 @@ export function countingCases(options: CountingCasesOptions): AlertTestCase[] {
   // Alternate scrapes between the two split values: the alert must sum them.
   const firstHalf = overBurst.filter((_, i) => i % 2 === 0);
   const secondHalf = overBurst.filter((_, i) => i % 2 === 1);
-  const evalAfterBurst = formatDuration(firstFailure + BURST_SCRAPES * step + 60);
+  // Evaluated once the burst is in and `for` has passed, while the window still holds the whole burst.
+  const holdFor = durationSeconds(options.for);
+  const evalAfterBurst = formatDuration(firstFailure + BURST_SCRAPES * step + holdFor + 60);
   const cases: AlertTestCase[] = [
     {
       description: `fires on ${over} failures within ${options.window}, split across ${split.label}s`,
@@ -243,7 +247,7 @@ export function countingCases(options: CountingCasesOptions): AlertTestCase[] {
     cases.push({
       description: `quiet when ${over} failures are spread wider than ${options.window}`,
       series: [seriesWith(split.values[0], [{ at: firstFailure, count: 1 }, ...later]), seriesWith(split.values[1], [])],
-      evalTime: formatDuration(later[later.length - 1].at),
+      evalTime: formatDuration(later[later.length - 1].at + holdFor),
       fires: false,
     });
   }

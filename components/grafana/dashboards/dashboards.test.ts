@@ -45,7 +45,7 @@ describe("dashboards", () => {
   });
 
   test("a threshold changed in the catalog changes both the alert rule and the dashboards", () => {
-    const catalog = buildAlertCatalog({ HighCPUUsage: 0.7, ModelPerformanceDegradation: 0.9 });
+    const catalog = buildAlertCatalog({ HighCPUUsage: { threshold: 0.7 }, ModelPerformanceDegradation: { threshold: 0.9 } });
     const rules = parse(renderRuleFiles({ runbookBaseUrl: "https://runbooks.example", alerts: catalog })["infrastructure.yml"]);
     const rule = rules.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === "HighCPUUsage");
     expect(rule.expr).toMatch(/> 0\.7$/);

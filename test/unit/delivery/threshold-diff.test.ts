@@ -1,6 +1,6 @@
 // What a reviewer sees in `pulumi preview` when one alert threshold changes: the prod stack rendered twice,
 // with HighCPUUsage raised from 0.8 to 0.85 through stack config. The threshold lives in one place (the
-// alert catalog, overridden by novacron:alertThresholds), so exactly the objects that evaluate or draw that
+// alert catalog, overridden by novacron:alerts.<Name>.threshold), so exactly the objects that evaluate or draw that
 // one threshold differ — the in-cluster rules ConfigMap, the Infrastructure dashboard's ConfigMap, and each
 // enabled cloud's copy of the rule — and each differs only in that number. No pod template changes: the
 // config-reloader sidecar picks the new rules up and Grafana rescans its dashboard files, so nothing restarts.
@@ -21,7 +21,7 @@ const before: RenderedResource[] = [];
 const after: RenderedResource[] = [];
 beforeAll(async () => {
   before.push(...(await renderStack("prod")).resources);
-  after.push(...(await renderStack("prod", { "novacron:alertThresholds": JSON.stringify({ HighCPUUsage: 0.85 }) })).resources);
+  after.push(...(await renderStack("prod", { "novacron:alerts": JSON.stringify({ HighCPUUsage: { threshold: 0.85 } }) })).resources);
 });
 
 /** A resource's identity in the engine: its type and name (the URN, without the stack and parents). */
@@ -88,11 +88,12 @@ test("each rule is one readable line: the HighCPUUsage expression, old and new t
   }
 });
 
-describe("novacron:alertThresholds validation", () => {
+describe("novacron:alerts.<Name>.threshold validation", () => {
   const base = { "novacron:environment": "dev" };
-  const problems = (thresholds: unknown) => {
+  const asSettings = (thresholds: Record<string, unknown>) => Object.fromEntries(Object.entries(thresholds).map(([name, threshold]) => [name, { threshold }]));
+  const problems = (thresholds: Record<string, unknown>) => {
     try {
-      parseStackConfig({ ...base, "novacron:alertThresholds": JSON.stringify(thresholds) });
+      parseStackConfig({ ...base, "novacron:alerts": JSON.stringify(asSettings(thresholds)) });
     } catch (err) {
       return (err as StackConfigError).problems;
     }
@@ -100,22 +101,24 @@ describe("novacron:alertThresholds validation", () => {
   };
 
   test("every default threshold can be set from stack config, and only those", () => {
-    const { spec } = parseStackConfig({ ...base, "novacron:alertThresholds": JSON.stringify(defaultThresholds) });
-    expect(spec.alertThresholds).toEqual(defaultThresholds);
-    expect(problems({ HighCpuUsage: 0.9 })).toEqual([expect.objectContaining({ key: "novacron:alertThresholds" })]);
+    const { spec } = parseStackConfig({ ...base, "novacron:alerts": JSON.stringify(asSettings(defaultThresholds)) });
+    expect(spec.alerts).toEqual(asSettings(defaultThresholds));
+    expect(problems({ HighCpuUsage: 0.9 })).toEqual([expect.objectContaining({ key: "novacron:alerts" })]);
+    // An alert without a threshold has no threshold to set.
+    expect(problems({ Watchdog: 1 })).toEqual([expect.objectContaining({ key: "novacron:alerts.Watchdog" })]);
   });
 
   test("bad values are named by their key, all at once", () => {
     expect(problems({ HighMemoryUsage: 85, VMCreationFailure: 2.5, HighResponseTime: 0 }).map((p) => p.key).sort()).toEqual([
-      "novacron:alertThresholds.HighMemoryUsage",
-      "novacron:alertThresholds.HighResponseTime",
-      "novacron:alertThresholds.VMCreationFailure",
+      "novacron:alerts.HighMemoryUsage.threshold",
+      "novacron:alerts.HighResponseTime.threshold",
+      "novacron:alerts.VMCreationFailure.threshold",
     ]);
   });
 
   test("the critical CPU threshold must stay above the warning one (it inhibits the warning)", () => {
     expect(problems({ HighCPUUsage: 0.96 })).toEqual([
-      { key: "novacron:alertThresholds.CriticalCPUUsage", message: "(0.95) must be above alertThresholds.HighCPUUsage (0.96)" },
+      { key: "novacron:alerts.CriticalCPUUsage.threshold", message: "(0.95) must be above alerts.HighCPUUsage.threshold (0.96)" },
     ]);
   });
 });
