@@ -1,6 +1,6 @@
 // The catalog against the seed's written spec: the tables below are typed by hand from the seed README and
 // the meta-monitoring brief, deliberately not derived from the catalog.
-import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, recordingRules } from "./index";
+import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, recordingRules, renderInhibitRules } from "./index";
 import type { AlertDefinition, AlertDomain, Severity } from "./index";
 
 type Unit = "ratio" | "seconds" | "count";
@@ -187,4 +187,12 @@ describe("alert catalog", () => {
     expect(alertNamed("CriticalCPUUsage").inhibits).toEqual(["HighCPUUsage"]);
     expect(alertNamed("NodeDown").inhibits?.slice().sort()).toEqual(["CriticalCPUUsage", "HighCPUUsage", "HighDiskUsage", "HighMemoryUsage"]);
   });
+});
+
+test("an alert switched off leaves the catalog and every other alert's inhibitions", () => {
+  const catalog = buildAlertCatalog({ HighMemoryUsage: { enabled: false } });
+  expect(catalog.map((a) => a.name)).not.toContain("HighMemoryUsage");
+  expect(catalog.flatMap((a) => a.inhibits ?? [])).not.toContain("HighMemoryUsage");
+  // The inhibition rules still render (they refuse an unknown target).
+  expect(() => renderInhibitRules(catalog)).not.toThrow();
 });

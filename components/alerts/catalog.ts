@@ -32,9 +32,16 @@ function withCases(rule: AlertRule): AlertDefinition {
 export function buildAlertCatalog(overrides: AlertOverrides = {}): AlertDefinition[] {
   const thresholds: AlertThresholds = { ...defaultThresholds };
   for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
+  const enabled = (name: string) => overrides[name]?.enabled !== false;
   return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds)]
-    .filter((rule) => overrides[rule.name]?.enabled !== false)
-    .map((rule) => ({ ...rule, for: overrides[rule.name]?.for ?? rule.for, severity: overrides[rule.name]?.severity ?? rule.severity }))
+    .filter((rule) => enabled(rule.name))
+    .map((rule) => ({
+      ...rule,
+      for: overrides[rule.name]?.for ?? rule.for,
+      severity: overrides[rule.name]?.severity ?? rule.severity,
+      // An alert switched off is nothing to inhibit.
+      ...(rule.inhibits ? { inhibits: rule.inhibits.filter(enabled) } : {}),
+    }))
     .map(withCases);
 }
 

@@ -164,7 +164,7 @@ test("a threshold change set with `config set --path` updates only the objects t
   expect(shown).toContain("~ kubernetes:core/v1:ConfigMap: (update)");
   expect(fs.readFileSync(DIFF_DOC, "utf8").trimEnd().split("\n").filter((l) => l !== "    ..." && !shown.split("\n").includes(l))).toEqual([]);
   const { steps, before, after } = await change([]);
-  expect(dev.stackFile()).toMatch(/HighCPUUsage: "0.9"/); // the CLI stores the number as a string
+  expect(dev.stackFile()).toMatch(/HighCPUUsage:\n\s+threshold: "0.9"/); // the CLI stores the number as a string
   expect(steps).toEqual(["update kubernetes:core/v1:ConfigMap::grafana-dashboards-novacron", "update kubernetes:core/v1:ConfigMap::prometheus-rules"]);
   expect(after).toEqual(before);
   const rules = await cp.get("/api/v1/namespaces/monitoring/configmaps/prometheus-rules");

@@ -8,6 +8,7 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { defaultThresholds, ThresholdName } from "../../alerts/thresholds";
 import type { AlertDefinition } from "../../alerts/types";
 import { datasourceUids } from "../render-datasources";
 
@@ -37,18 +38,32 @@ export interface DashboardOptions {
   catalog: readonly AlertDefinition[];
 }
 
-/** The threshold of an alert in the catalog; fails loudly if the alert or its threshold is gone. */
-export function thresholdOf(catalog: readonly AlertDefinition[], alert: string): number {
+/**
+ * The threshold of an alert in the catalog; undefined when the stack switched the alert off (it is not in the
+ * catalog: no line to draw). Fails loudly if the alert is there without a threshold.
+ */
+export function thresholdOf(catalog: readonly AlertDefinition[], alert: string): number | undefined {
   const found = catalog.find((a) => a.name === alert);
-  if (found?.threshold === undefined) throw new Error(`alert ${alert} has no threshold in the catalog`);
-  return found.threshold;
+  if (found && found.threshold === undefined) throw new Error(`alert ${alert} has no threshold in the catalog`);
+  return found?.threshold;
+}
+
+/**
+ * For a panel whose query needs the number (a floor, a share): the alert's threshold, or, with the alert
+ * switched off, the catalog's default for it, so the panel still answers its question.
+ */
+export function thresholdOrDefault(catalog: readonly AlertDefinition[], alert: ThresholdName): number {
+  return thresholdOf(catalog, alert) ?? defaultThresholds[alert];
 }
 
 export type Steps = dashboard.Threshold[];
 
 /** Green below, then each alert's colour from its threshold up (e.g. HighCPUUsage orange, CriticalCPUUsage red). */
 export function above(catalog: readonly AlertDefinition[], ...alerts: [name: string, color: string][]): Steps {
-  return [{ value: null, color: "green" }, ...alerts.map(([name, color]) => ({ value: thresholdOf(catalog, name), color }))];
+  return [{ value: null, color: "green" }, ...alerts.flatMap(([name, color]) => {
+    const value = thresholdOf(catalog, name);
+    return value === undefined ? [] : [{ value, color }];
+  })];
 }
 
 /**
@@ -56,12 +71,15 @@ export function above(catalog: readonly AlertDefinition[], ...alerts: [name: str
  * number (Grafana colours from a step's value up; "> 0 failures" is "from 1").
  */
 export function countAbove(catalog: readonly AlertDefinition[], alert: string, color: string): Steps {
-  return [{ value: null, color: "green" }, { value: Math.floor(thresholdOf(catalog, alert)) + 1, color }];
+  const value = thresholdOf(catalog, alert);
+  return [{ value: null, color: "green" }, ...(value === undefined ? [] : [{ value: Math.floor(value) + 1, color }])];
 }
 
 /** Red below the alert's threshold, green from it up (a floor, e.g. model accuracy). */
 export function below(catalog: readonly AlertDefinition[], alert: string): Steps {
-  return [{ value: null, color: "red" }, { value: thresholdOf(catalog, alert), color: "green" }];
+  const value = thresholdOf(catalog, alert);
+  // Switched off: no floor to colour by.
+  return value === undefined ? [{ value: null, color: "green" }] : [{ value: null, color: "red" }, { value, color: "green" }];
 }
 
 /** Fixed steps for values that have no alert (green, then the given colours). */

@@ -59,6 +59,14 @@ describe("dashboards", () => {
     expect(stepsOf(INFRASTRUCTURE_UID, "Memory utilisation", changed).map((s: any) => s.value)).toEqual([null, 0.85]);
   });
 
+  test("an alert the stack switched off draws no threshold line, and panels that need its number keep the default", () => {
+    const catalog = buildAlertCatalog({ HighMemoryUsage: { enabled: false }, ModelPerformanceDegradation: { enabled: false }, TargetDown: { enabled: false } });
+    const built = buildDashboards(catalog);
+    expect(stepsOf(INFRASTRUCTURE_UID, "Memory utilisation", built).map((s: any) => s.value)).toEqual([null]);
+    const ml = dashboardQueries(built.find((d) => d.uid === "novacron-ml-pipeline")!.model);
+    expect(ml.find((q) => q.panel === "Models below the accuracy floor")!.expr).toContain("< 0.85)");
+  });
+
   test("a dashboard refuses an alert without a threshold instead of drawing no line", () => {
     const catalog = buildAlertCatalog().map((a) => (a.name === "HighDiskUsage" ? { ...a, threshold: undefined } : a));
     expect(() => buildDashboards(catalog)).toThrow(/HighDiskUsage has no threshold/);

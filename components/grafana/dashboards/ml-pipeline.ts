@@ -4,7 +4,7 @@ import { recordingNames } from "../../alerts/catalog";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import {
   above, below, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, heatmapPanel, labelVariable,
-  row, statPanel, steps, thresholdOf, timeseriesPanel, upDownMappings,
+  row, statPanel, steps, thresholdOrDefault, timeseriesPanel, upDownMappings,
 } from "./common";
 
 export const ML_PIPELINE_UID = "novacron-ml-pipeline";
@@ -16,7 +16,7 @@ const exporter = `job="${mlModelExporterContract.job}", environment=~"$environme
 const gpu = `resource="nvidia_com_gpu", environment=~"$environment"`;
 
 export function mlPipelineDashboard({ catalog }: DashboardOptions): DashboardDefinition {
-  const accuracyFloor = thresholdOf(catalog, "ModelPerformanceDegradation");
+  const accuracyFloor = thresholdOrDefault(catalog, "ModelPerformanceDegradation");
   const builder = dashboardBuilder(ML_PIPELINE_UID, "ML Pipeline", "Model quality, training, inference latency, data drift and GPU allocation of the NovaCron ML pipeline.", ["ml"])
     .withVariable(environmentVariable())
     .withVariable(labelVariable("model", "Model", `label_values(ml_model_accuracy{environment=~"$environment"}, model_name)`, "Models the ML service reports."))

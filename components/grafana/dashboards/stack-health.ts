@@ -4,7 +4,7 @@ import { alertmanagerContract } from "../../alertmanager/contract";
 import { prometheusContract } from "../../prometheus/contract";
 import {
   above, below, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel, steps,
-  okFailedMappings, tablePanel, thresholdOf, timeseriesPanel, upDownMappings,
+  okFailedMappings, tablePanel, thresholdOrDefault, timeseriesPanel, upDownMappings,
 } from "./common";
 
 export const STACK_HEALTH_UID = "novacron-stack-health";
@@ -15,7 +15,7 @@ const prometheus = `job="${prometheusContract.job}", ${env}`;
 const alertmanager = `job="${alertmanagerContract.job}", ${env}`;
 
 export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDefinition {
-  const targetDown = thresholdOf(catalog, "TargetDown");
+  const targetDown = thresholdOrDefault(catalog, "TargetDown");
   const builder = dashboardBuilder(STACK_HEALTH_UID, "Stack health", "The monitoring stack itself: scrape targets, rule evaluation, alerts and notification delivery.", ["stack"])
     .withVariable(environmentVariable())
     .withVariable(labelVariable("job", "Job", `label_values(up{${env}}, job)`, "Prometheus scrape jobs."))
