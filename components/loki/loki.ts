@@ -14,7 +14,7 @@ import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
 import { lokiChunksName } from "./object-storage-names";
 import {
-  LOKI_GRPC_PORT, LOKI_HTTP_PORT, LOKI_MEMBERLIST_PORT, LOKI_REPLICATION_FACTOR, lokiContract, lokiDefaults, LokiMode, LokiTarget,
+  LOKI_GRPC_PORT, LOKI_HTTP_PORT, LOKI_MEMBERLIST_PORT, LOKI_REPLICATION_FACTOR, LOKI_TARGETS, lokiContract, lokiDefaults, LokiMode, LokiTarget,
 } from "./contract";
 import { LokiClusterSpec, LokiStorage, renderLokiConfig } from "./render-config";
 
@@ -72,7 +72,7 @@ export function lokiTargetIdentity(name: string, target: LokiTarget): AppIdentit
 
 /** Replicas a scalable Loki cannot run with: fewer ingesters than the replication factor, or a target with none. */
 export function lokiReplicaProblems(replicas: LokiReplicas): string[] {
-  const problems = (["write", "read", "backend"] as const).filter((t) => !Number.isInteger(replicas[t]) || replicas[t] < 1).map((t) => `${t} must be a whole number of at least 1`);
+  const problems = LOKI_TARGETS.filter((t) => !Number.isInteger(replicas[t]) || replicas[t] < 1).map((t) => `${t} must be a whole number of at least 1`);
   if (replicas.write < LOKI_REPLICATION_FACTOR) problems.push(`write (${replicas.write}) must be at least the replication factor (${LOKI_REPLICATION_FACTOR}): every stream is written to ${LOKI_REPLICATION_FACTOR} ingesters`);
   return problems;
 }
@@ -136,8 +136,9 @@ export class Loki extends pulumi.ComponentResource {
     const memberLabels = { "app.kubernetes.io/name": lokiContract.name, [LOKI_CLUSTER_LABEL]: name };
     const podLabels = { ...(object?.podLabels ?? {}), ...(scalable ? memberLabels : {}) };
 
-    const workload = (target: AppIdentity, target_: LokiTarget | "all", count: number, data: "claim" | "emptyDir", grace?: number): WorkloadSpec => ({
-      app: target, namespace: ns, replicas: count,
+    /** One workload of Loki: `target` the `-target` it runs; its data directory on a claim or (stateless) an emptyDir. */
+    const workload = (identity: AppIdentity, target: LokiTarget | "all", count: number, data: "claim" | "emptyDir", grace?: number): WorkloadSpec => ({
+      app: identity, namespace: ns, replicas: count,
       runAsUser: LOKI_UID,
       serviceAccountName: name,
       configHash,
@@ -145,7 +146,7 @@ export class Loki extends pulumi.ComponentResource {
       containers: [{
         name: "loki",
         image: images.loki,
-        args: [`-config.file=/etc/loki/loki.yaml`, `-target=${target_}`],
+        args: [`-config.file=/etc/loki/loki.yaml`, `-target=${target}`],
         ports: [
           { name: "http", containerPort: LOKI_HTTP_PORT }, { name: "grpc", containerPort: LOKI_GRPC_PORT },
           ...(scalable ? [{ name: "memberlist", containerPort: LOKI_MEMBERLIST_PORT }] : []),
@@ -176,17 +177,18 @@ export class Loki extends pulumi.ComponentResource {
       finishPod((sts.spec as any).template);
       statefulSetWithOwnedClaims(spec.app.instance!, sts, { parent: this, dependsOn });
     };
-    const services = (target: AppIdentity, headless?: string) => {
+    /** A workload's Service (and the headless one a StatefulSet names); returns the Service's URL. */
+    const services = (identity: AppIdentity, headless?: string) => {
       const ports = [{ name: "http", port: LOKI_HTTP_PORT }, { name: "grpc", port: LOKI_GRPC_PORT }];
-      const service = new Service(target.instance!, renderService({ app: target, namespace: ns, ports }), { parent: this });
-      if (headless) new Service(headless, renderService({ app: target, namespace: ns, name: headless, headless: true, ports }), { parent: this });
+      const service = new Service(identity.instance!, renderService({ app: identity, namespace: ns, ports }), { parent: this });
+      if (headless) new Service(headless, renderService({ app: identity, namespace: ns, name: headless, headless: true, ports }), { parent: this });
       return pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOKI_HTTP_PORT}`;
     };
-    const policy = (target: AppIdentity, ingress: Flow[], egress: Flow[]) => {
+    const policy = (identity: AppIdentity, ingress: Flow[], egress: Flow[]) => {
       if (!(args.networkPolicy ?? true)) return;
       // Object storage over HTTPS and the cloud's credential endpoint for the workload identity.
       const storageEgress = args.objectStorage ? lokiObjectStorageEgress(args.objectStorage.cloud) : [];
-      new NetworkPolicy(target.instance!, renderAppNetworkPolicy({ app: target, namespace: ns, ingress, egress: [...egress, ...storageEgress] }), { parent: this });
+      new NetworkPolicy(identity.instance!, renderAppNetworkPolicy({ app: identity, namespace: ns, ingress, egress: [...egress, ...storageEgress] }), { parent: this });
     };
     const pdb = (spec: WorkloadSpec) => {
       const budget = renderPodDisruptionBudget(spec);
@@ -201,7 +203,7 @@ export class Loki extends pulumi.ComponentResource {
       statefulSet(workload(app, "all", 1, "claim", 300), `${name}-headless`); // flushes in-memory chunks on shutdown
       policy(app, [{ peers: [...podPeers(args.writers), ...podPeers(args.queriers)], ports: [{ port: LOKI_HTTP_PORT }] }], []);
     } else {
-      const [write, read, backend] = (["write", "read", "backend"] as const).map((t) => lokiTargetIdentity(name, t));
+      const [write, read, backend] = LOKI_TARGETS.map((t) => lokiTargetIdentity(name, t));
       // Every Loki pod gossips the rings over memberlist, and calls the others over gRPC (distributor to
       // ingester, querier to ingester, index gateway and scheduler) and HTTP (queriers to the compactor).
       const members: Peer = { kind: "pods", selector: { namespace: ns, podLabels: memberLabels } };
