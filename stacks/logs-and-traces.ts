@@ -72,7 +72,7 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
   const lokiProvider = lokiStorage && opts.cloudProviders?.[lokiStorage.cloud];
   const loki = lokiSpec.enabled
     ? new Loki("loki", {
-        namespace: ns, retention: lokiSpec.retention, storageSize: lokiSpec.storageSize, storageClass: spec.storageClass,
+        namespace: ns, retention: lokiSpec.retention, mode: lokiSpec.mode, replicas: lokiSpec.replicas, storageSize: lokiSpec.storageSize, storageClass: spec.storageClass,
         resources: lokiSpec.resources, objectStorage: lokiStorage, networkPolicy,
         writers: shipperSpec.enabled ? [shipper] : [], queriers,
       }, lokiProvider ? { providers: [lokiProvider] } : undefined)
@@ -80,7 +80,7 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
   const logShipper = shipperSpec.enabled && loki
     ? new LogShipper(logShipperContract.name, {
         namespace: hostNamespace, cluster: spec.cluster, lokiPushUrl: loki.pushUrl, logstashUrl: logstash?.url,
-        loki: peerSelector(loki.app, spec.namespace), logstash: logstash ? peerSelector(logstash.app, spec.namespace) : undefined,
+        loki: loki.pushEndpoint.pods, logstash: logstash ? peerSelector(logstash.app, spec.namespace) : undefined,
         multilineMaxWait: shipperSpec.multilineMaxWait, multilineNamespaces: multilineNamespaces(spec), resources: shipperSpec.resources, networkPolicy,
       })
     : undefined;

@@ -28,7 +28,8 @@ export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; lo
       // image's own jvm.options would fix it at 1g whatever the limit.
       logstash: { ...logstashDefaults },
     },
-    loki: { enabled: true, retention: "7d", storage: "filesystem", storageSize: "10Gi", resources: lokiDefaults.resources },
+    // The single binary on its volume: one small pod, its rings in memory.
+    loki: { enabled: true, retention: "7d", mode: "single", replicas: lokiDefaults.replicas, storage: "filesystem", storageSize: "10Gi", resources: lokiDefaults.resources },
     logShipper: { ...logShipperDefaults, enabled: true },
     jaeger: { ...jaegerDefaults, enabled: true, storage: "memory", retentionDays: 2 },
   },
@@ -53,9 +54,16 @@ export const logsPresets: Record<Environment, { elk: ElkSpec; loki: LokiSpec; lo
       kibana: { enabled: true, replicas: 2, resources: res("500m", "2Gi", "2") },
       logstash: { replicas: 2, resources: res("1", "2Gi", "2"), queueSize: "20Gi" },
     },
-    // Object storage needs a cloud, which is the stack's own choice: Pulumi.prod.yaml enables one and sets
-    // storage: object. The preset alone keeps everything on the volume.
-    loki: { enabled: true, retention: "31d", storage: "filesystem", storageSize: "50Gi", resources: res("500m", "1Gi", "2", "4Gi") },
+    // Prod runs Loki's simple scalable deployment (docs/logs-and-traces.md) at these replicas: 3 write, each
+    // stream on all 3 (a push needs 2, so one may be down for a rollout or a node drain); 2 stateless readers
+    // (one survives a loss); 3 backends (the index gateway's ring keeps each share on 3; one compactor runs,
+    // elected). Its targets share a bucket, and object storage needs a cloud, which is the stack's own choice:
+    // Pulumi.prod.yaml enables one and sets storage: object and mode: scalable. The preset alone (valid on its
+    // own, as every preset is) keeps the single binary on its volume.
+    loki: {
+      enabled: true, retention: "31d", mode: "single", replicas: { write: 3, read: 2, backend: 3 }, storage: "filesystem",
+      storageSize: "50Gi", resources: res("500m", "1Gi", "2", "4Gi"),
+    },
     logShipper: { ...logShipperDefaults, enabled: true, resources: res("100m", "256Mi", "1", "512Mi") },
     jaeger: {
       ...jaegerDefaults,

@@ -166,7 +166,7 @@ export const stackSpecSchema = withCrossChecks(
     reads: [["loki", "enabled"], ["loki", "storage"], ...cloudNames.map((cloud) => ["clouds", cloud, "enabled"])],
     check: ({ loki, clouds }, report) => {
       if (loki.enabled && loki.storage === "object" && !firstEnabledCloud(clouds)) {
-        report(["loki", "storage"], "is object but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Loki's chunks), or set loki.storage to filesystem (one replica on a volume)");
+        report(["loki", "storage"], "is object but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Loki's chunks), or set loki.storage to filesystem and loki.mode to single (one replica on a volume)");
       }
     },
   },

@@ -46,8 +46,8 @@ export function engineStack(options: { stack: string; program?: string; kubeconf
 
 /**
  * Prod as the deploy layer runs it: every channel's credential set as a secret, the clouds off (their
- * providers cannot be built here), Loki on its volume (object storage needs a cloud), and the ECK chart from
- * `chartRepository`.
+ * providers cannot be built here), Loki's single binary on its volume (object storage, and with it Loki's
+ * scalable targets, needs a cloud), and the ECK chart from `chartRepository`.
  */
 export function prodCloudsOffConfig(chartRepository: string): ConfigSetting[] {
   return [
@@ -58,6 +58,7 @@ export function prodCloudsOffConfig(chartRepository: string): ConfigSetting[] {
     { key: "novacron:heartbeatUrl", value: "https://heartbeat.example.com/x", secret: true },
     ...["aws", "gcp", "azure"].map((cloud) => ({ key: `novacron:clouds.${cloud}.enabled`, value: "false", path: true })),
     { key: "novacron:loki.storage", value: "filesystem", path: true },
+    { key: "novacron:loki.mode", value: "single", path: true }, // the scalable targets need the bucket
     { key: "novacron:elk.operatorChartRepository", value: chartRepository, path: true },
   ];
 }

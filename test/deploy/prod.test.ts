@@ -2,7 +2,10 @@
 // server on 127.0.0.1: Prometheus ×2, Alertmanager ×3, PodDisruptionBudgets and anti-affinity accepted, and
 // ELK on with the pinned ECK operator chart served from a chart repository on loopback (same code path as a
 // user's: only the repository URL differs). The chart's CRDs exist before our Elasticsearch and Kibana
-// resources, and the API server validates those against them.
+// resources, and the API server validates those against them. Loki's scalable targets need a cloud's bucket,
+// so the stack deploys its single binary here; the scalable objects (rendered from Pulumi.prod.yaml, the
+// bucket in S3) go to the same API server in a server-side dry run, their pod templates as pods.
+import { renderStack } from "../../scripts/render";
 import { serveEckChart, ChartRepo } from "./chart-repo";
 import { discover, failedPodCreations, objectPath, stateObjects, waitUntilGone } from "./cluster";
 import { startControlPlane, ControlPlane } from "./control-plane";
@@ -51,6 +54,30 @@ test("prod up: Prometheus ×2, Alertmanager ×3, PDBs, anti-affinity, and every 
   await pollUntil(async () => (await cp.get("/api/v1/namespaces/elastic-system/pods")).items.length > 0 || undefined,
     { timeoutMs: 120_000, intervalMs: 1_000, describe: () => "the ECK operator's pod was not created" });
   expect(await failedPodCreations(cp, ["monitoring", "monitoring-host", "elastic-system"])).toEqual([]);
+});
+
+test("Loki's scalable targets (prod with its bucket): the API server accepts every object strictly, and Pod Security admits their pods", async () => {
+  const rendered = await renderStack("prod");
+  const loki = rendered.resources.map((r) => r.inputs)
+    .filter((o) => o.apiVersion && o.metadata?.labels?.["app.kubernetes.io/name"] === "loki")
+    // The service account and the config's ConfigMap exist under the same names (the single binary's).
+    .filter((o) => o.kind !== "ServiceAccount" && o.kind !== "ConfigMap");
+  const workloads = loki.filter((o) => o.kind === "StatefulSet" || o.kind === "Deployment");
+  expect(workloads.map((o) => [o.kind, o.metadata.name, o.spec.replicas]).sort()).toEqual([["Deployment", "loki-read", 2], ["StatefulSet", "loki-backend", 3], ["StatefulSet", "loki-write", 3]]);
+  const api = await discover(cp);
+  const verdicts: string[] = [];
+  // A StatefulSet's pod as its controller makes it: the claim templates become the pod's volumes.
+  const podOf = (w: any) => ({
+    apiVersion: "v1", kind: "Pod", metadata: { ...w.spec.template.metadata, name: `${w.metadata.name}-dry-run`, namespace: w.metadata.namespace },
+    spec: { ...w.spec.template.spec, volumes: [...w.spec.template.spec.volumes, ...(w.spec.volumeClaimTemplates ?? []).map((c: any) => ({ name: c.metadata.name, persistentVolumeClaim: { claimName: `${c.metadata.name}-${w.metadata.name}-0` } }))] },
+  });
+  for (const o of [...loki, ...workloads.map(podOf)]) {
+    const collection = objectPath(api, o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace).replace(/\/[^/]+$/, "");
+    const r = await cp.request("POST", `${collection}?dryRun=All&fieldValidation=Strict`, o);
+    verdicts.push(`${o.kind} ${o.metadata.name}: ${r.status < 300 ? "accepted" : `${r.status} ${r.body?.message}`}`);
+  }
+  expect(verdicts).toEqual(verdicts.map((v) => v.replace(/: .*$/, ": accepted")));
+  expect(verdicts.length).toBe(loki.length + 3);
 });
 
 test("the chart's CRDs exist before our Elasticsearch and Kibana resources, and the server validates them", async () => {

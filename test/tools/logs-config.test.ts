@@ -86,8 +86,16 @@ describe("loki.yaml against Loki's own configuration reference at the deployed v
     { kind: "s3", bucket: "logs", region: "eu-west-1" },
     { kind: "gcs", bucket: "logs" },
     { kind: "azure", accountName: "acct", container: "chunks" },
-  ] as LokiStorage[])("$kind object storage: every key is a Loki setting", (storage) => {
-    expect(lokiConfigProblems(renderLokiConfig({ storage, retention: "31d", dataDir: "/var/loki", schemaFrom: "2024-04-01" }), reference())).toEqual([]);
+  ] as LokiStorage[])("$kind object storage: every key is a Loki setting, single binary and scalable targets alike", (storage) => {
+    const cluster = { memberlistService: "loki-memberlist.monitoring.svc", clusterLabel: "monitoring.loki", backendService: "loki-backend.monitoring.svc" };
+    for (const spec of [{}, { cluster }]) {
+      expect(lokiConfigProblems(renderLokiConfig({ storage, retention: "31d", dataDir: "/var/loki", schemaFrom: "2024-04-01", ...spec }), reference())).toEqual([]);
+    }
+  });
+
+  test("prod's loki.yaml is the scalable one the reference was checked on (memberlist ring, replication factor 3)", () => {
+    const config = parse(fs.readFileSync(path.join(out.prod, "loki", "loki.yaml"), "utf8"));
+    expect([config.common.replication_factor, config.common.ring.kvstore.store, config.memberlist.join_members.length]).toEqual([3, "memberlist", 1]);
   });
 
   test("the check has teeth: a misspelt key, a nested unknown key and wrong types are named", () => {

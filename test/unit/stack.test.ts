@@ -29,8 +29,10 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
   test("registers the expected kinds", () => {
     expect(count(env)).toMatchObject({
       Namespace: 3, // monitoring, monitoring-host, elastic-system (the ECK operator)
-      StatefulSet: 4, // prometheus, alertmanager, logstash, loki
-      Deployment: 5, // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger
+      // prometheus, alertmanager, logstash, loki (prod: Loki's scalable write and backend targets)
+      StatefulSet: env === "prod" ? 5 : 4,
+      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger (prod: and Loki's read target)
+      Deployment: env === "prod" ? 6 : 5,
       DaemonSet: 3, // node-exporter, cadvisor, log-shipper
       Secret: 7, // alertmanager channel credentials; grafana's admin password and secret key; 4 Elasticsearch users and the roles file
       ClusterRole: 3,
@@ -38,8 +40,8 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     });
     // default-deny + DNS in each of the 3 namespaces, one per app except host-network node-exporter;
     // Elasticsearch has two (the cluster and its bootstrap Job), the ECK operator one, prod adds Jaeger's
-    // index cleaner.
-    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + (env === "prod" ? 1 : 0));
+    // index cleaner and Loki's scalable targets one each (write, read, backend instead of the single binary).
+    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + (env === "prod" ? 1 + 2 : 0));
   });
 
   test("every image is one of the pinned images, at an exact version", () => {
@@ -148,7 +150,7 @@ describe("environments differ as their presets say", () => {
     const am = named("prod", "StatefulSet", "alertmanager");
     expect([prom.spec.replicas, am.spec.replicas]).toEqual([2, 3]);
     expect(prom.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=30d", "--storage.tsdb.retention.size=50GB"]));
-    expect(ofKind("prod", "PodDisruptionBudget").map((p) => p.metadata.name).sort()).toEqual(["alertmanager", "jaeger", "logstash", "prometheus"]);
+    expect(ofKind("prod", "PodDisruptionBudget").map((p) => p.metadata.name).sort()).toEqual(["alertmanager", "jaeger", "logstash", "loki-backend", "loki-read", "loki-write", "prometheus"]);
     for (const sts of [prom, am]) expect(sts.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
     const peers = am.spec.template.spec.containers[0].args.filter((a: string) => a.startsWith("--cluster.peer="));
     expect(peers).toEqual([0, 1, 2].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-headless.monitoring.svc:9094`));

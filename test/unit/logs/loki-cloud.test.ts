@@ -24,9 +24,10 @@ function providerOf(run: RenderResult, r: RenderedResource): RenderedResource | 
   return run.resources.find((p) => p.type === type && p.name === name);
 }
 const lokiCloudResources = (cloud: Cloud) => runs[cloud].resources.filter((r) => r.type.startsWith(`${packages[cloud]}:`) && r.name === "loki-chunks");
-const egress = (cloud: Cloud) => {
-  const policy = runs[cloud].resources.find((r) => r.inputs.kind === "NetworkPolicy" && r.inputs.metadata.name === "loki")!.inputs;
-  return policy.spec.egress.map((rule: any) => [rule.to.map((t: any) => t.ipBlock.cidr), rule.ports.map((p: any) => p.port)]);
+/** A Loki target's egress beyond its own pods (prod runs the scalable targets: write, read, backend). */
+const egress = (cloud: Cloud, target: string) => {
+  const policy = runs[cloud].resources.find((r) => r.inputs.kind === "NetworkPolicy" && r.inputs.metadata.name === target)!.inputs;
+  return policy.spec.egress.filter((rule: any) => rule.to.every((t: any) => t.ipBlock)).map((rule: any) => [rule.to.map((t: any) => t.ipBlock.cidr), rule.ports.map((p: any) => p.port)]);
 };
 
 describe.each(Object.keys(packages) as Cloud[])("prod with Loki's bucket in %s", (cloud) => {
@@ -39,13 +40,13 @@ describe.each(Object.keys(packages) as Cloud[])("prod with Loki's bucket in %s",
     expect(defaulted.map((r) => `${r.type} ${r.name}`)).toEqual([]);
   });
 
-  test("the NetworkPolicy admits HTTPS and this cloud's credential endpoint only", () => {
+  test("each target's NetworkPolicy admits HTTPS and this cloud's credential endpoint only (beyond Loki's own pods)", () => {
     const expected = {
       aws: [[["0.0.0.0/0"], [443]], [["169.254.170.23/32"], [80]]],
       gcp: [[["0.0.0.0/0"], [443]], [["169.254.169.254/32"], [80]], [["169.254.169.252/32"], [988]]],
       azure: [[["0.0.0.0/0"], [443]]],
     }[cloud];
-    expect(egress(cloud)).toEqual(expected);
+    for (const target of ["loki-write", "loki-read", "loki-backend"]) expect([target, egress(cloud, target)]).toEqual([target, expected]);
   });
 });
 

@@ -88,12 +88,14 @@ describe("Loki storage per environment", () => {
     const association = rendered.prod.resources.find((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation")!.inputs;
     expect(association).toMatchObject({ clusterName: "novacron-prod", namespace: "monitoring", serviceAccount: "loki" });
     expect(rendered.dev.resources.some((r) => r.type.startsWith("aws:"))).toBe(false);
-    expect(named("prod", "StatefulSet", "loki").spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
+    for (const target of ["loki-write", "loki-backend"]) expect(named("prod", "StatefulSet", target).spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
   });
 
-  test("prod (all three clouds on, the bucket in AWS): Loki reaches S3 over HTTPS and the EKS Pod Identity Agent, not GKE's metadata server; dev reaches nothing", () => {
-    const rules = named("prod", "NetworkPolicy", "loki").spec.egress.map((r: any) => [r.to.map((t: any) => t.ipBlock?.cidr), r.ports.map((p: any) => p.port)]);
-    expect(rules).toEqual([[["0.0.0.0/0"], [443]], [["169.254.170.23/32"], [80]]]);
+  test("prod (all three clouds on, the bucket in AWS): every Loki target reaches S3 over HTTPS and the EKS Pod Identity Agent, not GKE's metadata server; dev reaches nothing", () => {
+    for (const target of ["loki-write", "loki-read", "loki-backend"]) {
+      const rules = named("prod", "NetworkPolicy", target).spec.egress.filter((r: any) => r.to.every((t: any) => t.ipBlock)).map((r: any) => [r.to.map((t: any) => t.ipBlock.cidr), r.ports.map((p: any) => p.port)]);
+      expect([target, rules]).toEqual([target, [[["0.0.0.0/0"], [443]], [["169.254.170.23/32"], [80]]]]);
+    }
     expect(named("dev", "NetworkPolicy", "loki").spec.egress).toEqual([]);
   });
 });
@@ -148,7 +150,13 @@ describe("the log shipper joins multi-line entries only in NovaCron's namespaces
 describe.each(["dev", "prod"])("%s: NetworkPolicies", (env) => {
   test("only the shipper reaches Logstash; Loki's port (push and query) only the shipper and Grafana; the shipper reaches only them and the API server", () => {
     expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "logstash"), 8080))).toEqual(["log-shipper"]);
-    expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki"), 3100))).toEqual(["grafana", "log-shipper"]);
+    if (env === "dev") expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki"), 3100))).toEqual(["grafana", "log-shipper"]);
+    else {
+      // Scalable: pushes reach the write path only, queries the read path only; the backend only Loki's own pods.
+      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-write"), 3100))).toEqual(["log-shipper", "loki"]);
+      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-read"), 3100))).toEqual(["grafana", "loki"]);
+      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-backend"), 3100))).toEqual(["loki"]);
+    }
     const shipper = named(env, "NetworkPolicy", "log-shipper");
     expect(shipper.metadata.namespace).toBe("monitoring-host");
     expect(shipper.spec.ingress).toEqual([]);
