@@ -16,16 +16,20 @@ source "$here/versions.env"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-bin="$cache_root/thanos-${THANOS_VERSION}/bin"
+bin="$cache_root/thanos-${THANOS_VERSION}-slicelabels/bin"
 mkdir -p "$bin"
 require_go
 
 THANOS_BUILD_MINUTES="~12 min"
+THANOS_BUILD_TAGS="netgo,slicelabels"
 
 build_thanos() {
   export GOTOOLCHAIN=auto
   local work; work="$(module_copy github.com/thanos-io/thanos "v$THANOS_VERSION")"
-  (cd "$work" && GOWORK=off CGO_ENABLED=0 go build -trimpath \
+  # The build tags of upstream's release builds (.promu.yml): slicelabels is not optional, Thanos' gRPC codec
+  # casts Prometheus' labels to its own wire type, which holds only with that labels layout (without it the
+  # sidecar panics on Query's first call).
+  (cd "$work" && GOWORK=off CGO_ENABLED=0 go build -trimpath -tags "$THANOS_BUILD_TAGS" \
     -ldflags "-s -w -X github.com/prometheus/common/version.Version=$THANOS_VERSION" \
     -o "$bin/thanos.tmp" ./cmd/thanos)
   rm -rf "$work"

@@ -67,8 +67,10 @@ test("compactor: the seed's retention per resolution by default, downsampling on
 test("compactor: configured retention, downsampling off, one pass, delete delay", () => {
   const args = thanosCompactArgs({
     dataDir: "/data", objstoreConfigFile: "/o", retention: { raw: "7d", fiveMinutes: "90d", oneHour: "0d" },
-    downsampling: false, wait: false, deleteDelay: "0s",
+    downsampling: false, wait: false, deleteDelay: "0s", consistencyDelay: "0s",
   });
+  expect(flag(args, "consistency-delay")).toEqual(["0s"]);
+  expect(flag(thanosCompactArgs({ dataDir: "/d", objstoreConfigFile: "/o" }), "consistency-delay")).toEqual([]);
   expect([...flag(args, "retention.resolution-raw"), ...flag(args, "retention.resolution-5m"), ...flag(args, "retention.resolution-1h")]).toEqual(["7d", "90d", "0d"]);
   expect(args).toContain("--downsampling.disable");
   expect(args).not.toContain("--wait");

@@ -128,6 +128,11 @@ export interface ThanosCompactSpec extends Pick<ThanosListen, "httpAddress"> {
   waitInterval?: string;
   /** How long a block marked for deletion stays, so readers that loaded it finish (Thanos' default 48h). */
   deleteDelay?: string;
+  /**
+   * How old a freshly uploaded block must be before the compactor touches it (Thanos' default 30m, for
+   * uploads still in flight). Only the loopback proof shortens it, to compact a block it has just uploaded.
+   */
+  consistencyDelay?: string;
 }
 
 export function thanosCompactArgs(spec: ThanosCompactSpec): string[] {
@@ -145,6 +150,7 @@ export function thanosCompactArgs(spec: ThanosCompactSpec): string[] {
     duration("retention.resolution-1h", retention.oneHour),
     ...(downsampling ? [] : ["--downsampling.disable"]),
     ...(spec.deleteDelay ? [duration("delete-delay", spec.deleteDelay)] : []),
+    ...(spec.consistencyDelay ? [duration("consistency-delay", spec.consistencyDelay)] : []),
     ...(wait ? ["--wait", ...(spec.waitInterval ? [duration("wait-interval", spec.waitInterval)] : [])] : []),
   ];
 }

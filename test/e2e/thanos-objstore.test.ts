@@ -30,21 +30,27 @@ function thanos(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: nu
   });
 }
 
+const dirs: string[] = [];
+const tempDir = (prefix: string) => { const dir = makeTempDir(prefix); dirs.push(dir); return dir; };
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 const writeConfig = (dir: string, name: string, config: unknown) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, typeof config === "string" ? config : toYaml(config));
   return file;
 };
 
-test("the thanos binary is the version of the image we deploy", async () => {
+test("the thanos binary is the version of the image we deploy, built with the tags of upstream's release builds", async () => {
   expect(imageTag(images.thanos)).toBe(`v${pinned.THANOS_VERSION}`);
   const run = await thanos(["--version"]);
   expect(run.code).toBe(0);
   expect(run.output).toContain(`thanos, version ${pinned.THANOS_VERSION} `);
+  // slicelabels: Thanos' gRPC codec relies on that labels layout (.promu.yml builds with it).
+  expect(execFileSync("go", ["version", "-m", thanosPath()], { encoding: "utf8" })).toMatch(/^\s*build\s+-tags=netgo,slicelabels$/m);
 });
 
 test("FILESYSTEM: Thanos loads the rendered config and lists the bucket; a misspelt key is refused", async () => {
-  const dir = makeTempDir("thanos-objstore");
+  const dir = tempDir("thanos-objstore");
   const bucket = path.join(dir, "bucket");
   fs.mkdirSync(bucket);
   const ok = await thanos(["tools", "bucket", "ls", `--objstore.config-file=${writeFilesystemObjstore(dir, bucket)}`]);
@@ -76,7 +82,7 @@ describe("S3-compatible endpoint: a stand-in S3 on 127.0.0.1", () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   test("Thanos lists the bucket path-style, signing with the key pair from the environment, none of it in the file", async () => {
-    const dir = makeTempDir("thanos-objstore-s3");
+    const dir = tempDir("thanos-objstore-s3");
     const storage: ThanosObjectStorage = { kind: "s3-compatible", bucket: "metrics", url: `http://${LOOPBACK}:${port}`, credentialsSecret: { name: "thanos-objstore" } };
     const file = writeConfig(dir, "objstore.yml", renderThanosObjstore({ storage }));
     const keyId = "NOVACRONSENTINELKEY1";
@@ -92,7 +98,7 @@ describe("S3-compatible endpoint: a stand-in S3 on 127.0.0.1", () => {
   });
 
   test("a misspelt key is refused before any request (objstore's S3 config is parsed strictly)", async () => {
-    const dir = makeTempDir("thanos-objstore-s3-bad");
+    const dir = tempDir("thanos-objstore-s3-bad");
     const file = writeConfig(dir, "objstore.yml", { type: "S3", config: { bucket: "metrics", endpoint: `${LOOPBACK}:${port}`, insecure: true, bucket_lookup: "path" } });
     requests.length = 0;
     const run = await thanos(["tools", "bucket", "ls", `--objstore.config-file=${file}`], { [S3_KEY_ENV.accessKeyId]: "k", [S3_KEY_ENV.secretAccessKey]: "s" });

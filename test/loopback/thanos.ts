@@ -75,7 +75,7 @@ export interface ThanosLoopback {
   startQuery(endpoints: string[]): Promise<ThanosRole>;
   startStore(): Promise<ThanosRole>;
   /** Runs `thanos compact` once (no --wait) over the bucket and resolves with its exit code and log. */
-  compactOnce(spec: Pick<ThanosCompactSpec, "retention" | "downsampling" | "deleteDelay">): Promise<{ code: number | null; log: string }>;
+  compactOnce(spec: Pick<ThanosCompactSpec, "retention" | "downsampling" | "deleteDelay" | "consistencyDelay">): Promise<{ code: number | null; log: string }>;
   /** Block ids (ULIDs) in the bucket with their meta.json. */
   bucketBlocks(): BucketBlock[];
   stop(): Promise<void>;
