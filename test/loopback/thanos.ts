@@ -14,7 +14,7 @@ import { renderThanosObjstore } from "../../components/thanos/render-objstore";
 import { thanosContract } from "../../components/thanos/contract";
 import { toYaml } from "../../components/yaml";
 import { installedBinDir, toolPath } from "../helpers/tools";
-import { freePorts, getJson, LOOPBACK, makeTempDir, pollUntil, startProcess, StartedProcess, stopProcess, waitForHttp } from "./processes";
+import { freePorts, LOOPBACK, makeTempDir, pollUntil, startProcess, StartedProcess, stopProcess, waitForHttp } from "./processes";
 
 const READY_TIMEOUT_MS = 180_000;
 
@@ -233,8 +233,11 @@ export async function instantQuery(baseUrl: string, expr: string, options: { tim
   const params = new URLSearchParams({ query: expr });
   if (options.time !== undefined) params.set("time", String(options.time));
   if (options.dedup !== undefined) params.set("dedup", String(options.dedup));
-  const body = await getJson(`${baseUrl}/api/v1/query?${params}`, 60_000);
-  if (body.status !== "success") throw new Error(`${expr}: ${JSON.stringify(body)}`);
+  const response = await fetch(`${baseUrl}/api/v1/query?${params}`, { signal: AbortSignal.timeout(60_000) });
+  const text = await response.text();
+  let body: any;
+  try { body = JSON.parse(text); } catch { body = undefined; }
+  if (!response.ok || body?.status !== "success") throw new Error(`${baseUrl}: ${expr}: HTTP ${response.status}: ${text.slice(0, 1_000)}`);
   const { resultType, result } = body.data;
   if (resultType === "matrix") return result.map((s: any) => ({ metric: s.metric, values: s.values.map(([t, v]: [number, string]) => [t, v]) }));
   if (resultType === "vector") return result.map((s: any) => ({ metric: s.metric, values: [s.value] }));
