@@ -31,9 +31,9 @@ build_thanos() {
   # sidecar panics on Query's first call).
   (cd "$work" && GOWORK=off CGO_ENABLED=0 go build -trimpath -tags "$THANOS_BUILD_TAGS" \
     -ldflags "-s -w -X github.com/prometheus/common/version.Version=$THANOS_VERSION" \
-    -o "$bin/thanos.tmp" ./cmd/thanos)
+    -o "$bin/thanos.tmp.$$" ./cmd/thanos)
   rm -rf "$work"
-  mv "$bin/thanos.tmp" "$bin/thanos"
+  mv "$bin/thanos.tmp.$$" "$bin/thanos"
 }
 
 builds_log_dir="$(dirname "$bin")/logs"
