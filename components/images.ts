@@ -18,6 +18,9 @@ export const images = {
   kibana: "docker.elastic.co/kibana/kibana:9.4.3",
   logstash: "docker.elastic.co/logstash/logstash:9.4.3",
   loki: "docker.io/grafana/loki:3.7.8",
+  // Thanos (sidecar, query, store gateway, compactor); the same version as scripts/versions.env THANOS_VERSION,
+  // the binary the loopback proof runs (scripts/install-thanos.sh).
+  thanos: "quay.io/thanos/thanos:v0.42.5",
   alloy: "docker.io/grafana/alloy:v1.11.0",
   // Jaeger v2; the same version as scripts/versions.env JAEGER_VERSION, the binary the tests run.
   jaeger: "docker.io/jaegertracing/jaeger:2.13.0",

@@ -7,3 +7,6 @@ export NOVACRON_TOOLS_BIN
 bash scripts/install-python-tools.sh >/dev/null
 NOVACRON_LOGS_TOOLS_BIN="$(bash scripts/install-logs-tools.sh)"
 export NOVACRON_LOGS_TOOLS_BIN
+# Thanos (the licence check and the loopback proof): ~12 min cold, seconds once cached.
+NOVACRON_THANOS_BIN="$(bash scripts/install-thanos.sh)"
+export NOVACRON_THANOS_BIN

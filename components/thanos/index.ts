@@ -1,0 +1,3 @@
+export * from "./contract";
+export * from "./render-objstore";
+export * from "./render-args";
