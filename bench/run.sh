@@ -7,12 +7,14 @@
 #                probe target down, ML service/exporter down, bad config reloads (real binaries, loopback)
 #   deploy       the real Pulumi engine against a real API server on loopback: preview/up of dev and prod,
 #                a one-threshold update, peak RSS; the mock render beside them
+#   thanos-query the dashboards' queries through Thanos Query against Prometheus directly (p50/p99, RSS;
+#                two replicas with sidecars on loopback)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
 NOVACRON_TOOLS_BIN="$(bash scripts/install-tools.sh)"
 export NOVACRON_TOOLS_BIN
-which=("${@:-stack-eval node-down ml-exporter faults deploy}")
+which=("${@:-stack-eval node-down ml-exporter faults deploy thanos-query}")
 for bench in ${which[*]}; do
   echo "== bench: $bench"
   case "$bench" in
@@ -21,6 +23,7 @@ for bench in ${which[*]}; do
     ml-exporter) bash bench/ml-exporter/run.sh ;;
     faults) node_modules/.bin/tsx bench/faults.ts ;;
     deploy) NOVACRON_DEPLOY_TOOLS_BIN="$(bash scripts/install-deploy-tools.sh)" node_modules/.bin/tsx bench/deploy.ts ;;
+    thanos-query) NOVACRON_THANOS_BIN="$(bash scripts/install-thanos.sh)" node_modules/.bin/tsx bench/thanos-query.ts ;;
     *) echo "unknown benchmark $bench" >&2; exit 2 ;;
   esac
 done
