@@ -99,7 +99,7 @@ async function main() {
         if (stack === "dev" && up.ms > TARGETS.devUpMs) failures.push(`dev up ${up.ms.toFixed(0)} ms > ${TARGETS.devUpMs} ms`);
         await s.must("up"); // settles the chart's unused default provider (test/deploy/README.md)
         rows.push([`${stack}: preview, no change`, await measure(control, () => s.must("preview"))]);
-        await s.setConfig([{ key: "novacron:alertThresholds.HighCPUUsage", value: String(0.85 + run / 100), path: true }]);
+        await s.setConfig([{ key: "novacron:alerts.HighCPUUsage.threshold", value: String(0.85 + run / 100), path: true }]);
         const preview = await measure(control, () => s.must("preview"));
         rows.push([`${stack}: preview, one threshold`, preview]);
         if (preview.ms > TARGETS.thresholdPreviewMs) failures.push(`${stack} one-threshold preview ${preview.ms.toFixed(0)} ms > ${TARGETS.thresholdPreviewMs} ms`);

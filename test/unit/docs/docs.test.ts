@@ -22,7 +22,7 @@ describe("docs/config-reference.md", () => {
     const text = renderConfigReference();
     for (const key of Object.keys(stackSpecSchema.shape)) expect(text).toContain(`| \`novacron:${key}\` |`);
     expect(text).toContain("| `novacron:prometheus.retentionTime` | string | `7d` | `30d` |");
-    expect(text).toContain("| `novacron:alertThresholds.HighCPUUsage` | number, 0–1 (optional) |");
+    expect(text).toContain("| `novacron:alerts.HighCPUUsage.threshold` | number, 0–1 (optional) |");
   });
 });
 
