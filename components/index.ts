@@ -17,6 +17,7 @@ export * from "./loki";
 export * from "./ml-model-exporter";
 export * from "./node-exporter";
 export * from "./prometheus";
+export * from "./thanos";
 export type { ComponentContract } from "./contract";
 export { images } from "./images";
 export { toYaml } from "./yaml";
