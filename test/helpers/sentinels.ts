@@ -2,7 +2,7 @@
 // give them, so a test can prove the value appears only where a secret may (a Kubernetes Secret, a
 // provider's secret input) and nowhere else.
 import { stringify } from "yaml";
-import { ChannelSecretKey, channelSecretKeys, CONFIG_NAMESPACE } from "../../stacks/config";
+import { ChannelSecretKey, channelSecretKeys, CONFIG_NAMESPACE, parseStackConfig, StackConfigError } from "../../stacks/config";
 
 const sampleValue: Record<ChannelSecretKey, (sentinel: string) => string> = {
   slackWebhookUrl: (s) => `https://hooks.slack.com/services/${s}`,
@@ -16,6 +16,20 @@ const sampleValue: Record<ChannelSecretKey, (sentinel: string) => string> = {
 /** Every channel credential as raw stack config, each value carrying `sentinel`. */
 export function sentinelChannelSecrets(sentinel: string): Record<string, string> {
   return Object.fromEntries(Object.values(channelSecretKeys).map((key) => [`${CONFIG_NAMESPACE}:${key}`, sampleValue[key](sentinel)]));
+}
+
+/**
+ * Whether the validator accepts `value` for the secret key `key` (short, e.g. "webhookUrl") set as a Pulumi
+ * secret: the shapes a sentinel can take are found by asking it, not listed beside it.
+ */
+export function acceptedAsSecret(key: string, value: string): boolean {
+  const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+  try {
+    parseStackConfig({ [`${CONFIG_NAMESPACE}:environment`]: "dev", [fullKey]: value }, new Set([fullKey]));
+  } catch (err) {
+    return !(err instanceof StackConfigError && err.problems.some((p) => p.key === fullKey));
+  }
+  return true;
 }
 
 /**

@@ -6,8 +6,9 @@
 import fc from "fast-check";
 import { z } from "zod";
 import { readStackConfig } from "../../scripts/render";
-import { CONFIG_NAMESPACE, parseStackConfig, SecretKey, secretKeys as allSecretKeys, StackConfigError } from "../../stacks/config";
+import { CONFIG_NAMESPACE, parseStackConfig, SecretKey, secretKeys as allSecretKeys } from "../../stacks/config";
 import { presets } from "../../stacks/presets";
+import { acceptedAsSecret } from "../helpers/sentinels";
 import { stackSpecSchema } from "../../stacks/schema";
 import { hostileDurations, hostileNames, hostileNumbers, hostileRawText, hostileText, hostileUrls, strayKeys, USERINFO_MARK, wrongTypes } from "./hostile";
 import { accepts, defOf, durationRange, durationSpellings, EACH, isOptional, Leaf, numberBounds, pathText, RECORD_KEY, RECORD_VALUE, schemaAt, schemaLeaves, Step, stringShape, unwrap } from "./schema-walk";
@@ -300,16 +301,7 @@ const secretShapes: ((token: string) => string)[] = [
 ];
 /** Tokens short enough that a search could miss them, of characters rendered text never holds by chance. */
 const shortTokens = ["Ωq§", "Ωk¤", "Ψ¤q", "§Ω7", "¤ψΩ", "Ω§§", "qΩ¤", "ΨΨ§"];
-function fitsAsSecret(key: string, value: string): boolean {
-  const full = `${CONFIG_NAMESPACE}:${key}`;
-  try {
-    parseStackConfig({ [`${CONFIG_NAMESPACE}:environment`]: "dev", [full]: value }, new Set([full]));
-  } catch (err) {
-    return !(err instanceof StackConfigError && err.problems.some((p) => p.key === full));
-  }
-  return true;
-}
-const fittingShape = Object.fromEntries(allSecretKeys.map((key) => [key, secretShapes.findIndex((shape) => fitsAsSecret(key, shape("Sentinel0token")))])) as Record<SecretKey, number>;
+const fittingShape = Object.fromEntries(allSecretKeys.map((key) => [key, secretShapes.findIndex((shape) => acceptedAsSecret(key, shape("Sentinel0token")))])) as Record<SecretKey, number>;
 
 /** How one secret departs from a well-formed secret value (every other secret is one). */
 type SecretDeviation =

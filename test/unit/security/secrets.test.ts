@@ -13,7 +13,7 @@ import { presets } from "../../../stacks/presets";
 import { readStackConfig, renderedFiles } from "../../../scripts/render";
 import { generatedPassword, maskSecrets } from "../../../scripts/mock-resources";
 import { ProgramRun, runProgram } from "../../helpers/program";
-import { findSecretLeaks } from "../../helpers/sentinels";
+import { acceptedAsSecret, findSecretLeaks } from "../../helpers/sentinels";
 import * as pulumi from "@pulumi/pulumi";
 
 // ---------------------------------------------------------------------------------------------------
@@ -52,15 +52,6 @@ const shapes = [
   (t: string) => `https://sentinel.invalid/${t}`,
   (t: string) => `postgres://grafana:${t}@sentinel.invalid:5432/grafana`,
 ];
-function acceptedAsSecret(key: string, value: string): boolean {
-  const fullKey = `${CONFIG_NAMESPACE}:${key}`;
-  try {
-    parseStackConfig({ [`${CONFIG_NAMESPACE}:environment`]: "dev", [fullKey]: value }, new Set([fullKey]));
-  } catch (err) {
-    return !(err instanceof StackConfigError && err.problems.some((p) => p.key === fullKey));
-  }
-  return true;
-}
 const sentinels: Record<string, string> = Object.fromEntries(secretKeys.map((key) => {
   const value = shapes.map((shape) => shape(tokens[key])).find((v) => acceptedAsSecret(key, v));
   if (!value) throw new Error(`no sentinel shape suits ${CONFIG_NAMESPACE}:${key}; add the shape its validator requires`);
