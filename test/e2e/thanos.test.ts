@@ -157,7 +157,10 @@ test("the compactor applies the configured raw retention", async () => {
   // OpenMetrics with old timestamps, uploaded with Thanos' own shipper (tools bucket upload-blocks).
   const work = makeTempDir("thanos-old-block");
   afterCleanup.push(work);
-  const tenDaysAgo = Math.floor(Date.now() / 1000) - 10 * 86_400;
+  // Aligned to the start of a 2 h block range: promtool cuts blocks at those boundaries, and 15 minutes of
+  // samples that crossed one would become two blocks.
+  const blockRange = 2 * 3600;
+  const tenDaysAgo = Math.floor((Date.now() / 1000 - 10 * 86_400) / blockRange) * blockRange;
   const lines = ["# TYPE up gauge", ...Array.from({ length: 60 }, (_, i) => `up{job="${job}",instance="gone:9100"} 1 ${tenDaysAgo + 15 * i}`), "# EOF", ""];
   fs.writeFileSync(path.join(work, "old.om"), lines.join("\n"));
   execFileSync(toolPath("promtool"), ["tsdb", "create-blocks-from", "openmetrics", path.join(work, "old.om"), path.join(work, "blocks")], { stdio: "pipe" });
