@@ -3,9 +3,9 @@
 // to show in a preview diff.
 
 import type * as pulumi from "@pulumi/pulumi";
-import type { AlertDomain } from "../alerts/types";
+import { AlertDomain } from "../alerts/types";
 
-export const alertDomains: AlertDomain[] = ["infrastructure", "application", "ml", "stack"];
+export const alertDomains: AlertDomain[] = Object.values(AlertDomain);
 
 /** File names (under secretsDir) of the channel credentials; they equal the stack's config keys. */
 export const secretFiles = {
@@ -41,6 +41,8 @@ export interface ChannelSecrets {
 export interface SlackDomainChannels {
   /** Channel for infrastructure alerts. */
   infrastructure?: string;
+  /** Channel for the cluster's workload and control-plane alerts. */
+  kubernetes?: string;
   /** Channel for application alerts. */
   application?: string;
   /** Channel for ML pipeline alerts. */

@@ -11,6 +11,7 @@ import { applicationRules } from "./rules/application";
 import { infrastructureRules } from "./rules/infrastructure";
 import { mlRules } from "./rules/ml";
 import { stackRules } from "./rules/stack";
+import { CatalogScope, fullScope } from "./scope";
 import { AlertOverrides } from "./settings";
 import { AlertThresholds, defaultThresholds, thresholdNames } from "./thresholds";
 import { AlertDefinition, AlertRule } from "./types";
@@ -27,13 +28,13 @@ function withCases(rule: AlertRule): AlertDefinition {
 /**
  * The catalog with a stack's settings applied (settings.ts): disabled alerts left out, thresholds built into
  * the expressions, `for` and severity replaced. The promtool cases are built from the result, so they prove
- * the alert as the stack runs it.
+ * the alert as the stack runs it. `scope` (scope.ts) leaves out the alerts on parts the stack does not run.
  */
-export function buildAlertCatalog(overrides: AlertOverrides = {}): AlertDefinition[] {
+export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: CatalogScope = fullScope): AlertDefinition[] {
   const thresholds: AlertThresholds = { ...defaultThresholds };
   for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
   const enabled = (name: string) => overrides[name]?.enabled !== false;
-  return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds)]
+  return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope)]
     .filter((rule) => enabled(rule.name))
     .map((rule) => ({
       ...rule,

@@ -3,6 +3,7 @@
 export * from "./types";
 export * from "./thresholds";
 export * from "./settings";
+export * from "./scope";
 export * from "./catalog";
 export * from "./render-rules";
 export { durationSeconds, formatDuration } from "../units";

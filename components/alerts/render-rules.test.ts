@@ -61,7 +61,7 @@ describe("renderRuleFiles", () => {
   });
 
   it("renders every alert exactly once, in its domain's file, with severity, domain and the three annotations", () => {
-    const fileOf = { infrastructure: "infrastructure.yml", application: "application.yml", ml: "ml-pipeline.yml", stack: "stack.yml" };
+    const fileOf = { infrastructure: "infrastructure.yml", kubernetes: "kubernetes.yml", application: "application.yml", ml: "ml-pipeline.yml", stack: "stack.yml" };
     for (const alert of alertCatalog) {
       const rendered = parsedRules.filter(({ rule }) => rule.alert === alert.name);
       expect(rendered).toHaveLength(1);

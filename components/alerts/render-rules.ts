@@ -6,9 +6,10 @@ import { durationSeconds, formatDuration } from "../units";
 import { Labels, SCRAPE_INTERVAL_SECONDS } from "./promtool-cases/series";
 import { AlertDefinition, AlertDomain, AlertTestCase, RecordingRule } from "./types";
 
-/** Rule file per domain, in this order: the seed's three files plus the stack's self-monitoring. */
+/** Rule file per domain, in this order: the seed's three files, the cluster's workloads, the stack's self-monitoring. */
 export const ruleFileNames: Readonly<Record<AlertDomain, string>> = {
   infrastructure: "infrastructure.yml",
+  kubernetes: "kubernetes.yml",
   application: "application.yml",
   ml: "ml-pipeline.yml",
   stack: "stack.yml",

@@ -10,7 +10,13 @@ export const Severity = { critical: "critical", warning: "warning", info: "info"
 export type Severity = (typeof Severity)[keyof typeof Severity];
 
 /** Which team and route an alert belongs to; also the rule file it is rendered into. */
-export const AlertDomain = { infrastructure: "infrastructure", application: "application", ml: "ml", stack: "stack" } as const;
+export const AlertDomain = {
+  infrastructure: "infrastructure",
+  kubernetes: "kubernetes",
+  application: "application",
+  ml: "ml",
+  stack: "stack",
+} as const;
 export type AlertDomain = (typeof AlertDomain)[keyof typeof AlertDomain];
 
 /** One input series of a promtool unit test, in promtool's expanding notation (e.g. "0+10x20"). */

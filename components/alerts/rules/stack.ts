@@ -1,10 +1,11 @@
 // The stack watching itself: the Watchdog heartbeat, scrape targets, Prometheus, Alertmanager, exporters
 // and probes.
+import { CatalogScope } from "../scope";
 import { AlertThresholds } from "../thresholds";
 import { AlertRule } from "../types";
 import { exporterJobs, jobs, probeJobs, rateWindows } from "./selectors";
 
-export function stackRules(t: AlertThresholds): AlertRule[] {
+export function stackRules(t: AlertThresholds, _scope: CatalogScope): AlertRule[] {
   const stack = { domain: "stack" as const };
   const stackWindow = rateWindows.stack;
 

@@ -1,0 +1,17 @@
+// What a stack runs and what its cluster lets it see. The catalog holds only the alerts whose metrics can
+// exist there: an alert on a part the stack does not run is noise in every rule file and cloud copy, and one
+// on a control plane the cloud hides (EKS, GKE, AKS) would fire on `absent()` for ever.
+
+/** What the stack runs and sees; each rule module reads the fields it needs. */
+export interface CatalogScope {
+  /** The cloud runs the control plane: scheduler, controller manager and etcd cannot be scraped. */
+  managedControlPlane: boolean;
+  /** Thanos runs (sidecars, Query, Store Gateway, Compactor). */
+  thanos: boolean;
+}
+
+/**
+ * Everything a self-managed cluster can show: the scope of the catalog built without one, for components used
+ * on their own and for the tests that prove every alert.
+ */
+export const fullScope: CatalogScope = { managedControlPlane: false, thanos: true };
