@@ -6,6 +6,7 @@
 // Annotations only use {{ $labels.<name> }}: the promtool cases check annotations exactly, and a {{ $value }}
 // would tie them to floating-point formatting. Thresholds are in the expression and on the dashboards, not in
 // the text, so a threshold change stays a one-line diff.
+import { CustomAlertSpec, customAlertDefinitions } from "./custom";
 import { caseBuilders } from "./promtool-cases";
 import { applicationRules } from "./rules/application";
 import { infrastructureRules } from "./rules/infrastructure";
@@ -29,8 +30,9 @@ function withCases(rule: AlertRule): AlertDefinition {
  * The catalog with a stack's settings applied (settings.ts): disabled alerts left out, thresholds built into
  * the expressions, `for` and severity replaced. The promtool cases are built from the result, so they prove
  * the alert as the stack runs it. `scope` (scope.ts) leaves out the alerts on parts the stack does not run.
+ * `custom` are the stack's own alerts (custom.ts), appended with their own cases.
  */
-export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: CatalogScope = fullScope): AlertDefinition[] {
+export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: CatalogScope = fullScope, custom: readonly CustomAlertSpec[] = []): AlertDefinition[] {
   const thresholds: AlertThresholds = { ...defaultThresholds };
   for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
   const enabled = (name: string) => overrides[name]?.enabled !== false;
@@ -43,7 +45,8 @@ export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: Catalog
       // An alert switched off is nothing to inhibit.
       ...(rule.inhibits ? { inhibits: rule.inhibits.filter(enabled) } : {}),
     }))
-    .map(withCases);
+    .map(withCases)
+    .concat(customAlertDefinitions(custom));
 }
 
 /**

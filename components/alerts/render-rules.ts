@@ -116,11 +116,11 @@ function alertRule(alert: AlertDefinition, runbookBaseUrl: string) {
 }
 
 function ruleLabels(alert: AlertDefinition): Labels {
-  return { severity: alert.severity, domain: alert.domain };
+  return { ...alert.labels, severity: alert.severity, domain: alert.domain };
 }
 
 function annotations(alert: AlertDefinition, runbookBaseUrl: string): Labels {
-  return { summary: alert.summary, description: alert.description, runbook_url: runbookUrl(runbookBaseUrl, alert.name) };
+  return { summary: alert.summary, description: alert.description, runbook_url: alert.runbookUrl ?? runbookUrl(runbookBaseUrl, alert.name) };
 }
 
 /**
@@ -227,7 +227,12 @@ export function renderInhibitRules(alerts: readonly AlertDefinition[] = alertCat
   return rules;
 }
 
-const alertNamePattern = /^[A-Z][A-Za-z0-9]*$/;
+/** What an alert's name must look like (UpperCamelCase, as every catalog alert). */
+export const alertNamePattern = /^[A-Z][A-Za-z0-9]*$/;
+/** A Prometheus label name; `__` names are Prometheus' own. */
+export const labelNamePattern = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Labels the rules set themselves, which an alert's own labels may not replace (routing and inhibition read them). */
+export const reservedLabels: ReadonlySet<string> = new Set(["alertname", "severity", "domain"]);
 
 /** Fails fast on catalog mistakes that would otherwise surface as a confusing Prometheus or promtool error. */
 export function validateAlerts(alerts: readonly AlertDefinition[]): void {
@@ -237,6 +242,9 @@ export function validateAlerts(alerts: readonly AlertDefinition[]): void {
     if (names.has(alert.name)) throw new Error(`duplicate alert ${alert.name}`);
     names.add(alert.name);
     if (!(alert.domain in ruleFileNames)) throw new Error(`${alert.name}: unknown domain "${alert.domain}"`);
+    for (const label of Object.keys(alert.labels ?? {})) {
+      if (reservedLabels.has(label) || !labelNamePattern.test(label)) throw new Error(`${alert.name}: label "${label}" is reserved or not a label name`);
+    }
     durationSeconds(alert.for);
     const descriptions = new Set<string>();
     for (const testCase of alert.tests) {

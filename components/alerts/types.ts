@@ -69,6 +69,10 @@ export interface AlertDefinition {
   inhibitEqual?: string[];
   /** promtool cases: at least one that fires and one that stays quiet near the threshold or before `for`. */
   tests: AlertTestCase[];
+  /** Extra labels on the alert (user-defined alerts, components/alerts/custom.ts); never severity or domain. */
+  labels?: Record<string, string>;
+  /** The runbook's address when it is not `<runbookBaseUrl>/<slug>` (user-defined alerts keep their own). */
+  runbookUrl?: string;
 }
 
 /** An alert as its domain's rules declare it; the catalog adds its promtool cases. */

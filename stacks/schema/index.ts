@@ -8,6 +8,7 @@ import { ML_EXPORTER_TARGET_NAME } from "../../components/ml-model-exporter/cont
 import { alertmanagerSchema } from "./alertmanager";
 import { alertsSchema } from "./alerts";
 import { blackboxSchema } from "./blackbox";
+import { customAlertsSchema } from "./custom-alerts";
 import { cloudNames, cloudsSchema, firstEnabledCloud } from "./clouds";
 import { derivedNameChecks } from "./derived-names";
 import { elkSchema, masterEligibleNodes, validNodeSets } from "./elk";
@@ -28,6 +29,8 @@ export { alertmanagerSchema } from "./alertmanager";
 export { alertsSchema } from "./alerts";
 export type { AlertsSpec } from "./alerts";
 export { blackboxSchema, probeModules, probeSchema } from "./blackbox";
+export { customAlertsSchema } from "./custom-alerts";
+export type { CustomAlertsSpec } from "./custom-alerts";
 export type { Probe, ProbeModule } from "./blackbox";
 export { cloudsSchema, cloudWatchRetentionDays, firstEnabledCloud, requiredCloudSettings } from "./clouds";
 export { derivedNameChecks, ES_CLUSTER } from "./derived-names";
@@ -72,6 +75,8 @@ const stackObject = z.strictObject({
   clouds: cloudsSchema,
   alerts: alertsSchema.optional()
     .describe("Per alert: enabled, threshold (in its expression's unit: ratios 0..1, seconds, counts), for, severity; an alert not listed runs as the catalog defines it."),
+  customAlerts: customAlertsSchema.optional()
+    .describe("The stack's own alerts, joined to the catalog (docs/alerts.md): each must parse, select known metrics and bring promtool cases."),
   elk: elkSchema,
   loki: lokiSchema,
   logShipper: logShipperSchema,
