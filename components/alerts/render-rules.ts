@@ -115,12 +115,19 @@ function alertRule(alert: AlertDefinition, runbookBaseUrl: string) {
   };
 }
 
-function ruleLabels(alert: AlertDefinition): Labels {
+/** The labels an alert's rule sets: its own (user alerts), then severity and domain, which routing reads. */
+export function alertLabels(alert: AlertDefinition): Labels {
   return { ...alert.labels, severity: alert.severity, domain: alert.domain };
+}
+const ruleLabels = alertLabels;
+
+/** The alert's runbook: its own address if it has one (user alerts), else `<base>/<slug>`. */
+export function alertRunbookUrl(alert: AlertDefinition, runbookBaseUrl: string): string {
+  return alert.runbookUrl ?? runbookUrl(runbookBaseUrl, alert.name);
 }
 
 function annotations(alert: AlertDefinition, runbookBaseUrl: string): Labels {
-  return { summary: alert.summary, description: alert.description, runbook_url: alert.runbookUrl ?? runbookUrl(runbookBaseUrl, alert.name) };
+  return { summary: alert.summary, description: alert.description, runbook_url: alertRunbookUrl(alert, runbookBaseUrl) };
 }
 
 /**

@@ -21,9 +21,16 @@ const labelTemplate = /\{\{\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 const catalogNames = new Set(alertCatalog.map((alert) => alert.name));
 
+const MAX_LABELS = 8;
+/** Labels route and group alerts; a long value is text that belongs in the description. */
+const MAX_LABEL_VALUE = 128;
+/** At most this many user alerts: with every text at its longest, the rules ConfigMap stays under 1 MiB (test/unit/config-limits.test.ts). */
+const MAX_CUSTOM_ALERTS = 100;
+
 /** Labels by name; each bad name is reported at its own key (zod's record keys would only say "Invalid key"). */
 const labelsSchema = (value: z.ZodString, reserved: ReadonlySet<string> = new Set()) =>
   z.record(z.string(), value).superRefine((labels, ctx) => {
+    if (Object.keys(labels).length > MAX_LABELS) ctx.addIssue({ code: "custom", message: `must have at most ${MAX_LABELS} labels (every list is bounded so the stack's ConfigMaps stay under Kubernetes' 1 MiB)` });
     for (const name of Object.keys(labels)) {
       const problem = !labelNamePattern.test(name) ? "must be a label name (letters, digits and _, not starting with a digit or __)"
         : reserved.has(name) ? `must not be one of ${[...reserved].join(", ")} (the rules set those)` : undefined;
@@ -78,7 +85,7 @@ const customAlertSchema = withCrossChecks(
     domain: z.enum(Object.values(AlertDomain), `must be one of ${Object.values(AlertDomain).join(", ")}`).describe("The team route and rule file the alert joins."),
     summary: annotation.describe("One line for the notification's title; may use {{ $labels.<name> }}."),
     description: annotation.describe("What is wrong and what to do first; may use {{ $labels.<name> }}."),
-    labels: labelsSchema(z.string().min(1, "must not be empty"), reservedLabels).optional().describe("Extra labels, e.g. {team: payments}, for alertmanager.teamRoutes to match."),
+    labels: labelsSchema(z.string().min(1, "must not be empty").max(MAX_LABEL_VALUE, `must be at most ${MAX_LABEL_VALUE} characters`), reservedLabels).optional().describe("Extra labels, e.g. {team: payments}, for alertmanager.teamRoutes to match."),
     runbookUrl: httpUrl.optional().describe("The runbook's address; unset links <runbookBaseUrl>/<alert-slug>."),
     tests: listOf(caseSchema, 20, "cases").describe("promtool cases: at least one that fires and one that stays quiet."),
   }),
@@ -109,7 +116,7 @@ export const customAlertsSchema = withCrossChecks(
   z.strictObject({
     metrics: listOf(z.string().regex(METRIC_NAME, "must be a metric name, e.g. payments_failed_total"), 500, "metrics").optional()
       .describe("Metrics your services export that the stack's inventory does not list; user alerts may select them."),
-    alerts: listOf(customAlertSchema, 200, "alerts")
+    alerts: listOf(customAlertSchema, MAX_CUSTOM_ALERTS, "alerts")
       // Every repeated name, even while other fields of the alerts are wrong: one run reports every problem.
       .superRefine((alerts, ctx) => {
         const names = alerts.map((alert) => (typeof alert?.name === "string" ? alert.name : undefined));

@@ -1,6 +1,6 @@
 // Pure: the Google Cloud side as data — one Cloud Monitoring alert policy with a PromQL condition per
 // catalog alert, the roles of the workload's service account, the log sink filter and the dashboard.
-import { AlertDefinition, durationSeconds, recordingNames, renderRuleGroups, RenderRulesOptions, runbookUrl, Severity } from "../../alerts";
+import { AlertDefinition, alertLabels, alertRunbookUrl, durationSeconds, recordingNames, renderRuleGroups, RenderRulesOptions, Severity } from "../../alerts";
 import { DerivedName, fitName } from "../../name-rules";
 import { catalogAlerts, notifies } from "../rules";
 
@@ -60,7 +60,7 @@ export function alertPolicySpecs(options: RenderRulesOptions & { cluster: string
       userLabels: { cluster: options.cluster, domain: alert.domain, severity: alert.severity },
       documentation: {
         subject: `[NovaCron ${alert.severity}] ${documentationText(alert.summary)}`,
-        content: `${documentationText(alert.description)}\n\nRunbook: ${runbookUrl(options.runbookBaseUrl, alert.name)}`,
+        content: `${documentationText(alert.description)}\n\nRunbook: ${alertRunbookUrl(alert, options.runbookBaseUrl)}`,
         mimeType: "text/markdown",
       },
       condition: {
@@ -69,7 +69,7 @@ export function alertPolicySpecs(options: RenderRulesOptions & { cluster: string
           query: alert.expr,
           duration: `${durationSeconds(alert.for)}s`,
           evaluationInterval: EVALUATION_INTERVAL,
-          labels: { severity: alert.severity, domain: alert.domain },
+          labels: alertLabels(alert),
           ruleGroup: groupOf.get(alert.name)!,
           alertRule: alert.name,
         },
