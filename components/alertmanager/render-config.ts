@@ -105,6 +105,58 @@ export interface RoutingSpec {
   repeatInterval: string;
 }
 
+/** A team's Slack channel; the webhook URL is the Pulumi secret named by `webhookUrlSecret`. */
+export interface TeamSlackSpec {
+  /** The team's channel, e.g. #payments-alerts. */
+  channel: string;
+  /** Config key of the secret holding the team's Slack incoming webhook URL (also its file name). */
+  webhookUrlSecret: string;
+}
+
+/** A team's email address; mail goes through the stack's SMTP smarthost (notifications.email). */
+export interface TeamEmailSpec {
+  /** Recipient address. */
+  to: string;
+}
+
+/** A team's PagerDuty service; only the team's critical alerts page it. */
+export interface TeamPagerdutySpec {
+  /** Config key of the secret holding the PagerDuty Events API v2 routing key (also its file name). */
+  routingKeySecret: string;
+}
+
+/** A team's webhook. */
+export interface TeamWebhookSpec {
+  /** Config key of the secret holding the webhook URL (also its file name). */
+  urlSecret: string;
+}
+
+/** Where a team's alerts go; at least one of these. */
+export interface TeamReceiverSpec {
+  /** Slack. */
+  slack?: TeamSlackSpec;
+  /** Email. */
+  email?: TeamEmailSpec;
+  /** PagerDuty, for the team's critical alerts only. */
+  pagerduty?: TeamPagerdutySpec;
+  /** A generic webhook. */
+  webhook?: TeamWebhookSpec;
+}
+
+/** An extra route for one team, tried before the domain routes. */
+export interface TeamRouteSpec {
+  /** The team, a lowercase DNS label; its receivers are route-<name> (and route-<name>-pager). */
+  name: string;
+  /** Alertmanager matchers an alert must all satisfy, e.g. team="payments". */
+  matchers: string[];
+  /** Where its alerts go. */
+  receiver: TeamReceiverSpec;
+  /** true: the alert also goes on to the domain's team route; false: this team alone gets it. */
+  continue: boolean;
+  /** Labels that group its alerts into one notification; unset uses the stack's. */
+  groupBy?: string[];
+}
+
 export interface AlertmanagerConfigSpec {
   resolveTimeout: string;
   routing: RoutingSpec;
@@ -112,11 +164,26 @@ export interface AlertmanagerConfigSpec {
   /** Where the Secret with channel credentials is mounted. */
   secretsDir: string;
   inhibitRules: unknown[];
+  /** Extra routes per team, tried in order after the heartbeat and the pager, before the domain routes. */
+  teamRoutes?: TeamRouteSpec[];
 }
 
 export const HEARTBEAT_RECEIVER = "heartbeat";
 export const PAGER_RECEIVER = "pagerduty";
 export const teamReceiver = (domain: AlertDomain) => `team-${domain}`;
+/** A team route's receiver; `route-` keeps it apart from the domains' `team-` receivers. */
+export const teamRouteReceiver = (team: string) => `route-${team}`;
+/** A team route's PagerDuty receiver, for its critical alerts. */
+export const teamRoutePager = (team: string) => `route-${team}-pager`;
+
+/** Every secret the team routes read, by config key (= file name), and whether it is a URL. */
+export function teamRouteSecrets(routes: readonly TeamRouteSpec[]): { key: string; url: boolean }[] {
+  return routes.flatMap(({ receiver: r }) => [
+    ...(r.slack ? [{ key: r.slack.webhookUrlSecret, url: true }] : []),
+    ...(r.pagerduty ? [{ key: r.pagerduty.routingKeySecret, url: false }] : []),
+    ...(r.webhook ? [{ key: r.webhook.urlSecret, url: true }] : []),
+  ]);
+}
 
 const title = "NovaCron Alert: {{ .GroupLabels.alertname }}";
 const text = [
@@ -127,23 +194,29 @@ const text = [
   "{{ end }}",
 ].join("\n");
 
+function slackConfig(apiUrlFile: string, channel: string): Record<string, unknown> {
+  return {
+    api_url_file: apiUrlFile,
+    channel,
+    send_resolved: true,
+    title,
+    text,
+    color: '{{ if eq .Status "firing" }}{{ if eq .CommonLabels.severity "critical" }}danger{{ else }}warning{{ end }}{{ else }}good{{ end }}',
+  };
+}
+
+function emailConfig(to: string): Record<string, unknown> {
+  return { to, send_resolved: true, headers: { Subject: "[NovaCron] {{ .GroupLabels.alertname }}" } };
+}
+
 function teamIntegrations(spec: AlertmanagerConfigSpec, domain: AlertDomain): Record<string, unknown> {
   const { channels, secretsDir } = spec;
   const file = (name: SecretFile) => `${secretsDir}/${name}`;
   return {
     ...(channels.slack ? {
-      slack_configs: [{
-        api_url_file: file(secretFiles.slack),
-        channel: channels.slack.domainChannels?.[domain] ?? channels.slack.channel,
-        send_resolved: true,
-        title,
-        text,
-        color: '{{ if eq .Status "firing" }}{{ if eq .CommonLabels.severity "critical" }}danger{{ else }}warning{{ end }}{{ else }}good{{ end }}',
-      }],
+      slack_configs: [slackConfig(file(secretFiles.slack), channels.slack.domainChannels?.[domain] ?? channels.slack.channel)],
     } : {}),
-    ...(channels.email ? {
-      email_configs: [{ to: channels.email.to, send_resolved: true, headers: { Subject: "[NovaCron] {{ .GroupLabels.alertname }}" } }],
-    } : {}),
+    ...(channels.email ? { email_configs: [emailConfig(channels.email.to)] } : {}),
     ...(channels.teams ? {
       msteamsv2_configs: [{ webhook_url_file: file(secretFiles.teams), send_resolved: true, title, text }],
     } : {}),
@@ -153,8 +226,33 @@ function teamIntegrations(spec: AlertmanagerConfigSpec, domain: AlertDomain): Re
   };
 }
 
+function pagerdutyConfig(routingKeyFile: string): Record<string, unknown> {
+  return {
+    routing_key_file: routingKeyFile,
+    description: "{{ .GroupLabels.alertname }}: {{ .CommonAnnotations.summary }}",
+    severity: "{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}critical{{ end }}",
+    send_resolved: true,
+  };
+}
+
+/** A team route's receivers: its chat (Slack, email, webhook; empty if it has none) and its pager. */
+function teamRouteReceivers(team: TeamRouteSpec, spec: AlertmanagerConfigSpec): Record<string, unknown>[] {
+  const { receiver: r } = team;
+  const file = (key: string) => `${spec.secretsDir}/${key}`;
+  return [
+    {
+      name: teamRouteReceiver(team.name),
+      ...(r.slack ? { slack_configs: [slackConfig(file(r.slack.webhookUrlSecret), r.slack.channel)] } : {}),
+      ...(r.email ? { email_configs: [emailConfig(r.email.to)] } : {}),
+      ...(r.webhook ? { webhook_configs: [{ url_file: file(r.webhook.urlSecret), send_resolved: true }] } : {}),
+    },
+    ...(r.pagerduty ? [{ name: teamRoutePager(team.name), pagerduty_configs: [pagerdutyConfig(file(r.pagerduty.routingKeySecret))] }] : []),
+  ];
+}
+
 export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<string, unknown> {
   const { channels, routing, secretsDir } = spec;
+  const teamRoutes = spec.teamRoutes ?? [];
   const email = channels.email;
   const receivers: Record<string, unknown>[] = [
     ...alertDomains.map((domain) => ({ name: teamReceiver(domain), ...teamIntegrations(spec, domain) })),
@@ -162,15 +260,8 @@ export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<s
       name: HEARTBEAT_RECEIVER,
       ...(channels.heartbeat ? { webhook_configs: [{ url_file: `${secretsDir}/${secretFiles.heartbeat}`, send_resolved: false }] } : {}),
     },
-    ...(channels.pagerduty ? [{
-      name: PAGER_RECEIVER,
-      pagerduty_configs: [{
-        routing_key_file: `${secretsDir}/${secretFiles.pagerduty}`,
-        description: "{{ .GroupLabels.alertname }}: {{ .CommonAnnotations.summary }}",
-        severity: "{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}critical{{ end }}",
-        send_resolved: true,
-      }],
-    }] : []),
+    ...(channels.pagerduty ? [{ name: PAGER_RECEIVER, pagerduty_configs: [pagerdutyConfig(`${secretsDir}/${secretFiles.pagerduty}`)] }] : []),
+    ...teamRoutes.flatMap((team) => teamRouteReceivers(team, spec)),
   ];
 
   const criticalFirst = { matchers: ['severity="critical"'], group_wait: routing.criticalGroupWait };
@@ -179,6 +270,19 @@ export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<s
     { receiver: HEARTBEAT_RECEIVER, matchers: ['alertname="Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m" },
     // Critical alerts page, and still reach their team's channels below.
     ...(channels.pagerduty ? [{ receiver: PAGER_RECEIVER, matchers: ['severity="critical"'], group_wait: routing.criticalGroupWait, continue: true }] : []),
+    // Team routes come after both, so the heartbeat stays alone and critical alerts still page the stack's
+    // on-call; a team route without `continue` keeps its alerts from the domain's channel.
+    ...teamRoutes.map((team) => ({
+      receiver: teamRouteReceiver(team.name),
+      matchers: team.matchers,
+      ...(team.groupBy ? { group_by: team.groupBy } : {}),
+      continue: team.continue,
+      routes: [
+        // The team's pager hears only its critical alerts, which then still reach its chat below.
+        ...(team.receiver.pagerduty ? [{ receiver: teamRoutePager(team.name), matchers: ['severity="critical"'], group_wait: routing.criticalGroupWait, continue: true }] : []),
+        criticalFirst,
+      ],
+    })),
     ...alertDomains.map((domain) => ({ receiver: teamReceiver(domain), matchers: [`domain="${domain}"`], routes: [criticalFirst] })),
   ];
 
