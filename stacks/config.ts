@@ -77,6 +77,8 @@ export interface ParsedStackConfig {
   spec: StackSpec;
   /** Which secrets were supplied (values stay out of the spec). */
   secretKeysPresent: SecretKey[];
+  /** The secret keys the team routes name (alertmanager.teamRoutes), all supplied. */
+  teamSecretKeysPresent: string[];
 }
 
 const topLevelKeys = Object.keys(stackSpecSchema.shape) as (keyof StackSpec)[];
@@ -110,6 +112,8 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
   const problems: ConfigProblem[] = [];
   const overrides: Record<string, unknown> = {};
   const secretsPresent: SecretKey[] = [];
+  const teamSecrets = teamSecretReferences(raw);
+  const teamSecretsPresent: string[] = [];
 
   for (const [fullKey, value] of Object.entries(raw)) {
     if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
@@ -117,6 +121,9 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
     if (secretKeyNames.has(key)) {
       checkSecret(key as SecretKey, value, secretKeys.has(fullKey), problems);
       if (value !== "") secretsPresent.push(key as SecretKey);
+    } else if (teamSecrets.has(key)) {
+      checkSecretValue(fullKey, value, secretKeys.has(fullKey), teamSecrets.get(key) ? "url" : undefined, problems);
+      if (value !== "") teamSecretsPresent.push(key);
     } else if (Object.hasOwn(movedKeys, key)) {
       problems.push({ key: fullKey, message: `has moved: ${movedKeys[key]}` });
     } else if (!(topLevelKeys as string[]).includes(key)) {
@@ -151,20 +158,69 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
     for (const issue of result.error.issues) problems.push({ key: keyOf(issue.path), message: issue.message });
   }
   problems.push(...channelSecretProblems(merged, secretsPresent));
-  problems.push(...secretsInPlainValues(overrides, Object.fromEntries(secretsPresent.map((key) => [key, raw[`${CONFIG_NAMESPACE}:${key}`]]))));
+  if (result.success) problems.push(...teamSecretProblems(result.data, teamSecretsPresent));
+  problems.push(...secretsInPlainValues(overrides, Object.fromEntries([...secretsPresent, ...teamSecretsPresent].map((key) => [key, raw[`${CONFIG_NAMESPACE}:${key}`]]))));
 
   if (problems.length > 0) throw new StackConfigError(dedupe(problems));
-  return { spec: result.data!, secretKeysPresent: secretsPresent };
+  return { spec: result.data!, secretKeysPresent: secretsPresent, teamSecretKeysPresent: teamSecretsPresent };
+}
+
+/** Keys of the config's own, which a team route may not name as its secret. */
+const ownKeys = new Set<string>([...topLevelKeys, ...secretKeyNames, ...Object.keys(movedKeys)]);
+
+/**
+ * The secret keys the team routes name, each with whether it holds a URL, read from the raw value before
+ * validation: those keys are secrets, not unknown keys. A route naming one of the config's own keys is
+ * refused after validation (teamSecretProblems).
+ */
+function teamSecretReferences(raw: RawConfig): Map<string, boolean> {
+  const refs = new Map<string, boolean>();
+  let routes: unknown;
+  try {
+    routes = (JSON.parse(raw[`${CONFIG_NAMESPACE}:alertmanager`] ?? "{}") as { teamRoutes?: unknown } | null)?.teamRoutes;
+  } catch {
+    return refs;
+  }
+  if (!Array.isArray(routes)) return refs;
+  for (const route of routes) {
+    const receiver = isPlainObject(route) && isPlainObject(route.receiver) ? route.receiver : {};
+    for (const [channel, field, url] of [["slack", "webhookUrlSecret", true], ["pagerduty", "routingKeySecret", false], ["webhook", "urlSecret", true]] as const) {
+      const settings = receiver[channel];
+      const key = isPlainObject(settings) ? settings[field] : undefined;
+      if (typeof key === "string" && !ownKeys.has(key)) refs.set(key, url || refs.get(key) === true);
+    }
+  }
+  return refs;
+}
+
+/** Each team route's credential must be supplied, as a secret of its own. */
+function teamSecretProblems(spec: StackSpec, present: string[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  (spec.alertmanager.teamRoutes ?? []).forEach((route, i) => {
+    for (const [channel, field] of [["slack", "webhookUrlSecret"], ["pagerduty", "routingKeySecret"], ["webhook", "urlSecret"]] as const) {
+      const settings = route.receiver[channel] as Record<string, string> | undefined;
+      const key = settings?.[field];
+      if (key === undefined) continue;
+      const path = ["alertmanager", "teamRoutes", i, "receiver", channel, field];
+      if (ownKeys.has(key)) problems.push({ key: keyOf(path), message: `names ${CONFIG_NAMESPACE}:${key}, a key of the stack's own: give the team's credential a key of its own, e.g. ${route.name.replace(/-./g, (m) => m[1].toUpperCase())}${channel[0].toUpperCase()}${channel.slice(1)}${field[0].toUpperCase()}${field.slice(1).replace(/Secret$/, "")}` });
+      else if (!present.includes(key)) problems.push({ key: keyOf(path), message: `names the secret ${CONFIG_NAMESPACE}:${key}, which is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} <value>` });
+    }
+  });
+  return problems;
 }
 
 function checkSecret(key: SecretKey, value: string, isSecret: boolean, problems: ConfigProblem[]) {
-  const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+  const kind = urlSecrets.has(key) ? "url" : key === "grafanaDatabaseUrl" ? "database" : undefined;
+  checkSecretValue(`${CONFIG_NAMESPACE}:${key}`, value, isSecret, kind, problems);
+}
+
+/** A credential: held as a secret, not empty, and of its kind. The value itself is never echoed. */
+function checkSecretValue(fullKey: string, value: string, isSecret: boolean, kind: "url" | "database" | undefined, problems: ConfigProblem[]) {
   if (!isSecret) problems.push({ key: fullKey, message: `is a credential and must be a secret: pulumi config set --secret ${fullKey} <value>` });
   if (value === "") problems.push({ key: fullKey, message: "must not be empty" });
-  else if (urlSecrets.has(key) && !/^https:\/\/[^\s/]+/.test(value) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(value)) {
-    // The value itself is never echoed: it is a secret.
+  else if (kind === "url" && !/^https:\/\/[^\s/]+/.test(value) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(value)) {
     problems.push({ key: fullKey, message: "must be an https URL" });
-  } else if (key === "grafanaDatabaseUrl" && !DATABASE_URL.test(value)) {
+  } else if (kind === "database" && !DATABASE_URL.test(value)) {
     problems.push({ key: fullKey, message: "must be a postgres:// or mysql:// URL with host and database, e.g. postgres://grafana:<password>@db:5432/grafana" });
   }
 }
@@ -187,11 +243,11 @@ const MIN_EMBEDDED_SECRET = 8;
  * A plain key holding a secret's value (a webhook URL pasted into a channel name, the SMTP password as the
  * username) would write it in plain text. The values are never echoed.
  */
-function secretsInPlainValues(overrides: Record<string, unknown>, secrets: Partial<Record<SecretKey, string>>): ConfigProblem[] {
+function secretsInPlainValues(overrides: Record<string, unknown>, secrets: Record<string, string>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const visit = (value: unknown, path: (string | number)[]) => {
     if (typeof value === "string") {
-      const secret = (Object.entries(secrets) as [SecretKey, string][]).find(([, v]) => value === v || (v.length >= MIN_EMBEDDED_SECRET && value.includes(v)));
+      const secret = Object.entries(secrets).find(([, v]) => value === v || (v.length >= MIN_EMBEDDED_SECRET && value.includes(v)));
       if (secret) problems.push({ key: keyOf(path), message: `holds the value of the secret ${CONFIG_NAMESPACE}:${secret[0]}, and this key is written in plain text: set the credential only in its secret key` });
     } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
     else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
@@ -210,6 +266,8 @@ export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
 export interface StackConfig extends ParsedStackConfig {
   secrets: StackSecrets;
+  /** The team routes' credentials by their config keys, as Pulumi secret outputs. */
+  teamSecrets: Record<string, pulumi.Output<string>>;
 }
 
 /**
@@ -228,5 +286,6 @@ export function loadStackConfig(): StackConfig {
   const parsed = parseStackConfig(raw, secretKeys);
   const secrets: StackSecrets = {};
   for (const key of parsed.secretKeysPresent) secrets[key] = pulumi.secret(raw[`${CONFIG_NAMESPACE}:${key}`]);
-  return { ...parsed, secrets };
+  const teamSecrets = Object.fromEntries(parsed.teamSecretKeysPresent.map((key) => [key, pulumi.secret(raw[`${CONFIG_NAMESPACE}:${key}`])]));
+  return { ...parsed, secrets, teamSecrets };
 }

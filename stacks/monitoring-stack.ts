@@ -40,7 +40,7 @@ export interface MonitoringStack {
   logsAndTraces: LogsAndTraces;
 }
 
-export function createMonitoringStack({ spec, secrets }: StackConfig): MonitoringStack {
+export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfig): MonitoringStack {
   const networkPolicy = spec.networkPolicies;
   const namespace = new Namespace("monitoring", { name: spec.namespace, podSecurity: "restricted", networkPolicies: networkPolicy });
   // node-exporter and cAdvisor need host access that `restricted` forbids; they get a namespace of their own.
@@ -90,6 +90,8 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     // Only enabled channels' credentials reach the cluster; a leftover secret of a disabled one does not.
     secrets: Object.fromEntries(Object.entries(secrets).filter(([key]) => enabledSecretKeys.has(key))),
     inhibitRules: renderInhibitRules(alerts),
+    teamRoutes: am.teamRoutes?.map((route) => ({ ...route, continue: route.continue ?? false })),
+    teamSecrets,
     externalUrl: am.externalUrl,
     networkPolicy,
     clients: [...scrapers, ...grafanaPods],

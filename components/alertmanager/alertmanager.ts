@@ -12,7 +12,7 @@ import type { InhibitRule } from "../alerts/render-rules";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { ALERTMANAGER_PORT, alertmanagerContract, alertmanagerDefaults, CLUSTER_PORT } from "./contract";
-import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile } from "./render-config";
+import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile, TeamRouteSpec, teamRouteSecrets } from "./render-config";
 
 const CONFIG_DIR = "/etc/alertmanager/config";
 const SECRETS_DIR = "/etc/alertmanager/secrets";
@@ -36,6 +36,10 @@ export interface AlertmanagerArgs {
   channels: ChannelsSpec;
   /** Channel credentials (Pulumi secrets), keyed by secret file name (e.g. slackWebhookUrl). */
   secrets: ChannelSecrets;
+  /** Extra routes per team, tried before the domain routes; each credential they name must be in `teamSecrets`. */
+  teamRoutes?: TeamRouteSpec[];
+  /** The team routes' credentials (Pulumi secrets), keyed by the secret names the routes give; mounted as files like `secrets`. */
+  teamSecrets?: Record<string, pulumi.Input<string>>;
   /** Alertmanager inhibit_rules, e.g. renderInhibitRules() of the alert catalog. */
   inhibitRules: InhibitRule[];
   /** The URL people reach Alertmanager at; notifications link to it. */
@@ -80,6 +84,13 @@ export class Alertmanager extends pulumi.ComponentResource {
     super("novacron:alertmanager:Alertmanager", name, {}, opts);
     const missing = missingChannelSecrets(args.channels, args.secrets);
     if (missing.length) throw new Error(`Alertmanager ${name}: enabled channels without credentials: ${missing.join(", ")}`);
+    const teamSecrets = args.teamSecrets ?? {};
+    const missingTeam = teamRouteSecrets(args.teamRoutes ?? []).filter(({ key }) => teamSecrets[key] === undefined).map(({ key }) => key);
+    if (missingTeam.length) throw new Error(`Alertmanager ${name}: team routes without their credentials: ${missingTeam.join(", ")}`);
+    const mailing = (args.teamRoutes ?? []).filter((route) => route.receiver.email).map((route) => route.name);
+    if (mailing.length && !args.channels.email) throw new Error(`Alertmanager ${name}: team routes ${mailing.join(", ")} send email, which needs the email channel (its SMTP smarthost)`);
+    const clash = Object.keys(teamSecrets).filter((key) => Object.hasOwn(args.secrets, key));
+    if (clash.length) throw new Error(`Alertmanager ${name}: team secrets named like channel credentials: ${clash.join(", ")}`);
 
     const app: AppIdentity = { name: alertmanagerContract.name, instance: name, component: "alerting", image: images.alertmanager };
     this.app = app;
@@ -93,6 +104,7 @@ export class Alertmanager extends pulumi.ComponentResource {
       channels: args.channels,
       secretsDir: SECRETS_DIR,
       inhibitRules: args.inhibitRules,
+      teamRoutes: args.teamRoutes,
     }));
 
     const config = new ConfigMap(`${name}-config`, {
@@ -103,7 +115,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     const secret = new Secret(`${name}-secrets`, {
       metadata: objectMeta(app, ns, `${name}-secrets`),
       type: "Opaque",
-      stringData: Object.fromEntries(Object.entries(args.secrets).map(([key, value]) => [key, pulumi.secret(value!)])),
+      stringData: Object.fromEntries(Object.entries({ ...args.secrets, ...teamSecrets }).map(([key, value]) => [key, pulumi.secret(value!)])),
     }, { parent: this, ...namedConfigOptions });
 
     new Service(headless, renderService({
