@@ -1,6 +1,6 @@
 // alertmanager.yml: credentials only as files of the mounted Secret, the Watchdog to the heartbeat, critical
 // alerts paged and sent to their team, one receiver per domain.
-import { AlertmanagerConfigSpec, alertDomains, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles } from "./render-config";
+import { AlertmanagerConfigSpec, alertDomains, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, TeamRouteSpec, teamRouteSecrets } from "./render-config";
 
 const secretsDir = "/etc/alertmanager/secrets";
 const routing: RoutingSpec = { groupBy: ["alertname", "cluster"], groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "4h" };
@@ -61,4 +61,32 @@ test("the heartbeat never reports resolution (the Watchdog never resolves), and 
   const config = render(allChannels);
   expect(receiver(config, "heartbeat").webhook_configs).toEqual([{ url_file: `${secretsDir}/heartbeatUrl`, send_resolved: false }]);
   expect(config.inhibit_rules).toEqual([{ equal: ["cluster"] }]);
+});
+
+describe("team routes", () => {
+  const teamRoutes: TeamRouteSpec[] = [
+    { name: "payments", matchers: ['team="payments"'], receiver: { slack: { channel: "#payments", webhookUrlSecret: "paymentsSlack" }, pagerduty: { routingKeySecret: "paymentsPager" } }, continue: false, groupBy: ["alertname", "job"] },
+    { name: "dba", matchers: ['alertname=~"Postgres.+"'], receiver: { email: { to: "dba@novacron.example" }, webhook: { urlSecret: "dbaHook" } }, continue: true },
+  ];
+  const config = renderAlertmanagerConfig({ ...spec(allChannels), teamRoutes }) as any;
+
+  test("come after the heartbeat and the stack's pager, before the domain routes, in their order", () => {
+    expect(config.route.routes.map((r: any) => r.receiver)).toEqual(["heartbeat", "pagerduty", "route-payments", "route-dba", ...alertDomains.map((d) => `team-${d}`)]);
+    expect(config.route.routes[2]).toEqual({
+      receiver: "route-payments", matchers: ['team="payments"'], group_by: ["alertname", "job"], continue: false,
+      routes: [
+        { receiver: "route-payments-pager", matchers: ['severity="critical"'], group_wait: routing.criticalGroupWait, continue: true },
+        { matchers: ['severity="critical"'], group_wait: routing.criticalGroupWait },
+      ],
+    });
+    expect(config.route.routes[3]).toMatchObject({ receiver: "route-dba", continue: true, routes: [{ matchers: ['severity="critical"'], group_wait: routing.criticalGroupWait }] });
+    expect(config.route.routes[3].group_by).toBeUndefined();
+  });
+
+  test("read each credential from the file of the secret they name", () => {
+    expect(receiver(config, "route-payments").slack_configs[0]).toMatchObject({ api_url_file: `${secretsDir}/paymentsSlack`, channel: "#payments" });
+    expect(receiver(config, "route-payments-pager").pagerduty_configs[0]).toMatchObject({ routing_key_file: `${secretsDir}/paymentsPager` });
+    expect(receiver(config, "route-dba")).toMatchObject({ email_configs: [{ to: "dba@novacron.example" }], webhook_configs: [{ url_file: `${secretsDir}/dbaHook` }] });
+    expect(teamRouteSecrets(teamRoutes)).toEqual([{ key: "paymentsSlack", url: true }, { key: "paymentsPager", url: false }, { key: "dbaHook", url: true }]);
+  });
 });
