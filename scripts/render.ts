@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { channelSecretKeys, CONFIG_NAMESPACE, secretKeys as stackSecretKeys } from "../stacks/config";
 import { toYaml } from "../components/yaml";
+import { AlertDefinition, renderRuleTests } from "../components/alerts";
 import { maskSecrets, RenderedResource, ResourceRecorder, valueOf } from "./mock-resources";
 import { cloudFiles } from "./cloud-files";
 
@@ -143,11 +144,21 @@ export async function renderStack(stack: string, overrides: Record<string, strin
   // Imported only now: the program reads its config when it runs, never at import time.
   const { loadStackConfig } = await import("../stacks/config");
   const { createMonitoringStack } = await import("../stacks/monitoring-stack");
-  const created = createMonitoringStack(loadStackConfig());
+  const stackConfig = loadStackConfig();
+  const created = createMonitoringStack(stackConfig);
   await valueOf(pulumi.all([created.namespace, created.prometheus.url, created.prometheus.configYaml, created.alertmanager.peerAddresses]));
   const resources = await recorder.settle();
   const values = { ...config, ...overrides };
-  return { resources, files: renderedFiles(resources, Object.fromEntries(secretKeys.map((key) => [key, values[key]]))) };
+  return { resources, files: { ...renderedFiles(resources, Object.fromEntries(secretKeys.map((key) => [key, values[key]]))), ...ruleTestFiles(stackConfig.spec.runbookBaseUrl, created.alerts) } };
+}
+
+/**
+ * The promtool cases of every alert the stack runs (its catalog settings and user alerts applied), beside the
+ * rule files: `promtool test rules out/<stack>/prometheus/rule-tests/*.test.yml` proves them on this stack.
+ */
+function ruleTestFiles(runbookBaseUrl: string, alerts: AlertDefinition[]): Record<string, string> {
+  const tests = renderRuleTests({ runbookBaseUrl, alerts, ruleFilesDir: "../rules" });
+  return Object.fromEntries(Object.entries(tests).map(([file, text]) => [`prometheus/rule-tests/${file}`, text]));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { AlertDefinition, buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
@@ -38,6 +38,8 @@ export interface MonitoringStack {
   clouds: CloudWiring["created"];
   /** Logs (ELK, Loki, the shipper) and traces (Jaeger); stacks/logs-and-traces.ts. */
   logsAndTraces: LogsAndTraces;
+  /** The alerts the stack evaluates (the catalog with its settings, and the user alerts), with their promtool cases. */
+  alerts: AlertDefinition[];
 }
 
 export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfig): MonitoringStack {
@@ -161,5 +163,5 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
       })
     : undefined;
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, logsAndTraces };
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, logsAndTraces, alerts };
 }

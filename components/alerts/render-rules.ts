@@ -31,6 +31,8 @@ export interface RenderRulesOptions {
   alerts?: readonly AlertDefinition[];
   /** Defaults to the catalog's recording rules. */
   recording?: readonly RecordingRule[];
+  /** Where promtool test files find the rule files, relative to themselves; default: beside them. */
+  ruleFilesDir?: string;
 }
 
 /** HighCPUUsage → high-cpu-usage, MLExporterUpstreamDown → ml-exporter-upstream-down. */
@@ -148,7 +150,7 @@ export function renderRuleTests(options: RenderRulesOptions): Record<string, str
     if (tests.length === 0) continue;
     files[ruleTestFileName(domain)] = stringify(
       {
-        rule_files: [ruleFileNames[domain]],
+        rule_files: [options.ruleFilesDir ? `${options.ruleFilesDir.replace(/\/+$/, "")}/${ruleFileNames[domain]}` : ruleFileNames[domain]],
         evaluation_interval: formatDuration(SCRAPE_INTERVAL_SECONDS),
         group_eval_order: groups.map((group) => group.name),
         tests,

@@ -10,6 +10,7 @@ import { exportedMetrics } from "../../components/grafana/metric-inventory";
 import { parseStackConfig } from "../../stacks/config";
 import { exampleCustomAlerts } from "../fixtures/custom-alerts";
 import { checkPromql } from "../helpers/promql";
+import { filesUnder, renderToTempDir } from "../helpers/rendered";
 import { runTool, toolsBinDir } from "../helpers/tools";
 
 const runbookBaseUrl = "https://runbooks.novacron.example/alerts";
@@ -73,3 +74,18 @@ test("Prometheus' parser accepts each user alert and finds only metrics exported
   const inventoryOnly = new Set(exportedMetrics().keys());
   expect(results.flatMap((r) => r.metrics.filter((m) => !inventoryOnly.has(m))).sort()).toEqual(["payments_failed_total", "payments_total"]);
 }, 300_000);
+
+test("npm run render writes a stack's user alerts with their cases, and promtool passes them there", () => {
+  const out = renderToTempDir("dev", { customAlerts: JSON.stringify(exampleCustomAlerts) });
+  try {
+    const dir = path.join(out, "prometheus", "rule-tests");
+    const junit = path.join(out, "junit.xml");
+    const result = runTool("promtool", ["test", "rules", `--junit=${junit}`, ...filesUnder(dir, ".test.yml").map((f) => path.basename(f))], { cwd: dir });
+    expect({ status: result.status, output: result.stdout + result.stderr }).toEqual({ status: 0, output: expect.any(String) });
+    const names = [...fs.readFileSync(junit, "utf8").matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1]);
+    for (const alert of custom) for (const t of alert.tests) expect(names).toContain(`${alert.name}: ${t.description}`);
+    expect(fs.readFileSync(path.join(out, "prometheus", "rules", "application.yml"), "utf8")).toContain("alert: PaymentsFailing");
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}, 600_000);

@@ -58,6 +58,13 @@ describe.each(["dev", "prod"])("%s", (env) => {
     ok(runTool("promtool", ["check", "rules", ...filesUnder(path.join(out[env], "prometheus", "rules"), ".yml")]));
   });
 
+  // The stack's own alerts as it runs them (its settings and user alerts applied), each with its cases.
+  test("promtool test rules: the rendered cases of every alert the stack runs", () => {
+    const dir = path.join(out[env], "prometheus", "rule-tests");
+    const result = runTool("promtool", ["test", "rules", ...filesUnder(dir, ".test.yml").map((f) => path.basename(f))], { cwd: dir });
+    expect(ok(result)).toContain("SUCCESS");
+  });
+
   test("amtool check-config", () => {
     const output = ok(runTool("amtool", ["check-config", path.join(out[env], "alertmanager", "alertmanager.yml")]));
     expect(output).toContain("SUCCESS");
