@@ -52,7 +52,7 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
   // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
   // Scoped to what this stack runs and can see (components/alerts/scope.ts).
   // The stack's own alerts (customAlerts) join it here, so they go everywhere catalog alerts go.
-  const alerts = buildAlertCatalog(spec.alerts, { managedControlPlane: false, thanos: false }, spec.customAlerts?.alerts);
+  const alerts = buildAlertCatalog(spec.alerts, { managedControlPlane: false, thanos: false }, spec.customAlerts?.alerts ?? []);
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
   // Grafana queries Prometheus and Alertmanager.

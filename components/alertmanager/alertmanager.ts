@@ -87,8 +87,6 @@ export class Alertmanager extends pulumi.ComponentResource {
     const teamSecrets = args.teamSecrets ?? {};
     const missingTeam = teamRouteSecrets(args.teamRoutes ?? []).filter(({ key }) => teamSecrets[key] === undefined).map(({ key }) => key);
     if (missingTeam.length) throw new Error(`Alertmanager ${name}: team routes without their credentials: ${missingTeam.join(", ")}`);
-    const mailing = (args.teamRoutes ?? []).filter((route) => route.receiver.email).map((route) => route.name);
-    if (mailing.length && !args.channels.email) throw new Error(`Alertmanager ${name}: team routes ${mailing.join(", ")} send email, which needs the email channel (its SMTP smarthost)`);
     const clash = Object.keys(teamSecrets).filter((key) => Object.hasOwn(args.secrets, key));
     if (clash.length) throw new Error(`Alertmanager ${name}: team secrets named like channel credentials: ${clash.join(", ")}`);
 

@@ -66,7 +66,7 @@ test("the heartbeat never reports resolution (the Watchdog never resolves), and 
 describe("team routes", () => {
   const teamRoutes: TeamRouteSpec[] = [
     { name: "payments", matchers: ['team="payments"'], receiver: { slack: { channel: "#payments", webhookUrlSecret: "paymentsSlack" }, pagerduty: { routingKeySecret: "paymentsPager" } }, continue: false, groupBy: ["alertname", "job"] },
-    { name: "dba", matchers: ['alertname=~"Postgres.+"'], receiver: { email: { to: "dba@novacron.example" }, webhook: { urlSecret: "dbaHook" } }, continue: true },
+    { name: "dba", matchers: ['alertname=~"Postgres.+"'], receiver: { webhook: { urlSecret: "dbaHook" } }, continue: true },
   ];
   const config = renderAlertmanagerConfig({ ...spec(allChannels), teamRoutes }) as any;
 
@@ -86,7 +86,7 @@ describe("team routes", () => {
   test("read each credential from the file of the secret they name", () => {
     expect(receiver(config, "route-payments").slack_configs[0]).toMatchObject({ api_url_file: `${secretsDir}/paymentsSlack`, channel: "#payments" });
     expect(receiver(config, "route-payments-pager").pagerduty_configs[0]).toMatchObject({ routing_key_file: `${secretsDir}/paymentsPager` });
-    expect(receiver(config, "route-dba")).toMatchObject({ email_configs: [{ to: "dba@novacron.example" }], webhook_configs: [{ url_file: `${secretsDir}/dbaHook` }] });
+    expect(receiver(config, "route-dba")).toMatchObject({ webhook_configs: [{ url_file: `${secretsDir}/dbaHook` }] });
     expect(teamRouteSecrets(teamRoutes)).toEqual([{ key: "paymentsSlack", url: true }, { key: "paymentsPager", url: false }, { key: "dbaHook", url: true }]);
   });
 });

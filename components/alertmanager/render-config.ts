@@ -113,12 +113,6 @@ export interface TeamSlackSpec {
   webhookUrlSecret: string;
 }
 
-/** A team's email address; mail goes through the stack's SMTP smarthost (notifications.email). */
-export interface TeamEmailSpec {
-  /** Recipient address. */
-  to: string;
-}
-
 /** A team's PagerDuty service; only the team's critical alerts page it. */
 export interface TeamPagerdutySpec {
   /** Config key of the secret holding the PagerDuty Events API v2 routing key (also its file name). */
@@ -135,8 +129,6 @@ export interface TeamWebhookSpec {
 export interface TeamReceiverSpec {
   /** Slack. */
   slack?: TeamSlackSpec;
-  /** Email. */
-  email?: TeamEmailSpec;
   /** PagerDuty, for the team's critical alerts only. */
   pagerduty?: TeamPagerdutySpec;
   /** A generic webhook. */
@@ -235,7 +227,7 @@ function pagerdutyConfig(routingKeyFile: string): Record<string, unknown> {
   };
 }
 
-/** A team route's receivers: its chat (Slack, email, webhook; empty if it has none) and its pager. */
+/** A team route's receivers: its chat (Slack, webhook; empty if it has none) and its pager. */
 function teamRouteReceivers(team: TeamRouteSpec, spec: AlertmanagerConfigSpec): Record<string, unknown>[] {
   const { receiver: r } = team;
   const file = (key: string) => `${spec.secretsDir}/${key}`;
@@ -243,7 +235,6 @@ function teamRouteReceivers(team: TeamRouteSpec, spec: AlertmanagerConfigSpec): 
     {
       name: teamRouteReceiver(team.name),
       ...(r.slack ? { slack_configs: [slackConfig(file(r.slack.webhookUrlSecret), r.slack.channel)] } : {}),
-      ...(r.email ? { email_configs: [emailConfig(r.email.to)] } : {}),
       ...(r.webhook ? { webhook_configs: [{ url_file: file(r.webhook.urlSecret), send_resolved: true }] } : {}),
     },
     ...(r.pagerduty ? [{ name: teamRoutePager(team.name), pagerduty_configs: [pagerdutyConfig(file(r.pagerduty.routingKeySecret))] }] : []),

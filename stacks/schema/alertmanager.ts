@@ -50,7 +50,6 @@ const teamRouteSchema = z.strictObject({
       channel: slackChannel,
       webhookUrlSecret: secretKey.describe("Config key of the secret with the Slack incoming webhook URL (pulumi config set --secret)."),
     }).optional(),
-    email: z.strictObject({ to: z.email("must be an email address") }).optional().describe("Through notifications.email's SMTP smarthost (which must be enabled)."),
     pagerduty: z.strictObject({
       routingKeySecret: secretKey.describe("Config key of the secret with the PagerDuty Events API v2 routing key."),
     }).optional().describe("Pages only for the team's critical alerts."),
@@ -60,7 +59,7 @@ const teamRouteSchema = z.strictObject({
   }), {
     reads: [],
     check: (receiver, report) => {
-      if (!receiver.slack && !receiver.email && !receiver.pagerduty && !receiver.webhook) report([], "must have at least one of slack, email, pagerduty, webhook");
+      if (!receiver.slack && !receiver.pagerduty && !receiver.webhook) report([], "must have at least one of slack, pagerduty, webhook");
     },
   }).describe("Where the team's alerts go."),
   continue: z.boolean().optional().describe("true: the alerts also reach their domain's team route; default false (this team alone)."),

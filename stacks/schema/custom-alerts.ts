@@ -122,6 +122,7 @@ export const customAlertsSchema = withCrossChecks(
         const names = alerts.map((alert) => (typeof alert?.name === "string" ? alert.name : undefined));
         for (const i of repeats(names)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `repeats ${names[i]}` });
       }, { when: (payload) => Array.isArray(payload.value) })
+      .optional()
       .describe("The alerts."),
   }),
   {
@@ -130,6 +131,7 @@ export const customAlertsSchema = withCrossChecks(
     reads: ["metrics"],
     check: ({ metrics, alerts }, report) => {
       if (!Array.isArray(alerts)) return;
+      // (alerts unset: metrics declared ahead of the alerts that use them)
       const known = new Set([...exportedMetrics().keys(), ...(metrics ?? [])]);
       alerts.forEach((alert, i) => {
         if (typeof alert?.expr !== "string") return;

@@ -97,15 +97,6 @@ export const stackSpecSchema = withCrossChecks(
     },
   },
   {
-    // A team's email goes through the stack's SMTP smarthost.
-    // Judged even while other fields of the routes are wrong (one run reports every problem), so guarded.
-    reads: [["notifications", "email", "enabled"]],
-    check: ({ alertmanager, notifications }, report) => {
-      if (notifications.email.enabled || !Array.isArray(alertmanager?.teamRoutes)) return;
-      alertmanager.teamRoutes.forEach((route, i) => route?.receiver?.email !== undefined && report(["alertmanager", "teamRoutes", i, "receiver", "email"], "needs notifications.email.enabled: team email goes through its SMTP smarthost"));
-    },
-  },
-  {
     reads: ["environment", ["prometheus", "replicas"]],
     check: ({ environment, prometheus }, report) => {
       const min = environmentPolicies[environment].minPrometheusReplicas;

@@ -18,11 +18,12 @@ test("a team's credential is a secret of its own key: set, held as a secret, an 
   const config = { ...prodLike, alertmanager: { teamRoutes: exampleTeamRoutes }, paymentsSlackWebhookUrl: "http://hooks.example/x" };
   expect(problemsOf(config, ["smtpPassword"]).sort()).toEqual([
     "novacron:alertmanager.teamRoutes[0].receiver.pagerduty.routingKeySecret: names the secret novacron:paymentsPagerdutyKey, which is not set: pulumi config set --secret novacron:paymentsPagerdutyKey <value>",
+    "novacron:alertmanager.teamRoutes[1].receiver.webhook.urlSecret: names the secret novacron:dbaWebhookUrl, which is not set: pulumi config set --secret novacron:dbaWebhookUrl <value>",
     "novacron:paymentsSlackWebhookUrl: is a credential and must be a secret: pulumi config set --secret novacron:paymentsSlackWebhookUrl <value>",
     "novacron:paymentsSlackWebhookUrl: must be an https URL",
   ]);
   // Its value in a plain key is refused (and never echoed).
-  const leaked = { ...prodLike, alertmanager: { teamRoutes: [{ ...exampleTeamRoutes[1], name: "x", receiver: { email: { to: "a@b.example" } }, matchers: [`team="${exampleTeamSecrets.paymentsPagerdutyKey}"`] }, exampleTeamRoutes[0]] }, ...exampleTeamSecrets };
+  const leaked = { ...prodLike, alertmanager: { teamRoutes: [{ ...exampleTeamRoutes[1], name: "x", receiver: { webhook: { urlSecret: "dbaWebhookUrl" } }, matchers: [`team="${exampleTeamSecrets.paymentsPagerdutyKey}"`] }, exampleTeamRoutes[0]] }, ...exampleTeamSecrets };
   expect(problemsOf(leaked, [...secrets, "smtpPassword"])).toEqual([
     "novacron:alertmanager.teamRoutes[0].matchers[0]: holds the value of the secret novacron:paymentsPagerdutyKey, and this key is written in plain text: set the credential only in its secret key",
   ]);
@@ -50,9 +51,9 @@ test("routes are validated by key, all at once", () => {
     'novacron:alertmanager.teamRoutes[0].matchers[0]: must be an Alertmanager matcher: label, one of = != =~ !~, and a value, e.g. team="payments"',
     "novacron:alertmanager.teamRoutes[0].matchers[1]: uses a lookaround or backreference, which Alertmanager's regular expressions (RE2) do not have",
     "novacron:alertmanager.teamRoutes[0].name: must be a lowercase DNS label, e.g. payments",
-    "novacron:alertmanager.teamRoutes[0].receiver: must have at least one of slack, email, pagerduty, webhook",
+    "novacron:alertmanager.teamRoutes[0].receiver: must have at least one of slack, pagerduty, webhook",
     "novacron:alertmanager.teamRoutes[1].matchers: must list at least one matcher, e.g. team=\"payments\"",
-    "novacron:alertmanager.teamRoutes[1].receiver.email: needs notifications.email.enabled: team email goes through its SMTP smarthost",
+    'novacron:alertmanager.teamRoutes[1].receiver: Unrecognized key: "email"',
     "novacron:alertmanager.teamRoutes[1].receiver.slack.channel: must be a Slack channel such as #alerts",
     "novacron:alertmanager.teamRoutes[1].receiver.slack.webhookUrlSecret: must be a config key name such as paymentsSlackWebhookUrl (letters and digits, starting lowercase)",
     "novacron:alertmanager.teamRoutes[2].name: repeats dba",

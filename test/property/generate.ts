@@ -9,6 +9,8 @@ import { readStackConfig } from "../../scripts/render";
 import { CONFIG_NAMESPACE, parseStackConfig, SecretKey, secretKeys as allSecretKeys } from "../../stacks/config";
 import { presets } from "../../stacks/presets";
 import { acceptedAsSecret } from "../helpers/sentinels";
+import { exampleCustomAlerts } from "../fixtures/custom-alerts";
+import { exampleTeamRoutes } from "../fixtures/team-routes";
 import { stackSpecSchema } from "../../stacks/schema";
 import { hostileDurations, hostileNames, hostileNumbers, hostileRawText, hostileText, hostileUrls, strayKeys, USERINFO_MARK, wrongTypes } from "./hostile";
 import { accepts, defOf, durationRange, durationSpellings, EACH, isOptional, Leaf, numberBounds, pathText, RECORD_KEY, RECORD_VALUE, schemaAt, schemaLeaves, Step, stringShape, unwrap } from "./schema-walk";
@@ -37,11 +39,37 @@ export const leaves: Leaf[] = schemaLeaves(stackSpecSchema);
 // ---------------------------------------------------------------------------------------------------
 // Valid values: the presets' and both stacks' own (every value a real config holds at that leaf).
 
-/** A stack's own values: its preset and its Pulumi.<stack>.yaml (values that fit beside each other). */
+/**
+ * A stack's own values: its preset and its Pulumi.<stack>.yaml (values that fit beside each other), and the
+ * docs' user alerts and team routes, which neither stack sets (their secrets are set by toRawConfig).
+ */
 const examplesOf = (stack: Stack): unknown[] => {
   const { config, secretKeys } = readStackConfig(stack);
-  return [presets[stack], parseStackConfig(config, new Set(secretKeys)).spec];
+  const onInventoryMetrics = exampleCustomAlerts.alerts.filter((alert) => alert.name === "ApiTrafficStopped");
+  // One user alert only (on an inventory metric): a leaf of one alert set into another would break the pair.
+  return [presets[stack], parseStackConfig(config, new Set(secretKeys)).spec, { customAlerts: { metrics: exampleCustomAlerts.metrics, alerts: onInventoryMetrics }, alertmanager: { teamRoutes: exampleTeamRoutes } }];
 };
+
+/** The secret keys the team routes of a raw `alertmanager` value name, with whether each holds a URL (hostile values tolerated). */
+function teamSecretsNamed(alertmanager: string | undefined): [string, boolean][] {
+  let routes: unknown;
+  try {
+    routes = (JSON.parse(alertmanager ?? "{}") as { teamRoutes?: unknown } | null)?.teamRoutes;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(routes)) return [];
+  const named = new Map<string, boolean>();
+  for (const route of routes) {
+    const receiver = (route as { receiver?: Record<string, Record<string, unknown> | undefined> } | null)?.receiver;
+    if (typeof receiver !== "object" || receiver === null) continue;
+    for (const [channel, field, url] of [["slack", "webhookUrlSecret", true], ["pagerduty", "routingKeySecret", false], ["webhook", "urlSecret", true]] as const) {
+      const name = (receiver[channel] as Record<string, unknown> | undefined)?.[field];
+      if (typeof name === "string" && /^[a-z][A-Za-z0-9]{0,62}$/.test(name)) named.set(name, url || named.get(name) === true);
+    }
+  }
+  return [...named];
+}
 type Examples = unknown[];
 
 /** Every value the examples hold at `path` (through every array element and record entry). */
@@ -399,6 +427,14 @@ export function toRawConfig(c: ConfigChoices): GeneratedConfig {
     config[key(k)] = word ? ["monitoring", "true", "alerts", "prometheus"][i % 4] : secretShapes[shape](token);
     if (!is("plain text")) secretKeys.push(key(k));
     if (!word) sentinels[k] = token;
+  });
+  // The team routes' credentials: secrets of the keys the routes name, each a sentinel the leak checks look for.
+  teamSecretsNamed(config[key("alertmanager")]).forEach(([k, url], i) => {
+    if (Object.hasOwn(config, key(k))) return;
+    const token = `SntlTeam${i}x${hex}Q`;
+    config[key(k)] = url ? `https://hooks.example.com/services/${token}` : token;
+    secretKeys.push(key(k));
+    sentinels[k] = token;
   });
   if (c.plainAsSecret) {
     const token = `sntlplain${hex}`;

@@ -15,7 +15,7 @@ import { runTool, toolsBinDir } from "../helpers/tools";
 
 const runbookBaseUrl = "https://runbooks.novacron.example/alerts";
 const { spec } = parseStackConfig({ "novacron:environment": "dev", "novacron:customAlerts": JSON.stringify(exampleCustomAlerts) });
-const custom = spec.customAlerts!.alerts;
+const custom = spec.customAlerts!.alerts!;
 const customNames = new Set(custom.map((a) => a.name));
 
 function promtool(dir: string, args: string[]): { status: number | null; output: string } {
