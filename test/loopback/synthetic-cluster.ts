@@ -164,6 +164,33 @@ interface SeriesSet {
   counters: Uint8Array;
 }
 
+/**
+ * A status series' 0/1 as a mostly healthy cluster shows it: one phase per pod (Running), nodes Ready without
+ * pressure, waiting/terminated reasons rare; about one object in a hundred unhealthy, so some alerts fire.
+ */
+function statusValue(labels: Labels, rnd: () => number): number {
+  const healthy = (() => {
+    if (labels.phase) return ["Running", "Bound", "Active"].includes(labels.phase);
+    if (labels.reason) return false;
+    if (labels.condition && labels.status) return (labels.condition === "Ready" || labels.condition === "AbleToScale" || labels.condition === "ScalingActive") === (labels.status === "true");
+    if (labels.condition) return labels.condition === "true";
+    return true;
+  })();
+  return rnd() < 0.01 ? Number(!healthy) : Number(healthy);
+}
+
+/** The order of magnitude of a level (gauge) series, so ratios between them (usage of capacity) land in 0..1. */
+function levelOf(metric: string, labels: Labels): number {
+  const byResource: Record<string, number> = { cpu: 1, memory: 2 ** 30, pods: 20, ephemeral_storage: 50 * 2 ** 30 };
+  if (/^kube_pod_container_resource_/.test(metric)) return byResource[labels.resource] ?? 1;
+  if (/^kube_node_status_(allocatable|capacity)$/.test(metric)) return 10 * (byResource[labels.resource] ?? 1);
+  if (/_(size|total)_bytes$|MemTotal/.test(metric)) return 100 * 2 ** 30;
+  if (/_bytes$/.test(metric)) return 40 * 2 ** 30;
+  if (/_seconds$/.test(metric)) return 0.5;
+  if (/_(score|ratio|accuracy|precision|recall)$/.test(metric) || /^ml_model_/.test(metric)) return 0.6;
+  return 100;
+}
+
 const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
 /** Deterministic pseudo-random numbers, so two runs of one shape serve the same cluster. */
@@ -188,7 +215,7 @@ function seriesFor(job: string, sources: MetricSource[], e: Entities, shape: Clu
           heads.push(`${metric}{${Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(",")}} `);
           // Status metrics are 0/1; levels and rates are positive and varied, so ratios spread over 0..1.
           const status = /_(status|info|condition|phase|ready|reason|spec)/.test(metric) && !counter;
-          values.push(status ? (rnd() < 0.9 ? 1 : 0) : counter ? 0 : 1 + rnd() * 1000);
+          values.push(status ? statusValue(labels, rnd) : counter ? 0 : levelOf(metric, labels) * (0.5 + rnd()));
           steps.push(counter ? rnd() * 10 : status ? 0 : (rnd() - 0.5) * 10);
           counters.push(counter ? 1 : 0);
         }
