@@ -17,6 +17,8 @@ export interface PromqlResult {
   error?: string;
   metrics: string[];
   unnamedSelectors: number;
+  /** Every vector selector with its label matchers (the metric name's own matcher left out). */
+  selectors: { metric: string; matchers: { name: string; type: "=" | "!=" | "=~" | "!~"; value: string }[] }[];
 }
 
 /** Every expression parsed in one run of the parser, results in input order. */

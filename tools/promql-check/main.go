@@ -3,8 +3,9 @@
 // every panel query, so a query Prometheus would reject, or a metric nothing exports, fails a test.
 //
 // Input (stdin): a JSON array of {"id": string, "expr": string}.
-// Output (stdout): a JSON array of {"id", "ok", "error"?, "metrics": [...], "unnamedSelectors": n}, in
-// input order. Exit status 0 whenever the input itself was readable, so one run reports every problem.
+// Output (stdout): a JSON array of {"id", "ok", "error"?, "metrics": [...], "unnamedSelectors": n,
+// "selectors": [{"metric", "matchers": [{"name", "type", "value"}]}]}, in input order (selectors let a test
+// check that every selector carries the dashboard's scope matchers). Exit status 0 whenever the input itself was readable, so one run reports every problem.
 package main
 
 import (
@@ -22,6 +23,17 @@ type query struct {
 	Expr string `json:"expr"`
 }
 
+type matcher struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+type selector struct {
+	Metric   string    `json:"metric"`
+	Matchers []matcher `json:"matchers"`
+}
+
 type result struct {
 	ID      string   `json:"id"`
 	OK      bool     `json:"ok"`
@@ -29,10 +41,12 @@ type result struct {
 	Metrics []string `json:"metrics"`
 	// Selectors without a literal metric name (e.g. {__name__=~"..."}), which no inventory can check.
 	UnnamedSelectors int `json:"unnamedSelectors"`
+	// Every vector selector (instant or inside a range), in the order they appear.
+	Selectors []selector `json:"selectors"`
 }
 
 func check(p parser.Parser, q query) result {
-	r := result{ID: q.ID, Metrics: []string{}}
+	r := result{ID: q.ID, Metrics: []string{}, Selectors: []selector{}}
 	expr, err := p.ParseExpr(q.Expr)
 	if err != nil {
 		r.Error = err.Error()
@@ -53,6 +67,13 @@ func check(p parser.Parser, q query) result {
 				}
 			}
 		}
+		sel := selector{Metric: name, Matchers: []matcher{}}
+		for _, m := range vs.LabelMatchers {
+			if m.Name != labels.MetricName {
+				sel.Matchers = append(sel.Matchers, matcher{Name: m.Name, Type: m.Type.String(), Value: m.Value})
+			}
+		}
+		r.Selectors = append(r.Selectors, sel)
 		if name == "" {
 			r.UnnamedSelectors++
 		} else {

@@ -5,8 +5,9 @@ import { blackboxExporterContract } from "../../blackbox-exporter/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import { serviceJob } from "../../prometheus/contract";
 import {
-  above, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel,
+  above, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel,
   timeseriesPanel, upDownMappings,
+  SCOPE,
 } from "./common";
 
 export const APPLICATION_UID = "novacron-application";
@@ -15,16 +16,15 @@ export const APPLICATION_UID = "novacron-application";
  * NovaCron services' own series. The metric contract's `service` label is the service's scrape job name
  * (novacron-api, novacron-scheduler, ...), so one variable selects both.
  */
-const svc = (more = "") => `service=~"$service", namespace=~"$namespace", environment=~"$environment"${more ? `, ${more}` : ""}`;
-const byJob = `job=~"$service", namespace=~"$namespace", environment=~"$environment"`;
+const svc = (more = "") => `service=~"$service", namespace=~"$namespace", ${SCOPE}${more ? `, ${more}` : ""}`;
+const byJob = `job=~"$service", namespace=~"$namespace", ${SCOPE}`;
 /** Recorded per-service series (summed over instances, so without a namespace). */
-const recorded = `service=~"$service", environment=~"$environment"`;
+const recorded = `service=~"$service", ${SCOPE}`;
 
 export function applicationDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const builder = dashboardBuilder(APPLICATION_UID, "Application", "NovaCron services (API, VM manager, migration, scheduler, ML pipeline): health, latency, errors, traffic and database use.", ["application"])
-    .withVariable(environmentVariable())
-    .withVariable(labelVariable("namespace", "Namespace", `label_values(http_requests_total{environment=~"$environment"}, namespace)`, "Namespaces the NovaCron services run in."))
-    .withVariable(labelVariable("service", "Service", `label_values(http_requests_total{namespace=~"$namespace", environment=~"$environment"}, service)`, "NovaCron services (their scrape job names)."))
+    .withVariable(labelVariable("namespace", "Namespace", `label_values(http_requests_total{${SCOPE}}, namespace)`, "Namespaces the NovaCron services run in."))
+    .withVariable(labelVariable("service", "Service", `label_values(http_requests_total{namespace=~"$namespace", ${SCOPE}}, service)`, "NovaCron services (their scrape job names)."))
 
     .withRow(row("Service health"))
     .withPanel(statPanel({
@@ -37,7 +37,7 @@ export function applicationDashboard({ catalog }: DashboardOptions): DashboardDe
     .withPanel(statPanel({
       title: "Endpoint probes", span: 8, height: 5,
       description: "Blackbox probes of the services' endpoints from inside the cluster (EndpointProbeFailed fires after 1m failing).",
-      queries: [{ expr: `min by (probe, instance) (probe_success{job=~"${blackboxExporterContract.probeJobPattern}", environment=~"$environment"})`, legend: "{{probe}}" }],
+      queries: [{ expr: `min by (probe, instance) (probe_success{job=~"${blackboxExporterContract.probeJobPattern}", ${SCOPE}})`, legend: "{{probe}}" }],
       thresholds: [{ value: null, color: "red" }, { value: 1, color: "green" }],
       mappings: upDownMappings,
     }))

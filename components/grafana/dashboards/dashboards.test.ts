@@ -10,14 +10,14 @@ describe("dashboards", () => {
   const panelsOf = (uid: string, d = dashboards) => (d.find((x) => x.uid === uid)!.model.panels ?? []) as any[];
   const stepsOf = (uid: string, title: string, d = dashboards) => panelsOf(uid, d).find((p) => p.title === title)!.fieldConfig.defaults.thresholds.steps;
 
-  test("the seed's three dashboards plus Stack health, in folders, each with environment and its own variables", () => {
+  test("the seed's three dashboards plus Stack health, in folders, each with environment, cluster and its own variables", () => {
     expect(dashboards.map((d) => [d.title, d.folder])).toEqual([["Infrastructure", "novacron"], ["Application", "novacron"], ["ML Pipeline", "novacron"], ["Stack health", "stack"]]);
     const variables = Object.fromEntries(dashboards.map((d) => [d.title, d.model.templating!.list!.map((v) => v.name)]));
     expect(variables).toEqual({
-      Infrastructure: ["environment", "instance", "namespace"],
-      Application: ["environment", "namespace", "service"],
-      "ML Pipeline": ["environment", "model"],
-      "Stack health": ["environment", "job"],
+      Infrastructure: ["environment", "cluster", "instance", "namespace"],
+      Application: ["environment", "cluster", "namespace", "service"],
+      "ML Pipeline": ["environment", "cluster", "model"],
+      "Stack health": ["environment", "cluster", "job"],
     });
   });
 

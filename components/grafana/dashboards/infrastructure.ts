@@ -4,21 +4,22 @@ import { recordingNames } from "../../alerts/catalog";
 import { cadvisorContract } from "../../cadvisor/contract";
 import { nodeExporterContract } from "../../node-exporter/contract";
 import {
-  above, barGaugePanel, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel,
+  above, barGaugePanel, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel,
   steps, tablePanel, timeseriesPanel, upDownMappings,
+  SCOPE,
 } from "./common";
 
 export const INFRASTRUCTURE_UID = "novacron-infrastructure";
 
 /** node-exporter's series on the selected nodes. */
-const node = (more = "") => `job="${nodeExporterContract.job}", instance=~"$instance", environment=~"$environment"${more ? `, ${more}` : ""}`;
+const node = (more = "") => `job="${nodeExporterContract.job}", instance=~"$instance", ${SCOPE}${more ? `, ${more}` : ""}`;
 /** The recorded series the alerts read (their labels come from node-exporter's). */
-const recorded = `instance=~"$instance", environment=~"$environment"`;
+const recorded = `instance=~"$instance", ${SCOPE}`;
 /**
  * cAdvisor's per-container series in the selected namespaces. cAdvisor runs standalone (not inside the
  * kubelet), so a container's pod, namespace and name are its runtime labels: container_label_io_kubernetes_*.
  */
-const containers = `job="${cadvisorContract.job}", container_label_io_kubernetes_container_name!="", container_label_io_kubernetes_pod_namespace=~"$namespace", environment=~"$environment"`;
+const containers = `job="${cadvisorContract.job}", container_label_io_kubernetes_container_name!="", container_label_io_kubernetes_pod_namespace=~"$namespace", ${SCOPE}`;
 const byPod = "container_label_io_kubernetes_pod_namespace, container_label_io_kubernetes_pod_name";
 const podLegend = "{{container_label_io_kubernetes_pod_namespace}}/{{container_label_io_kubernetes_pod_name}}";
 
@@ -28,9 +29,8 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
   const diskSteps = above(catalog, ["HighDiskUsage", "orange"]);
 
   const builder = dashboardBuilder(INFRASTRUCTURE_UID, "Infrastructure", "Nodes (node-exporter) and containers (cAdvisor, kube-state-metrics): utilisation against the alert thresholds.", ["infrastructure"])
-    .withVariable(environmentVariable())
-    .withVariable(labelVariable("instance", "Node", `label_values(node_uname_info{job="${nodeExporterContract.job}", environment=~"$environment"}, instance)`, "Nodes, named after the Kubernetes node node-exporter runs on."))
-    .withVariable(labelVariable("namespace", "Namespace", `label_values(kube_namespace_status_phase{environment=~"$environment"}, namespace)`, "Kubernetes namespaces, for the container panels."))
+    .withVariable(labelVariable("instance", "Node", `label_values(node_uname_info{job="${nodeExporterContract.job}", ${SCOPE}}, instance)`, "Nodes, named after the Kubernetes node node-exporter runs on."))
+    .withVariable(labelVariable("namespace", "Namespace", `label_values(kube_namespace_status_phase{${SCOPE}}, namespace)`, "Kubernetes namespaces, for the container panels."))
 
     .withRow(row("System overview"))
     .withPanel(statPanel({
@@ -175,13 +175,13 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
     .withPanel(timeseriesPanel({
       title: "Container restarts", span: 12, height: 8, unit: "short", min: 0,
       description: "Container restarts per pod in the last hour (kube-state-metrics); a crash-looping container climbs steadily.",
-      queries: [{ expr: `sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{namespace=~"$namespace", environment=~"$environment"}[1h])) > 0`, legend: "{{namespace}}/{{pod}}" }],
+      queries: [{ expr: `sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{namespace=~"$namespace", ${SCOPE}}[1h])) > 0`, legend: "{{namespace}}/{{pod}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Memory use against limits", span: 24, height: 8, unit: "percentunit", min: 0,
       description: "Each pod's working set as a share of its containers' memory limits (cAdvisor and kube-state-metrics); at 100% the OOM killer acts.",
       queries: [{
-        expr: `sum by (namespace, pod) (label_replace(label_replace(container_memory_working_set_bytes{${containers}}, "namespace", "$1", "container_label_io_kubernetes_pod_namespace", "(.*)"), "pod", "$1", "container_label_io_kubernetes_pod_name", "(.*)")) / sum by (namespace, pod) (kube_pod_container_resource_limits{resource="memory", namespace=~"$namespace", environment=~"$environment"})`,
+        expr: `sum by (namespace, pod) (label_replace(label_replace(container_memory_working_set_bytes{${containers}}, "namespace", "$1", "container_label_io_kubernetes_pod_namespace", "(.*)"), "pod", "$1", "container_label_io_kubernetes_pod_name", "(.*)")) / sum by (namespace, pod) (kube_pod_container_resource_limits{resource="memory", namespace=~"$namespace", ${SCOPE}})`,
         legend: "{{namespace}}/{{pod}}",
       }],
       thresholds: steps([0.9, "orange"]),

@@ -3,23 +3,23 @@
 import { recordingNames } from "../../alerts/catalog";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import {
-  above, below, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, heatmapPanel, labelVariable,
+  above, below, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, heatmapPanel, labelVariable,
   row, statPanel, steps, thresholdOrDefault, timeseriesPanel, upDownMappings,
+  SCOPE,
 } from "./common";
 
 export const ML_PIPELINE_UID = "novacron-ml-pipeline";
 
-const model = `model_name=~"$model", environment=~"$environment"`;
+const model = `model_name=~"$model", ${SCOPE}`;
 /** The ML model exporter's own health series. */
-const exporter = `job="${mlModelExporterContract.job}", environment=~"$environment"`;
+const exporter = `job="${mlModelExporterContract.job}", ${SCOPE}`;
 /** GPUs are a Kubernetes extended resource; kube-state-metrics reports requests and allocatable by resource. */
-const gpu = `resource="nvidia_com_gpu", environment=~"$environment"`;
+const gpu = `resource="nvidia_com_gpu", ${SCOPE}`;
 
 export function mlPipelineDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const accuracyFloor = thresholdOrDefault(catalog, "ModelPerformanceDegradation");
   const builder = dashboardBuilder(ML_PIPELINE_UID, "ML Pipeline", "Model quality, training, inference latency, data drift and GPU allocation of the NovaCron ML pipeline.", ["ml"])
-    .withVariable(environmentVariable())
-    .withVariable(labelVariable("model", "Model", `label_values(ml_model_accuracy{environment=~"$environment"}, model_name)`, "Models the ML service reports."))
+    .withVariable(labelVariable("model", "Model", `label_values(ml_model_accuracy{${SCOPE}}, model_name)`, "Models the ML service reports."))
 
     .withRow(row("Model performance"))
     .withPanel(statPanel({

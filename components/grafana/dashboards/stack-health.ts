@@ -3,22 +3,21 @@
 import { alertmanagerContract } from "../../alertmanager/contract";
 import { prometheusContract } from "../../prometheus/contract";
 import {
-  above, below, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel, steps,
+  above, below, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel, steps,
   okFailedMappings, tablePanel, thresholdOrDefault, timeseriesPanel, upDownMappings,
+  SCOPE,
 } from "./common";
 
 export const STACK_HEALTH_UID = "novacron-stack-health";
 
-const env = `environment=~"$environment"`;
-const targets = `job=~"$job", ${env}`;
-const prometheus = `job="${prometheusContract.job}", ${env}`;
-const alertmanager = `job="${alertmanagerContract.job}", ${env}`;
+const targets = `job=~"$job", ${SCOPE}`;
+const prometheus = `job="${prometheusContract.job}", ${SCOPE}`;
+const alertmanager = `job="${alertmanagerContract.job}", ${SCOPE}`;
 
 export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const targetDown = thresholdOrDefault(catalog, "TargetDown");
   const builder = dashboardBuilder(STACK_HEALTH_UID, "Stack health", "The monitoring stack itself: scrape targets, rule evaluation, alerts and notification delivery.", ["stack"])
-    .withVariable(environmentVariable())
-    .withVariable(labelVariable("job", "Job", `label_values(up{${env}}, job)`, "Prometheus scrape jobs."))
+    .withVariable(labelVariable("job", "Job", `label_values(up{${SCOPE}}, job)`, "Prometheus scrape jobs."))
 
     .withRow(row("Targets"))
     .withPanel(statPanel({
@@ -85,7 +84,7 @@ export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDe
     .withPanel(timeseriesPanel({
       title: "Alerts firing", span: 24, height: 8, min: 0, stacked: true,
       description: "Alerts firing by name and severity (Watchdog always fires: the pipeline's heartbeat).",
-      queries: [{ expr: `sum by (alertname, severity) (ALERTS{alertstate="firing", ${env}})`, legend: "{{alertname}} ({{severity}})" }],
+      queries: [{ expr: `sum by (alertname, severity) (ALERTS{alertstate="firing", ${SCOPE}})`, legend: "{{alertname}} ({{severity}})" }],
     }))
 
     .withRow(row("Notifications"))
