@@ -21,6 +21,7 @@ export const ALL = ".*";
 export const folders = {
   novacron: { uid: "novacron", title: "NovaCron" },
   stack: { uid: "novacron-monitoring-stack", title: "Monitoring stack" },
+  kubernetes: { uid: "novacron-kubernetes", title: "Kubernetes" },
 } as const;
 export type FolderKey = keyof typeof folders;
 
@@ -103,6 +104,14 @@ export function labelVariable(name: string, label: string, query: string, descri
     .current({ selected: true, text: "All", value: "$__all" })
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc);
+}
+
+/**
+ * A query variable over one label of an expression's result (Grafana's `query_result`), for values no single
+ * series carries (e.g. a pod's workload, from a join); All selects every value.
+ */
+export function resultVariable(name: string, label: string, expr: string, resultLabel: string, description: string): dashboard.QueryVariableBuilder {
+  return labelVariable(name, label, `query_result(${expr})`, description).regex(`/\\b${resultLabel}="([^"]+)"/`);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   steps, tablePanel, timeseriesPanel, upDownMappings,
   SCOPE,
 } from "./common";
+import { THROTTLING_WARNING } from "./kubernetes";
 
 export const INFRASTRUCTURE_UID = "novacron-infrastructure";
 
@@ -170,7 +171,7 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
         expr: `sum by (${byPod}) (rate(container_cpu_cfs_throttled_periods_total{${containers}}[$__rate_interval])) / sum by (${byPod}) (rate(container_cpu_cfs_periods_total{${containers}}[$__rate_interval]))`,
         legend: podLegend,
       }],
-      thresholds: steps([0.25, "orange"]),
+      thresholds: steps([THROTTLING_WARNING, "orange"]),
     }))
     .withPanel(timeseriesPanel({
       title: "Container restarts", span: 12, height: 8, unit: "short", min: 0,
