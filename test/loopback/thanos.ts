@@ -58,6 +58,8 @@ export interface ThanosLoopbackOptions {
   blockDuration?: string;
   /** Rule files every replica loads (the bench loads the rendered recording rules). */
   ruleFiles?: string[];
+  /** More external labels beside cluster and replica (e.g. environment), as the rendered config has. */
+  externalLabels?: Record<string, string>;
 }
 
 export interface ThanosLoopback {
@@ -148,7 +150,7 @@ export async function startThanosLoopback(options: ThanosLoopbackOptions = {}): 
           scrape_interval: `${interval}s`,
           scrape_timeout: `${interval}s`,
           evaluation_interval: `${interval}s`,
-          external_labels: { cluster, [thanosContract.replicaLabel]: replica },
+          external_labels: { ...options.externalLabels, cluster, [thanosContract.replicaLabel]: replica },
         },
         ...(options.ruleFiles?.length ? { rule_files: options.ruleFiles } : {}),
         scrape_configs: [
