@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { allValues, buildDashboards, dashboardQueries, exportedMetrics, interpolate, metricInventory, scopeLabels } from "../../components/grafana";
+import { buildAlertCatalog, fullScope, recordingRules } from "../../components/alerts";
 import { checkPromql, PromqlResult } from "../helpers/promql";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
@@ -37,8 +38,9 @@ describe("dashboard queries, parsed by Prometheus' parser", () => {
     expect(unknown).toEqual([]);
   });
 
-  test("the inventory is not padding: every source has metrics a dashboard uses", () => {
-    const used = new Set(results.flatMap((r) => r.metrics));
+  test("the inventory is not padding: every source has metrics a dashboard or an alert uses", () => {
+    const rules = checkPromql([...buildAlertCatalog({}, fullScope).map((a) => ({ id: a.name, expr: a.expr })), ...recordingRules.map((r) => ({ id: r.record, expr: r.expr }))]);
+    const used = new Set([...results, ...rules].flatMap((r) => r.metrics));
     const perSource = Object.entries(metricInventory).map(([source, entry]) => [source, entry.metrics.filter((m) => used.has(m)).length]);
     for (const [source, count] of perSource) expect([source, count]).not.toEqual([source, 0]);
   });
