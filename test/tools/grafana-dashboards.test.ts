@@ -87,6 +87,21 @@ describe("every selector is scoped to the selected cluster and environment", () 
     expect(withVariables.flatMap((q) => unscoped(q.result, q.panel).map((problem) => `${id(q)}: ${problem}`))).toEqual([]);
   });
 
+  /** Groupings that would add up or match series of different clusters: by/on without it, without/ignoring with it. */
+  const mixing = (r: PromqlResult) => r.groupings
+    .filter((g) => (g.kind === "by" || g.kind === "on") !== g.labels.includes(scopeLabels.cluster))
+    .map((g) => `${g.kind} (${g.labels.join(", ")})`);
+
+  test("every aggregation with a grouping and every vector match keeps clusters apart (cluster in by/on, never in without/ignoring)", () => {
+    expect(withVariables.reduce((n, q) => n + q.result.groupings.length, 0)).toBeGreaterThan(50);
+    expect(withVariables.flatMap((q) => mixing(q.result).map((problem) => `${id(q)}: ${problem}`))).toEqual([]);
+  });
+
+  test("negative control: groupings that mix clusters are caught", () => {
+    const [mixed] = checkPromql([{ id: "mixed", expr: "sum by (job) (up) / on (job) group_left count by (cluster, job) (up) + ignoring (cluster) up - sum without (cluster) (up) and on (cluster) up" }]);
+    expect(mixing(mixed).sort()).toEqual(["by (job)", "ignoring (cluster)", "on (job)", "without (cluster)"]);
+  });
+
   test("negative control: a selector without them, or with a fixed value, is caught", () => {
     const [bare, fixed, inner] = checkPromql([
       { id: "bare", expr: 'sum(rate(node_cpu_seconds_total{cluster=~"$cluster"}[5m]))' },

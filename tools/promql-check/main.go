@@ -4,8 +4,9 @@
 //
 // Input (stdin): a JSON array of {"id": string, "expr": string}.
 // Output (stdout): a JSON array of {"id", "ok", "error"?, "metrics": [...], "unnamedSelectors": n,
-// "selectors": [{"metric", "matchers": [{"name", "type", "value"}]}]}, in input order (selectors let a test
-// check that every selector carries the dashboard's scope matchers). Exit status 0 whenever the input itself was readable, so one run reports every problem.
+// "selectors": [{"metric", "matchers": [{"name", "type", "value"}]}], "groupings": [{"kind", "labels"}]}, in
+// input order (selectors and groupings let a test check that every selector carries the dashboard's scope
+// matchers and every aggregation and vector match keeps the cluster apart). Exit status 0 whenever the input itself was readable, so one run reports every problem.
 package main
 
 import (
@@ -34,6 +35,12 @@ type selector struct {
 	Matchers []matcher `json:"matchers"`
 }
 
+// An aggregation's by/without list or a binary operation's on/ignoring list.
+type grouping struct {
+	Kind   string   `json:"kind"`
+	Labels []string `json:"labels"`
+}
+
 type result struct {
 	ID      string   `json:"id"`
 	OK      bool     `json:"ok"`
@@ -43,10 +50,12 @@ type result struct {
 	UnnamedSelectors int `json:"unnamedSelectors"`
 	// Every vector selector (instant or inside a range), in the order they appear.
 	Selectors []selector `json:"selectors"`
+	// Every by/without clause of an aggregation with one, and every on/ignoring clause of a vector match.
+	Groupings []grouping `json:"groupings"`
 }
 
 func check(p parser.Parser, q query) result {
-	r := result{ID: q.ID, Metrics: []string{}, Selectors: []selector{}}
+	r := result{ID: q.ID, Metrics: []string{}, Selectors: []selector{}, Groupings: []grouping{}}
 	expr, err := p.ParseExpr(q.Expr)
 	if err != nil {
 		r.Error = err.Error()
@@ -55,6 +64,22 @@ func check(p parser.Parser, q query) result {
 	r.OK = true
 	names := map[string]struct{}{}
 	parser.Inspect(expr, func(node parser.Node, _ []parser.Node) error {
+		switch n := node.(type) {
+		case *parser.AggregateExpr:
+			if n.Without {
+				r.Groupings = append(r.Groupings, grouping{Kind: "without", Labels: append([]string{}, n.Grouping...)})
+			} else if len(n.Grouping) > 0 {
+				r.Groupings = append(r.Groupings, grouping{Kind: "by", Labels: append([]string{}, n.Grouping...)})
+			}
+		case *parser.BinaryExpr:
+			if m := n.VectorMatching; m != nil && (m.On || len(m.MatchingLabels) > 0) {
+				kind := "ignoring"
+				if m.On {
+					kind = "on"
+				}
+				r.Groupings = append(r.Groupings, grouping{Kind: kind, Labels: append([]string{}, m.MatchingLabels...)})
+			}
+		}
 		vs, ok := node.(*parser.VectorSelector)
 		if !ok {
 			return nil

@@ -125,6 +125,9 @@ export function resultVariable(name: string, label: string, expr: string, result
  */
 export const scopeLabels = { cluster: "cluster", environment: "environment" } as const;
 
+/** The label every `by` and `on` list starts with, so All over several clusters keeps them apart (absent on one Prometheus: harmless). */
+export const CLUSTER = scopeLabels.cluster;
+
 /** The matchers every selector in every dashboard carries (a test refuses any selector without them). */
 export const SCOPE = `${scopeLabels.cluster}=~"$${scopeLabels.cluster}", ${scopeLabels.environment}=~"$${scopeLabels.environment}"`;
 

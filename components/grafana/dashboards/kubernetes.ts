@@ -5,9 +5,9 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { cadvisorContract } from "../../cadvisor/contract";
 import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
-import { labelVariable, resultVariable, SCOPE, scopeLabels } from "./common";
+import { CLUSTER, labelVariable, resultVariable, SCOPE } from "./common";
 
-const C = scopeLabels.cluster;
+const C = CLUSTER;
 
 /** Share of CFS periods throttled from which a container is visibly slowed: the throttling panels' line. */
 export const THROTTLING_WARNING = 0.25;
