@@ -90,9 +90,14 @@ describe("dashboards", () => {
     expect(rows(KUBERNETES_COMPUTE_UID)).toEqual(["Cluster", "Namespaces", "Workloads", "Pods"]);
     expect(rows(KUBERNETES_NETWORKING_UID)).toEqual(["Cluster", "Namespaces", "Pods"]);
     // The workload and pod variables list values from a join (query_result), picked out by a regex.
-    const pod = dashboards.find((d) => d.uid === KUBERNETES_COMPUTE_UID)!.model.templating!.list!.find((v) => v.name === "pod")!;
-    expect(pod.query).toMatch(/^query_result\(/);
-    expect(new RegExp(pod.regex!.slice(1, -1)).exec('{namespace="shop", pod="api-7c9d-x2", workload="api", workload_type="Deployment"} 1 1700000000000')![1]).toBe("api-7c9d-x2");
+    // Grafana's query_result text for a series: {k="v",...} value timestamp-in-ms (metric_find_query.ts).
+    const text = '{cluster="eu-1",namespace="shop",pod="api-7c9d-x2",workload="api",workload_type="Deployment"} 1 1700000000000';
+    const variables = dashboards.find((d) => d.uid === KUBERNETES_COMPUTE_UID)!.model.templating!.list!;
+    for (const [name, value] of [["workload", "api"], ["pod", "api-7c9d-x2"]]) {
+      const v = variables.find((x) => x.name === name)!;
+      expect(v.query).toMatch(/^query_result\(/);
+      expect(new RegExp(v.regex!.slice(1, -1)).exec(text)![1]).toBe(value);
+    }
   });
 
   test("Stack health covers targets, scrapes, rule evaluation, alerts and notifications", () => {
