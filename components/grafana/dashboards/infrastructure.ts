@@ -8,7 +8,7 @@ import {
   steps, tablePanel, timeseriesPanel, upDownMappings,
   CLUSTER, SCOPE,
 } from "./common";
-import { THROTTLING_WARNING } from "./kubernetes";
+import { cadvisorLabels, THROTTLING_WARNING } from "./kubernetes";
 
 export const INFRASTRUCTURE_UID = "novacron-infrastructure";
 
@@ -16,13 +16,10 @@ export const INFRASTRUCTURE_UID = "novacron-infrastructure";
 const node = (more = "") => `job="${nodeExporterContract.job}", instance=~"$instance", ${SCOPE}${more ? `, ${more}` : ""}`;
 /** The recorded series the alerts read (their labels come from node-exporter's). */
 const recorded = `instance=~"$instance", ${SCOPE}`;
-/**
- * cAdvisor's per-container series in the selected namespaces. cAdvisor runs standalone (not inside the
- * kubelet), so a container's pod, namespace and name are its runtime labels: container_label_io_kubernetes_*.
- */
-const containers = `job="${cadvisorContract.job}", container_label_io_kubernetes_container_name!="", container_label_io_kubernetes_pod_namespace=~"$namespace", ${SCOPE}`;
-const byPod = "container_label_io_kubernetes_pod_namespace, container_label_io_kubernetes_pod_name";
-const podLegend = "{{container_label_io_kubernetes_pod_namespace}}/{{container_label_io_kubernetes_pod_name}}";
+/** cAdvisor's per-container series in the selected namespaces (runtime labels: see cadvisorLabels). */
+const containers = `job="${cadvisorContract.job}", ${cadvisorLabels.container}!="", ${cadvisorLabels.namespace}=~"$namespace", ${SCOPE}`;
+const byPod = `${cadvisorLabels.namespace}, ${cadvisorLabels.pod}`;
+const podLegend = `{{${cadvisorLabels.namespace}}}/{{${cadvisorLabels.pod}}}`;
 
 export function infrastructureDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const cpuSteps = above(catalog, ["HighCPUUsage", "orange"], ["CriticalCPUUsage", "red"]);
@@ -182,7 +179,7 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
       title: "Memory use against limits", span: 24, height: 8, unit: "percentunit", min: 0,
       description: "Each pod's working set as a share of its containers' memory limits (cAdvisor and kube-state-metrics); at 100% the OOM killer acts.",
       queries: [{
-        expr: `sum by (${CLUSTER}, namespace, pod) (label_replace(label_replace(container_memory_working_set_bytes{${containers}}, "namespace", "$1", "container_label_io_kubernetes_pod_namespace", "(.*)"), "pod", "$1", "container_label_io_kubernetes_pod_name", "(.*)")) / sum by (${CLUSTER}, namespace, pod) (kube_pod_container_resource_limits{resource="memory", namespace=~"$namespace", ${SCOPE}})`,
+        expr: `sum by (${CLUSTER}, namespace, pod) (label_replace(label_replace(container_memory_working_set_bytes{${containers}}, "namespace", "$1", "${cadvisorLabels.namespace}", "(.*)"), "pod", "$1", "${cadvisorLabels.pod}", "(.*)")) / sum by (${CLUSTER}, namespace, pod) (kube_pod_container_resource_limits{resource="memory", namespace=~"$namespace", ${SCOPE}})`,
         legend: "{{namespace}}/{{pod}}",
       }],
       thresholds: steps([0.9, "orange"]),

@@ -7,13 +7,11 @@ import { cadvisorContract } from "../../cadvisor/contract";
 import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { CLUSTER, labelVariable, resultVariable, SCOPE } from "./common";
 
-const C = CLUSTER;
-
 /** Share of CFS periods throttled from which a container is visibly slowed: the throttling panels' line. */
 export const THROTTLING_WARNING = 0.25;
 
 /** `by`/`on` label lists with the cluster first. */
-export const by = (...labels: string[]) => [C, ...labels].join(", ");
+export const by = (...labels: string[]) => [CLUSTER, ...labels].join(", ");
 
 /**
  * cAdvisor runs standalone (not inside the kubelet), so a container's pod, namespace and name are its
