@@ -58,6 +58,8 @@ export interface ThanosLoopbackOptions {
   blockDuration?: string;
   /** Rule files every replica loads (the bench loads the rendered recording rules). */
   ruleFiles?: string[];
+  /** The `cluster` external label; default "loopback". */
+  cluster?: string;
   /** More external labels beside cluster and replica (e.g. environment), as the rendered config has. */
   externalLabels?: Record<string, string>;
 }
@@ -116,7 +118,7 @@ export async function startThanosLoopback(options: ThanosLoopbackOptions = {}): 
   const replicaCount = options.replicas ?? 2;
   const interval = options.scrapeIntervalSeconds ?? 1;
   const blockDuration = options.blockDuration ?? "1m";
-  const cluster = "loopback";
+  const cluster = options.cluster ?? "loopback";
   const thanos = thanosPath();
   const dir = makeTempDir("thanos");
   const bucketDir = path.join(dir, "bucket");
