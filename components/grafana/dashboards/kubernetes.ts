@@ -3,7 +3,7 @@
 // namespace / workload / pod variables. Every join and grouping carries `cluster`: through Thanos Query one
 // pod name can exist in several clusters, and on a single Prometheus the label is absent (and so harmless).
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { cadvisorContract } from "../../cadvisor/contract";
+import { cadvisorContract, cadvisorWorkloadLabels } from "../../cadvisor/contract";
 import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { CLUSTER, labelVariable, resultVariable, SCOPE } from "./common";
 
@@ -13,15 +13,8 @@ export const THROTTLING_WARNING = 0.25;
 /** `by`/`on` label lists with the cluster first. */
 export const by = (...labels: string[]) => [CLUSTER, ...labels].join(", ");
 
-/**
- * cAdvisor runs standalone (not inside the kubelet), so a container's pod, namespace and name are its
- * runtime labels (--whitelisted_container_labels in components/cadvisor/cadvisor.ts).
- */
-export const cadvisorLabels = {
-  namespace: "container_label_io_kubernetes_pod_namespace",
-  pod: "container_label_io_kubernetes_pod_name",
-  container: "container_label_io_kubernetes_container_name",
-} as const;
+/** A container's namespace, pod and name on cAdvisor's series (its runtime labels: cAdvisor runs standalone). */
+export const cadvisorLabels = cadvisorWorkloadLabels;
 
 /** How far a selector is narrowed: the whole cluster, the selected namespaces, or the selected pods in them. */
 export const Level = { cluster: "cluster", namespace: "namespace", pod: "pod" } as const;
