@@ -15,6 +15,7 @@ import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
 import type { StackSpec } from "./schema";
+import { createThanos, ThanosStack } from "./thanos";
 
 /** Only the enabled channels, in the shape the Alertmanager component takes. */
 export function enabledChannels(notifications: StackSpec["notifications"]): ChannelsSpec {
@@ -36,6 +37,8 @@ export interface MonitoringStack {
   blackboxExporter?: BlackboxExporter;
   grafana?: Grafana;
   clouds: CloudWiring["created"];
+  /** Thanos (sidecars in Prometheus, Query, Store Gateway, Compactor) when spec.thanos.enabled; stacks/thanos.ts. */
+  thanos?: ThanosStack;
   /** Logs (ELK, Loki, the shipper) and traces (Jaeger); stacks/logs-and-traces.ts. */
   logsAndTraces: LogsAndTraces;
 }
@@ -49,7 +52,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
   // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
   // Scoped to what this stack runs and can see (components/alerts/scope.ts).
-  const alerts = buildAlertCatalog(spec.alerts, { managedControlPlane: false, thanos: false });
+  const alerts = buildAlertCatalog(spec.alerts, { managedControlPlane: false, thanos: spec.thanos.enabled });
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
   // Grafana queries Prometheus and Alertmanager.
@@ -97,6 +100,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
   const clouds = createCloudIntegrations(spec, secrets, alerts);
 
+  // Thanos: Grafana reads through Query (deduplicated, with the bucket's history) instead of Prometheus.
+  const thanos = createThanos(spec, secrets, { namespace: ns, clouds, scrapers, queryClients: grafanaPods });
+
   const prom = spec.prometheus;
   const prometheus = new Prometheus(prometheusContract.name, {
     namespace: ns,
@@ -117,7 +123,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     projectedTokens: clouds.projectedTokens,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts }),
     networkPolicy,
-    queryClients: grafanaPods,
+    // With Thanos, Grafana queries Query, which reads the sidecars: nothing queries Prometheus' API directly.
+    queryClients: thanos ? [] : grafanaPods,
+    thanos: thanos?.sidecar,
     scrape: {
       alertmanager: alertmanager.scrapeTarget,
       nodeExporter: nodeExporter?.scrapeTarget,
@@ -126,8 +134,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       blackbox: blackboxExporter?.scrapeTarget,
       kubeletInsecureSkipVerify: prom.kubeletInsecureSkipVerify,
       services: [...spec.targets, ...(mlModelExporter ? [mlModelExporter.scrapeTarget] : [])],
+      thanos: thanos?.scrape,
     },
-  });
+  }, thanos ? { dependsOn: [thanos.bucket] } : undefined); // the sidecars mount the bucket's objstore Secret
 
   // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch.
   const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers });
@@ -137,7 +146,8 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const grafana = gf.enabled
     ? new Grafana(grafanaContract.name, {
         namespace: ns,
-        prometheus: prometheus.endpoint,
+        prometheus: thanos ? thanos.query.endpoint : prometheus.endpoint,
+        thanosQuery: thanos !== undefined,
         scrapeInterval: prom.scrapeInterval,
         alerts,
         alertmanager: alertmanager.endpoint,
@@ -158,5 +168,5 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, logsAndTraces };
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, thanos, logsAndTraces };
 }

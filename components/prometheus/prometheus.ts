@@ -162,6 +162,11 @@ function thanosSidecar(thanos: PrometheusThanosArgs, tokens: ProjectedToken[]): 
   };
 }
 
+/** Thanos Query's endpoint for a Prometheus' sidecars: DNS SRV over its headless Service's gRPC port (every replica). */
+export function prometheusThanosEndpoint(name: string, namespace: string): string {
+  return `dnssrv+_grpc._tcp.${name}-headless.${namespace}.svc`;
+}
+
 /** The identity of a Prometheus component's pods, known before it is created (for scrape permissions). */
 export function prometheusIdentity(name: string): AppIdentity {
   return { name: prometheusContract.name, instance: name, component: "server", image: images.prometheus };
@@ -249,7 +254,7 @@ export class Prometheus extends pulumi.ComponentResource {
 
     const sidecarPorts = [{ name: SIDECAR_HTTP_PORT_NAME, port: THANOS_HTTP_PORT }, { name: "grpc", port: THANOS_GRPC_PORT }];
     new Service(headless, renderService({ app, namespace: ns, name: headless, headless: true, ports: [{ name: "web", port: PROMETHEUS_PORT }, ...(thanos ? sidecarPorts : [])] }), { parent: this });
-    if (thanos) this.thanosEndpoint = pulumi.interpolate`dnssrv+_grpc._tcp.${headless}.${ns}.svc`;
+    if (thanos) this.thanosEndpoint = pulumi.output(ns).apply((namespace) => prometheusThanosEndpoint(name, namespace));
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });
     this.serviceName = service.metadata.name;
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${PROMETHEUS_PORT}`;

@@ -43,3 +43,8 @@ export const thanosDefaults = {
     compact: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } },
   },
 };
+
+/** The name the bucket's cloud resources take after the ThanosBucket component's name (`thanos-blocks`). */
+export function thanosBucketName(name: string): string {
+  return `${name}-blocks`;
+}

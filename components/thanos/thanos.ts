@@ -18,7 +18,7 @@ import {
 import { createWorkloadBucket, objectStorageEgress, ObjectStorageGrantees, ObjectStorageTarget } from "../object-storage";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
-import { THANOS_GRPC_PORT, THANOS_HTTP_PORT, thanosContract, thanosDefaults, ThanosRole } from "./contract";
+import { THANOS_GRPC_PORT, THANOS_HTTP_PORT, thanosBucketName, thanosContract, thanosDefaults, ThanosRole } from "./contract";
 import { thanosCompactArgs, thanosQueryArgs, ThanosRetention, thanosStoreArgs } from "./render-args";
 import { renderThanosObjstore, S3_KEY_ENV, s3CompatibleEndpoint, ThanosObjectStorage as ThanosStorageSpec } from "./render-objstore";
 
@@ -28,6 +28,11 @@ export const OBJSTORE_KEY = "objstore.yml";
 export const S3_KEY_SECRET_KEYS = { accessKeyId: "access_key_id", secretAccessKey: "secret_access_key" } as const;
 const OBJSTORE_DIR = thanosDefaults.objstoreConfigFile.replace(/\/[^/]+$/, "");
 const DATA_DIR = "/var/thanos";
+
+/** Query's endpoint for a Store Gateway: DNS SRV over its headless Service's gRPC port (every replica). */
+export function thanosStoreEndpoint(name: string, namespace: string): string {
+  return `dnssrv+_grpc._tcp.${name}-headless.${namespace}.svc`;
+}
 
 /** The pods of one Thanos role, e.g. instance `thanos-query`, component `query`. */
 export function thanosIdentity(name: string, role: ThanosRole): AppIdentity {
@@ -130,7 +135,7 @@ export class ThanosBucket extends pulumi.ComponentResource {
     const app: AppIdentity = { name: thanosContract.name, instance: name, component: "object-storage" };
     const secretName = `${name}-objstore`;
     const s3 = args.s3Compatible;
-    const bucket = args.cloud ? createWorkloadBucket(`${name}-blocks`, args.cloud, { owner: "Thanos", sa: { namespace: ns, name }, grantees: args.grantees, parent: this }) : undefined;
+    const bucket = args.cloud ? createWorkloadBucket(thanosBucketName(name), args.cloud, { owner: "Thanos", sa: { namespace: ns, name }, grantees: args.grantees, parent: this }) : undefined;
     const storage: pulumi.Output<ThanosStorageSpec> = bucket
       ? bucket.storage
       : pulumi.output({ kind: "s3-compatible" as const, bucket: s3!.bucket, url: s3!.url, region: s3!.region, pathStyle: s3!.pathStyle, credentialsSecret: { name: secretName } });
@@ -327,7 +332,7 @@ export class ThanosStoreGateway extends pulumi.ComponentResource {
     statefulSetWithOwnedClaims(name, sts, { parent: this });
     const pdb = renderPodDisruptionBudget(spec);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
-    this.storeEndpoint = pulumi.interpolate`dnssrv+_grpc._tcp.${headless}.${ns}.svc`;
+    this.storeEndpoint = pulumi.output(ns).apply((namespace) => thanosStoreEndpoint(name, namespace));
     this.scrapeTarget = scrapeTarget(ns, name);
     if (args.networkPolicy ?? true) {
       new NetworkPolicy(name, renderAppNetworkPolicy({
