@@ -158,8 +158,8 @@ export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, 
     wiring.remoteWrite.push(monitoring.remoteWrite);
     Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
     wiring.projectedTokens.push(monitoring.projectedToken);
-    wiring.prometheusGrantees.azurePrincipalIds = [monitoring.prometheusIdentity.principalId];
-    wiring.prometheusAzureIdentity = { clientId: monitoring.prometheusIdentity.clientId, tenantId: azure.tenantId!, tokenFile: `${monitoring.projectedToken.mountPath}/token` };
+    wiring.prometheusGrantees.azurePrincipalIds = [monitoring.prometheusPrincipalId];
+    wiring.prometheusAzureIdentity = { clientId: monitoring.prometheusClientId, tenantId: azure.tenantId!, tokenFile: `${monitoring.projectedToken.mountPath}/token` };
     wiring.created.azure = monitoring;
     wiring.providers.azure = provider;
   }
