@@ -3,7 +3,10 @@
 // to Prometheus' scraping, and nothing else is let through.
 import { parse } from "yaml";
 import { readStackConfig, renderStack, RenderResult } from "../../scripts/render";
-import { thanosContract, thanosDefaults } from "../../components/thanos/contract";
+import { thanosBucketName, thanosContract, thanosDefaults } from "../../components/thanos/contract";
+import { objectStorageDerivedNames } from "../../components/object-storage";
+import { lokiChunksName, lokiObjectStorageDerivedNames } from "../../components/loki";
+import { derivedNameProblems } from "../../components/name-rules";
 import { THANOS_QUERY_PARAMETERS } from "../../components/grafana/render-datasources";
 import { accepts, problemsOf } from "../helpers/config-problems";
 
@@ -208,4 +211,16 @@ describe("novacron:thanos config: every problem by its key, before anything is c
     ]);
     expect(accepts({ environment: "dev", thanos: { downsampling: false, retention: { raw: "24h", fiveMinutes: "7d", oneHour: "0d" } } })).toBe(true);
   });
+});
+
+test.each([
+  { cloud: "aws" as const, region: "eu-west-1", clusterName: "novacron-prod" },
+  { cloud: "gcp" as const, project: "novacron-prod" },
+  { cloud: "azure" as const, resourceGroup: "novacron-prod-monitoring", location: "westeurope", oidcIssuerUrl: "https://oidc.example/abc" },
+])("the Thanos bucket's names in $cloud pass every rule, and differ from Loki's", (target) => {
+  const thanos = objectStorageDerivedNames(thanosBucketName(thanosContract.name), target, "Thanos");
+  expect(derivedNameProblems(thanos)).toEqual([]);
+  const loki = lokiObjectStorageDerivedNames(lokiChunksName("loki"), target);
+  expect(derivedNameProblems([...thanos, ...loki]).map((p) => p.message)).toEqual([]);
+  expect(thanos[0].names).toMatch(/^Thanos' /);
 });
