@@ -39,20 +39,21 @@ export function objectStorageNames(name: string, target: Pick<ObjectStorageTarge
 export function objectStorageDerivedNames(name: string, target: ObjectStorageTarget, owner: string): DerivedName[] {
   const n = objectStorageNames(name, target);
   const from = [["name"]];
+  const of = owner.endsWith("s") ? `${owner}'` : `${owner}'s`; // Loki's, Thanos'
   switch (target.cloud) {
     case "aws": return [
-      { kind: "awsS3BucketPrefix", name: n.s3BucketPrefix, names: `${owner}'s S3 bucket prefix`, from },
-      { kind: "awsIamRoleName", name: `${name}${AWS_GCP_AUTONAME_SUFFIX}`, names: `${owner}'s IAM role (auto-named)`, from, shared: true },
+      { kind: "awsS3BucketPrefix", name: n.s3BucketPrefix, names: `${of} S3 bucket prefix`, from },
+      { kind: "awsIamRoleName", name: `${name}${AWS_GCP_AUTONAME_SUFFIX}`, names: `${of} IAM role (auto-named)`, from, shared: true },
     ];
     case "gcp": return [
-      { kind: "gcpServiceAccountId", name: n.gcpServiceAccountId, names: `${owner}'s Google service account id`, from },
-      { kind: "gcsBucketName", name: `${name}${AWS_GCP_AUTONAME_SUFFIX}`, names: `${owner}'s bucket (auto-named)`, from, shared: true },
+      { kind: "gcpServiceAccountId", name: n.gcpServiceAccountId, names: `${of} Google service account id`, from },
+      { kind: "gcsBucketName", name: `${name}${AWS_GCP_AUTONAME_SUFFIX}`, names: `${of} bucket (auto-named)`, from, shared: true },
     ];
     case "azure": return [
-      { kind: "azureStorageAccount", name: n.azureStorageAccount, names: `${owner}'s storage account`, from: [["name"], ["resourceGroup"], ["location"], ["oidcIssuerUrl"]] },
-      { kind: "azureBlobContainer", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: `${owner}'s blob container (auto-named)`, from, shared: true },
-      { kind: "azureUserAssignedIdentity", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: `${owner}'s managed identity (auto-named)`, from, shared: true },
-      { kind: "azureFederatedCredential", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: `${owner}'s federated identity credential (auto-named)`, from, shared: true },
+      { kind: "azureStorageAccount", name: n.azureStorageAccount, names: `${of} storage account`, from: [["name"], ["resourceGroup"], ["location"], ["oidcIssuerUrl"]] },
+      { kind: "azureBlobContainer", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: `${of} blob container (auto-named)`, from, shared: true },
+      { kind: "azureUserAssignedIdentity", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: `${of} managed identity (auto-named)`, from, shared: true },
+      { kind: "azureFederatedCredential", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: `${of} federated identity credential (auto-named)`, from, shared: true },
     ];
   }
 }
