@@ -180,8 +180,8 @@ function objstoreVolume(binding: ThanosBucketBinding) {
   };
 }
 
-/** One Thanos container on the shared hardened builder; `data` is mounted at DATA_DIR. */
-function thanosWorkload(app: AppIdentity, args: { namespace: pulumi.Input<string>; replicas: number; thanosArgs: string[]; grpc: boolean; binding?: ThanosBucketBinding; resources: ResourceRequirements; dataEmptyDir?: boolean }): WorkloadSpec {
+/** One Thanos container on the shared hardened builder; unless stateless, the claim `data` is mounted at DATA_DIR. */
+function thanosWorkload(app: AppIdentity, args: { namespace: pulumi.Input<string>; replicas: number; thanosArgs: string[]; grpc: boolean; binding?: ThanosBucketBinding; resources: ResourceRequirements; stateless?: boolean }): WorkloadSpec {
   const objstore = args.binding ? objstoreVolume(args.binding) : undefined;
   return {
     app, namespace: args.namespace, replicas: args.replicas,
@@ -198,14 +198,13 @@ function thanosWorkload(app: AppIdentity, args: { namespace: pulumi.Input<string
       livenessProbe: httpProbe("/-/healthy", "http", { failureThreshold: 6 }),
       readinessProbe: httpProbe("/-/ready", "http"),
       volumeMounts: [
-        { name: "data", mountPath: DATA_DIR },
+        ...(args.stateless ? [] : [{ name: "data", mountPath: DATA_DIR }]),
         { name: "tmp", mountPath: "/tmp" },
         ...(objstore ? [objstore.mount] : []),
       ],
     }],
     volumes: [
       { name: "tmp", emptyDir: {} },
-      ...(args.dataEmptyDir ? [{ name: "data", emptyDir: {} }] : []),
       ...(objstore ? [objstore.volume] : []),
     ],
   };
@@ -259,7 +258,7 @@ export class ThanosQuery extends pulumi.ComponentResource {
     this.app = app;
     const ns = args.namespace;
     const spec = thanosWorkload(app, {
-      namespace: ns, replicas: args.replicas ?? 1, grpc: true, dataEmptyDir: true,
+      namespace: ns, replicas: args.replicas ?? 1, grpc: true, stateless: true,
       thanosArgs: thanosQueryArgs({ endpoints: args.endpoints, replicaLabels: args.replicaLabels }),
       resources: args.resources ?? thanosDefaults.resources.query,
     });

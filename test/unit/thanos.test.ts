@@ -53,6 +53,7 @@ describe("prod runs Thanos", () => {
     const query = named("prod", "Deployment", "thanos-query");
     expect(query.spec.replicas).toBe(2);
     expect(query.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
+    expect(query.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(["tmp"]); // stateless
     expect(named("prod", "PodDisruptionBudget", "thanos-query").spec.maxUnavailable).toBe(1);
     const args: string[] = container(query, "thanos").args;
     expect(args[0]).toBe("query");
@@ -133,6 +134,9 @@ describe("prod runs Thanos", () => {
     expect(rules(compactor.ingress, "from")).toEqual([`prometheus:${http}`]);
     // The bucket: HTTPS, and the EKS Pod Identity Agent for the credentials.
     for (const p of [store, compactor]) expect(rules(p.egress, "to")).toEqual(["0.0.0.0/0:443", "169.254.170.23/32:80"]);
+    // Grafana reaches Query, and no longer Prometheus.
+    expect(rules(policyOf("prod", "grafana").egress, "to")).toEqual(expect.arrayContaining([`thanos-query:${http}`]));
+    expect(rules(policyOf("prod", "grafana").egress, "to").filter((r) => r.startsWith("prometheus:"))).toEqual([]);
     const prometheus = policyOf("prod", "prometheus");
     // Grafana no longer queries Prometheus: Query does, through the sidecars.
     expect(rules(prometheus.ingress, "from")).toEqual([`prometheus:${http}`, `thanos-query:${grpc}`]);
