@@ -111,7 +111,10 @@ test("Thanos with its cloud bucket (prod as configured, S3 with workload identit
   // The objects exist already (up deployed Thanos on an S3-compatible store under the same names): replace
   // them in a dry run. The pods (Prometheus' with the cloud variant's sidecar too) are created in a dry run.
   for (const o of thanos) {
-    const r = await cp.request("PUT", `${objectPath(api, o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace)}?dryRun=All&fieldValidation=Strict`, o);
+    const at = objectPath(api, o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+    // Some kinds (a PodDisruptionBudget) refuse an update that does not name the version it replaces.
+    const live = await cp.get(at);
+    const r = await cp.request("PUT", `${at}?dryRun=All&fieldValidation=Strict`, { ...o, metadata: { ...o.metadata, resourceVersion: live.metadata.resourceVersion } });
     verdicts.push(`${o.kind} ${o.metadata.name}: ${r.status < 300 ? "accepted" : `${r.status} ${r.body?.message}`}`);
   }
   for (const o of [...workloads, prometheus].map(podOf)) {
