@@ -4,5 +4,6 @@ import { infrastructureCases } from "./infrastructure";
 import { mlCases } from "./ml";
 import { CaseBuilder } from "./series";
 import { stackCases } from "./stack";
+import { thanosCases } from "./thanos";
 
-export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...applicationCases, ...mlCases, ...stackCases };
+export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases };
