@@ -84,9 +84,9 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
     ],
   },
   alertmanager: {
-    provenBy: "scraped from a real Alertmanager with the rendered configuration on 127.0.0.1",
+    provenBy: "scraped from a real Alertmanager with the rendered configuration on 127.0.0.1; the gossip cluster's series from prod's three peers (test/loopback/alerting-faults.ts)",
     metrics: [
-      "alertmanager_config_last_reload_successful", "alertmanager_notifications_failed_total", "alertmanager_notifications_total",
+      "alertmanager_cluster_members", "alertmanager_config_last_reload_successful", "alertmanager_notifications_failed_total", "alertmanager_notifications_total",
     ],
   },
   "ml-model-exporter": {
