@@ -97,7 +97,8 @@ export const thresholdTable = {
   },
   KubeAPILatencyHigh: { default: 1, unit: "seconds", doc: "p99 latency in seconds of API server requests (long-running verbs excluded) above which KubeAPILatencyHigh fires." },
   KubeClientCertificateExpiration: {
-    default: 7, unit: "days", doc: "Days of validity left on client certificates presented to the API server below which KubeClientCertificateExpiration fires.",
+    default: 7, unit: "days",
+    doc: "Days of validity left on client certificates presented to the API server below which KubeClientCertificateExpiration fires; read from the API server's histogram (buckets at 1, 2, 4, 7, 30, 90 days …), so a value between buckets is interpolated.",
   },
   KubeletClientCertificateExpiration: {
     default: 7, unit: "days", doc: "Days of validity left on a kubelet's client certificate below which KubeletClientCertificateExpiration fires.",
