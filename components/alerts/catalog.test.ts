@@ -64,6 +64,7 @@ const kubernetesClusterAlerts: Record<string, Expected> = {
   KubeClientCertificateExpiration: { domain: "kubernetes", severity: "warning", for: "5m", threshold: 7, unit: "days" },
   KubeletClientCertificateExpiration: { domain: "kubernetes", severity: "warning", for: "5m", threshold: 7, unit: "days" },
   KubeletClientCertificateRenewalErrors: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeAggregatedAPIErrors: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 4, unit: "count" },
   KubeAggregatedAPIDown: { domain: "kubernetes", severity: "warning", for: "10m" },
 };
 

@@ -91,6 +91,10 @@ export const thresholdTable = {
     default: 0.95, unit: "ratio", doc: "Share (0-1) of a node's pod capacity running above which KubeletTooManyPods fires.",
     min: 0.5, max: 0.99, bounds: "at 100% there is no headroom to warn about; below half the node is not crowded",
   },
+  KubeAggregatedAPIErrors: {
+    default: 4, unit: "count", doc: "Times an aggregated API was marked unavailable in 10m above which KubeAggregatedAPIErrors fires.",
+    ...failureBounds(failureWindows.KubeAggregatedAPIErrors),
+  },
   KubeAPIErrorsHigh: {
     default: 0.03, unit: "ratio", doc: "Ratio (0-1) of API server requests answered 5xx above which KubeAPIErrorsHigh fires.",
     max: 0.99, bounds: "a share of requests failing can only pass a threshold below 1",

@@ -65,7 +65,7 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "kube-apiserver": {
     provenBy: "listed in test/instrumentation/documentation/documentation-list.yaml of k8s.io/kubernetes at KUBERNETES_VERSION (scripts/versions.env)",
     metrics: [
-      "aggregator_unavailable_apiservice", "apiserver_client_certificate_expiration_seconds_bucket", "apiserver_request_duration_seconds_bucket",
+      "aggregator_unavailable_apiservice", "aggregator_unavailable_apiservice_total", "apiserver_client_certificate_expiration_seconds_bucket", "apiserver_request_duration_seconds_bucket",
       "apiserver_request_total",
     ],
   },

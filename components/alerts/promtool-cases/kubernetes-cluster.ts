@@ -3,6 +3,7 @@
 // `node` after the node; kube-state-metrics keeps the objects' own labels).
 import { durationSeconds, formatDuration } from "../../units";
 import { clusterJobs, CLOCK_MAXERROR_UNSYNCED_SECONDS, clusterWindows } from "../rules/kubernetes-cluster";
+import { failureWindows } from "../rules/selectors";
 import { AlertRule, AlertTestCase, AlertTestSeries } from "../types";
 import {
   aboveThresholdCases,
@@ -10,6 +11,7 @@ import {
   constant,
   counter,
   counterAbove,
+  countingCases,
   failureRatioScenario,
   gaugeCases,
   Labels,
@@ -302,6 +304,16 @@ export const kubernetesClusterCases: Record<string, CaseBuilder> = {
       labels: kubelet,
     });
   },
+  KubeAggregatedAPIErrors: (alert) =>
+    countingCases({
+      metric: "aggregator_unavailable_apiservice_total",
+      labels: { ...apiServer(), name: "v1beta1.metrics.k8s.io" },
+      split: { label: "reason", values: ["MissingEndpoints", "FailedDiscoveryCheck"] },
+      threshold: thresholdOf(alert),
+      window: failureWindows.KubeAggregatedAPIErrors,
+      for: alert.for,
+      expectedLabels: { name: "v1beta1.metrics.k8s.io" },
+    }),
   KubeAggregatedAPIDown: (alert) => {
     const service = "v1beta1.metrics.k8s.io";
     const unavailable = (first: number, second: number): Scenario => ({

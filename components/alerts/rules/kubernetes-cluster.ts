@@ -9,7 +9,7 @@ import { prometheusContract } from "../../prometheus/contract";
 import { CatalogScope } from "../scope";
 import { AlertThresholds } from "../thresholds";
 import { AlertRule } from "../types";
-import { fsSelector, jobs } from "./selectors";
+import { failuresIn, failureWindows, fsSelector, jobs } from "./selectors";
 
 /** The scrape jobs these rules select on: each fact lives in its component's contract. */
 export const clusterJobs = {
@@ -265,6 +265,19 @@ export function kubernetesClusterRules(t: AlertThresholds, scope: CatalogScope):
       summary: "The kubelet on {{ $labels.node }} fails to renew its client certificate",
       description:
         "The kubelet on {{ $labels.node }} keeps failing to renew its client certificate. Look for pending or denied CertificateSigningRequests and at the kubelet's log; the node drops out when the certificate expires.",
+    },
+    {
+      ...k8s,
+      name: "KubeAggregatedAPIErrors",
+      severity: "warning",
+      threshold: t.KubeAggregatedAPIErrors,
+      // The counter's series per reason appears with its first failure, which increase() cannot see: the
+      // alert counts from the second on, enough for an API that keeps failing.
+      expr: `${failuresIn(`aggregator_unavailable_apiservice_total{${apiServer}}`, failureWindows.KubeAggregatedAPIErrors, "name")} > ${t.KubeAggregatedAPIErrors}`,
+      for: "0s",
+      summary: "Aggregated API {{ $labels.name }} keeps failing",
+      description:
+        "The API server has marked the aggregated API {{ $labels.name }} unavailable more often in 10 minutes than the threshold allows: its backend is flapping, and requests to it fail intermittently. Check the pods behind the APIService and their readiness.",
     },
     {
       ...k8s,
