@@ -10,6 +10,7 @@
 // is a list of fixed lines with changing values.
 import * as http from "http";
 import { AddressInfo } from "net";
+import { cadvisorWorkloadLabels } from "../../components/cadvisor/contract";
 import { metricInventory, MetricSource } from "../../components/grafana/metric-inventory";
 import { LOOPBACK } from "./processes";
 
@@ -137,8 +138,14 @@ function entitiesOf(metric: string, source: MetricSource, e: Entities, job: stri
   }
   if (source === "node-exporter") return e.nodes.map((n) => ({ instance: n.instance }));
   if (source === "cadvisor") {
-    if (metric.startsWith("container_network_")) return e.pods.map((p) => ({ namespace: p.namespace, pod: p.pod, node: p.node, container: "POD" }));
-    return e.containers.map((c) => ({ ...c, id: `/kubepods/${c.pod}/${c.container}`, name: `${c.pod}_${c.container}` }));
+    // Standalone cAdvisor: the workload is in the runtime labels; namespace/pod/node are the cAdvisor pod's own
+    // (its scrape target's), and the pod sandbox carries the network.
+    const w = cadvisorWorkloadLabels;
+    const target = (node: string) => ({ namespace: "monitoring-host", pod: `cadvisor-${node}`, node });
+    if (metric.startsWith("container_network_")) return e.pods.map((p) => ({ ...target(p.node), [w.namespace]: p.namespace, [w.pod]: p.pod, [w.container]: "POD" }));
+    return e.containers.map((c) => ({
+      ...target(c.node), [w.namespace]: c.namespace, [w.pod]: c.pod, [w.container]: c.container, image: c.image, id: `/kubepods/${c.pod}/${c.container}`, name: `${c.pod}_${c.container}`,
+    }));
   }
   if (source === "kube-state-metrics") {
     const byPrefix: [string, Labels[]][] = [

@@ -5,5 +5,6 @@ import { kubernetesClusterCases } from "./kubernetes-cluster";
 import { mlCases } from "./ml";
 import { CaseBuilder } from "./series";
 import { stackCases } from "./stack";
+import { thanosCases } from "./thanos";
 
-export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...kubernetesClusterCases, ...applicationCases, ...mlCases, ...stackCases };
+export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...kubernetesClusterCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases };
