@@ -32,7 +32,7 @@ export function enabledChannels(notifications: StackSpec["notifications"]): Chan
 
 /** What a stack runs and sees, which decides the alerts in its catalog (components/alerts/scope.ts). */
 export function catalogScopeOf(spec: StackSpec): CatalogScope {
-  return { managedControlPlane: false, thanos: spec.thanos.enabled };
+  return { managedControlPlane: spec.kubernetes.managedControlPlane, thanos: spec.thanos.enabled };
 }
 
 export interface MonitoringStack {
