@@ -1,8 +1,9 @@
 // Every alert's promtool case builder, by alert name. Internal to the catalog: not part of the package's API.
 import { applicationCases } from "./application";
 import { infrastructureCases } from "./infrastructure";
+import { kubernetesWorkloadCases } from "./kubernetes-workloads";
 import { mlCases } from "./ml";
 import { CaseBuilder } from "./series";
 import { stackCases } from "./stack";
 
-export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...applicationCases, ...mlCases, ...stackCases };
+export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...kubernetesWorkloadCases, ...applicationCases, ...mlCases, ...stackCases };
