@@ -1,9 +1,9 @@
 // The catalog against the seed's written spec: the tables below are typed by hand from the seed README and
 // the meta-monitoring brief, deliberately not derived from the catalog.
-import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, recordingRules, renderInhibitRules } from "./index";
+import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, fullScope, recordingRules, renderInhibitRules } from "./index";
 import type { AlertDefinition, AlertDomain, Severity } from "./index";
 
-type Unit = "ratio" | "seconds" | "count";
+type Unit = "ratio" | "seconds" | "age" | "count";
 interface Expected {
   domain: AlertDomain;
   severity: Severity;
@@ -44,7 +44,35 @@ const stackAlerts: Record<string, Expected> = {
   EndpointProbeFailed: { domain: "stack", severity: "critical", for: "1m" },
 };
 
-const expected = { ...seedAlerts, ...stackAlerts };
+// The workload alerts of issue 14 (rules/kubernetes-workloads.ts): `for` and severity as kubernetes-mixin
+// chooses them unless the rule says why not; thresholds with their units.
+const workloadAlerts: Record<string, Expected> = {
+  KubePodCrashLooping: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubePodNotReady: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubePodOOMKilled: { domain: "kubernetes", severity: "warning", for: "0s" },
+  KubeContainerRestartingOften: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 3, unit: "count" },
+  KubeDeploymentGenerationMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeDeploymentReplicasMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeDeploymentRolloutStuck: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeStatefulSetGenerationMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeStatefulSetReplicasMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeStatefulSetUpdateNotRolledOut: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeDaemonSetRolloutStuck: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeDaemonSetNotScheduled: { domain: "kubernetes", severity: "warning", for: "10m" },
+  KubeJobFailed: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeJobNotCompleted: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 43_200, unit: "age" },
+  KubeCronJobSuspended: { domain: "kubernetes", severity: "info", for: "1h" },
+  KubeCronJobLate: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 3_600, unit: "age" },
+  KubeHpaMaxedOut: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeHpaReplicasMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeQuotaAlmostFull: { domain: "kubernetes", severity: "info", for: "15m", threshold: 0.9, unit: "ratio" },
+  KubeQuotaExceeded: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeCPUOvercommit: { domain: "kubernetes", severity: "warning", for: "10m" },
+  KubeMemoryOvercommit: { domain: "kubernetes", severity: "warning", for: "10m" },
+  CPUThrottlingHigh: { domain: "kubernetes", severity: "info", for: "15m", threshold: 0.25, unit: "ratio" },
+};
+
+const expected = { ...seedAlerts, ...stackAlerts, ...workloadAlerts };
 const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
 const alertNamed = (name: string): AlertDefinition => {
   const alert = byName.get(name);
@@ -68,6 +96,7 @@ describe("alert catalog", () => {
   };
   it.each(Object.entries(seedAlerts))("has the seed's %s with its exact threshold, duration and severity", specified);
   it.each(Object.entries(stackAlerts))("has the meta-monitoring alert %s", specified);
+  it.each(Object.entries(workloadAlerts))("has the Kubernetes workload alert %s", specified);
 
   it("has no alert the tables above do not specify", () => {
     expect(alertCatalog.map((alert) => alert.name).sort()).toEqual(Object.keys(expected).sort());
@@ -186,6 +215,8 @@ describe("alert catalog", () => {
     }
     expect(alertNamed("CriticalCPUUsage").inhibits).toEqual(["HighCPUUsage"]);
     expect(alertNamed("NodeDown").inhibits?.slice().sort()).toEqual(["CriticalCPUUsage", "HighCPUUsage", "HighDiskUsage", "HighMemoryUsage"]);
+    expect(alertNamed("KubePodCrashLooping").inhibits).toEqual(["KubeContainerRestartingOften"]);
+    expect(alertNamed("KubeQuotaExceeded").inhibits).toEqual(["KubeQuotaAlmostFull"]);
   });
 });
 
@@ -195,4 +226,27 @@ test("an alert switched off leaves the catalog and every other alert's inhibitio
   expect(catalog.flatMap((a) => a.inhibits ?? [])).not.toContain("HighMemoryUsage");
   // The inhibition rules still render (they refuse an unknown target).
   expect(() => renderInhibitRules(catalog)).not.toThrow();
+});
+
+test("the workload alerts read kube-state-metrics and cAdvisor: a stack without one has none of its alerts", () => {
+  const names = (scope: Partial<typeof fullScope>) => new Set(buildAlertCatalog({}, { ...fullScope, ...scope }).map((a) => a.name));
+  const onKsm = Object.keys(workloadAlerts).filter((name) => name !== "CPUThrottlingHigh");
+  const withoutKsm = names({ kubeStateMetrics: false });
+  expect(onKsm.filter((name) => withoutKsm.has(name))).toEqual([]);
+  expect(withoutKsm.has("CPUThrottlingHigh")).toBe(true);
+  const withoutCadvisor = names({ cadvisor: false });
+  expect(withoutCadvisor.has("CPUThrottlingHigh")).toBe(false);
+  expect(onKsm.filter((name) => !withoutCadvisor.has(name))).toEqual([]);
+  // Nothing else depends on them.
+  expect(names({ kubeStateMetrics: false, cadvisor: false }).size).toBe(alertCatalog.length - Object.keys(workloadAlerts).length);
+});
+
+test("the workload alerts select kube-state-metrics and cAdvisor by their scrape jobs", () => {
+  for (const name of Object.keys(workloadAlerts)) {
+    const expr = alertNamed(name).expr;
+    const job = name === "CPUThrottlingHigh" ? "cadvisor" : "kube-state-metrics";
+    const selectors = [...expr.matchAll(/\b(kube|container)_\w+\{([^}]*)\}/g)];
+    expect(selectors.length).toBeGreaterThan(0);
+    for (const [selector, , matchers] of selectors) expect({ name, selector, job: matchers.includes(`job="${job}"`) }).toEqual({ name, selector, job: true });
+  }
 });
