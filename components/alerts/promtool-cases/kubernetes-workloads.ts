@@ -266,15 +266,20 @@ export const kubernetesWorkloadCases: Record<string, CaseBuilder> = {
       constant("kube_statefulset_replicas", statefulset, 3),
       updated,
     ];
-    return stateCases(
+    const stuck = revisions("postgres-5c9", "postgres-7f4", constant("kube_statefulset_status_replicas_updated", statefulset, 1));
+    const cases = stateCases(
       alert,
-      { what: "1 of 3 pods runs the update revision and the update does not move", series: revisions("postgres-5c9", "postgres-7f4", constant("kube_statefulset_status_replicas_updated", statefulset, 1)) },
+      { what: "1 of 3 pods runs the update revision and the update does not move", series: stuck },
       [
         { what: "every pod runs the current revision", series: revisions("postgres-7f4", "postgres-7f4", constant("kube_statefulset_status_replicas_updated", statefulset, 3)) },
         { what: "the update is under way", series: revisions("postgres-5c9", "postgres-7f4", progressing("kube_statefulset_status_replicas_updated", statefulset)) },
       ],
       { namespace, statefulset: "postgres" },
     );
+    // While kube-state-metrics itself rolls out, two of its pods are scraped: the vector matches must not fail.
+    const [firing] = cases;
+    const secondKsm = (series: AlertTestSeries): AlertTestSeries => ({ ...series, series: series.series.replace(`instance="${ksm.instance}"`, 'instance="10.0.0.2:8080"') });
+    return [...cases, { ...firing, description: `${firing.description}, while two kube-state-metrics pods are scraped`, series: [...stuck, ...stuck.map(secondKsm)] }];
   },
 
   KubeDaemonSetRolloutStuck: (alert) => {

@@ -6,7 +6,11 @@ import { AlertThresholds } from "../thresholds";
 import { AlertRule } from "../types";
 import { failuresIn, failureWindows, jobs, rateWindows } from "./selectors";
 
-/** kube-state-metrics' series; `extra` are further matchers. */
+/**
+ * kube-state-metrics' series; `extra` are further matchers. During a KSM rollout two pods are scraped at once
+ * (different `instance`), so the "one" side of every vector match is aggregated first: a duplicate would turn
+ * the rule into an evaluation error instead of an alert.
+ */
 const ksm = (metric: string, extra = ""): string => `${metric}{job="${jobs.kubeStateMetrics}"${extra ? `, ${extra}` : ""}}`;
 
 /**
@@ -154,7 +158,7 @@ export function kubernetesWorkloadRules(t: AlertThresholds, scope: CatalogScope)
       ...k8s,
       name: "KubeStatefulSetUpdateNotRolledOut",
       severity: "warning",
-      expr: `(max by (namespace, statefulset) (${ksm("kube_statefulset_status_current_revision")} unless ${ksm("kube_statefulset_status_update_revision")}) * on (namespace, statefulset) (${ksm("kube_statefulset_replicas")} != ${ksm("kube_statefulset_status_replicas_updated")})) and on (namespace, statefulset) (changes(${ksm("kube_statefulset_status_replicas_updated")}[${progressWindows.rollout}]) == 0)`,
+      expr: `(max by (namespace, statefulset) (${ksm("kube_statefulset_status_current_revision")} unless ${ksm("kube_statefulset_status_update_revision")}) * on (namespace, statefulset) max by (namespace, statefulset) (${ksm("kube_statefulset_replicas")} != ${ksm("kube_statefulset_status_replicas_updated")})) and on (namespace, statefulset) (changes(${ksm("kube_statefulset_status_replicas_updated")}[${progressWindows.rollout}]) == 0)`,
       for: "15m",
       summary: "Update of StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} is not rolled out",
       description:
@@ -190,7 +194,7 @@ export function kubernetesWorkloadRules(t: AlertThresholds, scope: CatalogScope)
       severity: "warning",
       // A CronJob keeps its last failed Job (failedJobsHistoryLimit) after later runs succeed: such a Job is
       // history, not a problem, so the failed Jobs of a CronJob that has succeeded since they started are left out.
-      expr: `${ksm("kube_job_failed", 'condition="true"')} == 1 unless on (namespace, job_name) (max by (namespace, job_name, owner_name) (${ksm("kube_job_status_start_time")} * on (namespace, job_name) group_left (owner_name) ${ksm("kube_job_owner", 'owner_kind="CronJob"')}) < on (namespace, owner_name) group_left () max by (namespace, owner_name) (label_replace(${ksm("kube_cronjob_status_last_successful_time")}, "owner_name", "$1", "cronjob", "(.+)")))`,
+      expr: `${ksm("kube_job_failed", 'condition="true"')} == 1 unless on (namespace, job_name) (max by (namespace, job_name, owner_name) (${ksm("kube_job_status_start_time")} * on (namespace, job_name) group_left (owner_name) max by (namespace, job_name, owner_name) (${ksm("kube_job_owner", 'owner_kind="CronJob"')})) < on (namespace, owner_name) group_left () max by (namespace, owner_name) (label_replace(${ksm("kube_cronjob_status_last_successful_time")}, "owner_name", "$1", "cronjob", "(.+)")))`,
       for: "15m",
       summary: "Job {{ $labels.namespace }}/{{ $labels.job_name }} failed",
       description:
