@@ -138,7 +138,7 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     expect(sts.spec.template.spec.containers[0].args).toContain("--web.enable-lifecycle");
     // Exemplars are kept, so Grafana's exemplar → Jaeger link has something to open.
     expect(sts.spec.template.spec.containers[0].args).toContain("--enable-feature=exemplar-storage");
-    expect(Object.keys(named(env, "ConfigMap", "prometheus-rules").data).sort()).toEqual(["application.yml", "infrastructure.yml", "ml-pipeline.yml", "stack.yml"]);
+    expect(Object.keys(named(env, "ConfigMap", "prometheus-rules").data).sort()).toEqual(["application.yml", "infrastructure.yml", "kubernetes.yml", "ml-pipeline.yml", "stack.yml"]);
     // The stateless blackbox exporter rolls on a config change instead.
     expect(named(env, "Deployment", "blackbox-exporter").spec.template.metadata.annotations["checksum/config"]).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -174,4 +174,17 @@ describe("environments differ as their presets say", () => {
 test("an invalid config fails before any resource is registered", async () => {
   await expect(renderStack("dev", { "novacron:prometheus": JSON.stringify({ retentionTime: "forever", replicas: 0 }) }))
     .rejects.toThrow(/novacron:prometheus\.retentionTime[\s\S]*novacron:prometheus\.replicas|novacron:prometheus\.replicas[\s\S]*novacron:prometheus\.retentionTime/);
+});
+
+test("the stack's rules hold the workload alerts only for the exporters it runs (kube-state-metrics, cAdvisor)", async () => {
+  const rulesOf = async (exporters: Record<string, { enabled: boolean }>) => {
+    const result = await renderStack("dev", { "novacron:exporters": JSON.stringify(exporters) });
+    const configMap = result.resources.find((r) => r.type.startsWith("kubernetes:") && r.inputs.kind === "ConfigMap" && r.inputs.metadata.name === "prometheus-rules");
+    const data: Record<string, string> = configMap?.inputs.data ?? {};
+    return (data["kubernetes.yml"] ?? "").match(/alert: \w+/g)?.map((a) => a.slice("alert: ".length)) ?? [];
+  };
+  const all = await rulesOf({});
+  expect(all).toEqual(expect.arrayContaining(["KubePodCrashLooping", "KubeJobFailed", "CPUThrottlingHigh"]));
+  expect(await rulesOf({ kubeStateMetrics: { enabled: false } })).toEqual(["CPUThrottlingHigh"]);
+  expect(await rulesOf({ cadvisor: { enabled: false } })).toEqual(all.filter((name) => name !== "CPUThrottlingHigh"));
 });
