@@ -250,3 +250,19 @@ test("the workload alerts select kube-state-metrics and cAdvisor by their scrape
     for (const [selector, , matchers] of selectors) expect({ name, selector, job: matchers.includes(`job="${job}"`) }).toEqual({ name, selector, job: true });
   }
 });
+
+test("kube-state-metrics is deployed with the collectors (and list/watch RBAC) for every KSM metric the alerts use", () => {
+  const { ksmResources } = require("../kube-state-metrics/kube-state-metrics") as typeof import("../kube-state-metrics/kube-state-metrics");
+  // KSM names its metrics kube_<kind>_…; the collector of that kind is the resource below (typed from its docs/metrics).
+  const collectorOf: Record<string, string> = {
+    kube_pod_: "pods", kube_node_: "nodes", kube_deployment_: "deployments", kube_statefulset_: "statefulsets", kube_daemonset_: "daemonsets",
+    kube_job_: "jobs", kube_cronjob_: "cronjobs", kube_horizontalpodautoscaler_: "horizontalpodautoscalers", kube_resourcequota: "resourcequotas",
+  };
+  const deployed = new Set(ksmResources.map((r) => r.resource));
+  const used = new Set(alertCatalog.flatMap((alert) => [...alert.expr.matchAll(/\b(kube_\w+)\{/g)].map((m) => m[1])));
+  expect(used.size).toBeGreaterThan(20);
+  for (const metric of used) {
+    const prefix = Object.keys(collectorOf).find((p) => metric.startsWith(p));
+    expect({ metric, collector: prefix && collectorOf[prefix], deployed: prefix !== undefined && deployed.has(collectorOf[prefix]) }).toEqual({ metric, collector: expect.any(String), deployed: true });
+  }
+});
