@@ -1,5 +1,6 @@
 // promtool cases of the workload alerts (rules/kubernetes-workloads.ts). The series carry the labels
 // kube-state-metrics v2.16 and cAdvisor really export (test/tools/grafana-dashboards.test.ts proves the names).
+import { cadvisorWorkloadLabels } from "../../cadvisor/contract";
 import { durationSeconds } from "../../units";
 import { failureWindows } from "../rules/selectors";
 import { AlertRule, AlertTestCase, AlertTestSeries } from "../types";
@@ -80,13 +81,18 @@ function overcommitScenario(resource: "cpu" | "memory", unit: number, requested:
 const overcommitCases = (resource: "cpu" | "memory", unit: number): CaseBuilder => (alert) =>
   stateCases(alert, overcommitScenario(resource, unit, 4.5, 2), [overcommitScenario(resource, unit, 4, 2), overcommitScenario(resource, unit, 6, 1)], {});
 
-/** cAdvisor's series of a container: runtime labels, KSM's names come from the rule's label_replace. */
+/**
+ * cAdvisor's series of a container: the workload in its runtime labels, the plain namespace and pod those of the
+ * cAdvisor pod (its scrape target); the rule's label_replace must put the workload's in their place.
+ */
 const cadvisorContainer = (name: string): Labels => ({
   ...cadvisor,
+  namespace: "monitoring-host",
+  pod: "cadvisor-7xk2p",
   id: `/kubepods/burstable/pod${pod.uid}/${name}`,
-  container_label_io_kubernetes_container_name: name,
-  container_label_io_kubernetes_pod_name: pod.pod,
-  container_label_io_kubernetes_pod_namespace: namespace,
+  [cadvisorWorkloadLabels.container]: name,
+  [cadvisorWorkloadLabels.pod]: pod.pod,
+  [cadvisorWorkloadLabels.namespace]: namespace,
 });
 
 /** CFS periods are 100ms: 150 per 15s scrape, `throttled` of them throttled; the sandbox is always throttled. */

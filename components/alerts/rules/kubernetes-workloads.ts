@@ -1,6 +1,7 @@
 // The cluster's workloads: pods, the controllers that run them (Deployments, StatefulSets, DaemonSets, Jobs,
 // CronJobs, HPAs) and the resources they ask for. Built on kube-state-metrics and cAdvisor; learnt from
 // kubernetes-mixin's apps and resource alerts, with our own choices where theirs are noisy (see the runbooks).
+import { cadvisorWorkloadLabels } from "../../cadvisor/contract";
 import { CatalogScope } from "../scope";
 import { AlertThresholds } from "../thresholds";
 import { AlertRule } from "../types";
@@ -25,17 +26,14 @@ export const backOffWindow = "5m";
 
 /**
  * cAdvisor runs on its own (not inside the kubelet), so a container's pod, namespace and name are its runtime
- * labels; renamed to KSM's names so alerts from both carry the same labels. Sandbox ("POD") containers and
- * cgroups that are no container have no CFS quota of their own worth alerting on.
+ * labels (cadvisorWorkloadLabels); its plain namespace and pod are the cAdvisor pod's own. The runtime labels
+ * replace them, so alerts from cAdvisor and KSM carry the same labels. Sandbox ("POD") containers and cgroups
+ * that are no container have no CFS quota of their own worth alerting on.
  */
-const cadvisorContainers = `job="${jobs.cadvisor}", container_label_io_kubernetes_container_name!~"|POD"`;
+const cadvisorContainers = `job="${jobs.cadvisor}", ${cadvisorWorkloadLabels.container}!~"|POD"`;
 function asPodLabels(expr: string): string {
-  const renames: [string, string][] = [
-    ["namespace", "container_label_io_kubernetes_pod_namespace"],
-    ["pod", "container_label_io_kubernetes_pod_name"],
-    ["container", "container_label_io_kubernetes_container_name"],
-  ];
-  return renames.reduce((inner, [to, from]) => `label_replace(${inner}, "${to}", "$1", "${from}", "(.*)")`, expr);
+  return (Object.entries(cadvisorWorkloadLabels) as [string, string][])
+    .reduce((inner, [to, from]) => `label_replace(${inner}, "${to}", "$1", "${from}", "(.*)")`, expr);
 }
 
 /** Requests of pods that hold their resources (Pending or Running), summed over the cluster. */
