@@ -67,7 +67,7 @@ export const thresholdTable = {
   AlertmanagerFailingToSendNotifications: { default: 0.01, unit: "ratio", doc: "Ratio (0-1) of failed notifications above which AlertmanagerFailingToSendNotifications fires." },
   KubeContainerRestartingOften: {
     default: 3, unit: "count", doc: "Restarts of one container in 30m above which KubeContainerRestartingOften fires.",
-    ...failureBounds(failureWindows.KubeContainerRestartingOften),
+    min: 0, max: 20, bounds: "the kubelet backs restarts off (10s doubling to 5m), so a container restarts little more than 10 times in 30m",
   },
   // A nightly batch may run for hours; half a day without finishing is stuck for most.
   KubeJobNotCompleted: {

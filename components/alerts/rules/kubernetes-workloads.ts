@@ -31,6 +31,7 @@ export const backOffWindow = "5m";
  * that are no container have no CFS quota of their own worth alerting on.
  */
 const cadvisorContainers = `job="${jobs.cadvisor}", ${cadvisorWorkloadLabels.container}!~"|POD"`;
+const byRuntimeLabels = `sum by (${Object.values(cadvisorWorkloadLabels).join(", ")})`;
 function asPodLabels(expr: string): string {
   return (Object.entries(cadvisorWorkloadLabels) as [string, string][])
     .reduce((inner, [to, from]) => `label_replace(${inner}, "${to}", "$1", "${from}", "(.*)")`, expr);
@@ -92,7 +93,11 @@ export function kubernetesWorkloadRules(t: AlertThresholds, scope: CatalogScope)
       name: "KubeContainerRestartingOften",
       severity: "warning",
       threshold: t.KubeContainerRestartingOften,
-      expr: `${failuresIn(restarts, failureWindows.KubeContainerRestartingOften, "namespace, pod, container")} > ${t.KubeContainerRestartingOften}`,
+      // Restarts are whole numbers and the counter only resets with a new pod (a new uid): the difference over the
+      // window is exact and reads two samples per container where increase() would read the whole window, the
+      // largest cost of the rule set over a big cluster. max by uid: two KSM pods scraped during its rollout must
+      // not double the count.
+      expr: `sum by (namespace, pod, container) (max by (namespace, pod, uid, container) (${restarts} - ${restarts} offset ${failureWindows.KubeContainerRestartingOften})) > ${t.KubeContainerRestartingOften}`,
       for: "0s",
       summary: "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} restarts often",
       description:
@@ -310,7 +315,9 @@ export function kubernetesWorkloadRules(t: AlertThresholds, scope: CatalogScope)
       // Throttling is often by design (a limit set on purpose); latency alerts tell whether it hurts.
       severity: "info",
       threshold: t.CPUThrottlingHigh,
-      expr: `sum by (namespace, pod, container) (${asPodLabels(`increase(container_cpu_cfs_throttled_periods_total{${cadvisorContainers}}[${rateWindows.throttling}])`)}) / sum by (namespace, pod, container) (${asPodLabels(`increase(container_cpu_cfs_periods_total{${cadvisorContainers}}[${rateWindows.throttling}])`)}) > ${t.CPUThrottlingHigh}`,
+      // Summed by the runtime labels first and renamed once per container: label_replace on every raw series was
+      // the costliest step of the rule set over a big cluster.
+      expr: `sum by (namespace, pod, container) (${asPodLabels(`${byRuntimeLabels} (increase(container_cpu_cfs_throttled_periods_total{${cadvisorContainers}}[${rateWindows.throttling}])) / ${byRuntimeLabels} (increase(container_cpu_cfs_periods_total{${cadvisorContainers}}[${rateWindows.throttling}]))`)}) > ${t.CPUThrottlingHigh}`,
       for: "15m",
       summary: "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} is CPU throttled",
       description:
