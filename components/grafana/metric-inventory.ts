@@ -40,7 +40,7 @@ export const kubeStateMetricsLabels: Record<string, readonly string[]> = (() => 
   return {
     kube_pod_container_status_waiting_reason: [...container, "reason"],
     kube_pod_container_status_last_terminated_reason: [...container, "reason"],
-    kube_pod_container_status_restarts_total: container,
+    kube_pod_container_status_restarts_total: [...container, "uid"],
     kube_pod_container_resource_requests: [...pod, "resource"],
     kube_pod_status_phase: [...pod, "phase"],
     kube_pod_owner: [...pod, "owner_kind"],
