@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { buildAlertCatalog, CatalogScope, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
@@ -15,6 +15,7 @@ import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
 import type { StackSpec } from "./schema";
+import { createThanos, ThanosStack } from "./thanos";
 
 /** Only the enabled channels, in the shape the Alertmanager component takes. */
 export function enabledChannels(notifications: StackSpec["notifications"]): ChannelsSpec {
@@ -29,6 +30,16 @@ export function enabledChannels(notifications: StackSpec["notifications"]): Chan
   };
 }
 
+/** What a stack runs and sees, which decides the alerts in its catalog (components/alerts/scope.ts). */
+export function catalogScopeOf(spec: StackSpec): CatalogScope {
+  return {
+    managedControlPlane: false,
+    thanos: spec.thanos.enabled,
+    kubeStateMetrics: spec.exporters.kubeStateMetrics.enabled,
+    cadvisor: spec.exporters.cadvisor.enabled,
+  };
+}
+
 export interface MonitoringStack {
   namespace: pulumi.Output<string>;
   prometheus: Prometheus;
@@ -36,6 +47,8 @@ export interface MonitoringStack {
   blackboxExporter?: BlackboxExporter;
   grafana?: Grafana;
   clouds: CloudWiring["created"];
+  /** Thanos (sidecars in Prometheus, Query, Store Gateway, Compactor) when spec.thanos.enabled; stacks/thanos.ts. */
+  thanos?: ThanosStack;
   /** Logs (ELK, Loki, the shipper) and traces (Jaeger); stacks/logs-and-traces.ts. */
   logsAndTraces: LogsAndTraces;
 }
@@ -49,12 +62,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
   // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
   // Scoped to what this stack runs and can see (components/alerts/scope.ts).
-  const alerts = buildAlertCatalog(spec.alerts, {
-    managedControlPlane: false,
-    thanos: false,
-    kubeStateMetrics: spec.exporters.kubeStateMetrics.enabled,
-    cadvisor: spec.exporters.cadvisor.enabled,
-  });
+  const alerts = buildAlertCatalog(spec.alerts, catalogScopeOf(spec));
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
   // Grafana queries Prometheus and Alertmanager.
@@ -102,6 +110,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
   const clouds = createCloudIntegrations(spec, secrets, alerts);
 
+  // Thanos: Grafana reads through Query (deduplicated, with the bucket's history) instead of Prometheus.
+  const thanos = createThanos(spec, secrets, { namespace: ns, clouds, scrapers, queryClients: grafanaPods });
+
   const prom = spec.prometheus;
   const prometheus = new Prometheus(prometheusContract.name, {
     namespace: ns,
@@ -122,7 +133,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     projectedTokens: clouds.projectedTokens,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts }),
     networkPolicy,
-    queryClients: grafanaPods,
+    // With Thanos, Grafana queries Query, which reads the sidecars: nothing queries Prometheus' API directly.
+    queryClients: thanos ? [] : grafanaPods,
+    thanos: thanos?.sidecar,
     scrape: {
       alertmanager: alertmanager.scrapeTarget,
       nodeExporter: nodeExporter?.scrapeTarget,
@@ -131,8 +144,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       blackbox: blackboxExporter?.scrapeTarget,
       kubeletInsecureSkipVerify: prom.kubeletInsecureSkipVerify,
       services: [...spec.targets, ...(mlModelExporter ? [mlModelExporter.scrapeTarget] : [])],
+      thanos: thanos?.scrape,
     },
-  });
+  }, thanos ? { dependsOn: [thanos.bucket] } : undefined); // the sidecars mount the bucket's objstore Secret
 
   // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch.
   const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers });
@@ -142,7 +156,8 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const grafana = gf.enabled
     ? new Grafana(grafanaContract.name, {
         namespace: ns,
-        prometheus: prometheus.endpoint,
+        prometheus: thanos ? thanos.query.endpoint : prometheus.endpoint,
+        thanosQuery: thanos !== undefined,
         scrapeInterval: prom.scrapeInterval,
         alerts,
         alertmanager: alertmanager.endpoint,
@@ -163,5 +178,5 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, logsAndTraces };
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, thanos, logsAndTraces };
 }

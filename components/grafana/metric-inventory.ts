@@ -4,6 +4,7 @@
 // or read from the pinned Go module source, the README's metric contract or our own ML exporter's code
 // (test/tools/grafana-dashboards.test.ts).
 import { recordingRules } from "../alerts/catalog";
+import { ThanosRole } from "../thanos/contract";
 
 export type MetricSource =
   | "node-exporter"
@@ -14,7 +15,8 @@ export type MetricSource =
   | "alertmanager"
   | "ml-model-exporter"
   | "novacron-services"
-  | "prometheus-rules";
+  | "prometheus-rules"
+  | "thanos";
 
 export interface InventoryEntry {
   /** How the list is proven to match what the source really exports. */
@@ -77,6 +79,27 @@ export const kubeStateMetricsLabels: Record<string, readonly string[]> = (() => 
     kube_resourcequota: ["namespace", "resourcequota", "resource", "type"],
   };
 })();
+
+/**
+ * Thanos' metrics by role: one binary, but each role registers its own, and the alerts select each metric on
+ * the job of a role that has it. Proven per role (test/e2e/thanos-metrics.test.ts).
+ */
+export const thanosMetricsByRole: Record<ThanosRole, readonly string[]> = {
+  sidecar: [
+    "thanos_sidecar_prometheus_up", "thanos_shipper_upload_failures_total", "thanos_shipper_uploads_total",
+    "thanos_objstore_bucket_last_successful_upload_time", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+  query: ["http_requests_total", "grpc_client_started_total", "grpc_client_handled_total", "thanos_store_nodes_grpc_connections", "process_start_time_seconds"],
+  store: [
+    "grpc_server_started_total", "grpc_server_handled_total", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+  compact: [
+    "thanos_compact_halted", "thanos_compact_iterations_total", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+};
 
 export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "node-exporter": {
@@ -152,6 +175,10 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "prometheus-rules": {
     provenBy: "recorded by the alert catalog's recording rules, and ALERTS, which Prometheus writes for every pending or firing alert",
     metrics: ["ALERTS", ...recordingRules.map((r) => r.record)],
+  },
+  thanos: {
+    provenBy: "scraped from each role (sidecar, Query, Store Gateway, compactor) of the pinned thanos binary (scripts/versions.env) on 127.0.0.1",
+    metrics: [...new Set(Object.values(thanosMetricsByRole).flat())],
   },
 };
 

@@ -5,5 +5,6 @@ import { kubernetesWorkloadCases } from "./kubernetes-workloads";
 import { mlCases } from "./ml";
 import { CaseBuilder } from "./series";
 import { stackCases } from "./stack";
+import { thanosCases } from "./thanos";
 
-export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...kubernetesWorkloadCases, ...applicationCases, ...mlCases, ...stackCases };
+export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...kubernetesWorkloadCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases };
