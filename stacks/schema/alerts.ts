@@ -14,6 +14,8 @@ const byUnit: Record<ThresholdUnit, z.ZodNumber> = {
   // Ages (a Job running, a CronJob overdue): a minute to 30 days, in whole seconds like the timestamps they compare.
   age: z.number().int("must be whole seconds").min(60, "must be at least 60 seconds").max(30 * 86_400, "must be at most 2592000 seconds (30 days)"),
   count: z.number().int("must be a whole number").min(0, "must be 0 or more"),
+  // Certificate lifetimes left: from about a quarter of an hour to a year.
+  days: z.number().min(0.01, "must be at least 0.01 days").max(365, "must be at most 365 days"),
 };
 
 /** The unit's validator, narrowed to the threshold's own bounds where it has them. */

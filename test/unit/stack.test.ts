@@ -1,3 +1,5 @@
+import { defaultThresholds, fullScope } from "../../components/alerts";
+import { kubernetesWorkloadRules } from "../../components/alerts/rules/kubernetes-workloads";
 // The dev and prod stacks as a whole, under Pulumi's mocks: what they register and how it is wired.
 import { parse } from "yaml";
 import { images } from "../../components/images";
@@ -14,6 +16,7 @@ beforeAll(async () => {
   // One environment after the other: the mocks are process-wide.
   rendered.dev = await renderStack("dev", sentinelSecrets);
   rendered.prod = await renderStack("prod", sentinelSecrets);
+  rendered.managed = await renderStack("prod", { ...sentinelSecrets, "novacron:kubernetes": JSON.stringify({ managedControlPlane: true }) });
 });
 
 const kube = (env: string) => rendered[env].resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
@@ -187,8 +190,17 @@ test("the stack's rules hold the workload alerts only for the exporters it runs 
     const data: Record<string, string> = configMap?.inputs.data ?? {};
     return (data["kubernetes.yml"] ?? "").match(/alert: \w+/g)?.map((a) => a.slice("alert: ".length)) ?? [];
   };
-  const all = await rulesOf({});
-  expect(all).toEqual(expect.arrayContaining(["KubePodCrashLooping", "KubeJobFailed", "CPUThrottlingHigh"]));
-  expect(await rulesOf({ kubeStateMetrics: { enabled: false } })).toEqual(["CPUThrottlingHigh"]);
-  expect(await rulesOf({ cadvisor: { enabled: false } })).toEqual(all.filter((name) => name !== "CPUThrottlingHigh"));
+  // Only the workload alerts (rules/kubernetes-workloads.ts); the cluster alerts share the file.
+  const workload = new Set(kubernetesWorkloadRules(defaultThresholds, fullScope).map((rule) => rule.name));
+  const all = (await rulesOf({})).filter((name) => workload.has(name));
+  expect(all.length).toBe(workload.size);
+  expect((await rulesOf({ kubeStateMetrics: { enabled: false } })).filter((name) => workload.has(name))).toEqual(["CPUThrottlingHigh"]);
+  expect((await rulesOf({ cadvisor: { enabled: false } })).filter((name) => workload.has(name))).toEqual(all.filter((name) => name !== "CPUThrottlingHigh"));
+});
+
+test("a managed control plane (novacron:kubernetes.managedControlPlane) leaves KubeAPIDown out of the rules, and only it", () => {
+  const kubernetesAlerts = (env: string): string[] =>
+    parse(named(env, "ConfigMap", "prometheus-rules").data["kubernetes.yml"]).groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert));
+  expect(kubernetesAlerts("prod")).toContain("KubeAPIDown");
+  expect(kubernetesAlerts("prod").filter((name) => !kubernetesAlerts("managed").includes(name))).toEqual(["KubeAPIDown"]);
 });

@@ -38,12 +38,14 @@ export const SAMPLES_PER_RATE_WINDOW = 4;
 export const maxScrapeIntervalSeconds = Math.min(...Object.values(rateWindows).map(durationSeconds)) / SAMPLES_PER_RATE_WINDOW;
 
 /**
- * Windows of the "more than N failures in W" alerts; the seed gives 5m for VMs and migrations, 10m for training.
- * A container is OOM killed within 10m of its restart counter rising; restarting often is counted over 30m,
- * long enough to see a crash-loop's back-off (10s doubling up to 5m) repeat several times.
+ * Windows of the "more than N failures in W" alerts; the seed gives 5m for VMs and migrations, 10m for training;
+ * an aggregated API's unavailability is counted over 10m, as kubernetes-mixin does. A container is OOM killed
+ * within 10m of its restart counter rising; restarting often is counted over 30m, long enough to see a
+ * crash-loop's back-off (10s doubling up to 5m) repeat several times.
  */
 export const failureWindows = {
-  VMCreationFailure: "5m", MigrationFailure: "5m", ModelTrainingFailure: "10m", KubePodOOMKilled: "10m", KubeContainerRestartingOften: "30m",
+  VMCreationFailure: "5m", MigrationFailure: "5m", ModelTrainingFailure: "10m", KubeAggregatedAPIErrors: "10m",
+  KubePodOOMKilled: "10m", KubeContainerRestartingOften: "30m",
 } as const;
 
 /** The scrape job of each Thanos role (components/thanos/contract.ts). */
