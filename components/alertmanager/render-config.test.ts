@@ -5,7 +5,7 @@ import { AlertmanagerConfigSpec, alertDomains, ChannelsSpec, renderAlertmanagerC
 const secretsDir = "/etc/alertmanager/secrets";
 const routing: RoutingSpec = { groupBy: ["alertname", "cluster"], groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "4h" };
 const allChannels: ChannelsSpec = {
-  slack: { channel: "#alerts", domainChannels: { infrastructure: "#infra" } },
+  slack: { channel: "#alerts", domainChannels: { infrastructure: "#infra", kubernetes: "#k8s" } },
   email: { to: "oncall@novacron.example", from: "alertmanager@novacron.example", smarthost: "smtp.example:587", username: "am", requireTls: true },
   teams: {}, pagerduty: {}, webhook: {}, heartbeat: {},
 };
@@ -48,6 +48,7 @@ test("every receiver a route names exists; without PagerDuty there is neither it
 test("Slack: a domain's own channel where configured, the default channel elsewhere", () => {
   const config = render(allChannels);
   expect(receiver(config, "team-infrastructure").slack_configs[0].channel).toBe("#infra");
+  expect(receiver(config, "team-kubernetes").slack_configs[0].channel).toBe("#k8s");
   expect(receiver(config, "team-ml").slack_configs[0].channel).toBe("#alerts");
 });
 

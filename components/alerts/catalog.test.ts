@@ -3,7 +3,7 @@
 import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, fullScope, recordingRules, renderInhibitRules } from "./index";
 import type { AlertDefinition, AlertDomain, Severity } from "./index";
 
-type Unit = "ratio" | "seconds" | "count" | "days";
+type Unit = "ratio" | "seconds" | "age" | "count" | "days";
 interface Expected {
   domain: AlertDomain;
   severity: Severity;
@@ -44,6 +44,35 @@ const stackAlerts: Record<string, Expected> = {
   EndpointProbeFailed: { domain: "stack", severity: "critical", for: "1m" },
 };
 
+// The workload alerts of issue 14 (rules/kubernetes-workloads.ts): `for` and severity as kubernetes-mixin
+// chooses them unless the rule says why not; thresholds with their units.
+const workloadAlerts: Record<string, Expected> = {
+  KubePodCrashLooping: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubePodNotReady: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubePodOOMKilled: { domain: "kubernetes", severity: "warning", for: "0s" },
+  KubeContainerRestartingOften: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 3, unit: "count" },
+  KubeDeploymentGenerationMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeDeploymentReplicasMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeDeploymentRolloutStuck: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeStatefulSetGenerationMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeStatefulSetReplicasMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeStatefulSetUpdateNotRolledOut: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeDaemonSetRolloutStuck: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeDaemonSetNotScheduled: { domain: "kubernetes", severity: "warning", for: "10m" },
+  KubeJobFailed: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeJobNotCompleted: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 43_200, unit: "age" },
+  KubeCronJobSuspended: { domain: "kubernetes", severity: "info", for: "1h" },
+  KubeCronJobLate: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 3_600, unit: "age" },
+  KubeHpaMaxedOut: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeHpaReplicasMismatch: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeQuotaAlmostFull: { domain: "kubernetes", severity: "info", for: "15m", threshold: 0.9, unit: "ratio" },
+  KubeQuotaExceeded: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeCPUOvercommit: { domain: "kubernetes", severity: "warning", for: "10m" },
+  KubeMemoryOvercommit: { domain: "kubernetes", severity: "warning", for: "10m" },
+  CPUThrottlingHigh: { domain: "kubernetes", severity: "info", for: "15m", threshold: 0.25, unit: "ratio" },
+};
+
+
 // Issue 14's storage, node and control-plane alerts, after kubernetes-mixin's choices where it has them.
 const kubernetesClusterAlerts: Record<string, Expected> = {
   KubePersistentVolumeFillingUp: { domain: "kubernetes", severity: "critical", for: "1m", threshold: 0.03, unit: "ratio" },
@@ -82,7 +111,7 @@ const thanosAlerts: Record<string, Expected> = {
   ThanosQueryStoreEndpointsMissing: { domain: "stack", severity: "warning", for: "10m" },
 };
 
-const expected = { ...seedAlerts, ...stackAlerts, ...kubernetesClusterAlerts, ...thanosAlerts };
+const expected = { ...seedAlerts, ...stackAlerts, ...workloadAlerts, ...kubernetesClusterAlerts, ...thanosAlerts };
 const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
 const alertNamed = (name: string): AlertDefinition => {
   const alert = byName.get(name);
@@ -106,6 +135,7 @@ describe("alert catalog", () => {
   };
   it.each(Object.entries(seedAlerts))("has the seed's %s with its exact threshold, duration and severity", specified);
   it.each(Object.entries(stackAlerts))("has the meta-monitoring alert %s", specified);
+  it.each(Object.entries(workloadAlerts))("has the Kubernetes workload alert %s", specified);
   it.each(Object.entries(kubernetesClusterAlerts))("has the Kubernetes storage, node or control-plane alert %s", specified);
   it.each(Object.entries(thanosAlerts))("has the Thanos alert %s", specified);
 
@@ -226,6 +256,8 @@ describe("alert catalog", () => {
     }
     expect(alertNamed("CriticalCPUUsage").inhibits).toEqual(["HighCPUUsage"]);
     expect(alertNamed("NodeDown").inhibits?.slice().sort()).toEqual(["CriticalCPUUsage", "HighCPUUsage", "HighDiskUsage", "HighMemoryUsage"]);
+    expect(alertNamed("KubePodCrashLooping").inhibits).toEqual(["KubeContainerRestartingOften"]);
+    expect(alertNamed("KubeQuotaExceeded").inhibits).toEqual(["KubeQuotaAlmostFull"]);
     expect(alertNamed("KubePersistentVolumeFillingUp").inhibits).toEqual(["KubePersistentVolumeFillingUpPredicted"]);
   });
 
@@ -241,8 +273,8 @@ describe("alert catalog", () => {
 });
 
 describe("a managed control plane (EKS, GKE, AKS)", () => {
-  const managed = buildAlertCatalog({}, { managedControlPlane: true, thanos: true });
-  const selfManaged = buildAlertCatalog({}, { managedControlPlane: false, thanos: true });
+  const managed = buildAlertCatalog({}, { ...fullScope, managedControlPlane: true });
+  const selfManaged = buildAlertCatalog({}, { ...fullScope, managedControlPlane: false });
 
   it("leaves out only the alert on the API server's absence", () => {
     const left = selfManaged.map((a) => a.name).filter((name) => !managed.some((a) => a.name === name));
@@ -263,6 +295,46 @@ test("an alert switched off leaves the catalog and every other alert's inhibitio
   expect(catalog.flatMap((a) => a.inhibits ?? [])).not.toContain("HighMemoryUsage");
   // The inhibition rules still render (they refuse an unknown target).
   expect(() => renderInhibitRules(catalog)).not.toThrow();
+});
+
+test("the workload alerts read kube-state-metrics and cAdvisor: a stack without one has none of its alerts", () => {
+  const names = (scope: Partial<typeof fullScope>) => new Set(buildAlertCatalog({}, { ...fullScope, ...scope }).map((a) => a.name));
+  const onKsm = Object.keys(workloadAlerts).filter((name) => name !== "CPUThrottlingHigh");
+  const withoutKsm = names({ kubeStateMetrics: false });
+  expect(onKsm.filter((name) => withoutKsm.has(name))).toEqual([]);
+  expect(withoutKsm.has("CPUThrottlingHigh")).toBe(true);
+  const withoutCadvisor = names({ cadvisor: false });
+  expect(withoutCadvisor.has("CPUThrottlingHigh")).toBe(false);
+  expect(onKsm.filter((name) => !withoutCadvisor.has(name))).toEqual([]);
+  // Nothing else depends on them.
+  expect(names({ kubeStateMetrics: false, cadvisor: false }).size).toBe(alertCatalog.length - Object.keys(workloadAlerts).length);
+});
+
+test("the workload alerts select kube-state-metrics and cAdvisor by their scrape jobs", () => {
+  for (const name of Object.keys(workloadAlerts)) {
+    const expr = alertNamed(name).expr;
+    const job = name === "CPUThrottlingHigh" ? "cadvisor" : "kube-state-metrics";
+    const selectors = [...expr.matchAll(/\b(kube|container)_\w+\{([^}]*)\}/g)];
+    expect(selectors.length).toBeGreaterThan(0);
+    for (const [selector, , matchers] of selectors) expect({ name, selector, job: matchers.includes(`job="${job}"`) }).toEqual({ name, selector, job: true });
+  }
+});
+
+test("kube-state-metrics is deployed with the collectors (and list/watch RBAC) for every KSM metric the alerts use", () => {
+  const { ksmResources } = require("../kube-state-metrics/kube-state-metrics") as typeof import("../kube-state-metrics/kube-state-metrics");
+  // KSM names its metrics kube_<kind>_…; the collector of that kind is the resource below (typed from its docs/metrics).
+  const collectorOf: Record<string, string> = {
+    kube_pod_: "pods", kube_node_: "nodes", kube_deployment_: "deployments", kube_statefulset_: "statefulsets", kube_daemonset_: "daemonsets",
+    kube_job_: "jobs", kube_cronjob_: "cronjobs", kube_horizontalpodautoscaler_: "horizontalpodautoscalers", kube_resourcequota: "resourcequotas",
+    kube_persistentvolume_: "persistentvolumes", kube_persistentvolumeclaim_: "persistentvolumeclaims",
+  };
+  const deployed = new Set(ksmResources.map((r) => r.resource));
+  const used = new Set(alertCatalog.flatMap((alert) => [...alert.expr.matchAll(/\b(kube_\w+)\{/g)].map((m) => m[1])));
+  expect(used.size).toBeGreaterThan(20);
+  for (const metric of used) {
+    const prefix = Object.keys(collectorOf).find((p) => metric.startsWith(p));
+    expect({ metric, collector: prefix && collectorOf[prefix], deployed: prefix !== undefined && deployed.has(collectorOf[prefix]) }).toEqual({ metric, collector: expect.any(String), deployed: true });
+  }
 });
 
 test("the Thanos alerts are in the catalog only when the stack runs Thanos", () => {

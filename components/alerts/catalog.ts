@@ -10,6 +10,7 @@ import { CustomAlertSpec, customAlertDefinitions } from "./custom";
 import { caseBuilders } from "./promtool-cases";
 import { applicationRules } from "./rules/application";
 import { infrastructureRules } from "./rules/infrastructure";
+import { kubernetesWorkloadRules } from "./rules/kubernetes-workloads";
 import { kubernetesClusterRules } from "./rules/kubernetes-cluster";
 import { mlRules } from "./rules/ml";
 import { stackRules } from "./rules/stack";
@@ -38,7 +39,7 @@ export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: Catalog
   const thresholds: AlertThresholds = { ...defaultThresholds };
   for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
   const enabled = (name: string) => overrides[name]?.enabled !== false;
-  return [...infrastructureRules(thresholds), ...kubernetesClusterRules(thresholds, scope), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope), ...thanosRules(thresholds, scope)]
+  return [...infrastructureRules(thresholds), ...kubernetesClusterRules(thresholds, scope), ...kubernetesWorkloadRules(thresholds, scope), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope), ...thanosRules(thresholds, scope)]
     .filter((rule) => enabled(rule.name))
     .map((rule) => ({
       ...rule,

@@ -3,6 +3,7 @@ import {
   alertCatalog,
   AlertDefinition,
   buildAlertCatalog,
+  MAX_RULES_PER_GROUP,
   defaultThresholds,
   renderInhibitRules,
   renderRuleFiles,
@@ -56,7 +57,7 @@ describe("runbookSlug", () => {
 });
 
 describe("renderRuleFiles", () => {
-  it("writes one rule file per domain, in the seed's layout plus the stack's", () => {
+  it("writes one rule file per domain, in the seed's layout plus the cluster's and the stack's", () => {
     expect(Object.keys(ruleFiles)).toEqual(["infrastructure.yml", "kubernetes.yml", "application.yml", "ml-pipeline.yml", "stack.yml"]);
   });
 
@@ -67,7 +68,7 @@ describe("renderRuleFiles", () => {
       expect(rendered).toHaveLength(1);
       const [{ file, group, rule }] = rendered;
       expect(file).toBe(fileOf[alert.domain]);
-      expect(group).toBe(`${alert.domain}.alerts`);
+      expect(group).toMatch(new RegExp(`^${alert.domain}\\.alerts(\\.\\d+)?$`));
       expect(rule).toEqual({
         alert: alert.name,
         expr: alert.expr,
@@ -76,6 +77,17 @@ describe("renderRuleFiles", () => {
         annotations: { summary: alert.summary, description: alert.description, runbook_url: `${runbookBaseUrl}/${runbookSlug(alert.name)}` },
       });
     }
+  });
+
+  it(`keeps every group within ${MAX_RULES_PER_GROUP} rules (AMP's quota), splitting a long domain in catalog order`, () => {
+    const groups = Object.values(ruleFiles).flatMap((text) => parse(text).groups as { name: string; rules: { alert?: string }[] }[]);
+    expect(groups.filter((group) => group.rules.length > MAX_RULES_PER_GROUP).map((group) => group.name)).toEqual([]);
+    // A domain with more alerts than a group holds (the catalog's kubernetes domain): split, order kept, none lost.
+    const kubernetes = alertCatalog.filter((alert) => alert.domain === "kubernetes");
+    expect(kubernetes.length).toBeGreaterThan(MAX_RULES_PER_GROUP);
+    const split = groups.filter((group) => /^kubernetes\.alerts/.test(group.name));
+    expect(split.map((group) => group.name)).toEqual(["kubernetes.alerts", ...Array.from({ length: split.length - 1 }, (_, i) => `kubernetes.alerts.${i + 2}`)]);
+    expect(split.flatMap((group) => group.rules.map((rule) => rule.alert))).toEqual(kubernetes.map((alert) => alert.name));
   });
 
   it("puts each domain's recording rules in a recording group before its alerts", () => {

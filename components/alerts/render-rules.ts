@@ -86,6 +86,23 @@ export function renderRuleGroups(options: RenderRulesOptions): { domain: AlertDo
   return ruleGroupsByDomain(options).map(([domain, groups]) => ({ domain, file: ruleFileNames[domain], groups: groups as PrometheusRuleGroup[] }));
 }
 
+/**
+ * The most rules a group may hold: Amazon Managed Service for Prometheus takes 20 rules per rule group by default
+ * (an adjustable quota), and its rule namespaces are the in-cluster rule files byte for byte. Longer groups are
+ * split in catalog order: `<domain>.alerts`, `<domain>.alerts.2`, ...
+ */
+export const MAX_RULES_PER_GROUP = 20;
+
+/** `rules` as groups of at most MAX_RULES_PER_GROUP, the first named `name`, the next `name.2`, `name.3` ... */
+function chunked(name: string, rules: object[]): RuleGroup[] {
+  const groups: RuleGroup[] = [];
+  for (let start = 0; start < rules.length; start += MAX_RULES_PER_GROUP) {
+    const index = start / MAX_RULES_PER_GROUP + 1;
+    groups.push({ name: index === 1 ? name : `${name}.${index}`, rules: rules.slice(start, start + MAX_RULES_PER_GROUP) });
+  }
+  return groups;
+}
+
 /** Each domain's groups: its recording rules first, then its alerts. */
 function ruleGroupsByDomain(options: RenderRulesOptions): [AlertDomain, RuleGroup[]][] {
   const alerts = options.alerts ?? alertCatalog;
@@ -95,13 +112,9 @@ function ruleGroupsByDomain(options: RenderRulesOptions): [AlertDomain, RuleGrou
   for (const domain of domains) {
     const groups: RuleGroup[] = [];
     const records = recording.filter((rule) => rule.domain === domain);
-    if (records.length > 0) {
-      groups.push({ name: `${domain}.recording`, rules: records.map(({ record, expr }) => ({ record, expr })) });
-    }
+    groups.push(...chunked(`${domain}.recording`, records.map(({ record, expr }) => ({ record, expr }))));
     const domainAlerts = alerts.filter((alert) => alert.domain === domain);
-    if (domainAlerts.length > 0) {
-      groups.push({ name: `${domain}.alerts`, rules: domainAlerts.map((alert) => alertRule(alert, options.runbookBaseUrl)) });
-    }
+    groups.push(...chunked(`${domain}.alerts`, domainAlerts.map((alert) => alertRule(alert, options.runbookBaseUrl))));
     if (groups.length > 0) result.push([domain, groups]);
   }
   return result;

@@ -8,10 +8,14 @@ export interface CatalogScope {
   managedControlPlane: boolean;
   /** Thanos runs (sidecars, Query, Store Gateway, Compactor). */
   thanos: boolean;
+  /** kube-state-metrics runs: the pod, workload, Job, HPA and quota alerts read its series. */
+  kubeStateMetrics: boolean;
+  /** cAdvisor runs: the CPU throttling alert reads its CFS counters. */
+  cadvisor: boolean;
 }
 
 /**
  * Everything a self-managed cluster can show: the scope of the catalog built without one, for components used
  * on their own and for the tests that prove every alert.
  */
-export const fullScope: CatalogScope = { managedControlPlane: false, thanos: true };
+export const fullScope: CatalogScope = { managedControlPlane: false, thanos: true, kubeStateMetrics: true, cadvisor: true };

@@ -4,8 +4,11 @@
 import { durationSeconds } from "../units";
 import { failureWindows, maxScrapeIntervalSeconds, rateWindows } from "./rules/selectors";
 
-/** The unit of a threshold, which is the unit of its alert's expression. */
-export type ThresholdUnit = "ratio" | "seconds" | "count" | "days";
+/**
+ * The unit of a threshold, which is the unit of its alert's expression. `seconds` are latencies; `age` is how
+ * long something has been so (a Job running, a CronJob overdue), in whole seconds and up to days.
+ */
+export type ThresholdUnit = "ratio" | "seconds" | "age" | "count" | "days";
 
 export interface ThresholdSpec {
   default: number;
@@ -65,6 +68,27 @@ export const thresholdTable = {
   },
   PrometheusNotificationsFailing: { default: 0.01, unit: "ratio", doc: "Ratio (0-1) of failed notification sends above which PrometheusNotificationsFailing fires." },
   AlertmanagerFailingToSendNotifications: { default: 0.01, unit: "ratio", doc: "Ratio (0-1) of failed notifications above which AlertmanagerFailingToSendNotifications fires." },
+  KubeContainerRestartingOften: {
+    default: 3, unit: "count", doc: "Restarts of one container in 30m above which KubeContainerRestartingOften fires.",
+    min: 0, max: 20, bounds: "the kubelet backs restarts off (10s doubling to 5m), so a container restarts little more than 10 times in 30m",
+  },
+  // A nightly batch may run for hours; half a day without finishing is stuck for most.
+  KubeJobNotCompleted: {
+    default: 43_200, unit: "age", doc: "Seconds a Job may stay active before KubeJobNotCompleted fires.",
+    min: 300, max: 7 * 86_400, bounds: "under 5 minutes every Job would alert; beyond a week nobody waits for it",
+  },
+  KubeCronJobLate: {
+    default: 3_600, unit: "age", doc: "Seconds past its scheduled time a CronJob may go without starting before KubeCronJobLate fires.",
+    min: 60, max: 7 * 86_400, bounds: "under a minute the controller's normal delay alerts; beyond a week a weekly run is missed unseen",
+  },
+  CPUThrottlingHigh: {
+    default: 0.25, unit: "ratio", doc: "Share (0-1) of a container's CFS periods throttled above which CPUThrottlingHigh fires.",
+    max: 0.99, bounds: "a share of periods throttled can only pass a threshold below 1",
+  },
+  KubeQuotaAlmostFull: {
+    default: 0.9, unit: "ratio", doc: "Used share (0-1) of a namespace ResourceQuota's hard limit above which KubeQuotaAlmostFull fires.",
+    max: 0.99, bounds: "past 1 the quota is exceeded, which KubeQuotaExceeded reports",
+  },
   // Kubernetes storage, nodes and control plane (rules/kubernetes-cluster.ts).
   KubePersistentVolumeFillingUp: {
     default: 0.03, unit: "ratio", doc: "Free share (0-1) of a PersistentVolume below which KubePersistentVolumeFillingUp fires.",

@@ -28,6 +28,61 @@ export interface InventoryEntry {
 }
 
 /**
+ * The labels of kube-state-metrics series that alerts select, match or group on (beyond the target's job and
+ * instance), by metric: each is proven to be written by that metric's generator, or by its kind's default
+ * labels, in the pinned module source (test/tools/grafana-dashboards.test.ts).
+ */
+export const kubeStateMetricsLabels: Record<string, readonly string[]> = (() => {
+  const pod = ["namespace", "pod"];
+  const container = [...pod, "container"];
+  const deployment = ["namespace", "deployment"];
+  const statefulset = ["namespace", "statefulset"];
+  const daemonset = ["namespace", "daemonset"];
+  const job = ["namespace", "job_name"];
+  const cronjob = ["namespace", "cronjob"];
+  const hpa = ["namespace", "horizontalpodautoscaler"];
+  return {
+    kube_pod_container_status_waiting_reason: [...container, "reason"],
+    kube_pod_container_status_last_terminated_reason: [...container, "reason"],
+    kube_pod_container_status_restarts_total: [...container, "uid"],
+    kube_pod_container_resource_requests: [...pod, "resource"],
+    kube_pod_status_phase: [...pod, "phase"],
+    kube_pod_owner: [...pod, "owner_kind"],
+    kube_node_status_allocatable: ["resource"],
+    kube_deployment_metadata_generation: deployment,
+    kube_deployment_spec_replicas: deployment,
+    kube_deployment_status_condition: [...deployment, "condition", "status"],
+    kube_deployment_status_observed_generation: deployment,
+    kube_deployment_status_replicas_available: deployment,
+    kube_deployment_status_replicas_updated: deployment,
+    kube_statefulset_metadata_generation: statefulset,
+    kube_statefulset_replicas: statefulset,
+    kube_statefulset_status_current_revision: [...statefulset, "revision"],
+    kube_statefulset_status_observed_generation: statefulset,
+    kube_statefulset_status_replicas_ready: statefulset,
+    kube_statefulset_status_replicas_updated: statefulset,
+    kube_statefulset_status_update_revision: [...statefulset, "revision"],
+    kube_daemonset_status_current_number_scheduled: daemonset,
+    kube_daemonset_status_desired_number_scheduled: daemonset,
+    kube_daemonset_status_number_available: daemonset,
+    kube_daemonset_status_number_misscheduled: daemonset,
+    kube_daemonset_status_updated_number_scheduled: daemonset,
+    kube_job_failed: [...job, "condition"],
+    kube_job_owner: [...job, "owner_kind", "owner_name"],
+    kube_job_status_active: job,
+    kube_job_status_start_time: job,
+    kube_cronjob_next_schedule_time: cronjob,
+    kube_cronjob_spec_suspend: cronjob,
+    kube_cronjob_status_last_successful_time: cronjob,
+    kube_horizontalpodautoscaler_spec_max_replicas: hpa,
+    kube_horizontalpodautoscaler_spec_min_replicas: hpa,
+    kube_horizontalpodautoscaler_status_current_replicas: hpa,
+    kube_horizontalpodautoscaler_status_desired_replicas: hpa,
+    kube_resourcequota: ["namespace", "resourcequota", "resource", "type"],
+  };
+})();
+
+/**
  * Thanos' metrics by role: one binary, but each role registers its own, and the alerts select each metric on
  * the job of a role that has it. Proven per role (test/e2e/thanos-metrics.test.ts).
  */
@@ -73,10 +128,13 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "kube-state-metrics": {
     provenBy: "named in the metric stores (internal/store) of k8s.io/kube-state-metrics/v2 at the pinned image's version",
     metrics: [
-      "kube_namespace_status_phase", "kube_node_status_allocatable", "kube_pod_container_resource_limits",
-      "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total", "kube_pod_info",
-      "kube_pod_owner", "kube_replicaset_owner", "kube_pod_status_phase", "kube_pod_container_status_last_terminated_reason",
-      "kube_node_spec_unschedulable", "kube_node_status_capacity", "kube_node_status_condition", "kube_persistentvolume_status_phase",
+      ...new Set([
+        "kube_namespace_status_phase", "kube_node_status_allocatable", "kube_pod_container_resource_limits",
+        "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total", "kube_pod_info",
+        "kube_pod_owner", "kube_replicaset_owner", "kube_pod_status_phase", "kube_pod_container_status_last_terminated_reason",
+        "kube_node_spec_unschedulable", "kube_node_status_capacity", "kube_node_status_condition", "kube_persistentvolume_status_phase",
+        ...Object.keys(kubeStateMetricsLabels),
+      ]),
     ],
   },
   // The kubelet's and API server's own /metrics (the kubelet and apiserver jobs), histograms as their series.

@@ -11,6 +11,8 @@ const byUnit: Record<ThresholdUnit, z.ZodNumber> = {
   ratio: z.number().min(0, "must be a ratio from 0 to 1").max(1, "must be a ratio from 0 to 1"),
   // Latency thresholds: a millisecond to an hour (beyond either, a p95 alert says nothing an SRE acts on).
   seconds: z.number().min(0.001, "must be at least 0.001 seconds").max(3600, "must be at most 3600 seconds"),
+  // Ages (a Job running, a CronJob overdue): a minute to 30 days, in whole seconds like the timestamps they compare.
+  age: z.number().int("must be whole seconds").min(60, "must be at least 60 seconds").max(30 * 86_400, "must be at most 2592000 seconds (30 days)"),
   count: z.number().int("must be a whole number").min(0, "must be 0 or more"),
   // Certificate lifetimes left: from about a quarter of an hour to a year.
   days: z.number().min(0.01, "must be at least 0.01 days").max(365, "must be at most 365 days"),

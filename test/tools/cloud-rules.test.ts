@@ -29,7 +29,7 @@ const cloudRuleFiles = () => [
 describe("promtool check rules", () => {
   test("there is one AMP namespace per domain and the Azure rule file", () => {
     expect(cloudRuleFiles().map((f) => path.relative(out, f)).sort()).toEqual([
-      "cloud/aws/rules/novacron-application.yml", "cloud/aws/rules/novacron-infrastructure.yml", "cloud/aws/rules/novacron-ml.yml", "cloud/aws/rules/novacron-stack.yml",
+      "cloud/aws/rules/novacron-application.yml", "cloud/aws/rules/novacron-infrastructure.yml", "cloud/aws/rules/novacron-kubernetes.yml", "cloud/aws/rules/novacron-ml.yml", "cloud/aws/rules/novacron-stack.yml",
       "cloud/azure/prometheus-rules.yml",
     ]);
   });

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { allValues, buildDashboards, dashboardQueries, exportedMetrics, interpolate, metricInventory, scopeLabels } from "../../components/grafana";
+import { allValues, buildDashboards, dashboardQueries, exportedMetrics, interpolate, kubeStateMetricsLabels, metricInventory, scopeLabels } from "../../components/grafana";
 import { buildAlertCatalog, fullScope, recordingRules } from "../../components/alerts";
 import { checkPromql, PromqlResult } from "../helpers/promql";
 
@@ -148,6 +148,60 @@ describe("the metric inventory matches its sources", () => {
     const source = readAll(path.join(dir, "internal", "store"), (f) => f.endsWith(".go") && !f.endsWith("_test.go"));
     const defined = new Set([...source.matchAll(/"(kube_\w+)"/g)].map((m) => m[1]));
     expect(metricInventory["kube-state-metrics"].metrics.filter((m) => !defined.has(m))).toEqual([]);
+  });
+
+  test("kube-state-metrics: every label the alerts use is written by its metric's generator (or its kind's default labels)", () => {
+    const { images } = require("../../components/images") as typeof import("../../components/images");
+    const version = images.kubeStateMetrics.split(":").pop()!;
+    const dir = moduleSource("k8s.io/kube-state-metrics/v2", version, "h1:9odhnjtWSngkq/6Maw9m0Fi9dH8DM4M/lQw/XCspAqk=");
+    const storeDir = path.join(dir, "internal", "store");
+    const files = (fs.readdirSync(storeDir) as string[]).filter((f) => f.endsWith(".go") && !f.endsWith("_test.go")).map((f) => fs.readFileSync(path.join(storeDir, f), "utf8"));
+    /** The labels a metric's generator writes: quoted names from its name to the next generator, and the kind's defaults. */
+    const labelsWritten = (metric: string): Set<string> => {
+      const file = files.find((text) => text.includes(`"${metric}"`));
+      if (!file) return new Set();
+      const start = file.indexOf(`"${metric}"`) + metric.length + 2;
+      const next = file.indexOf("NewFamilyGenerator", start);
+      const block = file.slice(start, next === -1 ? undefined : next);
+      const defaults = /desc\w+LabelsDefaultLabels\s*=\s*\[\]string\{([^}]*)\}/.exec(file)?.[1] ?? "";
+      return new Set([...`${block} ${defaults}`.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]));
+    };
+    const missing = Object.entries(kubeStateMetricsLabels).flatMap(([metric, labels]) => {
+      const written = labelsWritten(metric);
+      return labels.filter((label) => !written.has(label)).map((label) => `${metric}: ${label}`);
+    });
+    expect(missing).toEqual([]);
+    // The check can fail: a label of another metric, and one no generator writes.
+    expect(labelsWritten("kube_pod_status_phase").has("reason")).toBe(false);
+    expect(labelsWritten("kube_deployment_spec_replicas").has("condition")).toBe(false);
+    expect(labelsWritten("kube_pod_container_status_last_terminated_reason").has("reason")).toBe(true);
+  });
+
+  test("kube-state-metrics: every label an alert selects or matches on a KSM series is in the label inventory", () => {
+    // The workload alerts' labels are inventoried here; the cluster alerts (rules/kubernetes-cluster.ts) are not yet.
+    const { alertCatalog: catalog } = require("../../components/alerts") as typeof import("../../components/alerts");
+    const { kubernetesWorkloadRules } = require("../../components/alerts/rules/kubernetes-workloads") as typeof import("../../components/alerts/rules/kubernetes-workloads");
+    const { defaultThresholds, fullScope: scope } = require("../../components/alerts") as typeof import("../../components/alerts");
+    const workload = new Set(kubernetesWorkloadRules(defaultThresholds, scope).map((rule) => rule.name));
+    const alertCatalog = catalog.filter((alert) => workload.has(alert.name));
+    const targetLabels = new Set(["job", "instance"]);
+    const problems: string[] = [];
+    for (const alert of alertCatalog) {
+      const metrics = [...alert.expr.matchAll(/\b(kube_\w+)\{/g)].map((m) => m[1]);
+      if (metrics.length === 0) continue;
+      const known = new Set(metrics.flatMap((m) => kubeStateMetricsLabels[m] ?? []));
+      // Matchers inside selectors, and the label lists of by/on/ignoring/group_left/without.
+      const matchers = [...alert.expr.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/(\w+)\s*(?:=~|!~|!=|=)/g)].map((l) => l[1]));
+      const grouped = [...alert.expr.matchAll(/\b(?:by|on|ignoring|group_left|group_right|without)\s*\(([^)]*)\)/g)].flatMap((m) => m[1].split(",").map((l) => l.trim()).filter(Boolean));
+      // label_replace writes its target label itself; its source must be known.
+      const replaced = [...alert.expr.matchAll(/,\s*"(\w+)",\s*"\$1",\s*"(\w+)",\s*"/g)];
+      const written = new Set(replaced.map((m) => m[1]));
+      for (const label of [...matchers, ...grouped, ...replaced.map((m) => m[2])]) {
+        if (!targetLabels.has(label) && !known.has(label) && !written.has(label)) problems.push(`${alert.name}: ${label}`);
+      }
+      for (const metric of metrics) if (!kubeStateMetricsLabels[metric]) problems.push(`${alert.name}: ${metric} has no label inventory`);
+    }
+    expect(problems).toEqual([]);
   });
 
   test("kubelet and API server: every metric is in Kubernetes' own metric list at KUBERNETES_VERSION", () => {

@@ -110,10 +110,21 @@ describe("amtool config routes test: the routing tree sends each alert where the
     [{ alertname: "HighErrorRate", severity: "critical", domain: "application" }, ["pagerduty", "team-application"]],
     [{ alertname: "HighResponseTime", severity: "warning", domain: "application" }, ["team-application"]],
     [{ alertname: "ModelPerformanceDegradation", severity: "warning", domain: "ml" }, ["team-ml"]],
+    [{ alertname: "KubePodCrashLooping", severity: "warning", domain: "kubernetes" }, ["team-kubernetes"]],
+    // A kubernetes alert made critical by novacron:alerts.<name>.severity pages too.
+    [{ alertname: "KubePodCrashLooping", severity: "critical", domain: "kubernetes" }, ["pagerduty", "team-kubernetes"]],
     [{ alertname: "PrometheusConfigReloadFailed", severity: "critical", domain: "stack" }, ["pagerduty", "team-stack"]],
     [{ alertname: "SomethingUnlabelled" }, ["team-stack"]],
   ])("prod: %o → %o", (labels, receivers) => {
     expect(route("prod", labels)).toEqual(receivers);
+  });
+
+  test("prod: the kubernetes team's receiver posts to its own Slack channel (notifications.slack.domainChannels.kubernetes)", () => {
+    const config = parse(fs.readFileSync(path.join(out.prod, "alertmanager", "alertmanager.yml"), "utf8"));
+    const channelOf = (name: string) => config.receivers.find((r: { name: string }) => r.name === name).slack_configs[0].channel;
+    expect(channelOf("team-kubernetes")).toBe("#alerts-kubernetes");
+    // A domain without its own channel falls back to the default one.
+    expect(channelOf("team-stack")).toBe("#alerts");
   });
 
   test("dev has no pager: critical alerts go to the team channel only", () => {

@@ -161,6 +161,14 @@ describe("channel secrets", () => {
     expect(problemsOf(cfg({ environment: "dev", notifications }))).toHaveLength(5);
   });
 
+  test("notifications.slack.domainChannels.kubernetes reaches the spec, and a bad channel is an error naming that key", () => {
+    const slack = (kubernetes: string) => ({ slack: { enabled: true, channel: "#alerts", domainChannels: { kubernetes } } });
+    const { spec } = parseStackConfig(cfg({ environment: "dev", notifications: slack("#k8s-alerts"), slackWebhookUrl: "https://hooks.slack.com/x" }), secretSet("slackWebhookUrl"));
+    expect(spec.notifications.slack.domainChannels).toEqual({ kubernetes: "#k8s-alerts" });
+    const problems = problemsOf(cfg({ environment: "dev", notifications: slack("k8s alerts"), slackWebhookUrl: "https://hooks.slack.com/x" }), secretSet("slackWebhookUrl"));
+    expect(problems.map((p) => p.key)).toEqual(["novacron:notifications.slack.domainChannels.kubernetes"]);
+  });
+
   test("a credential set in plain text is refused without echoing it", () => {
     const problems = problemsOf(cfg({ environment: "dev", notifications: { slack: { enabled: true } }, slackWebhookUrl: "https://hooks.slack.com/services/SENTINEL" }));
     expect(problems.map((p) => p.key)).toEqual(["novacron:slackWebhookUrl"]);

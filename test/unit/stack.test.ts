@@ -1,3 +1,5 @@
+import { defaultThresholds, fullScope } from "../../components/alerts";
+import { kubernetesWorkloadRules } from "../../components/alerts/rules/kubernetes-workloads";
 // The dev and prod stacks as a whole, under Pulumi's mocks: what they register and how it is wired.
 import { parse } from "yaml";
 import { images } from "../../components/images";
@@ -179,6 +181,21 @@ describe("environments differ as their presets say", () => {
 test("an invalid config fails before any resource is registered", async () => {
   await expect(renderStack("dev", { "novacron:prometheus": JSON.stringify({ retentionTime: "forever", replicas: 0 }) }))
     .rejects.toThrow(/novacron:prometheus\.retentionTime[\s\S]*novacron:prometheus\.replicas|novacron:prometheus\.replicas[\s\S]*novacron:prometheus\.retentionTime/);
+});
+
+test("the stack's rules hold the workload alerts only for the exporters it runs (kube-state-metrics, cAdvisor)", async () => {
+  const rulesOf = async (exporters: Record<string, { enabled: boolean }>) => {
+    const result = await renderStack("dev", { "novacron:exporters": JSON.stringify(exporters) });
+    const configMap = result.resources.find((r) => r.type.startsWith("kubernetes:") && r.inputs.kind === "ConfigMap" && r.inputs.metadata.name === "prometheus-rules");
+    const data: Record<string, string> = configMap?.inputs.data ?? {};
+    return (data["kubernetes.yml"] ?? "").match(/alert: \w+/g)?.map((a) => a.slice("alert: ".length)) ?? [];
+  };
+  // Only the workload alerts (rules/kubernetes-workloads.ts); the cluster alerts share the file.
+  const workload = new Set(kubernetesWorkloadRules(defaultThresholds, fullScope).map((rule) => rule.name));
+  const all = (await rulesOf({})).filter((name) => workload.has(name));
+  expect(all.length).toBe(workload.size);
+  expect((await rulesOf({ kubeStateMetrics: { enabled: false } })).filter((name) => workload.has(name))).toEqual(["CPUThrottlingHigh"]);
+  expect((await rulesOf({ cadvisor: { enabled: false } })).filter((name) => workload.has(name))).toEqual(all.filter((name) => name !== "CPUThrottlingHigh"));
 });
 
 test("a managed control plane (novacron:kubernetes.managedControlPlane) leaves KubeAPIDown out of the rules, and only it", () => {

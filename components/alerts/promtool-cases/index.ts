@@ -2,9 +2,10 @@
 import { applicationCases } from "./application";
 import { infrastructureCases } from "./infrastructure";
 import { kubernetesClusterCases } from "./kubernetes-cluster";
+import { kubernetesWorkloadCases } from "./kubernetes-workloads";
 import { mlCases } from "./ml";
 import { CaseBuilder } from "./series";
 import { stackCases } from "./stack";
 import { thanosCases } from "./thanos";
 
-export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...kubernetesClusterCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases };
+export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...kubernetesClusterCases, ...kubernetesWorkloadCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases };

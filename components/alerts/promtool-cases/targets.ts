@@ -1,6 +1,7 @@
 // Labels of the test series' scrape targets, as the scrape configuration attaches them (each component's
 // contract gives its job and port).
 import { alertmanagerContract } from "../../alertmanager/contract";
+import { cadvisorContract } from "../../cadvisor/contract";
 import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import { nodeExporterContract } from "../../node-exporter/contract";
@@ -13,6 +14,8 @@ export const prometheus: Labels = { instance: `prometheus-0:${prometheusContract
 export const alertmanager = (peer: number): Labels => ({ instance: `alertmanager-${peer}:${alertmanagerContract.ports.web}`, job: alertmanagerContract.job });
 export const mlExporter: Labels = { instance: `${mlModelExporterContract.name}:${mlModelExporterContract.ports.metrics}`, job: mlModelExporterContract.job };
 export const kubeStateMetrics: Labels = { instance: `${kubeStateMetricsContract.name}:${kubeStateMetricsContract.ports.httpMetrics}`, job: kubeStateMetricsContract.job };
+/** cAdvisor on one node (a DaemonSet pod, scraped per node). */
+export const cadvisor: Labels = { instance: `node-1:${cadvisorContract.ports.http}`, job: cadvisorContract.job };
 /** A kubelet target, scraped by the Prometheus job that discovers nodes. */
 export const kubelet = (index: number): Labels => ({ instance: `node-${index}:10250`, job: prometheusContract.kubernetesJobs.kubelet });
 /** A Thanos role's pod, scraped on its HTTP port under the role's job (a sidecar's pod is Prometheus'). */

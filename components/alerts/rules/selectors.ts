@@ -16,6 +16,8 @@ export const jobs = {
   prometheus: prometheusContract.job,
   alertmanager: alertmanagerContract.job,
   mlExporter: mlModelExporterContract.job,
+  kubeStateMetrics: kubeStateMetricsContract.job,
+  cadvisor: cadvisorContract.job,
 } as const;
 /** Jobs scraping exporters' own metrics (node-exporter has NodeDown instead). */
 export const exporterJobs = [cadvisorContract.job, kubeStateMetricsContract.job, blackboxExporterContract.job, jobs.mlExporter] as const;
@@ -24,10 +26,10 @@ export const probeJobs = Object.values(blackboxExporterContract.probeJobs);
 
 /**
  * Rate windows. CPU time is dense, so 1m keeps the seed's 1–2 minute durations meaningful; request and
- * inference counters move only with traffic, so 2m smooths them; the self-monitoring ratios change slowly
- * and use 5m, as kube-prometheus does.
+ * inference counters move only with traffic, so 2m smooths them; the self-monitoring ratios and containers' CPU
+ * throttling change slowly and use 5m, as kube-prometheus does.
  */
-export const rateWindows = { cpu: "1m", traffic: "2m", stack: "5m" } as const;
+export const rateWindows = { cpu: "1m", traffic: "2m", stack: "5m", throttling: "5m" } as const;
 
 /** Samples a rate window needs to be trustworthy: rate() needs two, and one lost scrape must not blind it. */
 export const SAMPLES_PER_RATE_WINDOW = 4;
@@ -37,9 +39,14 @@ export const maxScrapeIntervalSeconds = Math.min(...Object.values(rateWindows).m
 
 /**
  * Windows of the "more than N failures in W" alerts; the seed gives 5m for VMs and migrations, 10m for training;
- * an aggregated API's unavailability is counted over 10m, as kubernetes-mixin does.
+ * an aggregated API's unavailability is counted over 10m, as kubernetes-mixin does. A container is OOM killed
+ * within 10m of its restart counter rising; restarting often is counted over 30m, long enough to see a
+ * crash-loop's back-off (10s doubling up to 5m) repeat several times.
  */
-export const failureWindows = { VMCreationFailure: "5m", MigrationFailure: "5m", ModelTrainingFailure: "10m", KubeAggregatedAPIErrors: "10m" } as const;
+export const failureWindows = {
+  VMCreationFailure: "5m", MigrationFailure: "5m", ModelTrainingFailure: "10m", KubeAggregatedAPIErrors: "10m",
+  KubePodOOMKilled: "10m", KubeContainerRestartingOften: "30m",
+} as const;
 
 /** The scrape job of each Thanos role (components/thanos/contract.ts). */
 export const thanosJobs = thanosContract.jobs;
