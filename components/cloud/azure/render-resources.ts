@@ -53,7 +53,7 @@ export function azureRuleGroups(options: RenderRulesOptions & { cluster: string 
       sourceGroup: group.name,
       interval: RULE_GROUP_INTERVAL,
       rules: group.rules.map((rule): AzureRule => {
-        if ("record" in rule) return { record: rule.record, expression: rule.expr };
+        if ("record" in rule) return { record: rule.record, expression: rule.expr, ...(rule.labels ? { labels: rule.labels } : {}) };
         const severity = rule.labels.severity as Severity;
         const forSeconds = durationSeconds(rule.for);
         return {
@@ -78,7 +78,7 @@ export function azureRuleGroupsToPrometheus(groups: AzureRuleGroup[]): string {
     interval: `${parseIsoDuration(group.interval)}s`,
     rules: group.rules.map((rule) =>
       rule.record
-        ? { record: rule.record, expr: rule.expression }
+        ? { record: rule.record, expr: rule.expression, ...(rule.labels ? { labels: rule.labels } : {}) }
         : { alert: rule.alert!, expr: rule.expression, for: `${rule.for ? parseIsoDuration(rule.for) : 0}s`, labels: rule.labels ?? {}, annotations: rule.annotations ?? {} },
     ),
   })) as PrometheusRuleGroup[];
