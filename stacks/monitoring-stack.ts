@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { buildAlertCatalog, buildRecordingRules, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
@@ -14,7 +14,7 @@ import { Prometheus, prometheusContract, prometheusIdentity } from "../component
 import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
-import type { StackSpec } from "./schema";
+import { enabledSlos, type StackSpec } from "./schema";
 
 /** Only the enabled channels, in the shape the Alertmanager component takes. */
 export function enabledChannels(notifications: StackSpec["notifications"]): ChannelsSpec {
@@ -49,7 +49,10 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
   // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
   // Scoped to what this stack runs and can see (components/alerts/scope.ts).
-  const alerts = buildAlertCatalog(spec.alerts, { managedControlPlane: false, thanos: false });
+  // The enabled SLOs add their burn alerts to the catalog and their recording rules beside the catalog's.
+  const slos = enabledSlos(spec.slos);
+  const alerts = buildAlertCatalog(spec.alerts, { managedControlPlane: false, thanos: false }, slos);
+  const recording = buildRecordingRules(slos);
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
   // Grafana queries Prometheus and Alertmanager.
@@ -95,7 +98,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   });
 
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
-  const clouds = createCloudIntegrations(spec, secrets, alerts);
+  const clouds = createCloudIntegrations(spec, secrets, alerts, recording);
 
   const prom = spec.prometheus;
   const prometheus = new Prometheus(prometheusContract.name, {
@@ -115,7 +118,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     remoteWrite: [...prom.remoteWrite, ...clouds.remoteWrite],
     serviceAccountAnnotations: clouds.serviceAccountAnnotations,
     projectedTokens: clouds.projectedTokens,
-    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts }),
+    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts, recording }),
     networkPolicy,
     queryClients: grafanaPods,
     scrape: {

@@ -10,7 +10,9 @@ import { kubeStateMetricsDefaults } from "../components/kube-state-metrics/contr
 import { mlModelExporterDefaults } from "../components/ml-model-exporter/contract";
 import { nodeExporterDefaults } from "../components/node-exporter/contract";
 import { prometheusDefaults } from "../components/prometheus/contract";
+import { defaultSlos } from "../components/slo/presets";
 import { logsPresets } from "./presets-logs";
+import { sloConfigOf } from "./schema/slos";
 import type { Environment, ScrapeTarget, StackSpec } from "./schema";
 
 /** The NovaCron services and their metrics ports, as the seed lists them. */
@@ -21,6 +23,11 @@ export const novacronTargets: ScrapeTarget[] = [
   { name: "scheduler", namespace: "novacron", service: "novacron-scheduler", port: 8083, path: "/metrics", domain: "application" },
   { name: "ml-pipeline", namespace: "novacron", service: "ml-service", port: 8000, path: "/metrics", domain: "ml" },
 ];
+
+/** The NovaCron API's availability and latency SLOs (components/slo/presets.ts), by name, over `window` if given. */
+function apiSlos(window?: string): StackSpec["slos"] {
+  return Object.fromEntries(defaultSlos.map((slo) => [slo.name, { ...sloConfigOf(slo), ...(window ? { window } : {}) }]));
+}
 
 const common = {
   namespace: "monitoring",
@@ -89,6 +96,8 @@ export const presets: Record<Environment, StackSpec> = {
       repeatInterval: "1h",
     },
     grafana: { ...grafanaDefaults, enabled: true, ingressFrom: [] },
+    // The budget over the week dev keeps.
+    slos: apiSlos("7d"),
   },
   // Highly available: Prometheus ×2 (each scrapes everything), Alertmanager ×3 in a gossip cluster,
   // the seed's 30 d / 50 GB local retention with long-term storage through remote_write.
@@ -128,5 +137,6 @@ export const presets: Record<Environment, StackSpec> = {
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
       ingressFrom: [],
     },
+    slos: apiSlos(),
   },
 };

@@ -20,7 +20,9 @@ import { lokiSchema } from "./loki";
 import { notificationsSchema } from "./notifications";
 import { DNS_LABEL, httpUrl, MAX_TEXT_LENGTH, namespaceName, overlongTexts, storageClass, withCrossChecks } from "./primitives";
 import { prometheusSchema } from "./prometheus";
+import { slosSchema } from "./slos";
 import { targetsSchema } from "./targets";
+import { parseDuration } from "../../components/units";
 
 export { parseBytes, parseDuration, PROMETHEUS_BYTES, PROMETHEUS_DURATION, STORAGE_QUANTITY } from "../../components/units";
 export { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from "../../components/alertmanager/contract";
@@ -50,6 +52,8 @@ export { resourcesSchema } from "./primitives";
 export type { Resources } from "./primitives";
 export { prometheusSchema } from "./prometheus";
 export type { RemoteWrite } from "./prometheus";
+export { enabledSlos, MAX_SLO_WINDOW, sloConfigOf, sloSchema, slosSchema, sloSpecOf } from "./slos";
+export type { SloConfig, SlosSpec } from "./slos";
 export { scrapeTargetSchema } from "./targets";
 export type { ScrapeTarget } from "./targets";
 
@@ -72,6 +76,7 @@ const stackObject = z.strictObject({
   clouds: cloudsSchema,
   alerts: alertsSchema.optional()
     .describe("Per alert: enabled, threshold (in its expression's unit: ratios 0..1, seconds, counts), for, severity; an alert not listed runs as the catalog defines it."),
+  slos: slosSchema.describe("SLOs by name (docs/slos.md): each compiles to recording rules, a fast-burn page and a slow-burn ticket, and rows of the error-budget dashboard. The presets hold the NovaCron API's availability and latency SLOs; set a field to change one, enabled: false to switch one off, or a new name to add one."),
   elk: elkSchema,
   loki: lokiSchema,
   logShipper: logShipperSchema,
@@ -174,6 +179,20 @@ export const stackSpecSchema = withCrossChecks(
     reads: [["logShipper", "enabled"], ["loki", "enabled"]],
     check: ({ logShipper, loki }, report) => {
       if (logShipper.enabled && !loki.enabled) report(["logShipper", "enabled"], "is true but loki.enabled is false: the shipper sends parsed entries to Loki (and raw ones to Logstash when elk is enabled)");
+    },
+  },
+  {
+    // The budget over the window is averaged from recorded samples: Prometheus must keep the whole window.
+    reads: [["prometheus", "retentionTime"], "slos"],
+    check: ({ prometheus, slos }, report) => {
+      const retention = parseDuration(prometheus.retentionTime);
+      if (retention === undefined || !slos) return;
+      for (const [name, slo] of Object.entries(slos)) {
+        const window = parseDuration(slo.window);
+        if (slo.enabled !== false && window !== undefined && window > retention) {
+          report(["slos", name, "window"], `(${slo.window}) must be at most prometheus.retentionTime (${prometheus.retentionTime}): the error budget over the window is averaged from samples Prometheus no longer holds`);
+        }
+      }
     },
   },
   // Every name the stack derives, against its API's limits (derived-names.ts).
