@@ -5,6 +5,7 @@ import { applicationDashboard } from "./application";
 import { DashboardDefinition } from "./common";
 import { infrastructureDashboard } from "./infrastructure";
 import { mlPipelineDashboard } from "./ml-pipeline";
+import { sloDashboard } from "./slo";
 import { stackHealthDashboard } from "./stack-health";
 
 export * from "./common";
@@ -12,9 +13,10 @@ export { APPLICATION_UID, applicationDashboard } from "./application";
 export { INFRASTRUCTURE_UID, infrastructureDashboard } from "./infrastructure";
 export { ML_PIPELINE_UID, mlPipelineDashboard } from "./ml-pipeline";
 export { STACK_HEALTH_UID, stackHealthDashboard } from "./stack-health";
+export { SLO_UID, sloDashboard } from "./slo";
 
 /** Every dashboard the stack provisions, with thresholds from `catalog` (the stack's alert catalog by default). */
 export function buildDashboards(catalog: readonly AlertDefinition[] = alertCatalog): DashboardDefinition[] {
   const options = { catalog };
-  return [infrastructureDashboard(options), applicationDashboard(options), mlPipelineDashboard(options), stackHealthDashboard(options)];
+  return [infrastructureDashboard(options), applicationDashboard(options), mlPipelineDashboard(options), sloDashboard(options), stackHealthDashboard(options)];
 }
