@@ -120,7 +120,8 @@ export function sloCases(spec: SloSpec, speed: BurnSpeed, alert: AlertRule): Ale
   const x = (burn: number) => `${num(Number(burn.toFixed(2)))}×`;
   // A steady burn from the first scrape: every window reads it from the second sample (15s) on.
   const steady = (burn: number, evalAt: number) => fixture(() => burn * budget, evalAt + STEP);
-  const later = STEP + holdFor + 30 * 60;
+  // Long enough after `for` that a wrongly firing alert would have fired.
+  const later = STEP + holdFor + 5 * 60;
   const cases: AlertTestCase[] = [];
   const firesAfterFor = (burn: number) => {
     const firesAt = STEP + holdFor;
