@@ -13,6 +13,8 @@ const runbookBaseUrl = "https://runbooks.novacron.example/alerts";
 const ruleFiles = renderRuleFiles({ runbookBaseUrl });
 const testFiles = renderRuleTests({ runbookBaseUrl });
 let dir: string;
+/** A promtool run over a whole catalog evaluates its rules for hours of test time: wide, as a busy machine needs. */
+const PROMTOOL_RUN_TIMEOUT = 20 * 60_000;
 
 /** promtool's exit status, with its output attached so a failure explains itself. */
 function promtool(args: string[]): { status: number | null; output: string } {
@@ -72,7 +74,7 @@ describe("promtool test rules", () => {
     expect(names.sort()).toEqual(expected.sort());
     const withoutCase = alertCatalog.filter((alert) => !names.some((name) => name.startsWith(`${alert.name}: `)));
     expect(withoutCase.map((alert) => alert.name)).toEqual([]);
-  });
+  }, PROMTOOL_RUN_TIMEOUT);
 
   // Each bounded threshold at the ends of its range (thresholds.ts): the rules still mean what they say there,
   // which is what the bounds claim. One catalog with every threshold at its minimum, one at its maximum.
@@ -90,7 +92,7 @@ describe("promtool test rules", () => {
     const junit = path.join(sub, "junit.xml");
     expectSuccess(promtool(["test", "rules", `--junit=${junit}`, ...Object.keys(files).map((f) => path.join(sub, f))]));
     expect(readJunit(junit).failures).toBe(0);
-  });
+  }, PROMTOOL_RUN_TIMEOUT);
 
   // Each alert's `for` at the ends of what a stack may set (stacks/schema/alerts.ts) and its severity changed:
   // the cases are built from the alert as the stack runs it, so they must still prove it.
@@ -106,7 +108,7 @@ describe("promtool test rules", () => {
     const junit = path.join(sub, "junit.xml");
     expectSuccess(promtool(["test", "rules", `--junit=${junit}`, ...Object.keys(files).map((f) => path.join(sub, f))]));
     expect(readJunit(junit).failures).toBe(0);
-  });
+  }, PROMTOOL_RUN_TIMEOUT);
 
   it("fails when a case expects the wrong outcome (negative control)", () => {
     const highCpu = alertCatalog.find((alert) => alert.name === "HighCPUUsage") as AlertDefinition;
@@ -158,7 +160,7 @@ describe("SLO burn alerts", () => {
     expect(run.filter((n) => /FastBurn: pages within/.test(n))).toHaveLength(2);
     expect(run.filter((n) => /FastBurn: does not page on a slow burn/.test(n))).toHaveLength(2);
     expect(run.filter((n) => /SlowBurn: fires when/.test(n))).toHaveLength(2);
-  });
+  }, PROMTOOL_RUN_TIMEOUT);
 
   it("fails a page on the wrong windows or factors: on a slow burn and too early, or too late (negative controls)", () => {
     const name = sloAlertName(apiAvailabilitySlo, "fast");
@@ -175,6 +177,6 @@ describe("SLO burn alerts", () => {
     expect(late.result.status).not.toBe(0);
     expect(late.result.output).toContain(`${name}: pages within`);
     expect(late.result.output).not.toContain(`${name}: fires when errors burn the budget`);
-  });
+  }, PROMTOOL_RUN_TIMEOUT);
 });
 
