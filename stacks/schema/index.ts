@@ -190,7 +190,7 @@ export const stackSpecSchema = withCrossChecks(
       for (const [name, slo] of Object.entries(slos)) {
         const window = parseDuration(slo.window);
         if (slo.enabled !== false && window !== undefined && window > retention) {
-          report(["slos", name, "window"], `(${slo.window}) must be at most prometheus.retentionTime (${prometheus.retentionTime}): the error budget over the window is averaged from samples Prometheus no longer holds`);
+          report(["slos", name, "window"], `(${slo.window}) must be at most prometheus.retentionTime (${prometheus.retentionTime}): the error budget over the window is averaged from samples Prometheus no longer holds; shorten the window, keep more, or set enabled: false`);
         }
       }
     },

@@ -69,7 +69,7 @@ test("bad SLOs are refused by key, all at once", () => {
 
 test("an SLO's window must fit in Prometheus' retention; a switched-off one is not judged", () => {
   expect(problemsOf(dev({ "api-availability": { window: "30d" } }))).toEqual([
-    "novacron:slos.api-availability.window: (30d) must be at most prometheus.retentionTime (7d): the error budget over the window is averaged from samples Prometheus no longer holds",
+    "novacron:slos.api-availability.window: (30d) must be at most prometheus.retentionTime (7d): the error budget over the window is averaged from samples Prometheus no longer holds; shorten the window, keep more, or set enabled: false",
   ]);
   expect(accepts(dev({ "api-availability": { window: "30d", enabled: false } }))).toBe(true);
   expect(accepts(dev({ "api-availability": { window: "30d" } }, { prometheus: { retentionTime: "30d" } }))).toBe(true);
