@@ -39,6 +39,8 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
     metrics: [
       "container_cpu_cfs_periods_total", "container_cpu_cfs_throttled_periods_total", "container_cpu_usage_seconds_total",
       "container_memory_working_set_bytes", "container_network_receive_bytes_total", "container_network_transmit_bytes_total",
+      "container_network_receive_packets_total", "container_network_transmit_packets_total", "container_network_receive_packets_dropped_total",
+      "container_network_transmit_packets_dropped_total", "container_network_receive_errors_total", "container_network_transmit_errors_total",
     ],
   },
   "kube-state-metrics": {
@@ -46,6 +48,7 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
     metrics: [
       "kube_namespace_status_phase", "kube_node_status_allocatable", "kube_pod_container_resource_limits",
       "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total", "kube_pod_info",
+      "kube_pod_owner", "kube_replicaset_owner", "kube_pod_status_phase", "kube_pod_container_status_last_terminated_reason",
     ],
   },
   "blackbox-exporter": {
@@ -63,9 +66,9 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
     ],
   },
   alertmanager: {
-    provenBy: "scraped from a real Alertmanager with the rendered configuration on 127.0.0.1",
+    provenBy: "scraped from a real Alertmanager with the rendered configuration on 127.0.0.1; the gossip cluster's series from prod's three peers (test/loopback/alerting-faults.ts)",
     metrics: [
-      "alertmanager_config_last_reload_successful", "alertmanager_notifications_failed_total", "alertmanager_notifications_total",
+      "alertmanager_cluster_members", "alertmanager_config_last_reload_successful", "alertmanager_notifications_failed_total", "alertmanager_notifications_total",
     ],
   },
   "ml-model-exporter": {

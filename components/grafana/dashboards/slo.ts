@@ -4,16 +4,16 @@
 // dashboard needs no copy of any SLO: the `slo` variable lists what the stack records.
 import { burnRateAlerts, BurnSpeed, BurnWindowPair, sloRecordingNames } from "../../slo/compile";
 import {
-  dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel, steps, tablePanel,
+  CLUSTER, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, SCOPE, statPanel, steps, tablePanel,
   timeseriesPanel,
 } from "./common";
 
 export const SLO_UID = "novacron-slos";
 
 const { errorRatio, errorRatioWindow, objective, budgetRemaining } = sloRecordingNames;
-const sel = `slo=~"$slo", cluster=~"$cluster", environment=~"$environment"`;
+const sel = `slo=~"$slo", ${SCOPE}`;
 /** Error ratio over a window as a multiple of the budget: 1 spends the budget exactly over the SLO's window. */
-const burnRate = (window: string) => `${errorRatio(window)}{${sel}} / on (slo) group_left () (1 - ${objective}{${sel}})`;
+const burnRate = (window: string) => `${errorRatio(window)}{${sel}} / on (${CLUSTER}, slo) group_left () (1 - ${objective}{${sel}})`;
 
 function burnPanel(speed: BurnSpeed, title: string, what: string) {
   const { pairs, severity } = burnRateAlerts[speed];
@@ -31,9 +31,7 @@ function burnPanel(speed: BurnSpeed, title: string, what: string) {
 
 export function sloDashboard(_: DashboardOptions): DashboardDefinition {
   const builder = dashboardBuilder(SLO_UID, "SLOs and error budgets", "Each SLO's indicator against its objective, the error budget left over its window, and the burn rates its page and ticket alerts evaluate.", ["slo"])
-    .withVariable(environmentVariable())
-    .withVariable(labelVariable("cluster", "Cluster", `label_values(${objective}{environment=~"$environment"}, cluster)`, "The cluster (an external label, present where several clusters' series meet)."))
-    .withVariable(labelVariable("slo", "SLO", `label_values(${objective}{cluster=~"$cluster", environment=~"$environment"}, slo)`, "SLOs the stack records (novacron:slos)."))
+    .withVariable(labelVariable("slo", "SLO", `label_values(${objective}{${SCOPE}}, slo)`, "SLOs the stack records (novacron:slos)."))
 
     .withRow(row("Error budget"))
     .withPanel(statPanel({
@@ -84,7 +82,7 @@ export function sloDashboard(_: DashboardOptions): DashboardDefinition {
       title: "Burn alerts pending or firing", span: 24, height: 6,
       description: "The SLOs' burn alerts Prometheus holds now (ALERTS): fast burns page, slow burns open tickets.",
       queries: [{
-        expr: `sum by (alertname, slo, severity, alertstate) (ALERTS{alertname=~".+(${Object.values(burnRateAlerts).map((a) => a.suffix).join("|")})", ${sel}})`,
+        expr: `sum by (${CLUSTER}, alertname, slo, severity, alertstate) (ALERTS{alertname=~".+(${Object.values(burnRateAlerts).map((a) => a.suffix).join("|")})", ${sel}})`,
         instant: true, format: "table",
       }],
     }));
