@@ -52,8 +52,10 @@ test("bad SLOs are refused by key, all at once", () => {
     "api-latency": { objective: 0.9, window: "2d", good: "sum(rate(http_requests_total[5m]))", total: 'sum(rate(x{a="b"}[$window])' },
     "Bad_Name": { description: "x", objective: 0.99, window: "7d", good: "a[$window]", total: "b[$window]" },
     "no-sli": { description: "{{ $value }}", objective: "high", window: "a month" },
+    "api-availability-low": { ...presets.dev.slos["api-availability"], objective: -1 },
   })).sort()).toEqual([
     "novacron:slos.Bad_Name: SLO names must be lowercase words joined by single dashes, each starting with a letter (e.g. api-availability)",
+    "novacron:slos.api-availability-low.objective: must be above 0.930555555556: below it even 100% errors burn the budget no faster than 14.4×, so the fast burn could never page",
     "novacron:slos.api-availability.objective: must be a ratio strictly between 0 and 1, e.g. 0.999",
     "novacron:slos.api-latency.good: must use [$window] as its range (the compiler substitutes each burn window), e.g. sum(rate(http_requests_total[$window]))",
     "novacron:slos.api-latency.objective: must be above 0.930555555556: below it even 100% errors burn the budget no faster than 14.4×, so the fast burn could never page",

@@ -4,7 +4,7 @@
 // Prometheus' own parser on the compiled rules.
 import { z } from "zod";
 import { AlertDomain } from "../../components/alerts/types";
-import { MIN_SLO_WINDOW, SLO_NAME, sliExprProblem, sloProblems } from "../../components/slo/compile";
+import { MIN_OBJECTIVE, MIN_SLO_WINDOW, SLO_NAME, sliExprProblem, sloProblems } from "../../components/slo/compile";
 import type { SloSpec } from "../../components/slo/types";
 import { duration } from "./primitives";
 
@@ -17,9 +17,11 @@ const sliExpr = (what: string) =>
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }).describe(`PromQL of ${what} per second, with [$window] as its range (the compiler substitutes each burn window), e.g. sum(rate(http_requests_total{service="novacron-api"}[$window])).`);
 
-const objective = z.number("must be a number, e.g. 0.999").superRefine((value, ctx) => {
-  for (const { message } of sloProblems({ objective: value })) ctx.addIssue({ code: "custom", message });
-});
+// Native bounds (not a refinement) so that tools reading the schema, such as the property suite's
+// generators, see them; the messages are the compiler's (sloProblems).
+const objective = z.number("must be a number, e.g. 0.999")
+  .lt(1, sloProblems({ objective: 1 })[0].message)
+  .gt(MIN_OBJECTIVE, sloProblems({ objective: MIN_OBJECTIVE })[0].message);
 
 export const sloSchema = z.strictObject({
   enabled: z.boolean().optional().describe("false switches the SLO off: no recording rules, burn alerts or dashboard rows. Default true."),
