@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { buildAlertCatalog, buildRecordingRules, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { buildAlertCatalog, buildRecordingRules, CatalogScope, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
@@ -15,6 +15,7 @@ import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
 import { enabledSlos, type StackSpec } from "./schema";
+import { createThanos, ThanosStack } from "./thanos";
 
 /** Only the enabled channels, in the shape the Alertmanager component takes. */
 export function enabledChannels(notifications: StackSpec["notifications"]): ChannelsSpec {
@@ -29,6 +30,11 @@ export function enabledChannels(notifications: StackSpec["notifications"]): Chan
   };
 }
 
+/** What a stack runs and sees, which decides the alerts in its catalog (components/alerts/scope.ts). */
+export function catalogScopeOf(spec: StackSpec): CatalogScope {
+  return { managedControlPlane: spec.kubernetes.managedControlPlane, thanos: spec.thanos.enabled };
+}
+
 export interface MonitoringStack {
   namespace: pulumi.Output<string>;
   prometheus: Prometheus;
@@ -36,6 +42,8 @@ export interface MonitoringStack {
   blackboxExporter?: BlackboxExporter;
   grafana?: Grafana;
   clouds: CloudWiring["created"];
+  /** Thanos (sidecars in Prometheus, Query, Store Gateway, Compactor) when spec.thanos.enabled; stacks/thanos.ts. */
+  thanos?: ThanosStack;
   /** Logs (ELK, Loki, the shipper) and traces (Jaeger); stacks/logs-and-traces.ts. */
   logsAndTraces: LogsAndTraces;
 }
@@ -51,7 +59,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // Scoped to what this stack runs and can see (components/alerts/scope.ts).
   // The enabled SLOs add their burn alerts to the catalog and their recording rules beside the catalog's.
   const slos = enabledSlos(spec.slos);
-  const alerts = buildAlertCatalog(spec.alerts, { managedControlPlane: false, thanos: false }, slos);
+  const alerts = buildAlertCatalog(spec.alerts, catalogScopeOf(spec), slos);
   const recording = buildRecordingRules(slos);
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
@@ -100,6 +108,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
   const clouds = createCloudIntegrations(spec, secrets, alerts, recording);
 
+  // Thanos: Grafana reads through Query (deduplicated, with the bucket's history) instead of Prometheus.
+  const thanos = createThanos(spec, secrets, { namespace: ns, clouds, scrapers, queryClients: grafanaPods });
+
   const prom = spec.prometheus;
   const prometheus = new Prometheus(prometheusContract.name, {
     namespace: ns,
@@ -120,7 +131,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     projectedTokens: clouds.projectedTokens,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts, recording }),
     networkPolicy,
-    queryClients: grafanaPods,
+    // With Thanos, Grafana queries Query, which reads the sidecars: nothing queries Prometheus' API directly.
+    queryClients: thanos ? [] : grafanaPods,
+    thanos: thanos?.sidecar,
     scrape: {
       alertmanager: alertmanager.scrapeTarget,
       nodeExporter: nodeExporter?.scrapeTarget,
@@ -129,8 +142,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       blackbox: blackboxExporter?.scrapeTarget,
       kubeletInsecureSkipVerify: prom.kubeletInsecureSkipVerify,
       services: [...spec.targets, ...(mlModelExporter ? [mlModelExporter.scrapeTarget] : [])],
+      thanos: thanos?.scrape,
     },
-  });
+  }, thanos ? { dependsOn: [thanos.bucket] } : undefined); // the sidecars mount the bucket's objstore Secret
 
   // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch.
   const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers });
@@ -140,7 +154,8 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const grafana = gf.enabled
     ? new Grafana(grafanaContract.name, {
         namespace: ns,
-        prometheus: prometheus.endpoint,
+        prometheus: thanos ? thanos.query.endpoint : prometheus.endpoint,
+        thanosQuery: thanos !== undefined,
         scrapeInterval: prom.scrapeInterval,
         alerts,
         alertmanager: alertmanager.endpoint,
@@ -161,5 +176,5 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, logsAndTraces };
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, thanos, logsAndTraces };
 }

@@ -1,9 +1,9 @@
 // The catalog against the seed's written spec: the tables below are typed by hand from the seed README and
 // the meta-monitoring brief, deliberately not derived from the catalog.
-import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, recordingRules, renderInhibitRules } from "./index";
+import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, fullScope, recordingRules, renderInhibitRules } from "./index";
 import type { AlertDefinition, AlertDomain, Severity } from "./index";
 
-type Unit = "ratio" | "seconds" | "count";
+type Unit = "ratio" | "seconds" | "count" | "days";
 interface Expected {
   domain: AlertDomain;
   severity: Severity;
@@ -52,7 +52,45 @@ const sloAlerts: Record<string, Expected> = {
   ApiLatencyErrorBudgetSlowBurn: { domain: "application", severity: "warning", for: "15m" },
 };
 
-const expected = { ...seedAlerts, ...stackAlerts, ...sloAlerts };
+// Issue 14's storage, node and control-plane alerts, after kubernetes-mixin's choices where it has them.
+const kubernetesClusterAlerts: Record<string, Expected> = {
+  KubePersistentVolumeFillingUp: { domain: "kubernetes", severity: "critical", for: "1m", threshold: 0.03, unit: "ratio" },
+  KubePersistentVolumeFillingUpPredicted: { domain: "kubernetes", severity: "warning", for: "1h", threshold: 0.15, unit: "ratio" },
+  KubePersistentVolumeInodesFillingUp: { domain: "kubernetes", severity: "critical", for: "1m", threshold: 0.03, unit: "ratio" },
+  KubePersistentVolumeErrors: { domain: "kubernetes", severity: "critical", for: "5m" },
+  KubeNodeNotReady: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeNodeUnschedulable: { domain: "kubernetes", severity: "info", for: "1h" },
+  KubeNodeReadinessFlapping: { domain: "kubernetes", severity: "warning", for: "15m", threshold: 2, unit: "count" },
+  NodeFilesystemSpaceFillingUp: { domain: "kubernetes", severity: "warning", for: "1h", threshold: 0.4, unit: "ratio" },
+  NodeClockSkewDetected: { domain: "kubernetes", severity: "warning", for: "10m", threshold: 0.05, unit: "seconds" },
+  NodeClockNotSynchronising: { domain: "kubernetes", severity: "warning", for: "10m" },
+  KubeletTooManyPods: { domain: "kubernetes", severity: "info", for: "15m", threshold: 0.95, unit: "ratio" },
+  KubeletDown: { domain: "kubernetes", severity: "critical", for: "15m" },
+  KubeAPIDown: { domain: "kubernetes", severity: "critical", for: "15m" },
+  KubeAPIErrorsHigh: { domain: "kubernetes", severity: "warning", for: "10m", threshold: 0.03, unit: "ratio" },
+  KubeAPILatencyHigh: { domain: "kubernetes", severity: "warning", for: "10m", threshold: 1, unit: "seconds" },
+  KubeClientCertificateExpiration: { domain: "kubernetes", severity: "warning", for: "5m", threshold: 7, unit: "days" },
+  KubeletClientCertificateExpiration: { domain: "kubernetes", severity: "warning", for: "5m", threshold: 7, unit: "days" },
+  KubeletClientCertificateRenewalErrors: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeAggregatedAPIErrors: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 4, unit: "count" },
+  KubeAggregatedAPIDown: { domain: "kubernetes", severity: "warning", for: "10m" },
+};
+
+// Thanos watching itself (issue 13), in the catalog when the stack runs Thanos (scope.thanos).
+const thanosAlerts: Record<string, Expected> = {
+  ThanosSidecarPrometheusDown: { domain: "stack", severity: "warning", for: "5m" },
+  ThanosSidecarUploadsFailing: { domain: "stack", severity: "warning", for: "15m", threshold: 0, unit: "count" },
+  ThanosSidecarNoRecentUpload: { domain: "stack", severity: "warning", for: "10m" },
+  ThanosCompactorHalted: { domain: "stack", severity: "warning", for: "5m" },
+  ThanosCompactorFailing: { domain: "stack", severity: "warning", for: "30m" },
+  ThanosBucketOperationsFailing: { domain: "stack", severity: "warning", for: "15m", threshold: 0.05, unit: "ratio" },
+  ThanosStoreGatewayGrpcErrors: { domain: "stack", severity: "warning", for: "5m", threshold: 0.05, unit: "ratio" },
+  ThanosQueryHttpErrors: { domain: "stack", severity: "warning", for: "5m", threshold: 0.05, unit: "ratio" },
+  ThanosQueryStoreApiErrors: { domain: "stack", severity: "warning", for: "5m", threshold: 0.05, unit: "ratio" },
+  ThanosQueryStoreEndpointsMissing: { domain: "stack", severity: "warning", for: "10m" },
+};
+
+const expected = { ...seedAlerts, ...stackAlerts, ...kubernetesClusterAlerts, ...thanosAlerts, ...sloAlerts };
 const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
 const alertNamed = (name: string): AlertDefinition => {
   const alert = byName.get(name);
@@ -77,6 +115,8 @@ describe("alert catalog", () => {
   it.each(Object.entries(seedAlerts))("has the seed's %s with its exact threshold, duration and severity", specified);
   it.each(Object.entries(stackAlerts))("has the meta-monitoring alert %s", specified);
   it.each(Object.entries(sloAlerts))("has the SLO burn alert %s", specified);
+  it.each(Object.entries(kubernetesClusterAlerts))("has the Kubernetes storage, node or control-plane alert %s", specified);
+  it.each(Object.entries(thanosAlerts))("has the Thanos alert %s", specified);
 
   it("has no alert the tables above do not specify", () => {
     expect(alertCatalog.map((alert) => alert.name).sort()).toEqual(Object.keys(expected).sort());
@@ -196,6 +236,34 @@ describe("alert catalog", () => {
     }
     expect(alertNamed("CriticalCPUUsage").inhibits).toEqual(["HighCPUUsage"]);
     expect(alertNamed("NodeDown").inhibits?.slice().sort()).toEqual(["CriticalCPUUsage", "HighCPUUsage", "HighDiskUsage", "HighMemoryUsage"]);
+    expect(alertNamed("KubePersistentVolumeFillingUp").inhibits).toEqual(["KubePersistentVolumeFillingUpPredicted"]);
+  });
+
+  it("selects the Kubernetes alerts on the jobs Prometheus really scrapes", () => {
+    // Typed by hand from render-config.ts's job names, not imported: a renamed job must fail here.
+    const scraped = new Set(["kubelet", "apiserver", "kube-state-metrics", "node-exporter"]);
+    for (const name of Object.keys(kubernetesClusterAlerts)) {
+      const selected = [...alertNamed(name).expr.matchAll(/job="([^"]+)"/g)].map((match) => match[1]);
+      expect({ name, selected: selected.length > 0 }).toEqual({ name, selected: true });
+      for (const job of selected) expect({ name, job, scraped: scraped.has(job) }).toEqual({ name, job, scraped: true });
+    }
+  });
+});
+
+describe("a managed control plane (EKS, GKE, AKS)", () => {
+  const managed = buildAlertCatalog({}, { managedControlPlane: true, thanos: true });
+  const selfManaged = buildAlertCatalog({}, { managedControlPlane: false, thanos: true });
+
+  it("leaves out only the alert on the API server's absence", () => {
+    const left = selfManaged.map((a) => a.name).filter((name) => !managed.some((a) => a.name === name));
+    expect(left).toEqual(["KubeAPIDown"]);
+    expect(managed.some((a) => /absent\((up|[a-z_]+)\{job="apiserver"/.test(a.expr))).toBe(false);
+  });
+
+  it("keeps the kubelet, certificate and API server error alerts, which go quiet where the metrics are hidden", () => {
+    for (const name of ["KubeletDown", "KubeAPIErrorsHigh", "KubeClientCertificateExpiration", "KubeletClientCertificateExpiration"]) {
+      expect(managed.map((a) => a.name)).toContain(name);
+    }
   });
 });
 
@@ -205,4 +273,21 @@ test("an alert switched off leaves the catalog and every other alert's inhibitio
   expect(catalog.flatMap((a) => a.inhibits ?? [])).not.toContain("HighMemoryUsage");
   // The inhibition rules still render (they refuse an unknown target).
   expect(() => renderInhibitRules(catalog)).not.toThrow();
+});
+
+test("the Thanos alerts are in the catalog only when the stack runs Thanos", () => {
+  const names = (thanos: boolean) => buildAlertCatalog({}, { ...fullScope, thanos }).map((a) => a.name);
+  expect(names(true).filter((n) => n.startsWith("Thanos")).sort()).toEqual(Object.keys(thanosAlerts).sort());
+  expect(names(false).filter((n) => n.startsWith("Thanos"))).toEqual([]);
+  expect(names(false).length).toBe(names(true).length - Object.keys(thanosAlerts).length);
+});
+
+test("the Thanos alerts select each metric on its role's job: Query's http_requests_total is not the services'", () => {
+  const byJob = (name: string) => alertNamed(name).expr;
+  expect(byJob("ThanosQueryHttpErrors")).toMatch(/http_requests_total\{job="thanos-query", code=~"5\.\."\}/);
+  expect(byJob("ThanosQueryHttpErrors")).toMatch(/http_requests_total\{job="thanos-query"\}/);
+  for (const alert of alertCatalog.filter((a) => a.name.startsWith("Thanos"))) {
+    for (const [selector] of alert.expr.matchAll(/[a-z_]+\{[^}]*\}/g)) expect({ alert: alert.name, selector, hasJob: /job=~?"thanos-/.test(selector) }).toMatchObject({ hasJob: true });
+  }
+  expect(alertNamed("ThanosCompactorHalted").inhibits).toEqual(["ThanosCompactorFailing"]);
 });

@@ -14,8 +14,10 @@ import { caseBuilders } from "./promtool-cases";
 import { CaseBuilder } from "./promtool-cases/series";
 import { applicationRules } from "./rules/application";
 import { infrastructureRules } from "./rules/infrastructure";
+import { kubernetesClusterRules } from "./rules/kubernetes-cluster";
 import { mlRules } from "./rules/ml";
 import { stackRules } from "./rules/stack";
+import { thanosRules } from "./rules/thanos";
 import { CatalogScope, fullScope } from "./scope";
 import { AlertOverrides } from "./settings";
 import { AlertThresholds, defaultThresholds, thresholdNames } from "./thresholds";
@@ -42,7 +44,7 @@ export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: Catalog
   for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
   const enabled = (name: string) => overrides[name]?.enabled !== false;
   const builders = { ...caseBuilders, ...sloCaseBuilders(slos) };
-  return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope), ...compileSlos(slos).alerts]
+  return [...infrastructureRules(thresholds), ...kubernetesClusterRules(thresholds, scope), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope), ...thanosRules(thresholds, scope), ...compileSlos(slos).alerts]
     .filter((rule) => enabled(rule.name))
     .map((rule) => ({
       ...rule,

@@ -57,7 +57,7 @@ describe("runbookSlug", () => {
 
 describe("renderRuleFiles", () => {
   it("writes one rule file per domain, in the seed's layout plus the stack's", () => {
-    expect(Object.keys(ruleFiles)).toEqual(["infrastructure.yml", "application.yml", "ml-pipeline.yml", "stack.yml"]);
+    expect(Object.keys(ruleFiles)).toEqual(["infrastructure.yml", "kubernetes.yml", "application.yml", "ml-pipeline.yml", "stack.yml"]);
   });
 
   it("renders every alert exactly once, in its domain's file, with severity, domain and the three annotations", () => {
@@ -114,7 +114,7 @@ describe("renderRuleTests", () => {
 
   it("writes one promtool test file per rule file (and per longer evaluation interval), loading it by relative name in recording-first order", () => {
     // The SLOs' hour-long cases are evaluated every minute, in a file of their own.
-    expect(Object.keys(testFiles)).toEqual(["infrastructure.test.yml", "application.test.yml", "application.every-1m.test.yml", "ml-pipeline.test.yml", "stack.test.yml"]);
+    expect(Object.keys(testFiles)).toEqual(["infrastructure.test.yml", "kubernetes.test.yml", "application.test.yml", "application.every-1m.test.yml", "ml-pipeline.test.yml", "stack.test.yml"]);
     for (const [file, doc] of Object.entries(parsedTests)) {
       const ruleFile = file.replace(/(\.every-1m)?\.test\.yml$/, ".yml");
       expect(doc.rule_files).toEqual([ruleFile]);

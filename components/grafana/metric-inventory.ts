@@ -4,17 +4,21 @@
 // or read from the pinned Go module source, the README's metric contract or our own ML exporter's code
 // (test/tools/grafana-dashboards.test.ts).
 import { recordingRules } from "../alerts/catalog";
+import { ThanosRole } from "../thanos/contract";
 
 export type MetricSource =
   | "node-exporter"
   | "cadvisor"
   | "kube-state-metrics"
+  | "kubelet"
+  | "kube-apiserver"
   | "blackbox-exporter"
   | "prometheus"
   | "alertmanager"
   | "ml-model-exporter"
   | "novacron-services"
-  | "prometheus-rules";
+  | "prometheus-rules"
+  | "thanos";
 
 export interface InventoryEntry {
   /** How the list is proven to match what the source really exports. */
@@ -22,6 +26,27 @@ export interface InventoryEntry {
   /** Series names (histograms as their _bucket, _sum and _count series). */
   metrics: readonly string[];
 }
+
+/**
+ * Thanos' metrics by role: one binary, but each role registers its own, and the alerts select each metric on
+ * the job of a role that has it. Proven per role (test/e2e/thanos-metrics.test.ts).
+ */
+export const thanosMetricsByRole: Record<ThanosRole, readonly string[]> = {
+  sidecar: [
+    "thanos_sidecar_prometheus_up", "thanos_shipper_upload_failures_total", "thanos_shipper_uploads_total",
+    "thanos_objstore_bucket_last_successful_upload_time", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+  query: ["http_requests_total", "grpc_client_started_total", "grpc_client_handled_total", "thanos_store_nodes_grpc_connections", "process_start_time_seconds"],
+  store: [
+    "grpc_server_started_total", "grpc_server_handled_total", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+  compact: [
+    "thanos_compact_halted", "thanos_compact_iterations_total", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+};
 
 export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "node-exporter": {
@@ -32,6 +57,8 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
       "node_load1", "node_load5", "node_load15", "node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes",
       "node_network_receive_bytes_total", "node_network_receive_drop_total", "node_network_receive_errs_total",
       "node_network_transmit_bytes_total", "node_network_transmit_drop_total", "node_network_transmit_errs_total", "node_uname_info",
+      // The timex collector (on by default): the kernel's NTP state.
+      "node_timex_maxerror_seconds", "node_timex_offset_seconds", "node_timex_sync_status",
     ],
   },
   cadvisor: {
@@ -49,6 +76,23 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
       "kube_namespace_status_phase", "kube_node_status_allocatable", "kube_pod_container_resource_limits",
       "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total", "kube_pod_info",
       "kube_pod_owner", "kube_replicaset_owner", "kube_pod_status_phase", "kube_pod_container_status_last_terminated_reason",
+      "kube_node_spec_unschedulable", "kube_node_status_capacity", "kube_node_status_condition", "kube_persistentvolume_status_phase",
+    ],
+  },
+  // The kubelet's and API server's own /metrics (the kubelet and apiserver jobs), histograms as their series.
+  kubelet: {
+    provenBy: "listed in test/instrumentation/documentation/documentation-list.yaml of k8s.io/kubernetes at KUBERNETES_VERSION (scripts/versions.env)",
+    metrics: [
+      "kubelet_certificate_manager_client_expiration_renew_errors", "kubelet_certificate_manager_client_ttl_seconds", "kubelet_running_pods",
+      "kubelet_volume_stats_available_bytes", "kubelet_volume_stats_capacity_bytes", "kubelet_volume_stats_inodes", "kubelet_volume_stats_inodes_free",
+      "kubelet_volume_stats_inodes_used", "kubelet_volume_stats_used_bytes",
+    ],
+  },
+  "kube-apiserver": {
+    provenBy: "listed in test/instrumentation/documentation/documentation-list.yaml of k8s.io/kubernetes at KUBERNETES_VERSION (scripts/versions.env)",
+    metrics: [
+      "aggregator_unavailable_apiservice", "aggregator_unavailable_apiservice_total", "apiserver_client_certificate_expiration_seconds_bucket", "apiserver_request_duration_seconds_bucket",
+      "apiserver_request_total",
     ],
   },
   "blackbox-exporter": {
@@ -94,6 +138,10 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "prometheus-rules": {
     provenBy: "recorded by the alert catalog's recording rules, and ALERTS, which Prometheus writes for every pending or firing alert",
     metrics: ["ALERTS", ...recordingRules.map((r) => r.record)],
+  },
+  thanos: {
+    provenBy: "scraped from each role (sidecar, Query, Store Gateway, compactor) of the pinned thanos binary (scripts/versions.env) on 127.0.0.1",
+    metrics: [...new Set(Object.values(thanosMetricsByRole).flat())],
   },
 };
 

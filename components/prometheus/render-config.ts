@@ -6,6 +6,7 @@ import { blackboxExporterContract, ProbeModuleName } from "../blackbox-exporter/
 import { cadvisorContract } from "../cadvisor/contract";
 import { kubeStateMetricsContract } from "../kube-state-metrics/contract";
 import { nodeExporterContract } from "../node-exporter/contract";
+import { thanosContract } from "../thanos/contract";
 import { prometheusContract, serviceJob } from "./contract";
 
 export { ProbeModuleName } from "../blackbox-exporter/contract";
@@ -89,7 +90,54 @@ export interface BlackboxScrapeTarget extends InClusterApp {
   probes: ProbeSpec[];
 }
 
+/** Thanos' roles, each scraped as its job (thanosContract.jobs) where it runs. */
+export interface ThanosScrapeTargets {
+  /** The sidecars: Prometheus' own pods, on the sidecar's HTTP port. */
+  sidecar?: InClusterApp;
+  /** Thanos Query (ThanosQuery.scrapeTarget). */
+  query?: InClusterApp;
+  /** The Store Gateway (ThanosStoreGateway.scrapeTarget). */
+  store?: InClusterApp;
+  /** The Compactor (ThanosCompactor.scrapeTarget). */
+  compact?: InClusterApp;
+}
+
+/**
+ * Scrape sharding: this Prometheus is shard `index` of `count` and scrapes only the targets whose address
+ * hashes to it (hashmod), so `count` Prometheus (each an HA pair) split the targets between them.
+ */
+export interface ShardSpec {
+  /** How many shards split the targets (at least 1). */
+  count: number;
+  /** This Prometheus' shard, 0 to count - 1. */
+  index: number;
+}
+
+/** The external label telling shards apart (Query merges them; only the `replica` label is deduplicated). */
+export const SHARD_LABEL = "shard";
+
+/**
+ * The relabel rules that keep shard `index` of `count`'s targets, appended after a job's own rules so they see
+ * the final address. Probes all go to the blackbox exporter's address: the probed target
+ * (`__param_target`) is hashed with it so probes spread over the shards too.
+ */
+export function shardRelabelConfigs(shard: ShardSpec): Record<string, unknown>[] {
+  return [
+    { source_labels: ["__address__", "__param_target"], modulus: shard.count, target_label: "__tmp_shard", action: "hashmod" },
+    { source_labels: ["__tmp_shard"], regex: String(shard.index), action: "keep" },
+  ];
+}
+
+function checkShard(shard: ShardSpec): void {
+  if (!Number.isInteger(shard.count) || shard.count < 1) throw new Error(`prometheus shard count must be a whole number of at least 1, not ${shard.count}`);
+  if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new Error(`prometheus shard index must be a whole number from 0 to ${shard.count - 1}, not ${shard.index}`);
+  }
+}
+
 export interface PrometheusConfigSpec {
+  /** Scrape only this shard's targets; absent (or a count of 1) scrapes every target. */
+  shard?: ShardSpec;
   cluster: string;
   environment: string;
   scrapeInterval: string;
@@ -105,6 +153,7 @@ export interface PrometheusConfigSpec {
   cadvisor?: InClusterApp;
   kubeStateMetrics?: InClusterApp;
   blackbox?: BlackboxScrapeTarget;
+  thanos?: ThanosScrapeTargets;
   kubernetes: {
     apiServer: boolean;
     kubelet: boolean;
@@ -219,6 +268,10 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
     jobs.push(endpointSliceJob(blackboxExporterContract.job, spec.blackbox));
     jobs.push(...probeJobs(spec.blackbox));
   }
+  for (const role of ["sidecar", "query", "store", "compact"] as const) {
+    const target = spec.thanos?.[role];
+    if (target) jobs.push(endpointSliceJob(thanosContract.jobs[role], target));
+  }
   if (spec.kubernetes.apiServer) {
     jobs.push({
       job_name: kubernetesJobs.apiServer,
@@ -254,6 +307,13 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
     });
   }
 
+  // Every shard scrapes itself (its own health is per shard); every other job is split between the shards.
+  const sharded = spec.shard && spec.shard.count > 1 ? spec.shard : undefined;
+  if (spec.shard) checkShard(spec.shard);
+  const scrapeConfigs = sharded
+    ? jobs.map((job) => (job.job_name === prometheusContract.job ? job : { ...job, relabel_configs: [...((job.relabel_configs as Relabel[]) ?? []), ...shardRelabelConfigs(sharded)] }))
+    : jobs;
+
   return {
     global: {
       scrape_interval: spec.scrapeInterval,
@@ -264,6 +324,7 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
         environment: spec.environment,
         // Each replica of an HA pair labels its series; expanded from the pod's environment at start.
         replica: "${POD_NAME}",
+        ...(sharded ? { [SHARD_LABEL]: String(sharded.index) } : {}),
       },
     },
     rule_files: [`${spec.rulesDir}/*.yml`],
@@ -293,6 +354,6 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
           })),
         }
       : {}),
-    scrape_configs: jobs,
+    scrape_configs: scrapeConfigs,
   };
 }

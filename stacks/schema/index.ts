@@ -15,6 +15,7 @@ import { environmentPolicies, environments } from "./environment";
 import { exportersSchema, mlModelExporterSchema } from "./exporters";
 import { grafanaSchema } from "./grafana";
 import { jaegerSchema } from "./jaeger";
+import { kubernetesSchema } from "./kubernetes";
 import { logShipperSchema } from "./log-shipper";
 import { lokiSchema } from "./loki";
 import { notificationsSchema } from "./notifications";
@@ -23,6 +24,7 @@ import { prometheusSchema } from "./prometheus";
 import { slosSchema } from "./slos";
 import { targetsSchema } from "./targets";
 import { parseDuration } from "../../components/units";
+import { thanosSchema } from "./thanos";
 
 export { parseBytes, parseDuration, PROMETHEUS_BYTES, PROMETHEUS_DURATION, STORAGE_QUANTITY } from "../../components/units";
 export { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from "../../components/alertmanager/contract";
@@ -42,6 +44,8 @@ export { exportersSchema, mlModelExporterSchema } from "./exporters";
 export { grafanaSchema } from "./grafana";
 export type { GrafanaSpec } from "./grafana";
 export { jaegerSchema } from "./jaeger";
+export { kubernetesSchema } from "./kubernetes";
+export type { KubernetesSpec } from "./kubernetes";
 export type { JaegerSpec } from "./jaeger";
 export { logShipperSchema } from "./log-shipper";
 export type { LogShipperSpec } from "./log-shipper";
@@ -55,6 +59,8 @@ export type { RemoteWrite } from "./prometheus";
 export { enabledSlos, MAX_SLO_WINDOW, sloConfigOf, sloSchema, slosSchema, sloSpecOf } from "./slos";
 export type { SloConfig, SlosSpec } from "./slos";
 export { scrapeTargetSchema } from "./targets";
+export { THANOS_DOWNSAMPLE_AGE, thanosSchema, thanosStorageKinds } from "./thanos";
+export type { ThanosSpec } from "./thanos";
 export type { ScrapeTarget } from "./targets";
 
 const stackObject = z.strictObject({
@@ -66,11 +72,13 @@ const stackObject = z.strictObject({
   runbookBaseUrl: httpUrl.describe("Alerts link `<base>/<alert-slug>` (docs/runbooks/)."),
   networkPolicies: z.boolean().describe("Default-deny NetworkPolicies plus each component's own flows."),
   prometheus: prometheusSchema,
+  thanos: thanosSchema,
   alertmanager: alertmanagerSchema,
   notifications: notificationsSchema,
   targets: targetsSchema,
   blackbox: blackboxSchema,
   exporters: exportersSchema,
+  kubernetes: kubernetesSchema,
   mlModelExporter: mlModelExporterSchema,
   grafana: grafanaSchema,
   clouds: cloudsSchema,
@@ -172,6 +180,14 @@ export const stackSpecSchema = withCrossChecks(
     check: ({ loki, clouds }, report) => {
       if (loki.enabled && loki.storage === "object" && !firstEnabledCloud(clouds)) {
         report(["loki", "storage"], "is object but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Loki's chunks), or set loki.storage to filesystem and loki.mode to single (one replica on a volume)");
+      }
+    },
+  },
+  {
+    reads: [["thanos", "enabled"], ["thanos", "storage"], ...cloudNames.map((cloud) => ["clouds", cloud, "enabled"])],
+    check: ({ thanos, clouds }, report) => {
+      if (thanos.enabled && thanos.storage === "cloud" && !firstEnabledCloud(clouds)) {
+        report(["thanos", "storage"], "is cloud but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Thanos' blocks), set thanos.storage to s3-compatible with thanos.s3Compatible, or set thanos.enabled to false (one Prometheus, local storage only)");
       }
     },
   },

@@ -14,6 +14,7 @@ beforeAll(async () => {
   // One environment after the other: the mocks are process-wide.
   rendered.dev = await renderStack("dev", sentinelSecrets);
   rendered.prod = await renderStack("prod", sentinelSecrets);
+  rendered.managed = await renderStack("prod", { ...sentinelSecrets, "novacron:kubernetes": JSON.stringify({ managedControlPlane: true }) });
 });
 
 const kube = (env: string) => rendered[env].resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
@@ -29,19 +30,23 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
   test("registers the expected kinds", () => {
     expect(count(env)).toMatchObject({
       Namespace: 3, // monitoring, monitoring-host, elastic-system (the ECK operator)
-      // prometheus, alertmanager, logstash, loki (prod: Loki's scalable write and backend targets)
-      StatefulSet: env === "prod" ? 5 : 4,
-      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger (prod: and Loki's read target)
-      Deployment: env === "prod" ? 6 : 5,
+      // prometheus, alertmanager, logstash, loki (prod: Loki's scalable write and backend targets, Thanos' Store
+      // Gateway and Compactor)
+      StatefulSet: env === "prod" ? 7 : 4,
+      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger (prod: and Loki's read target, Thanos Query)
+      Deployment: env === "prod" ? 7 : 5,
       DaemonSet: 3, // node-exporter, cadvisor, log-shipper
-      Secret: 7, // alertmanager channel credentials; grafana's admin password and secret key; 4 Elasticsearch users and the roles file
+      // alertmanager channel credentials; grafana's admin password and secret key; 4 Elasticsearch users and the
+      // roles file (prod: and Thanos' objstore config)
+      Secret: env === "prod" ? 8 : 7,
       ClusterRole: 3,
       ClusterRoleBinding: 3,
     });
     // default-deny + DNS in each of the 3 namespaces, one per app except host-network node-exporter;
     // Elasticsearch has two (the cluster and its bootstrap Job), the ECK operator one, prod adds Jaeger's
-    // index cleaner and Loki's scalable targets one each (write, read, backend instead of the single binary).
-    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + (env === "prod" ? 1 + 2 : 0));
+    // index cleaner and Loki's scalable targets one each (write, read, backend instead of the single binary), and
+    // Thanos' Query, Store Gateway and Compactor.
+    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + (env === "prod" ? 1 + 2 + 3 : 0));
   });
 
   test("every image is one of the pinned images, at an exact version", () => {
@@ -138,7 +143,7 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     expect(sts.spec.template.spec.containers[0].args).toContain("--web.enable-lifecycle");
     // Exemplars are kept, so Grafana's exemplar → Jaeger link has something to open.
     expect(sts.spec.template.spec.containers[0].args).toContain("--enable-feature=exemplar-storage");
-    expect(Object.keys(named(env, "ConfigMap", "prometheus-rules").data).sort()).toEqual(["application.yml", "infrastructure.yml", "ml-pipeline.yml", "stack.yml"]);
+    expect(Object.keys(named(env, "ConfigMap", "prometheus-rules").data).sort()).toEqual(["application.yml", "infrastructure.yml", "kubernetes.yml", "ml-pipeline.yml", "stack.yml"]);
     // The stateless blackbox exporter rolls on a config change instead.
     expect(named(env, "Deployment", "blackbox-exporter").spec.template.metadata.annotations["checksum/config"]).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -150,7 +155,7 @@ describe("environments differ as their presets say", () => {
     const am = named("prod", "StatefulSet", "alertmanager");
     expect([prom.spec.replicas, am.spec.replicas]).toEqual([2, 3]);
     expect(prom.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=30d", "--storage.tsdb.retention.size=50GB"]));
-    expect(ofKind("prod", "PodDisruptionBudget").map((p) => p.metadata.name).sort()).toEqual(["alertmanager", "jaeger", "logstash", "loki-backend", "loki-read", "loki-write", "prometheus"]);
+    expect(ofKind("prod", "PodDisruptionBudget").map((p) => p.metadata.name).sort()).toEqual(["alertmanager", "jaeger", "logstash", "loki-backend", "loki-read", "loki-write", "prometheus", "thanos-query"]);
     for (const sts of [prom, am]) expect(sts.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
     const peers = am.spec.template.spec.containers[0].args.filter((a: string) => a.startsWith("--cluster.peer="));
     expect(peers).toEqual([0, 1, 2].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-headless.monitoring.svc:9094`));
@@ -174,4 +179,11 @@ describe("environments differ as their presets say", () => {
 test("an invalid config fails before any resource is registered", async () => {
   await expect(renderStack("dev", { "novacron:prometheus": JSON.stringify({ retentionTime: "forever", replicas: 0 }) }))
     .rejects.toThrow(/novacron:prometheus\.retentionTime[\s\S]*novacron:prometheus\.replicas|novacron:prometheus\.replicas[\s\S]*novacron:prometheus\.retentionTime/);
+});
+
+test("a managed control plane (novacron:kubernetes.managedControlPlane) leaves KubeAPIDown out of the rules, and only it", () => {
+  const kubernetesAlerts = (env: string): string[] =>
+    parse(named(env, "ConfigMap", "prometheus-rules").data["kubernetes.yml"]).groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert));
+  expect(kubernetesAlerts("prod")).toContain("KubeAPIDown");
+  expect(kubernetesAlerts("prod").filter((name) => !kubernetesAlerts("managed").includes(name))).toEqual(["KubeAPIDown"]);
 });

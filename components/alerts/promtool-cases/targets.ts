@@ -5,6 +5,7 @@ import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import { nodeExporterContract } from "../../node-exporter/contract";
 import { prometheusContract } from "../../prometheus/contract";
+import { THANOS_HTTP_PORT, thanosContract, ThanosRole } from "../../thanos/contract";
 import { Labels } from "./series";
 
 export const node: Labels = { instance: `node-1:${nodeExporterContract.ports.metrics}`, job: nodeExporterContract.job, node: "node-1" };
@@ -14,3 +15,8 @@ export const mlExporter: Labels = { instance: `${mlModelExporterContract.name}:$
 export const kubeStateMetrics: Labels = { instance: `${kubeStateMetricsContract.name}:${kubeStateMetricsContract.ports.httpMetrics}`, job: kubeStateMetricsContract.job };
 /** A kubelet target, scraped by the Prometheus job that discovers nodes. */
 export const kubelet = (index: number): Labels => ({ instance: `node-${index}:10250`, job: prometheusContract.kubernetesJobs.kubelet });
+/** A Thanos role's pod, scraped on its HTTP port under the role's job (a sidecar's pod is Prometheus'). */
+export const thanos = (role: ThanosRole, index = 0): Labels => ({
+  instance: `${role === "sidecar" ? "prometheus" : `thanos-${thanosContract.roles[role]}`}-${index}:${THANOS_HTTP_PORT}`,
+  job: thanosContract.jobs[role],
+});
