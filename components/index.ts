@@ -17,6 +17,7 @@ export * from "./loki";
 export * from "./ml-model-exporter";
 export * from "./node-exporter";
 export * from "./prometheus";
+export * from "./slo";
 export * from "./thanos";
 export type { ComponentContract } from "./contract";
 export { images } from "./images";

@@ -37,7 +37,7 @@ function show(value: unknown): string {
 
 interface Row { key: string; type: string; required: boolean; dev: string; prod: string; description: string }
 
-/** One row per key: objects expand into their fields; arrays of objects into `key[].field`. */
+/** One row per key: objects expand into their fields; arrays of objects into `key[].field`; maps of objects into `key.<name>.field`. */
 function rows(schema: JsonSchema, prefix: string[] = [], inArray = false): Row[] {
   const out: Row[] = [];
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
@@ -46,17 +46,22 @@ function rows(schema: JsonSchema, prefix: string[] = [], inArray = false): Row[]
     const required = (schema.required ?? []).includes(name);
     const isObject = prop.type === "object" && prop.properties;
     const isObjectArray = prop.type === "array" && prop.items?.type === "object" && prop.items.properties;
+    const entries = prop.type === "object" && !prop.properties && typeof prop.additionalProperties === "object" ? (prop.additionalProperties as JsonSchema) : undefined;
+    const isObjectMap = entries?.type === "object" && entries.properties;
     const plainPath = keyPath.filter((k) => k !== "[]");
+    // A map shows the names the presets define; its entries' fields are the rows below it.
+    const value = (preset: unknown) => (isObjectMap ? Object.keys((valueAt(preset, plainPath) ?? {}) as object).join(", ") : show(valueAt(preset, plainPath)));
     out.push({
       key,
-      type: isObject ? "object" : isObjectArray ? "list of objects" : typeOf(prop),
+      type: isObject ? "object" : isObjectArray ? "list of objects" : isObjectMap ? "map of objects by name" : typeOf(prop),
       required,
-      dev: inArray || isObject ? "" : show(valueAt(presets.dev, plainPath)),
-      prod: inArray || isObject ? "" : show(valueAt(presets.prod, plainPath)),
+      dev: inArray || isObject ? "" : value(presets.dev),
+      prod: inArray || isObject ? "" : value(presets.prod),
       description: prop.description ?? "",
     });
     if (isObject) out.push(...rows(prop, keyPath, inArray));
     if (isObjectArray) out.push(...rows(prop.items!, [...keyPath, "[]"], true));
+    if (isObjectMap) out.push(...rows(entries, [...keyPath, "<name>"], true));
   }
   return out;
 }

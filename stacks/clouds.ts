@@ -4,7 +4,7 @@
 // short-lived OIDC credentials (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE; GOOGLE_APPLICATION_CREDENTIALS
 // naming a workload identity federation config; ARM_USE_OIDC + ARM_CLIENT_ID + ARM_TENANT_ID).
 import * as pulumi from "@pulumi/pulumi";
-import type { AlertDefinition } from "../components/alerts";
+import type { AlertDefinition, RecordingRule } from "../components/alerts";
 import { prometheusContract } from "../components/prometheus/contract";
 import type { ObjectStorageGrantees, ObjectStorageTarget } from "../components/object-storage/bucket";
 import type { ProjectedToken } from "../components/prometheus/prometheus";
@@ -65,8 +65,11 @@ function pagerdutyIntegrationUrl(key: pulumi.Output<string>): pulumi.Output<stri
   return pulumi.secret(pulumi.interpolate`https://events.pagerduty.com/integration/${key}/enqueue`);
 }
 
-/** `alerts` is the stack's catalog (built once): each cloud's managed rules evaluate the same alerts as the cluster. */
-export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, alerts: AlertDefinition[]): CloudWiring {
+/**
+ * `alerts` is the stack's catalog and `recording` its recording rules (built once): each cloud's managed rules
+ * evaluate the same rules as the cluster.
+ */
+export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, alerts: AlertDefinition[], recording: RecordingRule[]): CloudWiring {
   const { aws, gcp, azure } = spec.clouds;
   const n = spec.notifications;
   const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {}, providers: {}, prometheusGrantees: {} };
@@ -99,6 +102,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, 
       logRetentionDays: aws.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
       alerts,
+      recording,
       tracedServices: tracedServices(spec),
       traceSamplingRate: aws.traceSamplingRate,
       emails: email ? [email] : [],
@@ -152,6 +156,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, 
       logRetentionDays: azure.logRetentionDays,
       runbookBaseUrl: spec.runbookBaseUrl,
       alerts,
+      recording,
       email,
       webhookUrls: httpsEndpoints,
     }, { provider });

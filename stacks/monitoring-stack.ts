@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { AlertDefinition, buildAlertCatalog, CatalogScope, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { AlertDefinition, buildAlertCatalog, buildRecordingRules, CatalogScope, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
@@ -14,7 +14,7 @@ import { Prometheus, prometheusContract, prometheusIdentity } from "../component
 import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
-import type { StackSpec } from "./schema";
+import { enabledSlos, type StackSpec } from "./schema";
 import { createThanos, ThanosStack } from "./thanos";
 
 /** Only the enabled channels, in the shape the Alertmanager component takes. */
@@ -38,6 +38,14 @@ export function catalogScopeOf(spec: StackSpec): CatalogScope {
     kubeStateMetrics: spec.exporters.kubeStateMetrics.enabled,
     cadvisor: spec.exporters.cadvisor.enabled,
   };
+}
+
+/**
+ * The alerts a stack evaluates: the catalog in its scope with its settings, its enabled SLOs' burn alerts and
+ * its own alerts (customAlerts), each with its promtool cases. Built once per stack.
+ */
+export function stackAlertCatalog(spec: StackSpec): AlertDefinition[] {
+  return buildAlertCatalog(spec.alerts, catalogScopeOf(spec), enabledSlos(spec.slos), spec.customAlerts?.alerts ?? []);
 }
 
 export interface MonitoringStack {
@@ -64,8 +72,9 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
   // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
   // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
   // Scoped to what this stack runs and can see (components/alerts/scope.ts).
-  // The stack's own alerts (customAlerts) join it here, so they go everywhere catalog alerts go.
-  const alerts = buildAlertCatalog(spec.alerts, catalogScopeOf(spec), spec.customAlerts?.alerts ?? []);
+  const alerts = stackAlertCatalog(spec);
+  // The enabled SLOs' recording rules beside the catalog's.
+  const recording = buildRecordingRules(enabledSlos(spec.slos));
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
   // Grafana queries Prometheus and Alertmanager.
@@ -113,7 +122,7 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
   });
 
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
-  const clouds = createCloudIntegrations(spec, secrets, alerts);
+  const clouds = createCloudIntegrations(spec, secrets, alerts, recording);
 
   // Thanos: Grafana reads through Query (deduplicated, with the bucket's history) instead of Prometheus.
   const thanos = createThanos(spec, secrets, { namespace: ns, clouds, scrapers, queryClients: grafanaPods });
@@ -136,7 +145,7 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
     remoteWrite: [...prom.remoteWrite, ...clouds.remoteWrite],
     serviceAccountAnnotations: clouds.serviceAccountAnnotations,
     projectedTokens: clouds.projectedTokens,
-    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts }),
+    ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts, recording }),
     networkPolicy,
     // With Thanos, Grafana queries Query, which reads the sidecars: nothing queries Prometheus' API directly.
     queryClients: thanos ? [] : grafanaPods,

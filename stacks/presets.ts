@@ -10,8 +10,10 @@ import { kubeStateMetricsDefaults } from "../components/kube-state-metrics/contr
 import { mlModelExporterDefaults } from "../components/ml-model-exporter/contract";
 import { nodeExporterDefaults } from "../components/node-exporter/contract";
 import { prometheusDefaults } from "../components/prometheus/contract";
+import { defaultSlos } from "../components/slo/presets";
 import { thanosDefaults } from "../components/thanos/contract";
 import { logsPresets } from "./presets-logs";
+import { sloConfigOf } from "./schema/slos";
 import type { Environment, ScrapeTarget, StackSpec } from "./schema";
 
 /** The NovaCron services and their metrics ports, as the seed lists them. */
@@ -22,6 +24,11 @@ export const novacronTargets: ScrapeTarget[] = [
   { name: "scheduler", namespace: "novacron", service: "novacron-scheduler", port: 8083, path: "/metrics", domain: "application" },
   { name: "ml-pipeline", namespace: "novacron", service: "ml-service", port: 8000, path: "/metrics", domain: "ml" },
 ];
+
+/** The NovaCron API's availability and latency SLOs (components/slo/presets.ts), by name, over `window` if given. */
+function apiSlos(window?: string): StackSpec["slos"] {
+  return Object.fromEntries(defaultSlos.map((slo) => [slo.name, { ...sloConfigOf(slo), ...(window ? { window } : {}) }]));
+}
 
 const common = {
   namespace: "monitoring",
@@ -102,6 +109,8 @@ export const presets: Record<Environment, StackSpec> = {
       repeatInterval: "1h",
     },
     grafana: { ...grafanaDefaults, enabled: true, ingressFrom: [] },
+    // The budget over the week dev keeps.
+    slos: apiSlos("7d"),
     // One Prometheus on its volume, no object storage: a dev stack that wants Thanos enables it (and a cloud,
     // or an S3-compatible store such as MinIO).
     thanos: {
@@ -149,6 +158,7 @@ export const presets: Record<Environment, StackSpec> = {
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
       ingressFrom: [],
     },
+    slos: apiSlos(),
     // Thanos at prod's size: Query ×2 (a PodDisruptionBudget keeps one), one Store Gateway, one Compactor
     // (never more: two would compact the same blocks). The bucket needs a cloud (or an S3-compatible store),
     // which is the stack's own choice: Pulumi.prod.yaml enables Thanos with its cloud's bucket. The preset

@@ -124,12 +124,13 @@ describe("renderRuleFiles", () => {
 describe("renderRuleTests", () => {
   const parsedTests = Object.fromEntries(Object.entries(testFiles).map(([file, text]) => [file, parse(text)]));
 
-  it("writes one promtool test file per rule file, loading it by relative name in recording-first order", () => {
-    expect(Object.keys(testFiles)).toEqual(["infrastructure.test.yml", "kubernetes.test.yml", "application.test.yml", "ml-pipeline.test.yml", "stack.test.yml"]);
+  it("writes one promtool test file per rule file (and per longer evaluation interval), loading it by relative name in recording-first order", () => {
+    // The SLOs' hour-long cases are evaluated every minute, in a file of their own.
+    expect(Object.keys(testFiles)).toEqual(["infrastructure.test.yml", "kubernetes.test.yml", "application.test.yml", "application.every-1m.test.yml", "ml-pipeline.test.yml", "stack.test.yml"]);
     for (const [file, doc] of Object.entries(parsedTests)) {
-      const ruleFile = file.replace(".test.yml", ".yml");
+      const ruleFile = file.replace(/(\.every-1m)?\.test\.yml$/, ".yml");
       expect(doc.rule_files).toEqual([ruleFile]);
-      expect(doc.evaluation_interval).toBe("15s");
+      expect(doc.evaluation_interval).toBe(file.includes(".every-1m.") ? "1m" : "15s");
       expect(doc.group_eval_order).toEqual((parse(ruleFiles[ruleFile]).groups as { name: string }[]).map((group) => group.name));
     }
   });

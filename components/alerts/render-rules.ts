@@ -75,7 +75,7 @@ export interface PrometheusRuleGroup {
   rules: PrometheusRule[];
 }
 export type PrometheusRule =
-  | { record: string; expr: string }
+  | { record: string; expr: string; labels?: Labels }
   | { alert: string; expr: string; for: string; labels: Labels; annotations: Labels };
 
 /**
@@ -112,7 +112,7 @@ function ruleGroupsByDomain(options: RenderRulesOptions): [AlertDomain, RuleGrou
   for (const domain of domains) {
     const groups: RuleGroup[] = [];
     const records = recording.filter((rule) => rule.domain === domain);
-    groups.push(...chunked(`${domain}.recording`, records.map(({ record, expr }) => ({ record, expr }))));
+    groups.push(...chunked(`${domain}.recording`, records.map(({ record, expr, labels }) => ({ record, expr, ...(labels ? { labels } : {}) }))));
     const domainAlerts = alerts.filter((alert) => alert.domain === domain);
     groups.push(...chunked(`${domain}.alerts`, domainAlerts.map((alert) => alertRule(alert, options.runbookBaseUrl))));
     if (groups.length > 0) result.push([domain, groups]);
@@ -156,20 +156,22 @@ function annotations(alert: AlertDefinition, runbookBaseUrl: string): Labels {
 export function renderRuleTests(options: RenderRulesOptions): Record<string, string> {
   const alerts = options.alerts ?? alertCatalog;
   const files: Record<string, string> = {};
+  const defaultInterval = formatDuration(SCRAPE_INTERVAL_SECONDS);
   for (const [domain, groups] of ruleGroupsByDomain(options)) {
-    const tests = alerts
-      .filter((alert) => alert.domain === domain)
-      .flatMap((alert) => alert.tests.map((testCase) => testGroup(alert, testCase, options.runbookBaseUrl)));
-    if (tests.length === 0) continue;
-    files[ruleTestFileName(domain)] = stringify(
-      {
-        rule_files: [options.ruleFilesDir ? `${options.ruleFilesDir.replace(/\/+$/, "")}/${ruleFileNames[domain]}` : ruleFileNames[domain]],
-        evaluation_interval: formatDuration(SCRAPE_INTERVAL_SECONDS),
-        group_eval_order: groups.map((group) => group.name),
-        tests,
-      },
-      yamlOptions,
-    );
+    const byInterval = new Map<string, object[]>();
+    for (const alert of alerts.filter((a) => a.domain === domain)) {
+      for (const testCase of alert.tests) {
+        const interval = testCase.evaluationInterval ?? defaultInterval;
+        byInterval.set(interval, [...(byInterval.get(interval) ?? []), testGroup(alert, testCase, options.runbookBaseUrl)]);
+      }
+    }
+    for (const [interval, tests] of byInterval) {
+      const file = interval === defaultInterval ? ruleTestFileName(domain) : ruleTestFileName(domain).replace(/\.test\.yml$/, `.every-${interval}.test.yml`);
+      files[file] = stringify(
+        { rule_files: [options.ruleFilesDir ? `${options.ruleFilesDir.replace(/\/+$/, "")}/${ruleFileNames[domain]}` : ruleFileNames[domain]], evaluation_interval: interval, group_eval_order: groups.map((group) => group.name), tests },
+        yamlOptions,
+      );
+    }
   }
   return files;
 }

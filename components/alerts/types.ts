@@ -33,6 +33,11 @@ export interface AlertTestCase {
   description: string;
   /** Sample interval of the input series; defaults to the stack's scrape interval for tests (15s). */
   interval?: string;
+  /**
+   * How often promtool evaluates the rules for this case; defaults to 15s. Cases with hours of history use a
+   * longer one (they go to a test file of their own), since promtool's cost grows with evaluations.
+   */
+  evaluationInterval?: string;
   /** The input series. */
   series: AlertTestSeries[];
   /** When the alert is evaluated, as a duration from the start of the series. */
@@ -80,7 +85,12 @@ export type AlertRule = Omit<AlertDefinition, "tests">;
 
 /** A Prometheus recording rule (level:metric:operations naming). */
 export interface RecordingRule {
+  /** The recorded series' name. */
   record: string;
+  /** PromQL. */
   expr: string;
+  /** Labels added to every recorded series (an SLO's `slo` label); none by default. */
+  labels?: Record<string, string>;
+  /** The rule file it goes to: the domain of the alerts that read it. */
   domain: AlertDomain;
 }

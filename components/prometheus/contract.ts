@@ -26,3 +26,10 @@ export const prometheusDefaults = {
   evaluationInterval: "15s",
   resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
 };
+
+/**
+ * The bucket bounds (seconds) of the metric contract's `http_request_duration_seconds` histogram: client_golang's
+ * DefBuckets, which the NovaCron services keep (a test reads them from client_golang's source). A latency SLI
+ * can only count "faster than X" exactly when X is one of them.
+ */
+export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;

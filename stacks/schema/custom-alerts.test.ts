@@ -9,7 +9,7 @@ const withAlert = (changes: Record<string, unknown>, metrics = exampleCustomAler
 
 test("the docs' example is accepted and joins the catalog with its labels and runbook", () => {
   const { spec } = parseStackConfig({ "novacron:environment": "dev", "novacron:customAlerts": JSON.stringify(exampleCustomAlerts) });
-  const catalog = buildAlertCatalog(spec.alerts, undefined, spec.customAlerts?.alerts);
+  const catalog = buildAlertCatalog(spec.alerts, undefined, undefined, spec.customAlerts?.alerts);
   expect(catalog.length).toBe(buildAlertCatalog().length + 2);
   const rules = renderRuleFiles({ runbookBaseUrl: "https://runbooks.example/alerts", alerts: catalog })["application.yml"];
   expect(rules).toContain("- alert: PaymentsFailing");

@@ -22,7 +22,9 @@ import { lokiSchema } from "./loki";
 import { notificationsSchema } from "./notifications";
 import { DNS_LABEL, httpUrl, MAX_TEXT_LENGTH, namespaceName, overlongTexts, storageClass, withCrossChecks } from "./primitives";
 import { prometheusSchema } from "./prometheus";
+import { slosSchema } from "./slos";
 import { targetsSchema } from "./targets";
+import { parseDuration } from "../../components/units";
 import { thanosSchema } from "./thanos";
 
 export { parseBytes, parseDuration, PROMETHEUS_BYTES, PROMETHEUS_DURATION, STORAGE_QUANTITY } from "../../components/units";
@@ -57,6 +59,8 @@ export { resourcesSchema } from "./primitives";
 export type { Resources } from "./primitives";
 export { prometheusSchema } from "./prometheus";
 export type { RemoteWrite } from "./prometheus";
+export { enabledSlos, MAX_SLO_WINDOW, sloConfigOf, sloSchema, slosSchema, sloSpecOf } from "./slos";
+export type { SloConfig, SlosSpec } from "./slos";
 export { scrapeTargetSchema } from "./targets";
 export { THANOS_DOWNSAMPLE_AGE, thanosSchema, thanosStorageKinds } from "./thanos";
 export type { ThanosSpec } from "./thanos";
@@ -85,6 +89,7 @@ const stackObject = z.strictObject({
     .describe("Per alert: enabled, threshold (in its expression's unit: ratios 0..1, seconds, counts), for, severity; an alert not listed runs as the catalog defines it."),
   customAlerts: customAlertsSchema.optional()
     .describe("The stack's own alerts, joined to the catalog (docs/alerts.md): each must parse, select known metrics and bring promtool cases."),
+  slos: slosSchema.describe("SLOs by name (docs/slos.md): each compiles to recording rules, a fast-burn page and a slow-burn ticket, and rows of the error-budget dashboard. The presets hold the NovaCron API's availability and latency SLOs; set a field to change one, enabled: false to switch one off, or a new name to add one."),
   elk: elkSchema,
   loki: lokiSchema,
   logShipper: logShipperSchema,
@@ -195,6 +200,20 @@ export const stackSpecSchema = withCrossChecks(
     reads: [["logShipper", "enabled"], ["loki", "enabled"]],
     check: ({ logShipper, loki }, report) => {
       if (logShipper.enabled && !loki.enabled) report(["logShipper", "enabled"], "is true but loki.enabled is false: the shipper sends parsed entries to Loki (and raw ones to Logstash when elk is enabled)");
+    },
+  },
+  {
+    // The budget over the window is averaged from recorded samples: Prometheus must keep the whole window.
+    reads: [["prometheus", "retentionTime"], "slos"],
+    check: ({ prometheus, slos }, report) => {
+      const retention = parseDuration(prometheus.retentionTime);
+      if (retention === undefined || !slos) return;
+      for (const [name, slo] of Object.entries(slos)) {
+        const window = parseDuration(slo.window);
+        if (slo.enabled !== false && window !== undefined && window > retention) {
+          report(["slos", name, "window"], `(${slo.window}) must be at most prometheus.retentionTime (${prometheus.retentionTime}): the error budget over the window is averaged from samples Prometheus no longer holds; shorten the window, keep more, or set enabled: false`);
+        }
+      }
     },
   },
   // Every name the stack derives, against its API's limits (derived-names.ts).

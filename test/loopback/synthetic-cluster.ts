@@ -131,10 +131,11 @@ function fanoutOf(metric: string): Fanout {
 
 /** Which objects a metric describes, from its name (kube-state-metrics names say it; the others by exporter). */
 function entitiesOf(metric: string, source: MetricSource, e: Entities, job: string, shape: ClusterShape): Labels[] {
-  // Each service's pods, as its job scrapes them (job novacron-<service>).
+  // Each service's pods, as its job scrapes them (job novacron-<service>). The metric contract's `service`
+  // label is the job's name (README.md), which the SLOs' SLIs select on.
   if (source === "novacron-services") {
-    const service = job.replace(/^novacron-/, "");
-    return Array.from({ length: shape.servicePods }, (_, i) => ({ service, instance: `${service}-${i}:8080` }));
+    const name = job.replace(/^novacron-/, "");
+    return Array.from({ length: shape.servicePods }, (_, i) => ({ service: job, instance: `${name}-${i}:8080` }));
   }
   if (source === "node-exporter") return e.nodes.map((n) => ({ instance: n.instance }));
   if (source === "cadvisor") {

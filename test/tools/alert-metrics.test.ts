@@ -4,6 +4,7 @@
 // says nothing: this is where it is caught.
 import { buildAlertCatalog, fullScope, recordingRules } from "../../components/alerts";
 import { exportedMetrics } from "../../components/grafana";
+import { sloRecordingNames } from "../../components/slo";
 import { checkPromql } from "../helpers/promql";
 
 const expressions = [
@@ -25,8 +26,11 @@ describe("alert and recording rule expressions, parsed by Prometheus' parser", (
 
   test("every selector names its metric, and every metric is exported by some part of the stack", () => {
     const exported = exportedMetrics();
-    // vector(1) (the Watchdog) selects nothing; every other alert reads at least one series.
-    expect(results.filter((r) => r.metrics.length === 0).map((r) => r.id)).toEqual(["alert Watchdog"]);
+    // vector(1) (the Watchdog) and each SLO's objective, a recorded constant, select nothing; every other rule
+    // reads at least one series.
+    const constants = ["alert Watchdog", ...recordingRules.filter((r) => r.record === sloRecordingNames.objective).map((r) => `record ${r.record}`)];
+    expect(constants.length).toBe(3);
+    expect(results.filter((r) => r.metrics.length === 0).map((r) => r.id)).toEqual(constants);
     expect(results.filter((r) => r.unnamedSelectors > 0).map((r) => r.id)).toEqual([]);
     expect(results.flatMap((r) => r.metrics.filter((m) => !exported.has(m)).map((m) => `${r.id}: ${m}`))).toEqual([]);
   });

@@ -47,7 +47,7 @@ beforeAll(() => {
 }, 30 * 60_000);
 
 test("user alerts load in promtool and each of their cases passes, beside the catalog's", () => {
-  const alerts = buildAlertCatalog(spec.alerts, undefined, custom);
+  const alerts = buildAlertCatalog(spec.alerts, undefined, undefined, custom);
   const { check, test, passed } = runRules(alerts);
   expect({ status: check.status, output: check.output }).toEqual({ status: 0, output: expect.any(String) });
   expect({ status: test.status, output: test.output }).toEqual({ status: 0, output: expect.any(String) });
@@ -60,7 +60,7 @@ test("a user case that is wrong fails promtool (the check is real)", () => {
   // The quiet case's data, claimed to fire: promtool must report it.
   const [payments] = custom;
   const wrong = { ...payments, tests: [{ ...payments.tests[1], description: "claims to fire at 4%", fires: true, labels: { job: "payments" } }] };
-  const { test } = runRules(buildAlertCatalog({}, undefined, [wrong]));
+  const { test } = runRules(buildAlertCatalog({}, undefined, undefined, [wrong]));
   expect(test.status).not.toBe(0);
   expect(test.output).toContain("claims to fire at 4%");
 }, 300_000);

@@ -5,6 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { alertCatalog, AlertDefinition, buildAlertCatalog, renderRuleFiles, renderRuleTests, testGroupName } from "../../components/alerts";
 import { AlertOverrides, forLimits, MAX_ALERT_FOR, ThresholdSpec, thresholdNames, thresholdTable, WATCHDOG } from "../../components/alerts";
+import { buildRecordingRules, fullScope } from "../../components/alerts";
+import { apiAvailabilitySlo, apiLatencySlo, burnExpr, burnRateAlerts, sloAlertName } from "../../components/slo";
 import { runTool, toolsBinDir } from "../helpers/tools";
 
 const runbookBaseUrl = "https://runbooks.novacron.example/alerts";
@@ -136,3 +138,51 @@ describe("promtool test rules", () => {
     expect(readJunit(junit)).toEqual({ names: expect.any(Array), failures: 2 });
   });
 });
+
+// The SLOs' burn alerts run above with the catalog; here the same cases at other objectives and windows, and a
+// page built on the wrong windows, which the cases must catch.
+describe("SLO burn alerts", () => {
+  const sloAlertNames = (slos: { name: string }[]) => new Set(slos.flatMap((slo) => [sloAlertName(slo, "fast"), sloAlertName(slo, "slow")]));
+  function runCases(label: string, alerts: AlertDefinition[], recording = buildRecordingRules()) {
+    const files = renderRuleTests({ runbookBaseUrl, alerts, recording });
+    const sub = fs.mkdtempSync(path.join(dir, `${label}-`));
+    for (const [name, text] of Object.entries({ ...renderRuleFiles({ runbookBaseUrl, alerts, recording }), ...files })) fs.writeFileSync(path.join(sub, name), text);
+    const junit = path.join(sub, "junit.xml");
+    return { result: promtool(["test", "rules", `--junit=${junit}`, ...Object.keys(files).map((f) => path.join(sub, f))]), junit };
+  }
+
+  // 95% can burn at most 20× (100% errors), 99.95% leaves a tenth of the default budget; 7d and 90d windows.
+  it("passes every case at other objectives and windows", () => {
+    const slos = [{ ...apiAvailabilitySlo, objective: 0.95, window: "7d" }, { ...apiLatencySlo, objective: 0.9995, window: "90d" }];
+    const names = sloAlertNames(slos);
+    const alerts = buildAlertCatalog({}, fullScope, slos).filter((alert) => names.has(alert.name));
+    expect(alerts.map((a) => a.name).sort()).toEqual([...names].sort());
+    const { result, junit } = runCases("slo-objectives", alerts, buildRecordingRules(slos));
+    expectSuccess(result);
+    const { names: run, failures } = readJunit(junit);
+    expect(failures).toBe(0);
+    expect(run.sort()).toEqual(alerts.flatMap((alert) => alert.tests.map((testCase) => testGroupName(alert, testCase))).sort());
+    // Every burn alert has its cases: a fast burn pages in time, a slow one opens a ticket and does not page.
+    expect(run.filter((n) => /FastBurn: pages within/.test(n))).toHaveLength(2);
+    expect(run.filter((n) => /FastBurn: does not page on a slow burn/.test(n))).toHaveLength(2);
+    expect(run.filter((n) => /SlowBurn: fires when/.test(n))).toHaveLength(2);
+  }, CATALOG_RUN_TIMEOUT_MS);
+
+  it("fails a page on the wrong windows or factors: on a slow burn and too early, or too late (negative controls)", () => {
+    const name = sloAlertName(apiAvailabilitySlo, "fast");
+    const page = alertCatalog.find((alert) => alert.name === name) as AlertDefinition;
+    const withExpr = (expr: string): AlertDefinition => ({ ...page, expr, inhibits: undefined, inhibitEqual: undefined });
+    // The ticket's windows and factors: a 4.5× burn pages, and a fast burn pages before the 1h window could know.
+    const ticketLike = runCases("slo-control-ticket", [withExpr(burnExpr(apiAvailabilitySlo, burnRateAlerts.slow.pairs))]);
+    expect(ticketLike.result.status).not.toBe(0);
+    expect(ticketLike.result.output).toContain(`${name}: does not page on a slow burn`);
+    expect(ticketLike.result.output).toContain(`${name}: not yet paging`);
+    // Twice the factors: a 28.8× burn pages only through the 6h pair, hours late.
+    const doubled = burnRateAlerts.fast.pairs.map((pair) => ({ ...pair, factor: 2 * pair.factor }));
+    const late = runCases("slo-control-late", [withExpr(burnExpr(apiAvailabilitySlo, doubled))]);
+    expect(late.result.status).not.toBe(0);
+    expect(late.result.output).toContain(`${name}: pages within`);
+    expect(late.result.output).not.toContain(`${name}: fires when errors burn the budget`);
+  }, CATALOG_RUN_TIMEOUT_MS);
+});
+

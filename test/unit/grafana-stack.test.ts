@@ -92,6 +92,7 @@ describe("stacks", () => {
       "grafana/dashboards/novacron/novacron-application.json",
       "grafana/dashboards/novacron/novacron-infrastructure.json",
       "grafana/dashboards/novacron/novacron-ml-pipeline.json",
+      "grafana/dashboards/novacron/novacron-slos.json",
     ]);
     // Prometheus and Alertmanager admit Grafana's pods.
     const grafanaPods = { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "grafana" };

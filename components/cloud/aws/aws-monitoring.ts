@@ -1,6 +1,6 @@
 import type { ServiceAccountRef } from "../rules";
 import { alertCatalog } from "../../alerts/catalog";
-import type { AlertDefinition } from "../../alerts/types";
+import type { AlertDefinition, RecordingRule } from "../../alerts/types";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertManagerDefinition, RuleGroupNamespace, Workspace } from "@pulumi/aws/amp";
 import { CompositeAlarm, Dashboard, LogGroup, LogMetricFilter, MetricAlarm } from "@pulumi/aws/cloudwatch";
@@ -34,6 +34,8 @@ export interface AwsMonitoringArgs {
   runbookBaseUrl: string;
   /** The stack's alert catalog, built once (buildAlertCatalog); default: every default threshold. */
   alerts?: AlertDefinition[];
+  /** The recording rules the alerts read, with the stack's SLOs' (buildRecordingRules); default: the default SLOs'. */
+  recording?: RecordingRule[];
   /** Services traced by X-Ray (service names as instrumented), one sampling rule each. */
   tracedServices: string[];
   /** X-Ray fixed sampling rate beyond the one-per-second reservoir (0..1). */
@@ -93,7 +95,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
 
     const workspace = new Workspace(`${name}-amp`, { alias: names.workspaceAlias }, parent);
     this.workspaceId = workspace.id;
-    for (const ns of ampRuleNamespaces({ runbookBaseUrl: args.runbookBaseUrl, alerts: args.alerts ?? alertCatalog })) {
+    for (const ns of ampRuleNamespaces({ runbookBaseUrl: args.runbookBaseUrl, alerts: args.alerts ?? alertCatalog, recording: args.recording })) {
       new RuleGroupNamespace(`${name}-${ns.name}`, { name: ns.name, workspaceId: workspace.id, data: ns.data }, parent);
     }
 

@@ -1,6 +1,6 @@
 import type { ServiceAccountRef } from "../rules";
 import { alertCatalog } from "../../alerts/catalog";
-import type { AlertDefinition } from "../../alerts/types";
+import type { AlertDefinition, RecordingRule } from "../../alerts/types";
 import * as pulumi from "@pulumi/pulumi";
 import { PrometheusRuleGroup } from "@pulumi/azure-native/alertsmanagement";
 import { Component } from "@pulumi/azure-native/applicationinsights";
@@ -41,6 +41,8 @@ export interface AzureMonitoringArgs {
   runbookBaseUrl: string;
   /** The stack's alert catalog, built once (buildAlertCatalog); default: every default threshold. */
   alerts?: AlertDefinition[];
+  /** The recording rules the alerts read, with the stack's SLOs' (buildRecordingRules); default: the default SLOs'. */
+  recording?: RecordingRule[];
   /** Email address of the action group. */
   email?: string;
   /** HTTPS endpoints of the action group's webhook receivers (webhook, PagerDuty's Azure integration); secrets. */
@@ -72,7 +74,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: AzureMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every name is checked before anything is registered (the stack's config validation runs the same check).
-    const nameArgs = { cluster: args.cluster, prometheusServiceAccount: args.prometheusServiceAccount, alerts: args.alerts };
+    const nameArgs = { cluster: args.cluster, prometheusServiceAccount: args.prometheusServiceAccount, alerts: args.alerts, recording: args.recording };
     assertDerivedNames(`AzureMonitoring ${name}`, azureDerivedNames(nameArgs));
     super("novacron:azure:AzureMonitoring", name, {}, opts);
     const names = azureResourceNames(nameArgs);
@@ -166,7 +168,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
     }, parent);
     const actions = [{ actionGroupId: actionGroup.id }];
 
-    for (const ruleGroup of azureRuleGroups({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster, alerts: args.alerts ?? alertCatalog })) {
+    for (const ruleGroup of azureRuleGroups({ runbookBaseUrl: args.runbookBaseUrl, cluster: args.cluster, alerts: args.alerts ?? alertCatalog, recording: args.recording })) {
       new PrometheusRuleGroup(`${name}-${ruleGroup.sourceGroup}`, {
         resourceGroupName, location, tags,
         ruleGroupName: ruleGroup.name,

@@ -1,7 +1,7 @@
 // Pure: the Azure side as data — the catalog's rule groups as Azure Monitor Prometheus rule groups (and
 // back, so promtool can check what Azure will evaluate), the remote-write endpoint and the role granted.
 import { durationSeconds, renderRuleGroups, RenderRulesOptions, Severity } from "../../alerts";
-import type { AlertDefinition } from "../../alerts";
+import type { AlertDefinition, RecordingRule } from "../../alerts";
 import type { DerivedName } from "../../name-rules";
 import { toYaml } from "../../yaml";
 import { isoDuration, notifies, parseIsoDuration, PrometheusRuleGroup, ServiceAccountRef } from "../rules";
@@ -53,7 +53,7 @@ export function azureRuleGroups(options: RenderRulesOptions & { cluster: string 
       sourceGroup: group.name,
       interval: RULE_GROUP_INTERVAL,
       rules: group.rules.map((rule): AzureRule => {
-        if ("record" in rule) return { record: rule.record, expression: rule.expr };
+        if ("record" in rule) return { record: rule.record, expression: rule.expr, ...(rule.labels ? { labels: rule.labels } : {}) };
         const severity = rule.labels.severity as Severity;
         const forSeconds = durationSeconds(rule.for);
         return {
@@ -78,7 +78,7 @@ export function azureRuleGroupsToPrometheus(groups: AzureRuleGroup[]): string {
     interval: `${parseIsoDuration(group.interval)}s`,
     rules: group.rules.map((rule) =>
       rule.record
-        ? { record: rule.record, expr: rule.expression }
+        ? { record: rule.record, expr: rule.expression, ...(rule.labels ? { labels: rule.labels } : {}) }
         : { alert: rule.alert!, expr: rule.expression, for: `${rule.for ? parseIsoDuration(rule.for) : 0}s`, labels: rule.labels ?? {}, annotations: rule.annotations ?? {} },
     ),
   })) as PrometheusRuleGroup[];
@@ -131,6 +131,8 @@ export interface AzureNameArgs {
   prometheusServiceAccount: ServiceAccountRef;
   /** The catalog whose rule groups become Azure rule groups; default: every default threshold. */
   alerts?: AlertDefinition[];
+  /** The recording rules beside them; default: the catalog's with the default SLOs'. */
+  recording?: RecordingRule[];
 }
 
 /** The names AzureMonitoring gives its resources (it uses exactly these). */
@@ -138,7 +140,7 @@ export function azureResourceNames(args: AzureNameArgs): AzureResourceNames {
   const n = (what: string) => azureName(args.cluster, what);
   const sa = args.prometheusServiceAccount;
   // Group names do not depend on the runbook links.
-  const groups = renderRuleGroups({ runbookBaseUrl: "", alerts: args.alerts }).flatMap(({ groups }) => groups.map((g) => g.name));
+  const groups = renderRuleGroups({ runbookBaseUrl: "", alerts: args.alerts, recording: args.recording }).flatMap(({ groups }) => groups.map((g) => g.name));
   return {
     logAnalyticsWorkspace: n("logs"),
     appInsights: n("appinsights"),

@@ -3,16 +3,16 @@
 import { parse } from "yaml";
 import { buildAlertCatalog, renderRuleFiles } from "../../alerts";
 import { dashboardQueries } from "../queries";
-import { buildDashboards, INFRASTRUCTURE_UID, KUBERNETES_COMPUTE_UID, KUBERNETES_NETWORKING_UID, STACK_HEALTH_UID } from ".";
+import { buildDashboards, INFRASTRUCTURE_UID, KUBERNETES_COMPUTE_UID, KUBERNETES_NETWORKING_UID, SLO_UID, STACK_HEALTH_UID } from ".";
 
 describe("dashboards", () => {
   const dashboards = buildDashboards();
   const panelsOf = (uid: string, d = dashboards) => (d.find((x) => x.uid === uid)!.model.panels ?? []) as any[];
   const stepsOf = (uid: string, title: string, d = dashboards) => panelsOf(uid, d).find((p) => p.title === title)!.fieldConfig.defaults.thresholds.steps;
 
-  test("the seed's three dashboards, Stack health and the Kubernetes ones, in folders, each with environment, cluster and its own variables", () => {
+  test("the seed's three dashboards, SLOs, Stack health and the Kubernetes ones, in folders, each with environment, cluster and its own variables", () => {
     expect(dashboards.map((d) => [d.title, d.folder])).toEqual([
-      ["Infrastructure", "novacron"], ["Application", "novacron"], ["ML Pipeline", "novacron"], ["Stack health", "stack"],
+      ["Infrastructure", "novacron"], ["Application", "novacron"], ["ML Pipeline", "novacron"], ["SLOs and error budgets", "novacron"], ["Stack health", "stack"],
       ["Kubernetes / Compute resources", "kubernetes"], ["Kubernetes / Networking", "kubernetes"],
     ]);
     const variables = Object.fromEntries(dashboards.map((d) => [d.title, d.model.templating!.list!.map((v) => v.name)]));
@@ -20,6 +20,7 @@ describe("dashboards", () => {
       Infrastructure: ["environment", "cluster", "instance", "namespace"],
       Application: ["environment", "cluster", "namespace", "service"],
       "ML Pipeline": ["environment", "cluster", "model"],
+      "SLOs and error budgets": ["environment", "cluster", "slo"],
       "Stack health": ["environment", "cluster", "job"],
       "Kubernetes / Compute resources": ["environment", "cluster", "namespace", "workload", "pod"],
       "Kubernetes / Networking": ["environment", "cluster", "namespace", "pod"],
@@ -83,6 +84,17 @@ describe("dashboards", () => {
   test("a dashboard refuses an alert without a threshold instead of drawing no line", () => {
     const catalog = buildAlertCatalog().map((a) => (a.name === "HighDiskUsage" ? { ...a, threshold: undefined } : a));
     expect(() => buildDashboards(catalog)).toThrow(/HighDiskUsage has no threshold/);
+  });
+
+  test("SLOs: budget, burn rates with the burn alerts' factors as lines, and the indicator", () => {
+    const rows = panelsOf(SLO_UID).filter((p) => p.type === "row").map((p) => p.title);
+    expect(rows).toEqual(["Error budget", "Burn rates", "Indicator"]);
+    // The SRE workbook's factors, typed here by hand: 14.4 and 6 page, 3 and 1 open a ticket.
+    expect(stepsOf(SLO_UID, "Burn rate: page windows").map((s: any) => s.value)).toEqual([null, 6, 14.4]);
+    expect(stepsOf(SLO_UID, "Burn rate: ticket windows").map((s: any) => s.value)).toEqual([null, 1, 3]);
+    const queries = dashboardQueries(dashboards.find((d) => d.uid === SLO_UID)!.model).filter((q) => q.panelType !== "variable");
+    expect(queries.every((q) => q.expr.includes('slo=~"$slo", cluster=~"$cluster", environment=~"$environment"'))).toBe(true);
+    expect(queries.filter((q) => q.panel === "Burn rate: page windows").map((q) => q.expr.match(/ratio_rate(\w+)/)![1])).toEqual(["1h", "5m", "6h", "30m"]);
   });
 
   test("the Kubernetes dashboards go from the cluster down to pods", () => {

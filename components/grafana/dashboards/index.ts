@@ -7,6 +7,7 @@ import { infrastructureDashboard } from "./infrastructure";
 import { kubernetesComputeDashboard } from "./kubernetes-compute";
 import { kubernetesNetworkingDashboard } from "./kubernetes-networking";
 import { mlPipelineDashboard } from "./ml-pipeline";
+import { sloDashboard } from "./slo";
 import { stackHealthDashboard } from "./stack-health";
 
 export * from "./common";
@@ -16,12 +17,13 @@ export { KUBERNETES_COMPUTE_UID, kubernetesComputeDashboard } from "./kubernetes
 export { KUBERNETES_NETWORKING_UID, kubernetesNetworkingDashboard } from "./kubernetes-networking";
 export { ML_PIPELINE_UID, mlPipelineDashboard } from "./ml-pipeline";
 export { STACK_HEALTH_UID, stackHealthDashboard } from "./stack-health";
+export { SLO_UID, sloDashboard } from "./slo";
 
 /** Every dashboard the stack provisions, with thresholds from `catalog` (the stack's alert catalog by default). */
 export function buildDashboards(catalog: readonly AlertDefinition[] = alertCatalog): DashboardDefinition[] {
   const options = { catalog };
   return [
-    infrastructureDashboard(options), applicationDashboard(options), mlPipelineDashboard(options), stackHealthDashboard(options),
+    infrastructureDashboard(options), applicationDashboard(options), mlPipelineDashboard(options), sloDashboard(options), stackHealthDashboard(options),
     kubernetesComputeDashboard(options), kubernetesNetworkingDashboard(options),
   ];
 }
