@@ -97,6 +97,10 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
   const clouds = createCloudIntegrations(spec, secrets, alerts);
 
+  // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch, Prometheus scrapes their own metrics.
+  const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers, scrapers });
+  const { loki, jaeger, elasticsearch } = logsAndTraces;
+
   const prom = spec.prometheus;
   const prometheus = new Prometheus(prometheusContract.name, {
     namespace: ns,
@@ -126,12 +130,10 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       blackbox: blackboxExporter?.scrapeTarget,
       kubeletInsecureSkipVerify: prom.kubeletInsecureSkipVerify,
       services: [...spec.targets, ...(mlModelExporter ? [mlModelExporter.scrapeTarget] : [])],
+      apps: logsAndTraces.scrapeTargets,
     },
   });
 
-  // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch.
-  const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers });
-  const { loki, jaeger, elasticsearch } = logsAndTraces;
 
   const gf = spec.grafana;
   const grafana = gf.enabled

@@ -11,7 +11,7 @@ import {
 import { reloaderContainer } from "../kube/reloader";
 import { toYaml } from "../yaml";
 import { PROMETHEUS_PORT, prometheusContract, prometheusDefaults } from "./contract";
-import { BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
+import { AppScrapeTarget, BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
 
 const CONFIG_DIR = "/etc/prometheus/config";
 const RULES_DIR = "/etc/prometheus/rules";
@@ -38,6 +38,8 @@ export interface PrometheusScrapeArgs {
   annotated?: boolean;
   /** Application services, each scraped on every pod behind its Service as job `novacron-<name>`. */
   services?: pulumi.Input<pulumi.Input<ServiceTarget>[]>;
+  /** Parts of the stack itself (Loki, Jaeger, the log shipper, the Elasticsearch exporter …), each under its contract's job. */
+  apps?: pulumi.Input<pulumi.Input<AppScrapeTarget>[]>;
 }
 
 export interface PrometheusArgs {
@@ -145,6 +147,7 @@ export class Prometheus extends pulumi.ComponentResource {
           annotated: scrape.annotated ?? true,
         },
         services: scrape.services ?? [],
+        apps: (scrape.apps ?? []) as AppScrapeTarget[],
       })),
     );
     this.ruleFiles = args.ruleFiles;
