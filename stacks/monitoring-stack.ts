@@ -49,7 +49,15 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
   // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
   // Scoped to what this stack runs and can see (components/alerts/scope.ts).
-  const alerts = buildAlertCatalog(spec.alerts, { managedControlPlane: false, thanos: false });
+  const alerts = buildAlertCatalog(spec.alerts, {
+    managedControlPlane: false,
+    thanos: false,
+    elasticsearch: spec.elk.enabled,
+    loki: spec.loki.enabled,
+    // The shipper runs only with a Loki to push to (stacks/logs-and-traces.ts).
+    logShipper: spec.logShipper.enabled && spec.loki.enabled,
+    jaeger: spec.jaeger.enabled,
+  });
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
   // Grafana queries Prometheus and Alertmanager.

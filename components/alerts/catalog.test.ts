@@ -1,6 +1,6 @@
 // The catalog against the seed's written spec: the tables below are typed by hand from the seed README and
 // the meta-monitoring brief, deliberately not derived from the catalog.
-import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, recordingRules, renderInhibitRules } from "./index";
+import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, fullScope, recordingRules, renderInhibitRules } from "./index";
 import type { AlertDefinition, AlertDomain, Severity } from "./index";
 
 type Unit = "ratio" | "seconds" | "count";
@@ -44,7 +44,21 @@ const stackAlerts: Record<string, Expected> = {
   EndpointProbeFailed: { domain: "stack", severity: "critical", for: "1m" },
 };
 
-const expected = { ...seedAlerts, ...stackAlerts };
+// The stack's own log and trace pipeline (issue 14): thresholds and durations as the Loki, Promtail and
+// Elasticsearch mixins choose them where they have one.
+const pipelineAlerts: Record<string, Expected> = {
+  LogShipperDroppingLogs: { domain: "stack", severity: "warning", for: "10m", threshold: 0.01, unit: "ratio" },
+  LogShipperRequestErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.1, unit: "ratio" },
+  LokiRequestErrors: { domain: "stack", severity: "critical", for: "15m", threshold: 0.1, unit: "ratio" },
+  LokiIngestionRejected: { domain: "stack", severity: "warning", for: "15m", threshold: 0.01, unit: "ratio" },
+  JaegerSpansRefused: { domain: "stack", severity: "warning", for: "10m", threshold: 0.01, unit: "ratio" },
+  JaegerSpanExportFailing: { domain: "stack", severity: "warning", for: "10m", threshold: 0.01, unit: "ratio" },
+  ElasticsearchClusterRed: { domain: "stack", severity: "critical", for: "5m" },
+  ElasticsearchClusterYellow: { domain: "stack", severity: "warning", for: "20m" },
+  ElasticsearchDiskWatermarkNear: { domain: "stack", severity: "warning", for: "15m", threshold: 0.8, unit: "ratio" },
+};
+
+const expected = { ...seedAlerts, ...stackAlerts, ...pipelineAlerts };
 const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
 const alertNamed = (name: string): AlertDefinition => {
   const alert = byName.get(name);
@@ -68,6 +82,7 @@ describe("alert catalog", () => {
   };
   it.each(Object.entries(seedAlerts))("has the seed's %s with its exact threshold, duration and severity", specified);
   it.each(Object.entries(stackAlerts))("has the meta-monitoring alert %s", specified);
+  it.each(Object.entries(pipelineAlerts))("has the pipeline alert %s", specified);
 
   it("has no alert the tables above do not specify", () => {
     expect(alertCatalog.map((alert) => alert.name).sort()).toEqual(Object.keys(expected).sort());
@@ -195,4 +210,18 @@ test("an alert switched off leaves the catalog and every other alert's inhibitio
   expect(catalog.flatMap((a) => a.inhibits ?? [])).not.toContain("HighMemoryUsage");
   // The inhibition rules still render (they refuse an unknown target).
   expect(() => renderInhibitRules(catalog)).not.toThrow();
+});
+
+test("the pipeline's alerts are in the catalog only when the stack runs their part", () => {
+  const pipeline = Object.keys(pipelineAlerts);
+  const names = (scope: Partial<import("./index").CatalogScope>) => buildAlertCatalog({}, { ...fullScope, ...scope }).map((a) => a.name).filter((n) => pipeline.includes(n));
+  expect(names({})).toEqual(pipeline);
+  expect(names({ elasticsearch: false })).toEqual(pipeline.filter((n) => !n.startsWith("Elasticsearch")));
+  expect(names({ loki: false })).toEqual(pipeline.filter((n) => !n.startsWith("Loki")));
+  expect(names({ logShipper: false })).toEqual(pipeline.filter((n) => !n.startsWith("LogShipper")));
+  expect(names({ jaeger: false })).toEqual(pipeline.filter((n) => !n.startsWith("Jaeger")));
+});
+
+test("a red Elasticsearch cluster inhibits the yellow alert of the same cluster only", () => {
+  expect(alertNamed("ElasticsearchClusterRed")).toMatchObject({ inhibits: ["ElasticsearchClusterYellow"], inhibitEqual: ["es_cluster"] });
 });

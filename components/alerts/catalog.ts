@@ -10,6 +10,7 @@ import { caseBuilders } from "./promtool-cases";
 import { applicationRules } from "./rules/application";
 import { infrastructureRules } from "./rules/infrastructure";
 import { mlRules } from "./rules/ml";
+import { pipelineRules } from "./rules/pipeline";
 import { stackRules } from "./rules/stack";
 import { CatalogScope, fullScope } from "./scope";
 import { AlertOverrides } from "./settings";
@@ -34,7 +35,7 @@ export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: Catalog
   const thresholds: AlertThresholds = { ...defaultThresholds };
   for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
   const enabled = (name: string) => overrides[name]?.enabled !== false;
-  return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope)]
+  return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope), ...pipelineRules(thresholds, scope)]
     .filter((rule) => enabled(rule.name))
     .map((rule) => ({
       ...rule,

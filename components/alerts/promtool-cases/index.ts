@@ -2,7 +2,8 @@
 import { applicationCases } from "./application";
 import { infrastructureCases } from "./infrastructure";
 import { mlCases } from "./ml";
+import { pipelineCases } from "./pipeline";
 import { CaseBuilder } from "./series";
 import { stackCases } from "./stack";
 
-export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...applicationCases, ...mlCases, ...stackCases };
+export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...applicationCases, ...mlCases, ...stackCases, ...pipelineCases };

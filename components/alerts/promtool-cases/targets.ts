@@ -1,6 +1,10 @@
 // Labels of the test series' scrape targets, as the scrape configuration attaches them (each component's
 // contract gives its job and port).
 import { alertmanagerContract } from "../../alertmanager/contract";
+import { elasticsearchExporterContract } from "../../elasticsearch/contract";
+import { jaegerContract } from "../../jaeger/contract";
+import { logShipperContract } from "../../log-shipper/contract";
+import { lokiContract } from "../../loki/contract";
 import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import { nodeExporterContract } from "../../node-exporter/contract";
@@ -14,3 +18,11 @@ export const mlExporter: Labels = { instance: `${mlModelExporterContract.name}:$
 export const kubeStateMetrics: Labels = { instance: `${kubeStateMetricsContract.name}:${kubeStateMetricsContract.ports.httpMetrics}`, job: kubeStateMetricsContract.job };
 /** A kubelet target, scraped by the Prometheus job that discovers nodes. */
 export const kubelet = (index: number): Labels => ({ instance: `node-${index}:10250`, job: prometheusContract.kubernetesJobs.kubelet });
+/** One node's log shipper (a DaemonSet pod, discovered through its headless Service). */
+export const logShipper: Labels = { instance: `10.0.0.5:${logShipperContract.ports.http}`, job: logShipperContract.job, namespace: "monitoring-host", node: "node-1", pod: "log-shipper-x7k2p" };
+export const loki: Labels = { instance: `10.0.0.9:${lokiContract.ports.http}`, job: lokiContract.job, namespace: "monitoring", pod: "loki-write-0" };
+export const jaeger: Labels = { instance: `10.0.0.11:${jaegerContract.ports.metrics}`, job: jaegerContract.job, namespace: "monitoring", pod: "jaeger-5d9f7-abcde" };
+/** The Elasticsearch exporter's target; its `cluster` label arrives renamed to es_cluster. */
+export const elasticsearchExporter: Labels = {
+  instance: `10.0.0.13:${elasticsearchExporterContract.ports.metrics}`, job: elasticsearchExporterContract.job, es_cluster: "logs",
+};
