@@ -31,17 +31,18 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
       Namespace: 3, // monitoring, monitoring-host, elastic-system (the ECK operator)
       // prometheus, alertmanager, logstash, loki (prod: Loki's scalable write and backend targets)
       StatefulSet: env === "prod" ? 5 : 4,
-      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger (prod: and Loki's read target)
-      Deployment: env === "prod" ? 6 : 5,
+      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger, elasticsearch-exporter (prod: and Loki's read target)
+      Deployment: env === "prod" ? 7 : 6,
       DaemonSet: 3, // node-exporter, cadvisor, log-shipper
-      Secret: 7, // alertmanager channel credentials; grafana's admin password and secret key; 4 Elasticsearch users and the roles file
+      Secret: 8, // alertmanager channel credentials; grafana's admin password and secret key; 5 Elasticsearch users and the roles file
       ClusterRole: 3,
       ClusterRoleBinding: 3,
     });
     // default-deny + DNS in each of the 3 namespaces, one per app except host-network node-exporter;
     // Elasticsearch has two (the cluster and its bootstrap Job), the ECK operator one, prod adds Jaeger's
-    // index cleaner and Loki's scalable targets one each (write, read, backend instead of the single binary).
-    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + (env === "prod" ? 1 + 2 : 0));
+    // index cleaner and Loki's scalable targets one each (write, read, backend instead of the single binary);
+    // the Elasticsearch exporter one.
+    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + 1 + (env === "prod" ? 1 + 2 : 0));
   });
 
   test("every image is one of the pinned images, at an exact version", () => {
