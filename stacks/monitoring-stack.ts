@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
-import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
+import { Grafana, grafanaContract, grafanaIdentity, grafanaScrapeTarget } from "../components/grafana";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
@@ -57,6 +57,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     // The shipper runs only with a Loki to push to (stacks/logs-and-traces.ts).
     logShipper: spec.logShipper.enabled && spec.loki.enabled,
     jaeger: spec.jaeger.enabled,
+    grafana: spec.grafana.enabled,
   });
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
@@ -138,7 +139,11 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       blackbox: blackboxExporter?.scrapeTarget,
       kubeletInsecureSkipVerify: prom.kubeletInsecureSkipVerify,
       services: [...spec.targets, ...(mlModelExporter ? [mlModelExporter.scrapeTarget] : [])],
-      apps: logsAndTraces.scrapeTargets,
+      apps: [
+        ...logsAndTraces.scrapeTargets,
+        // Grafana is created after the Prometheus it queries; its Service's name is known before.
+        ...(spec.grafana.enabled ? [ns.apply((namespace) => grafanaScrapeTarget(grafanaContract.name, namespace))] : []),
+      ],
     },
   });
 

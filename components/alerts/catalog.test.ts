@@ -56,6 +56,8 @@ const pipelineAlerts: Record<string, Expected> = {
   ElasticsearchClusterRed: { domain: "stack", severity: "critical", for: "5m" },
   ElasticsearchClusterYellow: { domain: "stack", severity: "warning", for: "20m" },
   ElasticsearchDiskWatermarkNear: { domain: "stack", severity: "warning", for: "15m", threshold: 0.8, unit: "ratio" },
+  GrafanaDown: { domain: "stack", severity: "warning", for: "5m" },
+  GrafanaRequestErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.05, unit: "ratio" },
 };
 
 const expected = { ...seedAlerts, ...stackAlerts, ...pipelineAlerts };
@@ -220,6 +222,7 @@ test("the pipeline's alerts are in the catalog only when the stack runs their pa
   expect(names({ loki: false })).toEqual(pipeline.filter((n) => !n.startsWith("Loki")));
   expect(names({ logShipper: false })).toEqual(pipeline.filter((n) => !n.startsWith("LogShipper")));
   expect(names({ jaeger: false })).toEqual(pipeline.filter((n) => !n.startsWith("Jaeger")));
+  expect(names({ grafana: false })).toEqual(pipeline.filter((n) => !n.startsWith("Grafana")));
 });
 
 test("a red Elasticsearch cluster inhibits the yellow alert of the same cluster only", () => {

@@ -16,10 +16,12 @@ export interface CatalogScope {
   logShipper: boolean;
   /** Jaeger runs (an OpenTelemetry Collector). */
   jaeger: boolean;
+  /** Grafana runs. */
+  grafana: boolean;
 }
 
 /**
  * Everything a self-managed cluster can show: the scope of the catalog built without one, for components used
  * on their own and for the tests that prove every alert.
  */
-export const fullScope: CatalogScope = { managedControlPlane: false, thanos: true, elasticsearch: true, loki: true, logShipper: true, jaeger: true };
+export const fullScope: CatalogScope = { managedControlPlane: false, thanos: true, elasticsearch: true, loki: true, logShipper: true, jaeger: true, grafana: true };

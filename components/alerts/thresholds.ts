@@ -86,6 +86,10 @@ export const thresholdTable = {
     default: 0.01, unit: "ratio", doc: "Ratio (0-1) of spans Jaeger fails to write to its storage above which JaegerSpanExportFailing fires.",
     max: 0.99, bounds: "a share of spans failing can only pass a threshold below 1",
   },
+  GrafanaRequestErrors: {
+    default: 0.05, unit: "ratio", doc: "Ratio (0-1) of Grafana's HTTP requests answered 5xx (its API, pages and datasource proxy) above which GrafanaRequestErrors fires.",
+    max: 0.99, bounds: "a share of requests failing can only pass a threshold below 1",
+  },
   ElasticsearchDiskWatermarkNear: {
     default: 0.8, unit: "ratio", doc: "Used share (0-1) of an Elasticsearch node's data disk above which ElasticsearchDiskWatermarkNear fires.",
     min: 0.5, max: 0.85,

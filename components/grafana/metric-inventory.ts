@@ -18,7 +18,8 @@ export type MetricSource =
   | "elasticsearch-exporter"
   | "loki"
   | "alloy"
-  | "jaeger";
+  | "jaeger"
+  | "grafana";
 
 export interface InventoryEntry {
   /** How the list is proven to match what the source really exports. */
@@ -123,6 +124,12 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
       "otelcol_receiver_accepted_spans_total", "otelcol_receiver_refused_spans_total", "otelcol_exporter_sent_spans_total",
       "otelcol_exporter_send_failed_spans_total", "otelcol_process_memory_rss_bytes",
     ],
+  },
+  // Grafana is AGPL and its source is not on the Go module proxy at its tags (its go.mod path has no /v12):
+  // the name comes from Grafana's documentation of its internal metrics.
+  grafana: {
+    provenBy: "Grafana's documented HTTP metric (a histogram by handler, status_code and method), declared in pkg/middleware/request_metrics.go of grafana/grafana; read, never built",
+    metrics: ["grafana_http_request_duration_seconds_bucket", "grafana_http_request_duration_seconds_count"],
   },
   "prometheus-rules": {
     provenBy: "recorded by the alert catalog's recording rules, and ALERTS, which Prometheus writes for every pending or firing alert",

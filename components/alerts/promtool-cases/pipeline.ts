@@ -2,7 +2,7 @@
 // real exporters give them (proven in components/grafana/metric-inventory.ts) plus what the scrape adds.
 import { AlertTestSeries } from "../types";
 import { aboveThresholdCases, CaseBuilder, constant, counter, failureRatioScenario, Labels, pct, Scenario, SCRAPE_INTERVAL_SECONDS, sustainedCases } from "./series";
-import { elasticsearchExporter, jaeger, logShipper, loki } from "./targets";
+import { elasticsearchExporter, grafana, jaeger, logShipper, loki } from "./targets";
 
 const pushTo: Labels = { host: "loki-write.monitoring.svc:3100" };
 const shipperGroup: Labels = { job: logShipper.job, node: logShipper.node, ...pushTo };
@@ -76,6 +76,13 @@ const esDisk = (used: number): Scenario => {
   };
 };
 
+/** Grafana's requests: `failed` of every 100 answered 502 (a datasource behind its proxy); of the rest a tenth 404. */
+const grafanaRequests = (failed: number): AlertTestSeries[] => [
+  counter("grafana_http_request_duration_seconds_count", { ...grafana, handler: "/api/dashboards/uid/:uid", method: "GET", status_code: "200" }, (100 - failed) * 0.9),
+  counter("grafana_http_request_duration_seconds_count", { ...grafana, handler: "/api/dashboards/uid/:uid", method: "GET", status_code: "404" }, (100 - failed) * 0.1),
+  counter("grafana_http_request_duration_seconds_count", { ...grafana, handler: "/api/datasources/proxy/uid/:uid/*", method: "GET", status_code: "502" }, failed),
+];
+
 const rateBased = { activeFrom: SCRAPE_INTERVAL_SECONDS };
 
 export const pipelineCases: Record<string, CaseBuilder> = {
@@ -90,4 +97,16 @@ export const pipelineCases: Record<string, CaseBuilder> = {
   ElasticsearchClusterRed: (alert) => healthCases("red", alert.for),
   ElasticsearchClusterYellow: (alert) => healthCases("yellow", alert.for),
   ElasticsearchDiskWatermarkNear: (alert) => aboveThresholdCases(alert, esDisk, { activeFrom: 0, labels: dataPath }),
+  GrafanaDown: (alert) => [
+    ...sustainedCases({
+      for: alert.for,
+      activeFrom: 0,
+      breach: { what: "Grafana's only target is down", series: [constant("up", grafana, 0)] },
+      normal: [{ what: "Grafana is up (and another job is down)", series: [constant("up", grafana, 1), constant("up", { ...loki }, 0)] }],
+      // absent() of a comparison carries no labels.
+      labels: {},
+    }),
+    { description: `fires when no Grafana target is discovered at all for ${alert.for}`, series: [constant("up", loki, 1)], evalTime: alert.for, fires: true, expectedLabels: {} },
+  ],
+  GrafanaRequestErrors: (alert) => aboveThresholdCases(alert, (r) => failureRatioScenario(r, grafanaRequests), { ...rateBased, labels: { job: grafana.job } }),
 };

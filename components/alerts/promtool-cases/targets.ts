@@ -2,6 +2,7 @@
 // contract gives its job and port).
 import { alertmanagerContract } from "../../alertmanager/contract";
 import { elasticsearchExporterContract } from "../../elasticsearch/contract";
+import { grafanaContract } from "../../grafana/contract";
 import { jaegerContract } from "../../jaeger/contract";
 import { logShipperContract } from "../../log-shipper/contract";
 import { lokiContract } from "../../loki/contract";
@@ -26,3 +27,4 @@ export const jaeger: Labels = { instance: `10.0.0.11:${jaegerContract.ports.metr
 export const elasticsearchExporter: Labels = {
   instance: `10.0.0.13:${elasticsearchExporterContract.ports.metrics}`, job: elasticsearchExporterContract.job, es_cluster: "logs",
 };
+export const grafana: Labels = { instance: `10.0.0.15:${grafanaContract.ports.http}`, job: grafanaContract.job, namespace: "monitoring", pod: "grafana-6c8d9-fghij" };

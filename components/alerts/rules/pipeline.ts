@@ -1,5 +1,6 @@
 // The stack watching its own log and trace pipeline: the log shipper (Alloy's loki.write), Loki, Jaeger (an
-// OpenTelemetry Collector) and Elasticsearch (through the Elasticsearch exporter). Domain `stack`: the team
+// OpenTelemetry Collector) and Elasticsearch (through the Elasticsearch exporter), and Grafana, which reads
+// them. Domain `stack`: the team
 // that runs the monitoring stack owns them. Each group is in the catalog only when the stack runs its part.
 //
 // Ratios divide by everything attempted, so a quiet pipeline (0/0) is no alert, and one lost batch among
@@ -143,6 +144,35 @@ export function pipelineRules(t: AlertThresholds, scope: CatalogScope): AlertRul
         summary: "Elasticsearch node {{ $labels.name }} is near its disk watermarks",
         description:
           "The data disk of Elasticsearch node {{ $labels.name }} in {{ $labels.es_cluster }} is fuller than the threshold. At the low watermark (85% by default) it takes no new shards, at the high one (90%) shards move away, at the flood stage (95%) its indices turn read-only. Grow the volume, add a node or shorten the lifecycle.",
+      },
+    );
+  }
+  if (scope.grafana) {
+    const grafana = `job="${jobs.grafana}"`;
+    rules.push(
+      {
+        ...stack,
+        name: "GrafanaDown",
+        severity: "warning",
+        // No Grafana target up, including none discovered at all (every pod gone).
+        expr: `absent(up{${grafana}} == 1)`,
+        // Alerting does not go through Grafana; dashboards are down, not notifications: warning, and 5m
+        // rides over a rollout (Recreate with a volume).
+        for: "5m",
+        summary: "Grafana is down",
+        description:
+          "No Grafana pod answers Prometheus' scrapes: dashboards and Explore are unavailable. Alerts still reach their receivers through Alertmanager.",
+      },
+      {
+        ...stack,
+        name: "GrafanaRequestErrors",
+        severity: "warning",
+        threshold: t.GrafanaRequestErrors,
+        expr: `${rate("grafana_http_request_duration_seconds_count", `${grafana}, status_code=~"5.."`, "job")} / ${rate("grafana_http_request_duration_seconds_count", grafana, "job")} > ${t.GrafanaRequestErrors}`,
+        for: "15m",
+        summary: "Grafana answers requests with errors",
+        description:
+          "More of Grafana's requests end in a 5xx than the threshold allows: its database, or a datasource behind its proxy (Prometheus, Loki, Jaeger, Elasticsearch), is failing.",
       },
     );
   }

@@ -4,6 +4,7 @@ import { alertmanagerContract } from "../../alertmanager/contract";
 import { blackboxExporterContract } from "../../blackbox-exporter/contract";
 import { cadvisorContract } from "../../cadvisor/contract";
 import { elasticsearchExporterContract } from "../../elasticsearch/contract";
+import { grafanaContract } from "../../grafana/contract";
 import { jaegerContract } from "../../jaeger/contract";
 import { logShipperContract } from "../../log-shipper/contract";
 import { lokiContract } from "../../loki/contract";
@@ -23,6 +24,7 @@ export const jobs = {
   logShipper: logShipperContract.job,
   jaeger: jaegerContract.job,
   elasticsearchExporter: elasticsearchExporterContract.job,
+  grafana: grafanaContract.job,
 } as const;
 /** Jobs scraping exporters' own metrics (node-exporter has NodeDown instead). */
 export const exporterJobs = [cadvisorContract.job, kubeStateMetricsContract.job, blackboxExporterContract.job, jobs.mlExporter] as const;

@@ -2,6 +2,7 @@
 // exporter), with the pipeline alerts' thresholds as dashed lines. Every selector carries the cluster and
 // environment matchers, so one Grafana reading Thanos Query can look at any cluster's pipeline.
 import { elasticsearchExporterContract } from "../../elasticsearch/contract";
+import { grafanaContract } from "../contract";
 import { jaegerContract } from "../../jaeger/contract";
 import { logShipperContract } from "../../log-shipper/contract";
 import { lokiContract } from "../../loki/contract";
@@ -18,6 +19,7 @@ const shipper = `job="${logShipperContract.job}", ${scope}`;
 const loki = `job="${lokiContract.job}", ${scope}`;
 const jaeger = `job="${jaegerContract.job}", ${scope}`;
 const es = `job="${elasticsearchExporterContract.job}", ${scope}`;
+const grafana = `job="${grafanaContract.job}", ${scope}`;
 const r = (metric: string, selector: string) => `rate(${metric}{${selector}}[$__rate_interval])`;
 
 /** The Kubernetes cluster (an external label), narrowed to the selected environments. */
@@ -178,6 +180,22 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Documents indexed per second", span: 24, height: 6, unit: "short", min: 0,
       description: "Documents each node indexes per second (Logstash's logs, Jaeger's spans).",
       queries: [{ expr: `sum by (name) (${r("elasticsearch_indices_indexing_index_total", es)})`, legend: "{{name}}" }],
+    }))
+
+    .withRow(row("Grafana"))
+    .withPanel(timeseriesPanel({
+      title: "Grafana requests failing", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
+      description: "Share of Grafana's requests answered 5xx (its API, pages and datasource proxy); above the dashed line (GrafanaRequestErrors' threshold) for 15m, the alert fires.",
+      queries: [{
+        expr: `sum(${r("grafana_http_request_duration_seconds_count", `${grafana}, status_code=~"5.."`)}) / clamp_min(sum(${r("grafana_http_request_duration_seconds_count", grafana)}), 1e-9)`,
+        legend: "5xx",
+      }],
+      thresholds: above(catalog, ["GrafanaRequestErrors", "orange"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Grafana request latency (p99) by handler", span: 12, height: 8, unit: "s", min: 0,
+      description: "The 99th percentile of Grafana's requests by handler; the datasource proxy's follow the datasources behind it.",
+      queries: [{ expr: `histogram_quantile(0.99, sum by (handler, le) (${r("grafana_http_request_duration_seconds_bucket", grafana)}))`, legend: "{{handler}}" }],
     }));
 
   return { uid: LOG_TRACE_PIPELINE_UID, title: "Log and trace pipeline", folder: "stack", model: finish(builder) };

@@ -295,6 +295,13 @@ describe.each(["dev", "prod"])("%s: the pipeline watched by Prometheus", (env) =
     expect(policy.spec.egress.flatMap((r: any) => r.to.map((t: any) => [t.podSelector?.matchLabels["app.kubernetes.io/name"], r.ports.map((p: any) => p.port)]))).toEqual([["elasticsearch", [9200]]]);
   });
 
+  test("Grafana is scraped once, under its own job (its pods no longer ask the annotation job to scrape them)", () => {
+    expect(keepOf(job("grafana"), "__meta_kubernetes_service_name")).toBe("grafana");
+    const pod = named(env, "Deployment", "grafana").spec.template;
+    const annotations = pod.metadata?.annotations ?? {};
+    expect(Object.keys(annotations).filter((k: string) => k.startsWith("prometheus.io/"))).toEqual([]);
+  });
+
   test("Jaeger lets Prometheus in to its metrics port only", () => {
     const jaeger = named(env, "NetworkPolicy", "jaeger");
     expect(appsOf(ingressFrom(jaeger, 8888))).toEqual(["prometheus"]);
