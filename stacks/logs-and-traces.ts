@@ -46,10 +46,10 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
   const jaegerOnEs = jaegerSpec.enabled && jaegerSpec.storage === "elasticsearch";
 
   let elasticsearch: Elasticsearch | undefined, kibana: Kibana | undefined, logstash: Logstash | undefined;
-  let elasticsearchExporter: ElasticsearchExporter | undefined;
+  let elasticsearchExporter: ElasticsearchExporter | undefined, operator: EckOperator | undefined;
   if (elk.enabled) {
-    const operator = new EckOperator("eck-operator", {
-      namespace: elk.operatorNamespace, chartRepository: elk.operatorChartRepository, networkPolicy,
+    operator = new EckOperator("eck-operator", {
+      namespace: elk.operatorNamespace, chartRepository: elk.operatorChartRepository, networkPolicy, scrapers,
       elasticsearch: [peerSelector(elasticsearchIdentity(ES_CLUSTER), spec.namespace)],
       kibana: elk.kibana.enabled ? [peerSelector(kibanaIdentity(kibanaContract.name), spec.namespace)] : [],
     });
@@ -102,6 +102,6 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
         resources: jaegerSpec.resources, networkPolicy, queriers, scrapers,
       }, jaegerOnEs && elasticsearch ? { dependsOn: [elasticsearch] } : undefined)
     : undefined;
-  const scrapeTargets = [elasticsearchExporter, loki, logShipper, jaeger].flatMap((part) => (part ? [part.scrapeTarget] : []));
+  const scrapeTargets = [operator, elasticsearchExporter, loki, logShipper, jaeger].flatMap((part) => (part ? [part.scrapeTarget] : []));
   return { elasticsearch, kibana, logstash, loki, logShipper, jaeger, elasticsearchExporter, scrapeTargets };
 }

@@ -25,3 +25,13 @@ export const ES_EXPORTER_PORT = elasticsearchExporterContract.ports.metrics;
 export const elasticsearchExporterDefaults = {
   resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
 };
+
+/**
+ * The ECK operator (Elastic's Helm chart): its controller metrics on `metrics` (the chart's config.metrics.port),
+ * scraped as job `eck-operator` through a Service of ours (the chart makes none for plain-HTTP metrics).
+ */
+export const eckOperatorContract = {
+  name: "elastic-operator",
+  job: "eck-operator",
+  ports: { metrics: 9090 },
+} as const satisfies ComponentContract;

@@ -174,11 +174,12 @@ describe.each(["dev", "prod"])("%s: NetworkPolicies", (env) => {
     expect(appsOf(ingressFrom(es, 9300))).toEqual(["elasticsearch"]);
   });
 
-  test("the ECK operator's namespace denies by default; the operator reaches the API server, Elasticsearch and Kibana, and only the API server's webhook calls reach it", () => {
+  test("the ECK operator's namespace denies by default; the operator reaches the API server, Elasticsearch and Kibana; only the API server's webhook calls and Prometheus' scrapes reach it", () => {
     const operator = named(env, "NetworkPolicy", "elastic-operator");
     expect(operator.metadata.namespace).toBe("elastic-system");
     expect(operator.spec.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "elastic-operator" } });
-    expect(operator.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 9443, protocol: "TCP" }] }]);
+    expect(operator.spec.ingress[0]).toEqual({ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 9443, protocol: "TCP" }] });
+    expect(operator.spec.ingress.slice(1).map((r: any) => [appsOf(r.from), r.ports.map((p: any) => p.port)])).toEqual([[["prometheus"], [9090]]]);
     const egress = operator.spec.egress.map((r: any) => [appsOf(r.to), r.ports.map((p: any) => p.port)]);
     expect(egress).toEqual([[["anywhere"], [443, 6443]], [["elasticsearch"], [9200]], [["kibana"], [5601]]]);
     expect(operator.spec.egress[1].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).toBe("monitoring");
@@ -300,6 +301,14 @@ describe.each(["dev", "prod"])("%s: the pipeline watched by Prometheus", (env) =
     const pod = named(env, "Deployment", "grafana").spec.template;
     const annotations = pod.metadata?.annotations ?? {};
     expect(Object.keys(annotations).filter((k: string) => k.startsWith("prometheus.io/"))).toEqual([]);
+  });
+
+  test("the ECK operator's metrics: its own job through a Service selecting the chart's pods, and Prometheus let in", () => {
+    expect(keepOf(job("eck-operator"), "__meta_kubernetes_service_name")).toBe("elastic-operator-metrics");
+    expect(job("eck-operator").kubernetes_sd_configs[0].namespaces.names).toEqual(["elastic-system"]);
+    const service = named(env, "Service", "elastic-operator-metrics");
+    expect(service.spec.selector).toEqual({ "app.kubernetes.io/name": "elastic-operator" });
+    expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "elastic-operator"), 9090))).toEqual(["prometheus"]);
   });
 
   test("Jaeger lets Prometheus in to its metrics port only", () => {
