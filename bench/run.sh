@@ -9,12 +9,13 @@
 #                a one-threshold update, peak RSS; the mock render beside them
 #   thanos-query the dashboards' queries through Thanos Query against Prometheus directly (p50/p99, RSS;
 #                two replicas with sidecars on loopback)
+#   rule-eval    the prod rule set's evaluation time per cycle over a synthetic ~100k-series cluster (real Prometheus)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
 NOVACRON_TOOLS_BIN="$(bash scripts/install-tools.sh)"
 export NOVACRON_TOOLS_BIN
-which=("${@:-stack-eval node-down ml-exporter faults deploy thanos-query}")
+which=("${@:-stack-eval node-down ml-exporter faults deploy thanos-query rule-eval}")
 for bench in ${which[*]}; do
   echo "== bench: $bench"
   case "$bench" in
@@ -24,6 +25,7 @@ for bench in ${which[*]}; do
     faults) node_modules/.bin/tsx bench/faults.ts ;;
     deploy) NOVACRON_DEPLOY_TOOLS_BIN="$(bash scripts/install-deploy-tools.sh)" node_modules/.bin/tsx bench/deploy.ts ;;
     thanos-query) NOVACRON_THANOS_BIN="$(bash scripts/install-thanos.sh)" node_modules/.bin/tsx bench/thanos-query.ts ;;
+    rule-eval) node_modules/.bin/tsx bench/rule-eval.ts ;;
     *) echo "unknown benchmark $bench" >&2; exit 2 ;;
   esac
 done

@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { buildAlertCatalog, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { buildAlertCatalog, CatalogScope, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Grafana, grafanaContract, grafanaIdentity, grafanaScrapeTarget } from "../components/grafana";
@@ -29,6 +29,23 @@ export function enabledChannels(notifications: StackSpec["notifications"]): Chan
   };
 }
 
+/**
+ * What a stack runs and sees, which decides the alerts in its catalog (components/alerts/scope.ts). The spec
+ * has no Thanos yet (its workloads land separately), so no stack carries the Thanos alerts until it does.
+ */
+export function catalogScopeOf(spec: StackSpec): CatalogScope {
+  return {
+    managedControlPlane: false,
+    thanos: false,
+    elasticsearch: spec.elk.enabled,
+    loki: spec.loki.enabled,
+    // The shipper runs only with a Loki to push to (stacks/logs-and-traces.ts).
+    logShipper: spec.logShipper.enabled && spec.loki.enabled,
+    jaeger: spec.jaeger.enabled,
+    grafana: spec.grafana.enabled,
+  };
+}
+
 export interface MonitoringStack {
   namespace: pulumi.Output<string>;
   prometheus: Prometheus;
@@ -49,16 +66,7 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   // The catalog with this stack's thresholds, built once: Prometheus evaluates it, Grafana draws its thresholds,
   // the clouds' managed rules evaluate it too. A changed threshold changes its rule (and nothing else).
   // Scoped to what this stack runs and can see (components/alerts/scope.ts).
-  const alerts = buildAlertCatalog(spec.alerts, {
-    managedControlPlane: false,
-    thanos: false,
-    elasticsearch: spec.elk.enabled,
-    loki: spec.loki.enabled,
-    // The shipper runs only with a Loki to push to (stacks/logs-and-traces.ts).
-    logShipper: spec.logShipper.enabled && spec.loki.enabled,
-    jaeger: spec.jaeger.enabled,
-    grafana: spec.grafana.enabled,
-  });
+  const alerts = buildAlertCatalog(spec.alerts, catalogScopeOf(spec));
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
   const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
   // Grafana queries Prometheus and Alertmanager.

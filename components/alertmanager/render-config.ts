@@ -4,6 +4,7 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { AlertDomain } from "../alerts/types";
+import { WATCHDOG } from "../alerts/settings";
 
 export const alertDomains: AlertDomain[] = Object.values(AlertDomain);
 
@@ -176,7 +177,7 @@ export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<s
   const criticalFirst = { matchers: ['severity="critical"'], group_wait: routing.criticalGroupWait };
   const routes: Record<string, unknown>[] = [
     // The Watchdog always fires; the heartbeat service alerts when it stops arriving.
-    { receiver: HEARTBEAT_RECEIVER, matchers: ['alertname="Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m" },
+    { receiver: HEARTBEAT_RECEIVER, matchers: [`alertname="${WATCHDOG}"`], group_wait: "0s", group_interval: "1m", repeat_interval: "5m" },
     // Critical alerts page, and still reach their team's channels below.
     ...(channels.pagerduty ? [{ receiver: PAGER_RECEIVER, matchers: ['severity="critical"'], group_wait: routing.criticalGroupWait, continue: true }] : []),
     ...alertDomains.map((domain) => ({ receiver: teamReceiver(domain), matchers: [`domain="${domain}"`], routes: [criticalFirst] })),

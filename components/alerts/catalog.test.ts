@@ -60,7 +60,21 @@ const pipelineAlerts: Record<string, Expected> = {
   GrafanaRequestErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.05, unit: "ratio" },
 };
 
-const expected = { ...seedAlerts, ...stackAlerts, ...pipelineAlerts };
+// Thanos watching itself (issue 13), in the catalog when the stack runs Thanos (scope.thanos).
+const thanosAlerts: Record<string, Expected> = {
+  ThanosSidecarPrometheusDown: { domain: "stack", severity: "warning", for: "5m" },
+  ThanosSidecarUploadsFailing: { domain: "stack", severity: "warning", for: "15m", threshold: 0, unit: "count" },
+  ThanosSidecarNoRecentUpload: { domain: "stack", severity: "warning", for: "10m" },
+  ThanosCompactorHalted: { domain: "stack", severity: "warning", for: "5m" },
+  ThanosCompactorFailing: { domain: "stack", severity: "warning", for: "30m" },
+  ThanosBucketOperationsFailing: { domain: "stack", severity: "warning", for: "15m", threshold: 0.05, unit: "ratio" },
+  ThanosStoreGatewayGrpcErrors: { domain: "stack", severity: "warning", for: "5m", threshold: 0.05, unit: "ratio" },
+  ThanosQueryHttpErrors: { domain: "stack", severity: "warning", for: "5m", threshold: 0.05, unit: "ratio" },
+  ThanosQueryStoreApiErrors: { domain: "stack", severity: "warning", for: "5m", threshold: 0.05, unit: "ratio" },
+  ThanosQueryStoreEndpointsMissing: { domain: "stack", severity: "warning", for: "10m" },
+};
+
+const expected = { ...seedAlerts, ...stackAlerts, ...thanosAlerts, ...pipelineAlerts };
 const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
 const alertNamed = (name: string): AlertDefinition => {
   const alert = byName.get(name);
@@ -85,6 +99,7 @@ describe("alert catalog", () => {
   it.each(Object.entries(seedAlerts))("has the seed's %s with its exact threshold, duration and severity", specified);
   it.each(Object.entries(stackAlerts))("has the meta-monitoring alert %s", specified);
   it.each(Object.entries(pipelineAlerts))("has the pipeline alert %s", specified);
+  it.each(Object.entries(thanosAlerts))("has the Thanos alert %s", specified);
 
   it("has no alert the tables above do not specify", () => {
     expect(alertCatalog.map((alert) => alert.name).sort()).toEqual(Object.keys(expected).sort());
@@ -227,4 +242,21 @@ test("the pipeline's alerts are in the catalog only when the stack runs their pa
 
 test("a red Elasticsearch cluster inhibits the yellow alert of the same cluster only", () => {
   expect(alertNamed("ElasticsearchClusterRed")).toMatchObject({ inhibits: ["ElasticsearchClusterYellow"], inhibitEqual: ["es_cluster"] });
+});
+
+test("the Thanos alerts are in the catalog only when the stack runs Thanos", () => {
+  const names = (thanos: boolean) => buildAlertCatalog({}, { ...fullScope, thanos }).map((a) => a.name);
+  expect(names(true).filter((n) => n.startsWith("Thanos")).sort()).toEqual(Object.keys(thanosAlerts).sort());
+  expect(names(false).filter((n) => n.startsWith("Thanos"))).toEqual([]);
+  expect(names(false).length).toBe(names(true).length - Object.keys(thanosAlerts).length);
+});
+
+test("the Thanos alerts select each metric on its role's job: Query's http_requests_total is not the services'", () => {
+  const byJob = (name: string) => alertNamed(name).expr;
+  expect(byJob("ThanosQueryHttpErrors")).toMatch(/http_requests_total\{job="thanos-query", code=~"5\.\."\}/);
+  expect(byJob("ThanosQueryHttpErrors")).toMatch(/http_requests_total\{job="thanos-query"\}/);
+  for (const alert of alertCatalog.filter((a) => a.name.startsWith("Thanos"))) {
+    for (const [selector] of alert.expr.matchAll(/[a-z_]+\{[^}]*\}/g)) expect({ alert: alert.name, selector, hasJob: /job=~?"thanos-/.test(selector) }).toMatchObject({ hasJob: true });
+  }
+  expect(alertNamed("ThanosCompactorHalted").inhibits).toEqual(["ThanosCompactorFailing"]);
 });

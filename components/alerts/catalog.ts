@@ -12,6 +12,7 @@ import { infrastructureRules } from "./rules/infrastructure";
 import { mlRules } from "./rules/ml";
 import { pipelineRules } from "./rules/pipeline";
 import { stackRules } from "./rules/stack";
+import { thanosRules } from "./rules/thanos";
 import { CatalogScope, fullScope } from "./scope";
 import { AlertOverrides } from "./settings";
 import { AlertThresholds, defaultThresholds, thresholdNames } from "./thresholds";
@@ -35,7 +36,10 @@ export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: Catalog
   const thresholds: AlertThresholds = { ...defaultThresholds };
   for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
   const enabled = (name: string) => overrides[name]?.enabled !== false;
-  return [...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope), ...pipelineRules(thresholds, scope)]
+  return [
+    ...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope),
+    ...thanosRules(thresholds, scope), ...pipelineRules(thresholds, scope),
+  ]
     .filter((rule) => enabled(rule.name))
     .map((rule) => ({
       ...rule,

@@ -2,7 +2,7 @@
 // config schema (stacks/schema/alert-thresholds.ts), the override type, the generated config reference and
 // the rules all derive from it, so adding a threshold here is the whole change.
 import { durationSeconds } from "../units";
-import { failureWindows, maxScrapeIntervalSeconds } from "./rules/selectors";
+import { failureWindows, maxScrapeIntervalSeconds, rateWindows } from "./rules/selectors";
 
 /** The unit of a threshold, which is the unit of its alert's expression. */
 export type ThresholdUnit = "ratio" | "seconds" | "count";
@@ -28,6 +28,9 @@ export function maxFailureThreshold(window: string, scrapeIntervalSeconds = maxS
   // N·W/(W − s) − N < 0.5  ⇔  N < (W − s) / 2s
   return Math.ceil((windowSeconds - scrapeIntervalSeconds) / (2 * scrapeIntervalSeconds)) - 1;
 }
+
+/** A share of failing attempts is at most 1: a threshold of 1 could never be passed. */
+const shareBounds = { max: 0.99, bounds: "a share of failing requests can only pass a threshold below 1" } as const;
 
 const failureBounds = (window: string) => ({
   min: 0,
@@ -95,6 +98,13 @@ export const thresholdTable = {
     min: 0.5, max: 0.85,
     bounds: "at Elasticsearch's default low watermark (85%) the node already takes no new shards, too late for a warning; below 50% it is not near",
   },
+  ThanosSidecarUploadsFailing: {
+    default: 0, unit: "count", doc: "Failed block uploads of a Thanos sidecar in 5m above which ThanosSidecarUploadsFailing fires.", ...failureBounds(rateWindows.stack),
+  },
+  ThanosBucketOperationsFailing: { default: 0.05, unit: "ratio", doc: "Ratio (0-1) of a Thanos role's object storage operations that fail above which ThanosBucketOperationsFailing fires.", ...shareBounds },
+  ThanosStoreGatewayGrpcErrors: { default: 0.05, unit: "ratio", doc: "Ratio (0-1) of the Store Gateway's gRPC requests (Series, LabelNames, ...) failing server-side above which ThanosStoreGatewayGrpcErrors fires.", ...shareBounds },
+  ThanosQueryHttpErrors: { default: 0.05, unit: "ratio", doc: "Ratio (0-1) of Thanos Query's HTTP API requests answered 5xx above which ThanosQueryHttpErrors fires.", ...shareBounds },
+  ThanosQueryStoreApiErrors: { default: 0.05, unit: "ratio", doc: "Ratio (0-1) of Thanos Query's gRPC calls to its store endpoints failing above which ThanosQueryStoreApiErrors fires.", ...shareBounds },
 } as const satisfies Record<string, ThresholdSpec>;
 
 export type ThresholdName = keyof typeof thresholdTable;

@@ -7,6 +7,6 @@ export * from "./metric-inventory";
 export * from "./queries";
 export {
   APPLICATION_UID, applicationDashboard, buildDashboards, DashboardDefinition, DashboardOptions, folders, FolderKey, INFRASTRUCTURE_UID,
-  infrastructureDashboard, ML_PIPELINE_UID, mlPipelineDashboard, STACK_HEALTH_UID, stackHealthDashboard, thresholdOf,
+  infrastructureDashboard, KUBERNETES_COMPUTE_UID, KUBERNETES_NETWORKING_UID, kubernetesComputeDashboard, kubernetesNetworkingDashboard, ML_PIPELINE_UID, mlPipelineDashboard, SCOPE, scopeLabels, STACK_HEALTH_UID, stackHealthDashboard, thresholdOf,
 } from "./dashboards";
 export * from "./grafana";

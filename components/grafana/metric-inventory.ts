@@ -4,6 +4,7 @@
 // or read from the pinned Go module source, the README's metric contract or our own ML exporter's code
 // (test/tools/grafana-dashboards.test.ts).
 import { recordingRules } from "../alerts/catalog";
+import { ThanosRole } from "../thanos/contract";
 
 export type MetricSource =
   | "node-exporter"
@@ -19,7 +20,8 @@ export type MetricSource =
   | "loki"
   | "alloy"
   | "jaeger"
-  | "grafana";
+  | "grafana"
+  | "thanos";
 
 export interface InventoryEntry {
   /** How the list is proven to match what the source really exports. */
@@ -27,6 +29,27 @@ export interface InventoryEntry {
   /** Series names (histograms as their _bucket, _sum and _count series). */
   metrics: readonly string[];
 }
+
+/**
+ * Thanos' metrics by role: one binary, but each role registers its own, and the alerts select each metric on
+ * the job of a role that has it. Proven per role (test/e2e/thanos-metrics.test.ts).
+ */
+export const thanosMetricsByRole: Record<ThanosRole, readonly string[]> = {
+  sidecar: [
+    "thanos_sidecar_prometheus_up", "thanos_shipper_upload_failures_total", "thanos_shipper_uploads_total",
+    "thanos_objstore_bucket_last_successful_upload_time", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+  query: ["http_requests_total", "grpc_client_started_total", "grpc_client_handled_total", "thanos_store_nodes_grpc_connections", "process_start_time_seconds"],
+  store: [
+    "grpc_server_started_total", "grpc_server_handled_total", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+  compact: [
+    "thanos_compact_halted", "thanos_compact_iterations_total", "thanos_objstore_bucket_operations_total", "thanos_objstore_bucket_operation_failures_total",
+    "process_start_time_seconds",
+  ],
+};
 
 export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "node-exporter": {
@@ -44,6 +67,8 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
     metrics: [
       "container_cpu_cfs_periods_total", "container_cpu_cfs_throttled_periods_total", "container_cpu_usage_seconds_total",
       "container_memory_working_set_bytes", "container_network_receive_bytes_total", "container_network_transmit_bytes_total",
+      "container_network_receive_packets_total", "container_network_transmit_packets_total", "container_network_receive_packets_dropped_total",
+      "container_network_transmit_packets_dropped_total", "container_network_receive_errors_total", "container_network_transmit_errors_total",
     ],
   },
   "kube-state-metrics": {
@@ -51,6 +76,7 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
     metrics: [
       "kube_namespace_status_phase", "kube_node_status_allocatable", "kube_pod_container_resource_limits",
       "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total", "kube_pod_info",
+      "kube_pod_owner", "kube_replicaset_owner", "kube_pod_status_phase", "kube_pod_container_status_last_terminated_reason",
     ],
   },
   "blackbox-exporter": {
@@ -68,9 +94,9 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
     ],
   },
   alertmanager: {
-    provenBy: "scraped from a real Alertmanager with the rendered configuration on 127.0.0.1",
+    provenBy: "scraped from a real Alertmanager with the rendered configuration on 127.0.0.1; the gossip cluster's series from prod's three peers (test/loopback/alerting-faults.ts)",
     metrics: [
-      "alertmanager_config_last_reload_successful", "alertmanager_notifications_failed_total", "alertmanager_notifications_total",
+      "alertmanager_cluster_members", "alertmanager_config_last_reload_successful", "alertmanager_notifications_failed_total", "alertmanager_notifications_total",
     ],
   },
   "ml-model-exporter": {
@@ -134,6 +160,10 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "prometheus-rules": {
     provenBy: "recorded by the alert catalog's recording rules, and ALERTS, which Prometheus writes for every pending or firing alert",
     metrics: ["ALERTS", ...recordingRules.map((r) => r.record)],
+  },
+  thanos: {
+    provenBy: "scraped from each role (sidecar, Query, Store Gateway, compactor) of the pinned thanos binary (scripts/versions.env) on 127.0.0.1",
+    metrics: [...new Set(Object.values(thanosMetricsByRole).flat())],
   },
 };
 

@@ -27,8 +27,8 @@ export function dashboardQueries(model: Dashboard): DashboardQuery[] {
   ((model.panels ?? []) as PanelLike[]).forEach(visit);
   for (const variable of model.templating?.list ?? []) {
     if (variable.type !== "query" || typeof variable.query !== "string") continue;
-    // label_values(<series selector>, <label>) is Grafana's, not PromQL: the selector inside is.
-    const match = /^label_values\((.+),\s*\w+\)$/.exec(variable.query);
+    // label_values(<series selector>, <label>) and query_result(<expression>) are Grafana's, not PromQL: what is inside is.
+    const match = /^label_values\((.+),\s*\w+\)$/.exec(variable.query) ?? /^query_result\((.+)\)$/.exec(variable.query);
     queries.push({ dashboard: uid, panel: `variable ${variable.name}`, panelType: "variable", refId: variable.name, expr: match ? match[1] : variable.query, instant: true });
   }
   return queries;

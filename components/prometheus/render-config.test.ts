@@ -170,3 +170,45 @@ describe("the stack's own apps", () => {
     expect(jobs.loki.metric_relabel_configs).toBeUndefined();
   });
 });
+
+describe("scrape sharding (hashmod)", () => {
+  const jobsWith = (shard: PrometheusConfigSpec["shard"]) => render({ ...everything, shard }).scrape_configs as any[];
+
+  test("one shard, or none, is the unsharded config: no hashmod, no shard label", () => {
+    expect(render({ ...everything, shard: { count: 1, index: 0 } })).toEqual(render(everything));
+    expect(JSON.stringify(render(everything))).not.toContain("hashmod");
+  });
+
+  test("every job but Prometheus' own ends with the hashmod keep of its shard; the shard is an external label", () => {
+    for (const index of [0, 2]) {
+      const jobs = jobsWith({ count: 3, index });
+      const [self, ...others] = jobs;
+      expect(self.job_name).toBe(prometheusContract.job);
+      expect(JSON.stringify(self)).not.toContain("hashmod");
+      expect(others.length).toBeGreaterThan(5);
+      for (const job of others) {
+        expect(job.relabel_configs.slice(-2)).toEqual([
+          { source_labels: ["__address__", "__param_target"], modulus: 3, target_label: "__tmp_shard", action: "hashmod" },
+          { source_labels: ["__tmp_shard"], regex: String(index), action: "keep" },
+        ]);
+      }
+      expect(render({ ...everything, shard: { count: 3, index } }).global.external_labels).toMatchObject({ shard: String(index), replica: "${POD_NAME}" });
+    }
+  });
+
+  test("the job's own relabelling is kept in front of the shard's", () => {
+    const unsharded = jobsOf(everything)["novacron-api"].relabel_configs;
+    const sharded = jobsWith({ count: 2, index: 1 }).find((j) => j.job_name === "novacron-api").relabel_configs;
+    expect(sharded.slice(0, unsharded.length)).toEqual(unsharded);
+    expect(sharded.length).toBe(unsharded.length + 2);
+  });
+
+  test.each([
+    [{ count: 2, index: 2 }, "prometheus shard index must be a whole number from 0 to 1, not 2"],
+    [{ count: 2, index: -1 }, "prometheus shard index must be a whole number from 0 to 1, not -1"],
+    [{ count: 0, index: 0 }, "prometheus shard count must be a whole number of at least 1, not 0"],
+    [{ count: 1.5, index: 0 }, "prometheus shard count must be a whole number of at least 1, not 1.5"],
+  ])("refuses %j", (shard, message) => {
+    expect(() => render({ ...everything, shard })).toThrow(message);
+  });
+});

@@ -106,7 +106,42 @@ export interface BlackboxScrapeTarget extends InClusterApp {
   probes: ProbeSpec[];
 }
 
+/**
+ * Scrape sharding: this Prometheus is shard `index` of `count` and scrapes only the targets whose address
+ * hashes to it (hashmod), so `count` Prometheus (each an HA pair) split the targets between them.
+ */
+export interface ShardSpec {
+  /** How many shards split the targets (at least 1). */
+  count: number;
+  /** This Prometheus' shard, 0 to count - 1. */
+  index: number;
+}
+
+/** The external label telling shards apart (Query merges them; only the `replica` label is deduplicated). */
+export const SHARD_LABEL = "shard";
+
+/**
+ * The relabel rules that keep shard `index` of `count`'s targets, appended after a job's own rules so they see
+ * the final address. Probes all go to the blackbox exporter's address: the probed target
+ * (`__param_target`) is hashed with it so probes spread over the shards too.
+ */
+export function shardRelabelConfigs(shard: ShardSpec): Record<string, unknown>[] {
+  return [
+    { source_labels: ["__address__", "__param_target"], modulus: shard.count, target_label: "__tmp_shard", action: "hashmod" },
+    { source_labels: ["__tmp_shard"], regex: String(shard.index), action: "keep" },
+  ];
+}
+
+function checkShard(shard: ShardSpec): void {
+  if (!Number.isInteger(shard.count) || shard.count < 1) throw new Error(`prometheus shard count must be a whole number of at least 1, not ${shard.count}`);
+  if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new Error(`prometheus shard index must be a whole number from 0 to ${shard.count - 1}, not ${shard.index}`);
+  }
+}
+
 export interface PrometheusConfigSpec {
+  /** Scrape only this shard's targets; absent (or a count of 1) scrapes every target. */
+  shard?: ShardSpec;
   cluster: string;
   environment: string;
   scrapeInterval: string;
@@ -288,6 +323,13 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
     });
   }
 
+  // Every shard scrapes itself (its own health is per shard); every other job is split between the shards.
+  const sharded = spec.shard && spec.shard.count > 1 ? spec.shard : undefined;
+  if (spec.shard) checkShard(spec.shard);
+  const scrapeConfigs = sharded
+    ? jobs.map((job) => (job.job_name === prometheusContract.job ? job : { ...job, relabel_configs: [...((job.relabel_configs as Relabel[]) ?? []), ...shardRelabelConfigs(sharded)] }))
+    : jobs;
+
   return {
     global: {
       scrape_interval: spec.scrapeInterval,
@@ -298,6 +340,7 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
         environment: spec.environment,
         // Each replica of an HA pair labels its series; expanded from the pod's environment at start.
         replica: "${POD_NAME}",
+        ...(sharded ? { [SHARD_LABEL]: String(sharded.index) } : {}),
       },
     },
     rule_files: [`${spec.rulesDir}/*.yml`],
@@ -327,6 +370,6 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
           })),
         }
       : {}),
-    scrape_configs: jobs,
+    scrape_configs: scrapeConfigs,
   };
 }

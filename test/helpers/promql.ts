@@ -17,6 +17,10 @@ export interface PromqlResult {
   error?: string;
   metrics: string[];
   unnamedSelectors: number;
+  /** Every vector selector with its label matchers (the metric name's own matcher left out). */
+  selectors: { metric: string; matchers: { name: string; type: "=" | "!=" | "=~" | "!~"; value: string }[] }[];
+  /** Every aggregation's by/without list (when it has one) and every vector match's on/ignoring list. */
+  groupings: { kind: "by" | "without" | "on" | "ignoring"; labels: string[] }[];
 }
 
 /** Every expression parsed in one run of the parser, results in input order. */

@@ -58,6 +58,10 @@ export interface ThanosLoopbackOptions {
   blockDuration?: string;
   /** Rule files every replica loads (the bench loads the rendered recording rules). */
   ruleFiles?: string[];
+  /** The `cluster` external label; default "loopback". */
+  cluster?: string;
+  /** More external labels beside cluster and replica (e.g. environment), as the rendered config has. */
+  externalLabels?: Record<string, string>;
 }
 
 export interface ThanosLoopback {
@@ -114,7 +118,7 @@ export async function startThanosLoopback(options: ThanosLoopbackOptions = {}): 
   const replicaCount = options.replicas ?? 2;
   const interval = options.scrapeIntervalSeconds ?? 1;
   const blockDuration = options.blockDuration ?? "1m";
-  const cluster = "loopback";
+  const cluster = options.cluster ?? "loopback";
   const thanos = thanosPath();
   const dir = makeTempDir("thanos");
   const bucketDir = path.join(dir, "bucket");
@@ -148,7 +152,7 @@ export async function startThanosLoopback(options: ThanosLoopbackOptions = {}): 
           scrape_interval: `${interval}s`,
           scrape_timeout: `${interval}s`,
           evaluation_interval: `${interval}s`,
-          external_labels: { cluster, [thanosContract.replicaLabel]: replica },
+          external_labels: { ...options.externalLabels, cluster, [thanosContract.replicaLabel]: replica },
         },
         ...(options.ruleFiles?.length ? { rule_files: options.ruleFiles } : {}),
         scrape_configs: [

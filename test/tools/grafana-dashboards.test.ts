@@ -5,8 +5,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { allValues, buildDashboards, dashboardQueries, exportedMetrics, interpolate, metricInventory } from "../../components/grafana";
-import { checkPromql } from "../helpers/promql";
+import { allValues, buildDashboards, dashboardQueries, exportedMetrics, interpolate, metricInventory, scopeLabels } from "../../components/grafana";
+import { buildAlertCatalog, fullScope, recordingRules } from "../../components/alerts";
+import { checkPromql, PromqlResult } from "../helpers/promql";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const dashboards = buildDashboards();
@@ -37,8 +38,9 @@ describe("dashboard queries, parsed by Prometheus' parser", () => {
     expect(unknown).toEqual([]);
   });
 
-  test("the inventory is not padding: every source has metrics a dashboard uses", () => {
-    const used = new Set(results.flatMap((r) => r.metrics));
+  test("the inventory is not padding: every source has metrics a dashboard or an alert uses", () => {
+    const rules = checkPromql([...buildAlertCatalog({}, fullScope).map((a) => ({ id: a.name, expr: a.expr })), ...recordingRules.map((r) => ({ id: r.record, expr: r.expr }))]);
+    const used = new Set([...results, ...rules].flatMap((r) => r.metrics));
     const perSource = Object.entries(metricInventory).map(([source, entry]) => [source, entry.metrics.filter((m) => used.has(m)).length]);
     for (const [source, count] of perSource) expect([source, count]).not.toEqual([source, 0]);
   });
@@ -56,6 +58,59 @@ describe("dashboard queries, parsed by Prometheus' parser", () => {
     // check above is what catches it.
     expect(leftover.ok).toBe(true);
     expect(/\$\w/.test(interpolate('up{job=~"$job"}', {}))).toBe(true);
+  });
+});
+
+describe("every selector is scoped to the selected cluster and environment", () => {
+  // Parsed with the dashboard variables left in (they sit inside matcher strings), only $__ intervals substituted.
+  const withVariables = queries.map((q) => ({ ...q, result: checkPromql([{ id: id(q), expr: interpolate(q.expr, {}) }])[0] }));
+  /** The scope variables' own queries: environment lists every environment, cluster those of the selected ones. */
+  const exempt: Record<string, readonly string[]> = { [`variable ${scopeLabels.environment}`]: Object.values(scopeLabels), [`variable ${scopeLabels.cluster}`]: [scopeLabels.cluster] };
+  /** Selectors of a query missing `<label>=~"$<label>"` for a scope label it must carry. */
+  const unscoped = (r: PromqlResult, panel: string) =>
+    r.selectors.flatMap((sel) => Object.values(scopeLabels)
+      .filter((label) => !(exempt[panel] ?? []).includes(label))
+      .filter((label) => !sel.matchers.some((m) => m.name === label && m.type === "=~" && m.value === `$${label}`))
+      .map((label) => `${sel.metric} lacks ${label}`));
+
+  test("every dashboard has the environment and cluster variables, first, defaulting to All (which matches a missing label)", () => {
+    for (const d of dashboards) {
+      const [environment, cluster] = d.model.templating!.list!;
+      expect([environment.name, cluster.name]).toEqual([scopeLabels.environment, scopeLabels.cluster]);
+      for (const v of [environment, cluster]) expect(v).toMatchObject({ includeAll: true, allValue: ".*", current: { value: "$__all" } });
+    }
+  });
+
+  test("every selector of every panel and variable query matches cluster and environment on their variables", () => {
+    expect(withVariables.filter((q) => !q.result.ok).map((q) => `${id(q)}: ${q.result.error}`)).toEqual([]);
+    expect(withVariables.reduce((n, q) => n + q.result.selectors.length, 0)).toBeGreaterThan(queries.length);
+    expect(withVariables.flatMap((q) => unscoped(q.result, q.panel).map((problem) => `${id(q)}: ${problem}`))).toEqual([]);
+  });
+
+  /** Groupings that would add up or match series of different clusters: by/on without it, without/ignoring with it. */
+  const mixing = (r: PromqlResult) => r.groupings
+    .filter((g) => (g.kind === "by" || g.kind === "on") !== g.labels.includes(scopeLabels.cluster))
+    .map((g) => `${g.kind} (${g.labels.join(", ")})`);
+
+  test("every aggregation with a grouping and every vector match keeps clusters apart (cluster in by/on, never in without/ignoring)", () => {
+    expect(withVariables.reduce((n, q) => n + q.result.groupings.length, 0)).toBeGreaterThan(50);
+    expect(withVariables.flatMap((q) => mixing(q.result).map((problem) => `${id(q)}: ${problem}`))).toEqual([]);
+  });
+
+  test("negative control: groupings that mix clusters are caught", () => {
+    const [mixed] = checkPromql([{ id: "mixed", expr: "sum by (job) (up) / on (job) group_left count by (cluster, job) (up) + ignoring (cluster) up - sum without (cluster) (up) and on (cluster) up" }]);
+    expect(mixing(mixed).sort()).toEqual(["by (job)", "ignoring (cluster)", "on (job)", "without (cluster)"]);
+  });
+
+  test("negative control: a selector without them, or with a fixed value, is caught", () => {
+    const [bare, fixed, inner] = checkPromql([
+      { id: "bare", expr: 'sum(rate(node_cpu_seconds_total{cluster=~"$cluster"}[5m]))' },
+      { id: "fixed", expr: 'up{cluster="prod", environment=~"$environment"}' },
+      { id: "inner", expr: 'up{cluster=~"$cluster", environment=~"$environment"} * on (instance) group_left node_uname_info' },
+    ]);
+    expect(unscoped(bare, "p")).toEqual(["node_cpu_seconds_total lacks environment"]);
+    expect(unscoped(fixed, "p")).toEqual(["up lacks cluster"]);
+    expect(unscoped(inner, "p")).toEqual(["node_uname_info lacks cluster", "node_uname_info lacks environment"]);
   });
 });
 

@@ -12,9 +12,17 @@ const ruleFiles = renderRuleFiles({ runbookBaseUrl });
 const testFiles = renderRuleTests({ runbookBaseUrl });
 let dir: string;
 
+/**
+ * A whole catalog's cases in one run: every case evaluates every rule of its domain's file at each step, so the
+ * stack file's cost grows with its rules times its cases (97 s measured with every `for` at 1h on 2 busy
+ * cores). The wait is generous so a loaded machine slows the test down instead of failing it.
+ */
+const PROMTOOL_TIMEOUT_MS = 12 * 60_000;
+const CATALOG_RUN_TIMEOUT_MS = PROMTOOL_TIMEOUT_MS + 60_000;
+
 /** promtool's exit status, with its output attached so a failure explains itself. */
 function promtool(args: string[]): { status: number | null; output: string } {
-  const result = runTool("promtool", args, { cwd: dir });
+  const result = runTool("promtool", args, { cwd: dir, timeoutMs: PROMTOOL_TIMEOUT_MS });
   if (result.error) throw result.error;
   return { status: result.status, output: `$ promtool ${args.join(" ")}\n${result.stdout}${result.stderr}` };
 }
@@ -70,7 +78,7 @@ describe("promtool test rules", () => {
     expect(names.sort()).toEqual(expected.sort());
     const withoutCase = alertCatalog.filter((alert) => !names.some((name) => name.startsWith(`${alert.name}: `)));
     expect(withoutCase.map((alert) => alert.name)).toEqual([]);
-  });
+  }, CATALOG_RUN_TIMEOUT_MS);
 
   // Each bounded threshold at the ends of its range (thresholds.ts): the rules still mean what they say there,
   // which is what the bounds claim. One catalog with every threshold at its minimum, one at its maximum.
@@ -88,7 +96,7 @@ describe("promtool test rules", () => {
     const junit = path.join(sub, "junit.xml");
     expectSuccess(promtool(["test", "rules", `--junit=${junit}`, ...Object.keys(files).map((f) => path.join(sub, f))]));
     expect(readJunit(junit).failures).toBe(0);
-  });
+  }, CATALOG_RUN_TIMEOUT_MS);
 
   // Each alert's `for` at the ends of what a stack may set (stacks/schema/alerts.ts) and its severity changed:
   // the cases are built from the alert as the stack runs it, so they must still prove it.
@@ -104,7 +112,7 @@ describe("promtool test rules", () => {
     const junit = path.join(sub, "junit.xml");
     expectSuccess(promtool(["test", "rules", `--junit=${junit}`, ...Object.keys(files).map((f) => path.join(sub, f))]));
     expect(readJunit(junit).failures).toBe(0);
-  });
+  }, CATALOG_RUN_TIMEOUT_MS);
 
   it("fails when a case expects the wrong outcome (negative control)", () => {
     const highCpu = alertCatalog.find((alert) => alert.name === "HighCPUUsage") as AlertDefinition;

@@ -86,6 +86,8 @@ describe("stacks", () => {
     expect(secretVolumes).toEqual(expect.arrayContaining(["logs-es-user-grafana", "logs-es-http-certs-public"]));
     expect(named(rendered.dev, "Secret", "logs-es-user-grafana").stringData.roles).toBe("novacron_reader");
     expect(Object.keys(rendered.dev.files).filter((f) => f.startsWith("grafana/dashboards/")).sort()).toEqual([
+      "grafana/dashboards/novacron-kubernetes/novacron-k8s-compute.json",
+      "grafana/dashboards/novacron-kubernetes/novacron-k8s-networking.json",
       "grafana/dashboards/novacron-monitoring-stack/novacron-log-trace-pipeline.json",
       "grafana/dashboards/novacron-monitoring-stack/novacron-stack-health.json",
       "grafana/dashboards/novacron/novacron-application.json",

@@ -5,5 +5,6 @@ import { mlCases } from "./ml";
 import { pipelineCases } from "./pipeline";
 import { CaseBuilder } from "./series";
 import { stackCases } from "./stack";
+import { thanosCases } from "./thanos";
 
-export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...applicationCases, ...mlCases, ...stackCases, ...pipelineCases };
+export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases, ...pipelineCases };

@@ -10,6 +10,7 @@ import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import { nodeExporterContract } from "../../node-exporter/contract";
 import { prometheusContract } from "../../prometheus/contract";
+import { THANOS_HTTP_PORT, thanosContract, ThanosRole } from "../../thanos/contract";
 import { Labels } from "./series";
 
 export const node: Labels = { instance: `node-1:${nodeExporterContract.ports.metrics}`, job: nodeExporterContract.job, node: "node-1" };
@@ -28,3 +29,8 @@ export const elasticsearchExporter: Labels = {
   instance: `10.0.0.13:${elasticsearchExporterContract.ports.metrics}`, job: elasticsearchExporterContract.job, es_cluster: "logs",
 };
 export const grafana: Labels = { instance: `10.0.0.15:${grafanaContract.ports.http}`, job: grafanaContract.job, namespace: "monitoring", pod: "grafana-6c8d9-fghij" };
+/** A Thanos role's pod, scraped on its HTTP port under the role's job (a sidecar's pod is Prometheus'). */
+export const thanos = (role: ThanosRole, index = 0): Labels => ({
+  instance: `${role === "sidecar" ? "prometheus" : `thanos-${thanosContract.roles[role]}`}-${index}:${THANOS_HTTP_PORT}`,
+  job: thanosContract.jobs[role],
+});

@@ -12,6 +12,7 @@ import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import { nodeExporterContract } from "../../node-exporter/contract";
 import { prometheusContract } from "../../prometheus/contract";
+import { thanosContract } from "../../thanos/contract";
 import { durationSeconds } from "../../units";
 
 /** Jobs the Prometheus scrape configuration uses (each component's contract); the expressions select on them. */
@@ -46,6 +47,28 @@ export const maxScrapeIntervalSeconds = Math.min(...Object.values(rateWindows).m
 
 /** Windows of the "more than N failures in W" alerts; the seed gives 5m for VMs and migrations, 10m for training. */
 export const failureWindows = { VMCreationFailure: "5m", MigrationFailure: "5m", ModelTrainingFailure: "10m" } as const;
+
+/** The scrape job of each Thanos role (components/thanos/contract.ts). */
+export const thanosJobs = thanosContract.jobs;
+
+/**
+ * gRPC codes that mean the server failed, not the caller: a cancelled query (Grafana closing a panel), a bad
+ * matcher or a missing block are the client's business and must not page anyone.
+ */
+export const grpcServerErrorCodes = ["Unknown", "ResourceExhausted", "Internal", "Unavailable", "DataLoss", "DeadlineExceeded"] as const;
+
+/**
+ * The age past which a sidecar has not shipped a block for too long. Prometheus cuts a 2h block every 2 hours
+ * (the first 3 hours after start, when its head spans 1.5 blocks) and the sidecar uploads it within 30s; 4h
+ * tolerates one slow cut, and is still far inside the 30-day local retention that holds the data meanwhile.
+ */
+export const thanosUploadDeadline = "4h";
+
+/**
+ * The compactor completes a pass (compaction, downsampling, retention) every wait interval (5m) unless a pass
+ * is busy: an hour without one is a stuck or crash-looping compactor, not a slow one.
+ */
+export const thanosCompactorPassWindow = "1h";
 
 /** Pseudo and image filesystems whose fullness is meaningless (or expected, like a mounted ISO). */
 const pseudoFilesystems = ["tmpfs", "devtmpfs", "ramfs", "overlay", "squashfs", "nsfs", "iso9660"];

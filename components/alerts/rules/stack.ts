@@ -1,6 +1,7 @@
 // The stack watching itself: the Watchdog heartbeat, scrape targets, Prometheus, Alertmanager, exporters
 // and probes.
 import { CatalogScope } from "../scope";
+import { WATCHDOG } from "../settings";
 import { AlertThresholds } from "../thresholds";
 import { AlertRule } from "../types";
 import { exporterJobs, jobs, probeJobs, rateWindows } from "./selectors";
@@ -12,7 +13,7 @@ export function stackRules(t: AlertThresholds, _scope: CatalogScope): AlertRule[
   return [
     {
       ...stack,
-      name: "Watchdog",
+      name: WATCHDOG,
       severity: "none",
       expr: "vector(1)",
       for: "0s",

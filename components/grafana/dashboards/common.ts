@@ -21,6 +21,7 @@ export const ALL = ".*";
 export const folders = {
   novacron: { uid: "novacron", title: "NovaCron" },
   stack: { uid: "novacron-monitoring-stack", title: "Monitoring stack" },
+  kubernetes: { uid: "novacron-kubernetes", title: "Kubernetes" },
 } as const;
 export type FolderKey = keyof typeof folders;
 
@@ -106,12 +107,38 @@ export function labelVariable(name: string, label: string, query: string, descri
 }
 
 /**
- * `environment` is a Prometheus external label: series carry it where they are read back from long-term
- * storage or federation. The in-cluster Prometheus holds one environment's series without the label, so
- * All (the default) selects them there.
+ * A query variable over one label of an expression's result (Grafana's `query_result`), for values no single
+ * series carries (e.g. a pod's workload, from a join); All selects every value.
  */
+export function resultVariable(name: string, label: string, expr: string, resultLabel: string, description: string): dashboard.QueryVariableBuilder {
+  return labelVariable(name, label, `query_result(${expr})`, description).regex(`/\\b${resultLabel}="([^"]+)"/`);
+}
+
+/**
+ * The labels that say where a series comes from. Both are Prometheus *external* labels
+ * (components/prometheus/render-config.ts): a local Prometheus does not store them on its series; Thanos
+ * Query, federation, remote_write and alerts add them. So each is a variable whose All is `.*`, which also
+ * matches a missing label: in a single-cluster Grafana reading its own Prometheus the variables have no
+ * values, All is selected and every series matches; through Thanos Query they list every cluster and
+ * environment, and a selection narrows every panel. Adding them as target labels at scrape time instead
+ * would change every stored series (and every rule's output) for what a query-time matcher does for free.
+ */
+export const scopeLabels = { cluster: "cluster", environment: "environment" } as const;
+
+/** The label every `by` and `on` list starts with, so All over several clusters keeps them apart (absent on one Prometheus: harmless). */
+export const CLUSTER = scopeLabels.cluster;
+
+/** The matchers every selector in every dashboard carries (a test refuses any selector without them). */
+export const SCOPE = `${scopeLabels.cluster}=~"$${scopeLabels.cluster}", ${scopeLabels.environment}=~"$${scopeLabels.environment}"`;
+
+/** The environment (dev, prod) variable: first, as the cluster variable's values depend on it. */
 export function environmentVariable(): dashboard.QueryVariableBuilder {
-  return labelVariable("environment", "Environment", "label_values(up, environment)", "The stack's environment (dev, prod); an external label, present where several environments' series meet.");
+  return labelVariable(scopeLabels.environment, "Environment", `label_values(up, ${scopeLabels.environment})`, "The stack's environment (dev, prod): an external label, listed where several stacks' series meet (Thanos Query); with none listed, All matches the local Prometheus' series.");
+}
+
+/** The cluster variable, narrowed to the selected environments. */
+export function clusterVariable(): dashboard.QueryVariableBuilder {
+  return labelVariable(scopeLabels.cluster, "Cluster", `label_values(up{${scopeLabels.environment}=~"$${scopeLabels.environment}"}, ${scopeLabels.cluster})`, "The Kubernetes cluster: an external label, listed where several clusters' series meet (Thanos Query); with none listed, All matches the local Prometheus' series.");
 }
 
 export interface Query {
@@ -223,7 +250,10 @@ export function finish(builder: dashboard.DashboardBuilder): dashboard.Dashboard
   return model;
 }
 
-/** A dashboard with the settings all of ours share: UTC, 1 h window, 30 s refresh, linked to each other. */
+/**
+ * A dashboard with the settings all of ours share: UTC, 1 h window, 30 s refresh, linked to each other (the
+ * links keep the variables), and the environment and cluster variables first.
+ */
 export function dashboardBuilder(uid: string, title: string, description: string, tags: string[]): dashboard.DashboardBuilder {
   return new dashboard.DashboardBuilder(title)
     .uid(uid)
@@ -234,5 +264,7 @@ export function dashboardBuilder(uid: string, title: string, description: string
     .time({ from: "now-1h", to: "now" })
     .refresh("30s")
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .link(new dashboard.DashboardLinkBuilder("NovaCron dashboards").type(dashboard.DashboardLinkType.Dashboards).tags(["novacron"]).asDropdown(true).includeVars(true).keepTime(true));
+    .link(new dashboard.DashboardLinkBuilder("NovaCron dashboards").type(dashboard.DashboardLinkType.Dashboards).tags(["novacron"]).asDropdown(true).includeVars(true).keepTime(true))
+    .withVariable(environmentVariable())
+    .withVariable(clusterVariable());
 }

@@ -3,25 +3,36 @@
 import { parse } from "yaml";
 import { buildAlertCatalog, renderRuleFiles } from "../../alerts";
 import { dashboardQueries } from "../queries";
-import { buildDashboards, INFRASTRUCTURE_UID, LOG_TRACE_PIPELINE_UID, STACK_HEALTH_UID } from ".";
+import { buildDashboards, INFRASTRUCTURE_UID, KUBERNETES_COMPUTE_UID, KUBERNETES_NETWORKING_UID, LOG_TRACE_PIPELINE_UID, STACK_HEALTH_UID } from ".";
 
 describe("dashboards", () => {
   const dashboards = buildDashboards();
   const panelsOf = (uid: string, d = dashboards) => (d.find((x) => x.uid === uid)!.model.panels ?? []) as any[];
   const stepsOf = (uid: string, title: string, d = dashboards) => panelsOf(uid, d).find((p) => p.title === title)!.fieldConfig.defaults.thresholds.steps;
 
-  test("the seed's three dashboards plus Stack health and the log and trace pipeline, in folders, each with environment and its own variables", () => {
+  test("the seed's three dashboards, Stack health, the Kubernetes ones and the log and trace pipeline, in folders, each with environment, cluster and its own variables", () => {
     expect(dashboards.map((d) => [d.title, d.folder])).toEqual([
-      ["Infrastructure", "novacron"], ["Application", "novacron"], ["ML Pipeline", "novacron"], ["Stack health", "stack"], ["Log and trace pipeline", "stack"],
+      ["Infrastructure", "novacron"], ["Application", "novacron"], ["ML Pipeline", "novacron"], ["Stack health", "stack"],
+      ["Kubernetes / Compute resources", "kubernetes"], ["Kubernetes / Networking", "kubernetes"], ["Log and trace pipeline", "stack"],
     ]);
     const variables = Object.fromEntries(dashboards.map((d) => [d.title, d.model.templating!.list!.map((v) => v.name)]));
     expect(variables).toEqual({
-      Infrastructure: ["environment", "instance", "namespace"],
-      Application: ["environment", "namespace", "service"],
-      "ML Pipeline": ["environment", "model"],
-      "Stack health": ["environment", "job"],
+      Infrastructure: ["environment", "cluster", "instance", "namespace"],
+      Application: ["environment", "cluster", "namespace", "service"],
+      "ML Pipeline": ["environment", "cluster", "model"],
+      "Stack health": ["environment", "cluster", "job"],
+      "Kubernetes / Compute resources": ["environment", "cluster", "namespace", "workload", "pod"],
+      "Kubernetes / Networking": ["environment", "cluster", "namespace", "pod"],
       "Log and trace pipeline": ["environment", "cluster"],
     });
+    // Each variable's query only uses variables defined before it (Grafana resolves them in order).
+    for (const d of dashboards) {
+      const list = d.model.templating!.list!;
+      list.forEach((v, i) => {
+        const used = [...String(v.query).matchAll(/\$(\w+)/g)].map((m) => m[1]).filter((name) => name !== "1");
+        expect({ variable: v.name, later: used.filter((name) => !list.slice(0, i).some((earlier) => earlier.name === name)) }).toEqual({ variable: v.name, later: [] });
+      });
+    }
   });
 
   test("every panel is described, reads the Prometheus datasource by uid, fits the grid, and has a unique id", () => {
@@ -73,6 +84,21 @@ describe("dashboards", () => {
   test("a dashboard refuses an alert without a threshold instead of drawing no line", () => {
     const catalog = buildAlertCatalog().map((a) => (a.name === "HighDiskUsage" ? { ...a, threshold: undefined } : a));
     expect(() => buildDashboards(catalog)).toThrow(/HighDiskUsage has no threshold/);
+  });
+
+  test("the Kubernetes dashboards go from the cluster down to pods", () => {
+    const rows = (uid: string) => panelsOf(uid).filter((p) => p.type === "row").map((p) => p.title);
+    expect(rows(KUBERNETES_COMPUTE_UID)).toEqual(["Cluster", "Namespaces", "Workloads", "Pods"]);
+    expect(rows(KUBERNETES_NETWORKING_UID)).toEqual(["Cluster", "Namespaces", "Pods"]);
+    // The workload and pod variables list values from a join (query_result), picked out by a regex.
+    // Grafana's query_result text for a series: {k="v",...} value timestamp-in-ms (metric_find_query.ts).
+    const text = '{cluster="eu-1",namespace="shop",pod="api-7c9d-x2",workload="api",workload_type="Deployment"} 1 1700000000000';
+    const variables = dashboards.find((d) => d.uid === KUBERNETES_COMPUTE_UID)!.model.templating!.list!;
+    for (const [name, value] of [["workload", "api"], ["pod", "api-7c9d-x2"]]) {
+      const v = variables.find((x) => x.name === name)!;
+      expect(v.query).toMatch(/^query_result\(/);
+      expect(new RegExp(v.regex!.slice(1, -1)).exec(text)![1]).toBe(value);
+    }
   });
 
   test("Stack health covers targets, scrapes, rule evaluation, alerts and notifications", () => {

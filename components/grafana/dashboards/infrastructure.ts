@@ -4,23 +4,22 @@ import { recordingNames } from "../../alerts/catalog";
 import { cadvisorContract } from "../../cadvisor/contract";
 import { nodeExporterContract } from "../../node-exporter/contract";
 import {
-  above, barGaugePanel, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel,
+  above, barGaugePanel, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel,
   steps, tablePanel, timeseriesPanel, upDownMappings,
+  CLUSTER, SCOPE,
 } from "./common";
+import { cadvisorLabels, THROTTLING_WARNING } from "./kubernetes";
 
 export const INFRASTRUCTURE_UID = "novacron-infrastructure";
 
 /** node-exporter's series on the selected nodes. */
-const node = (more = "") => `job="${nodeExporterContract.job}", instance=~"$instance", environment=~"$environment"${more ? `, ${more}` : ""}`;
+const node = (more = "") => `job="${nodeExporterContract.job}", instance=~"$instance", ${SCOPE}${more ? `, ${more}` : ""}`;
 /** The recorded series the alerts read (their labels come from node-exporter's). */
-const recorded = `instance=~"$instance", environment=~"$environment"`;
-/**
- * cAdvisor's per-container series in the selected namespaces. cAdvisor runs standalone (not inside the
- * kubelet), so a container's pod, namespace and name are its runtime labels: container_label_io_kubernetes_*.
- */
-const containers = `job="${cadvisorContract.job}", container_label_io_kubernetes_container_name!="", container_label_io_kubernetes_pod_namespace=~"$namespace", environment=~"$environment"`;
-const byPod = "container_label_io_kubernetes_pod_namespace, container_label_io_kubernetes_pod_name";
-const podLegend = "{{container_label_io_kubernetes_pod_namespace}}/{{container_label_io_kubernetes_pod_name}}";
+const recorded = `instance=~"$instance", ${SCOPE}`;
+/** cAdvisor's per-container series in the selected namespaces (runtime labels: see cadvisorLabels). */
+const containers = `job="${cadvisorContract.job}", ${cadvisorLabels.container}!="", ${cadvisorLabels.namespace}=~"$namespace", ${SCOPE}`;
+const byPod = `${cadvisorLabels.namespace}, ${cadvisorLabels.pod}`;
+const podLegend = `{{${cadvisorLabels.namespace}}}/{{${cadvisorLabels.pod}}}`;
 
 export function infrastructureDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const cpuSteps = above(catalog, ["HighCPUUsage", "orange"], ["CriticalCPUUsage", "red"]);
@@ -28,9 +27,8 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
   const diskSteps = above(catalog, ["HighDiskUsage", "orange"]);
 
   const builder = dashboardBuilder(INFRASTRUCTURE_UID, "Infrastructure", "Nodes (node-exporter) and containers (cAdvisor, kube-state-metrics): utilisation against the alert thresholds.", ["infrastructure"])
-    .withVariable(environmentVariable())
-    .withVariable(labelVariable("instance", "Node", `label_values(node_uname_info{job="${nodeExporterContract.job}", environment=~"$environment"}, instance)`, "Nodes, named after the Kubernetes node node-exporter runs on."))
-    .withVariable(labelVariable("namespace", "Namespace", `label_values(kube_namespace_status_phase{environment=~"$environment"}, namespace)`, "Kubernetes namespaces, for the container panels."))
+    .withVariable(labelVariable("instance", "Node", `label_values(node_uname_info{job="${nodeExporterContract.job}", ${SCOPE}}, instance)`, "Nodes, named after the Kubernetes node node-exporter runs on."))
+    .withVariable(labelVariable("namespace", "Namespace", `label_values(kube_namespace_status_phase{${SCOPE}}, namespace)`, "Kubernetes namespaces, for the container panels."))
 
     .withRow(row("System overview"))
     .withPanel(statPanel({
@@ -72,7 +70,7 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
     .withPanel(tablePanel({
       title: "Nodes", span: 24, height: 6,
       description: "Every node-exporter target: up or down, kernel and CPU count.",
-      queries: [{ expr: `up{${node()}} * on (instance) group_left (release, machine) node_uname_info{${node()}}` }],
+      queries: [{ expr: `up{${node()}} * on (${CLUSTER}, instance) group_left (release, machine) node_uname_info{${node()}}` }],
     }).mappings(upDownMappings))
 
     .withRow(row("CPU & memory"))
@@ -92,7 +90,7 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
       title: "CPU by mode", span: 12, height: 8, unit: "percentunit", min: 0, stacked: true,
       description: "Where the selected nodes' CPU time goes, as a share of all their CPUs.",
       queries: [{
-        expr: `sum by (mode) (rate(node_cpu_seconds_total{${node(`mode!="idle"`)}}[$__rate_interval])) / scalar(count(node_cpu_seconds_total{${node(`mode="idle"`)}}))`,
+        expr: `sum by (${CLUSTER}, mode) (rate(node_cpu_seconds_total{${node(`mode!="idle"`)}}[$__rate_interval])) / on (${CLUSTER}) group_left count by (${CLUSTER}) (node_cpu_seconds_total{${node(`mode="idle"`)}})`,
         legend: "{{mode}}",
       }],
     }))
@@ -100,7 +98,7 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
       title: "Load per CPU", span: 12, height: 8, min: 0,
       description: "The 5-minute load average divided by the node's CPU count; above 1, runnable work is queueing.",
       queries: [{
-        expr: `node_load5{${node()}} / on (instance) count by (instance) (node_cpu_seconds_total{${node(`mode="idle"`)}})`,
+        expr: `node_load5{${node()}} / on (${CLUSTER}, instance) count by (${CLUSTER}, instance) (node_cpu_seconds_total{${node(`mode="idle"`)}})`,
         legend: "{{instance}}",
       }],
       thresholds: steps([1, "orange"]),
@@ -123,8 +121,8 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
       title: "Disk throughput", span: 12, height: 8, unit: "Bps",
       description: "Bytes read (negative) and written per second, by node and device.",
       queries: [
-        { expr: `-sum by (instance, device) (rate(node_disk_read_bytes_total{${node()}}[$__rate_interval]))`, legend: "{{instance}} {{device}} read" },
-        { expr: `sum by (instance, device) (rate(node_disk_written_bytes_total{${node()}}[$__rate_interval]))`, legend: "{{instance}} {{device}} written" },
+        { expr: `-sum by (${CLUSTER}, instance, device) (rate(node_disk_read_bytes_total{${node()}}[$__rate_interval]))`, legend: "{{instance}} {{device}} read" },
+        { expr: `sum by (${CLUSTER}, instance, device) (rate(node_disk_written_bytes_total{${node()}}[$__rate_interval]))`, legend: "{{instance}} {{device}} written" },
       ],
     }))
     .withPanel(timeseriesPanel({
@@ -139,16 +137,16 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
       title: "Network traffic", span: 12, height: 8, unit: "Bps",
       description: "Bytes received (negative) and transmitted per second by each node, loopback and pod veths excluded.",
       queries: [
-        { expr: `-sum by (instance) (rate(node_network_receive_bytes_total{${node(`device!="lo"`)}}[$__rate_interval]))`, legend: "{{instance}} received" },
-        { expr: `sum by (instance) (rate(node_network_transmit_bytes_total{${node(`device!="lo"`)}}[$__rate_interval]))`, legend: "{{instance}} transmitted" },
+        { expr: `-sum by (${CLUSTER}, instance) (rate(node_network_receive_bytes_total{${node(`device!="lo"`)}}[$__rate_interval]))`, legend: "{{instance}} received" },
+        { expr: `sum by (${CLUSTER}, instance) (rate(node_network_transmit_bytes_total{${node(`device!="lo"`)}}[$__rate_interval]))`, legend: "{{instance}} transmitted" },
       ],
     }))
     .withPanel(timeseriesPanel({
       title: "Network errors and drops", span: 12, height: 8, unit: "pps", min: 0,
       description: "Packets per second lost to receive or transmit errors or dropped, by node; anything above 0 deserves a look.",
       queries: [
-        { expr: `sum by (instance) (rate(node_network_receive_errs_total{${node()}}[$__rate_interval]) + rate(node_network_transmit_errs_total{${node()}}[$__rate_interval]))`, legend: "{{instance}} errors" },
-        { expr: `sum by (instance) (rate(node_network_receive_drop_total{${node()}}[$__rate_interval]) + rate(node_network_transmit_drop_total{${node()}}[$__rate_interval]))`, legend: "{{instance}} drops" },
+        { expr: `sum by (${CLUSTER}, instance) (rate(node_network_receive_errs_total{${node()}}[$__rate_interval]) + rate(node_network_transmit_errs_total{${node()}}[$__rate_interval]))`, legend: "{{instance}} errors" },
+        { expr: `sum by (${CLUSTER}, instance) (rate(node_network_receive_drop_total{${node()}}[$__rate_interval]) + rate(node_network_transmit_drop_total{${node()}}[$__rate_interval]))`, legend: "{{instance}} drops" },
       ],
     }))
 
@@ -156,32 +154,32 @@ export function infrastructureDashboard({ catalog }: DashboardOptions): Dashboar
     .withPanel(timeseriesPanel({
       title: "Container CPU by pod", span: 12, height: 8, unit: "short", min: 0,
       description: "CPU cores used by each pod's containers (cAdvisor).",
-      queries: [{ expr: `sum by (${byPod}) (rate(container_cpu_usage_seconds_total{${containers}}[$__rate_interval]))`, legend: podLegend }],
+      queries: [{ expr: `sum by (${CLUSTER}, ${byPod}) (rate(container_cpu_usage_seconds_total{${containers}}[$__rate_interval]))`, legend: podLegend }],
     }))
     .withPanel(timeseriesPanel({
       title: "Container memory by pod", span: 12, height: 8, unit: "bytes", min: 0,
       description: "Working set of each pod's containers (cAdvisor): the memory the kernel cannot reclaim, what the OOM killer compares to the limit.",
-      queries: [{ expr: `sum by (${byPod}) (container_memory_working_set_bytes{${containers}})`, legend: podLegend }],
+      queries: [{ expr: `sum by (${CLUSTER}, ${byPod}) (container_memory_working_set_bytes{${containers}})`, legend: podLegend }],
     }))
     .withPanel(timeseriesPanel({
       title: "CPU throttling by pod", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of CFS periods in which a pod's containers were throttled at their CPU limit (cAdvisor).",
       queries: [{
-        expr: `sum by (${byPod}) (rate(container_cpu_cfs_throttled_periods_total{${containers}}[$__rate_interval])) / sum by (${byPod}) (rate(container_cpu_cfs_periods_total{${containers}}[$__rate_interval]))`,
+        expr: `sum by (${CLUSTER}, ${byPod}) (rate(container_cpu_cfs_throttled_periods_total{${containers}}[$__rate_interval])) / sum by (${CLUSTER}, ${byPod}) (rate(container_cpu_cfs_periods_total{${containers}}[$__rate_interval]))`,
         legend: podLegend,
       }],
-      thresholds: steps([0.25, "orange"]),
+      thresholds: steps([THROTTLING_WARNING, "orange"]),
     }))
     .withPanel(timeseriesPanel({
       title: "Container restarts", span: 12, height: 8, unit: "short", min: 0,
       description: "Container restarts per pod in the last hour (kube-state-metrics); a crash-looping container climbs steadily.",
-      queries: [{ expr: `sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{namespace=~"$namespace", environment=~"$environment"}[1h])) > 0`, legend: "{{namespace}}/{{pod}}" }],
+      queries: [{ expr: `sum by (${CLUSTER}, namespace, pod) (increase(kube_pod_container_status_restarts_total{namespace=~"$namespace", ${SCOPE}}[1h])) > 0`, legend: "{{namespace}}/{{pod}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Memory use against limits", span: 24, height: 8, unit: "percentunit", min: 0,
       description: "Each pod's working set as a share of its containers' memory limits (cAdvisor and kube-state-metrics); at 100% the OOM killer acts.",
       queries: [{
-        expr: `sum by (namespace, pod) (label_replace(label_replace(container_memory_working_set_bytes{${containers}}, "namespace", "$1", "container_label_io_kubernetes_pod_namespace", "(.*)"), "pod", "$1", "container_label_io_kubernetes_pod_name", "(.*)")) / sum by (namespace, pod) (kube_pod_container_resource_limits{resource="memory", namespace=~"$namespace", environment=~"$environment"})`,
+        expr: `sum by (${CLUSTER}, namespace, pod) (label_replace(label_replace(container_memory_working_set_bytes{${containers}}, "namespace", "$1", "${cadvisorLabels.namespace}", "(.*)"), "pod", "$1", "${cadvisorLabels.pod}", "(.*)")) / sum by (${CLUSTER}, namespace, pod) (kube_pod_container_resource_limits{resource="memory", namespace=~"$namespace", ${SCOPE}})`,
         legend: "{{namespace}}/{{pod}}",
       }],
       thresholds: steps([0.9, "orange"]),

@@ -3,23 +3,23 @@
 import { recordingNames } from "../../alerts/catalog";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import {
-  above, below, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, heatmapPanel, labelVariable,
+  above, below, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, heatmapPanel, labelVariable,
   row, statPanel, steps, thresholdOrDefault, timeseriesPanel, upDownMappings,
+  CLUSTER, SCOPE,
 } from "./common";
 
 export const ML_PIPELINE_UID = "novacron-ml-pipeline";
 
-const model = `model_name=~"$model", environment=~"$environment"`;
+const model = `model_name=~"$model", ${SCOPE}`;
 /** The ML model exporter's own health series. */
-const exporter = `job="${mlModelExporterContract.job}", environment=~"$environment"`;
+const exporter = `job="${mlModelExporterContract.job}", ${SCOPE}`;
 /** GPUs are a Kubernetes extended resource; kube-state-metrics reports requests and allocatable by resource. */
-const gpu = `resource="nvidia_com_gpu", environment=~"$environment"`;
+const gpu = `resource="nvidia_com_gpu", ${SCOPE}`;
 
 export function mlPipelineDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const accuracyFloor = thresholdOrDefault(catalog, "ModelPerformanceDegradation");
   const builder = dashboardBuilder(ML_PIPELINE_UID, "ML Pipeline", "Model quality, training, inference latency, data drift and GPU allocation of the NovaCron ML pipeline.", ["ml"])
-    .withVariable(environmentVariable())
-    .withVariable(labelVariable("model", "Model", `label_values(ml_model_accuracy{environment=~"$environment"}, model_name)`, "Models the ML service reports."))
+    .withVariable(labelVariable("model", "Model", `label_values(ml_model_accuracy{${SCOPE}}, model_name)`, "Models the ML service reports."))
 
     .withRow(row("Model performance"))
     .withPanel(statPanel({
@@ -53,20 +53,20 @@ export function mlPipelineDashboard({ catalog }: DashboardOptions): DashboardDef
     .withPanel(timeseriesPanel({
       title: "Training failures (10m)", span: 8, height: 8, min: 0,
       description: "Failed training runs per model in the last 10 minutes, as ModelTrainingFailure counts them; coloured where it fires.",
-      queries: [{ expr: `round(sum by (model_name) (increase(ml_training_failures_total{${model}}[10m])))`, legend: "{{model_name}}" }],
+      queries: [{ expr: `round(sum by (${CLUSTER}, model_name) (increase(ml_training_failures_total{${model}}[10m])))`, legend: "{{model_name}}" }],
       thresholds: countAbove(catalog, "ModelTrainingFailure", "orange"),
     }))
     .withPanel(timeseriesPanel({
       title: "Training failures by error type (1h)", span: 8, height: 8, min: 0, stacked: true,
       description: "Failed training runs in the last hour by model and error type (data_error, oom, ...).",
-      queries: [{ expr: `round(sum by (model_name, error_type) (increase(ml_training_failures_total{${model}}[1h])))`, legend: "{{model_name}} {{error_type}}" }],
+      queries: [{ expr: `round(sum by (${CLUSTER}, model_name, error_type) (increase(ml_training_failures_total{${model}}[1h])))`, legend: "{{model_name}} {{error_type}}" }],
     }))
 
     .withRow(row("Inference"))
     .withPanel(heatmapPanel({
       title: "Inference latency distribution", span: 12, height: 9, unit: "s",
       description: "How long inferences took, from the ML service's latency histogram: each column is one interval's distribution.",
-      queries: [{ expr: `sum by (le) (rate(ml_inference_duration_seconds_bucket{${model}}[$__rate_interval]))`, legend: "{{le}}" }],
+      queries: [{ expr: `sum by (${CLUSTER}, le) (rate(ml_inference_duration_seconds_bucket{${model}}[$__rate_interval]))`, legend: "{{le}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "p95 inference latency", span: 12, height: 9, unit: "s", min: 0,
@@ -82,7 +82,7 @@ export function mlPipelineDashboard({ catalog }: DashboardOptions): DashboardDef
     .withPanel(timeseriesPanel({
       title: "Prediction success rate", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of each model's predictions with status success.",
-      queries: [{ expr: `sum by (model_name) (${recordingNames.predictions}{${model}, status="success"}) / sum by (model_name) (${recordingNames.predictions}{${model}})`, legend: "{{model_name}}" }],
+      queries: [{ expr: `sum by (${CLUSTER}, model_name) (${recordingNames.predictions}{${model}, status="success"}) / sum by (${CLUSTER}, model_name) (${recordingNames.predictions}{${model}})`, legend: "{{model_name}}" }],
     }))
 
     .withRow(row("Data quality"))
@@ -97,7 +97,7 @@ export function mlPipelineDashboard({ catalog }: DashboardOptions): DashboardDef
     .withPanel(timeseriesPanel({
       title: "GPUs requested by pod", span: 12, height: 8, min: 0, stacked: true,
       description: "GPUs (nvidia.com/gpu) requested by running pods' containers (kube-state-metrics).",
-      queries: [{ expr: `sum by (namespace, pod) (kube_pod_container_resource_requests{${gpu}})`, legend: "{{namespace}}/{{pod}}" }],
+      queries: [{ expr: `sum by (${CLUSTER}, namespace, pod) (kube_pod_container_resource_requests{${gpu}})`, legend: "{{namespace}}/{{pod}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "GPU allocation", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,

@@ -3,22 +3,21 @@
 import { alertmanagerContract } from "../../alertmanager/contract";
 import { prometheusContract } from "../../prometheus/contract";
 import {
-  above, below, dashboardBuilder, DashboardDefinition, DashboardOptions, environmentVariable, finish, labelVariable, row, statPanel, steps,
+  above, below, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel, steps,
   okFailedMappings, tablePanel, thresholdOrDefault, timeseriesPanel, upDownMappings,
+  CLUSTER, SCOPE,
 } from "./common";
 
 export const STACK_HEALTH_UID = "novacron-stack-health";
 
-const env = `environment=~"$environment"`;
-const targets = `job=~"$job", ${env}`;
-const prometheus = `job="${prometheusContract.job}", ${env}`;
-const alertmanager = `job="${alertmanagerContract.job}", ${env}`;
+const targets = `job=~"$job", ${SCOPE}`;
+const prometheus = `job="${prometheusContract.job}", ${SCOPE}`;
+const alertmanager = `job="${alertmanagerContract.job}", ${SCOPE}`;
 
 export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const targetDown = thresholdOrDefault(catalog, "TargetDown");
   const builder = dashboardBuilder(STACK_HEALTH_UID, "Stack health", "The monitoring stack itself: scrape targets, rule evaluation, alerts and notification delivery.", ["stack"])
-    .withVariable(environmentVariable())
-    .withVariable(labelVariable("job", "Job", `label_values(up{${env}}, job)`, "Prometheus scrape jobs."))
+    .withVariable(labelVariable("job", "Job", `label_values(up{${SCOPE}}, job)`, "Prometheus scrape jobs."))
 
     .withRow(row("Targets"))
     .withPanel(statPanel({
@@ -36,7 +35,7 @@ export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDe
     .withPanel(timeseriesPanel({
       title: "Share of targets down by job", span: 16, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of each job's targets that are down; above the dashed line (TargetDown's threshold) for 10m, the alert fires.",
-      queries: [{ expr: `1 - avg by (job) (up{${targets}})`, legend: "{{job}}" }],
+      queries: [{ expr: `1 - avg by (${CLUSTER}, job) (up{${targets}})`, legend: "{{job}}" }],
       thresholds: [{ value: null, color: "green" }, { value: targetDown, color: "orange" }],
     }))
     .withPanel(tablePanel({
@@ -49,12 +48,12 @@ export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDe
     .withPanel(timeseriesPanel({
       title: "Scrape duration", span: 12, height: 8, unit: "s", min: 0,
       description: "The slowest scrape of each job; a scrape slower than the scrape timeout fails.",
-      queries: [{ expr: `max by (job) (scrape_duration_seconds{${targets}})`, legend: "{{job}}" }],
+      queries: [{ expr: `max by (${CLUSTER}, job) (scrape_duration_seconds{${targets}})`, legend: "{{job}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Samples per scrape", span: 12, height: 8, min: 0,
       description: "Samples each job's targets return per scrape, after metric relabelling: a jump means new series (cardinality).",
-      queries: [{ expr: `sum by (job) (scrape_samples_post_metric_relabeling{${targets}})`, legend: "{{job}}" }],
+      queries: [{ expr: `sum by (${CLUSTER}, job) (scrape_samples_post_metric_relabeling{${targets}})`, legend: "{{job}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Head series", span: 12, height: 8, min: 0,
@@ -71,21 +70,21 @@ export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDe
     .withPanel(timeseriesPanel({
       title: "Rule group evaluation time", span: 12, height: 8, unit: "percentunit", min: 0,
       description: "Each rule group's last evaluation time as a share of its interval; at 100% evaluations start being skipped.",
-      queries: [{ expr: `max by (rule_group) (prometheus_rule_group_last_duration_seconds{${prometheus}} / prometheus_rule_group_interval_seconds{${prometheus}})`, legend: "{{rule_group}}" }],
+      queries: [{ expr: `max by (${CLUSTER}, rule_group) (prometheus_rule_group_last_duration_seconds{${prometheus}} / prometheus_rule_group_interval_seconds{${prometheus}})`, legend: "{{rule_group}}" }],
       thresholds: steps([1, "red"]),
     }))
     .withPanel(timeseriesPanel({
       title: "Rule evaluation failures", span: 12, height: 8, unit: "short", min: 0,
       description: "Failed rule evaluations per second by group; any sustained failure blinds the alerts in the group (PrometheusRuleEvaluationFailures).",
       queries: [
-        { expr: `sum by (rule_group) (rate(prometheus_rule_evaluation_failures_total{${prometheus}}[$__rate_interval]))`, legend: "{{rule_group}} failures" },
-        { expr: `sum by (rule_group) (rate(prometheus_rule_group_iterations_missed_total{${prometheus}}[$__rate_interval]))`, legend: "{{rule_group}} missed" },
+        { expr: `sum by (${CLUSTER}, rule_group) (rate(prometheus_rule_evaluation_failures_total{${prometheus}}[$__rate_interval]))`, legend: "{{rule_group}} failures" },
+        { expr: `sum by (${CLUSTER}, rule_group) (rate(prometheus_rule_group_iterations_missed_total{${prometheus}}[$__rate_interval]))`, legend: "{{rule_group}} missed" },
       ],
     }))
     .withPanel(timeseriesPanel({
       title: "Alerts firing", span: 24, height: 8, min: 0, stacked: true,
       description: "Alerts firing by name and severity (Watchdog always fires: the pipeline's heartbeat).",
-      queries: [{ expr: `sum by (alertname, severity) (ALERTS{alertstate="firing", ${env}})`, legend: "{{alertname}} ({{severity}})" }],
+      queries: [{ expr: `sum by (${CLUSTER}, alertname, severity) (ALERTS{alertstate="firing", ${SCOPE}})`, legend: "{{alertname}} ({{severity}})" }],
     }))
 
     .withRow(row("Notifications"))
@@ -109,27 +108,27 @@ export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDe
       title: "Prometheus → Alertmanager", span: 12, height: 8, unit: "short", min: 0,
       description: "Alerts Prometheus sends to Alertmanager per second, with errors and drops, and its queue.",
       queries: [
-        { expr: `sum by (instance) (rate(prometheus_notifications_sent_total{${prometheus}}[$__rate_interval]))`, legend: "{{instance}} sent" },
-        { expr: `sum by (instance) (rate(prometheus_notifications_errors_total{${prometheus}}[$__rate_interval]))`, legend: "{{instance}} errors" },
-        { expr: `sum by (instance) (rate(prometheus_notifications_dropped_total{${prometheus}}[$__rate_interval]))`, legend: "{{instance}} dropped" },
-        { expr: `max by (instance) (prometheus_notifications_queue_length{${prometheus}})`, legend: "{{instance}} queued" },
+        { expr: `sum by (${CLUSTER}, instance) (rate(prometheus_notifications_sent_total{${prometheus}}[$__rate_interval]))`, legend: "{{instance}} sent" },
+        { expr: `sum by (${CLUSTER}, instance) (rate(prometheus_notifications_errors_total{${prometheus}}[$__rate_interval]))`, legend: "{{instance}} errors" },
+        { expr: `sum by (${CLUSTER}, instance) (rate(prometheus_notifications_dropped_total{${prometheus}}[$__rate_interval]))`, legend: "{{instance}} dropped" },
+        { expr: `max by (${CLUSTER}, instance) (prometheus_notifications_queue_length{${prometheus}})`, legend: "{{instance}} queued" },
       ],
     }))
     .withPanel(timeseriesPanel({
       title: "Notifications sent by integration", span: 12, height: 8, unit: "short", min: 0,
       description: "Notifications Alertmanager sends per second to each integration (Slack, email, PagerDuty, webhook, ...).",
-      queries: [{ expr: `sum by (integration) (rate(alertmanager_notifications_total{${alertmanager}}[$__rate_interval]))`, legend: "{{integration}}" }],
+      queries: [{ expr: `sum by (${CLUSTER}, integration) (rate(alertmanager_notifications_total{${alertmanager}}[$__rate_interval]))`, legend: "{{integration}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Notifications failed by integration", span: 12, height: 8, unit: "short", min: 0,
       description: "Failed notification attempts per second by integration; see the failure ratio for the alert's view.",
-      queries: [{ expr: `sum by (integration) (rate(alertmanager_notifications_failed_total{${alertmanager}}[$__rate_interval]))`, legend: "{{integration}}" }],
+      queries: [{ expr: `sum by (${CLUSTER}, integration) (rate(alertmanager_notifications_failed_total{${alertmanager}}[$__rate_interval]))`, legend: "{{integration}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Notification failure ratio", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of notification attempts that failed, by integration; above the dashed line (AlertmanagerFailingToSendNotifications' threshold) for 5m, the alert fires.",
       queries: [{
-        expr: `sum by (integration) (rate(alertmanager_notifications_failed_total{${alertmanager}}[$__rate_interval])) / clamp_min(sum by (integration) (rate(alertmanager_notifications_total{${alertmanager}}[$__rate_interval])), 1e-9)`,
+        expr: `sum by (${CLUSTER}, integration) (rate(alertmanager_notifications_failed_total{${alertmanager}}[$__rate_interval])) / clamp_min(sum by (${CLUSTER}, integration) (rate(alertmanager_notifications_total{${alertmanager}}[$__rate_interval])), 1e-9)`,
         legend: "{{integration}}",
       }],
       thresholds: above(catalog, ["AlertmanagerFailingToSendNotifications", "red"]),

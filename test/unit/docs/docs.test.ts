@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { alertCatalog, runbookSlug, runbookUrl } from "../../../components/alerts";
+import { deployedCatalog } from "../../helpers/stack-catalog";
 import { renderConfigReference, referencePath } from "../../../scripts/config-reference";
 import { renderStack } from "../../../scripts/render";
 import { presets } from "../../../stacks/presets";
@@ -38,7 +39,7 @@ describe("runbooks", () => {
   });
 
   test("every deployed alert's runbook_url is a page in docs/runbooks/", () => {
-    expect(alerts.size).toBeGreaterThanOrEqual(alertCatalog.length);
+    expect(alerts.size).toBeGreaterThanOrEqual(deployedCatalog("prod").length);
     const missing: string[] = [];
     for (const [alert, url] of alerts) {
       expect(url.startsWith(`${presets.prod.runbookBaseUrl}/`)).toBe(true);
@@ -49,8 +50,11 @@ describe("runbooks", () => {
     expect(missing).toEqual([]);
   });
 
+  // The prod stack renders the alerts of its scope; the catalog's other alerts (e.g. Thanos') have pages too.
+  const documented = () => [...new Set([...alerts.keys(), ...alertCatalog.map((a) => a.name)])];
+
   test("each page is the alert's runbook: its title, and how to diagnose with PromQL and how to fix", () => {
-    for (const alert of alerts.keys()) {
+    for (const alert of documented()) {
       const text = fs.readFileSync(path.join(runbooksDir, `${runbookSlug(alert)}.md`), "utf8");
       expect(text.split("\n")[0]).toBe(`# ${alert}`);
       for (const section of ["## What it means", "## Impact", "## Diagnose", "## Fix", "## Escalate"]) expect({ alert, section, has: text.includes(section) }).toEqual({ alert, section, has: true });
@@ -60,7 +64,7 @@ describe("runbooks", () => {
 
   test("no orphan pages: every page belongs to an alert", () => {
     const pages = fs.readdirSync(runbooksDir).filter((f) => f.endsWith(".md") && f !== "README.md");
-    const slugs = new Set([...alerts.keys()].map((a) => `${runbookSlug(a)}.md`));
+    const slugs = new Set(documented().map((a) => `${runbookSlug(a)}.md`));
     expect(pages.filter((p) => !slugs.has(p))).toEqual([]);
   });
 
