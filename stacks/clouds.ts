@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertDefinition } from "../components/alerts";
 import { prometheusContract } from "../components/prometheus/contract";
-import type { LokiObjectStorageTarget } from "../components/loki/object-storage";
+import type { ObjectStorageGrantees, ObjectStorageTarget } from "../components/object-storage/bucket";
 import type { ProjectedToken } from "../components/prometheus/prometheus";
 import type { RemoteWriteSpec } from "../components/prometheus/render-config";
 import type { StackSecrets } from "./config";
@@ -21,6 +21,10 @@ export interface CloudWiring {
   projectedTokens: ProjectedToken[];
   /** Component resources created, by cloud (for outputs and tests). */
   created: { aws?: pulumi.ComponentResource; gcp?: pulumi.ComponentResource; azure?: pulumi.ComponentResource };
+  /** Prometheus' own identity in each enabled cloud, to be granted a bucket its Thanos sidecars upload to. */
+  prometheusGrantees: ObjectStorageGrantees;
+  /** Azure: what the Thanos sidecar needs to use Prometheus' managed identity (Azure Workload Identity's variables). */
+  prometheusAzureIdentity?: { clientId: pulumi.Output<string>; tenantId: string; tokenFile: string };
   /** The explicit provider of each enabled cloud, for other parts of the stack that create cloud resources (Loki's bucket). */
   providers: { aws?: pulumi.ProviderResource; gcp?: pulumi.ProviderResource; azure?: pulumi.ProviderResource };
 }
@@ -36,8 +40,17 @@ export function tracedServices(spec: Pick<StackSpec, "targets">): string[] {
 }
 
 /** Where Loki's bucket goes: the first enabled cloud (config validation guarantees one for object storage). */
-export function lokiObjectStorageTarget(spec: Pick<StackSpec, "loki" | "clouds" | "cluster">): LokiObjectStorageTarget | undefined {
-  if (spec.loki.storage !== "object") return undefined;
+export function lokiObjectStorageTarget(spec: Pick<StackSpec, "loki" | "clouds" | "cluster">): ObjectStorageTarget | undefined {
+  return spec.loki.storage === "object" ? cloudBucketTarget(spec) : undefined;
+}
+
+/** Where Thanos' bucket goes: the first enabled cloud, with storage: cloud (config validation guarantees one). */
+export function thanosObjectStorageTarget(spec: Pick<StackSpec, "thanos" | "clouds" | "cluster">): ObjectStorageTarget | undefined {
+  return spec.thanos.enabled && spec.thanos.storage === "cloud" ? cloudBucketTarget(spec) : undefined;
+}
+
+/** A bucket in the first enabled cloud, where the stack's workloads (Loki, Thanos) keep their data. */
+export function cloudBucketTarget(spec: Pick<StackSpec, "clouds" | "cluster">): ObjectStorageTarget | undefined {
   const { aws, gcp, azure } = spec.clouds;
   switch (firstEnabledCloud(spec.clouds)) {
     case "aws": return { cloud: "aws", region: aws.region!, clusterName: aws.eksClusterName ?? spec.cluster };
@@ -56,7 +69,7 @@ function pagerdutyIntegrationUrl(key: pulumi.Output<string>): pulumi.Output<stri
 export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, alerts: AlertDefinition[]): CloudWiring {
   const { aws, gcp, azure } = spec.clouds;
   const n = spec.notifications;
-  const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {}, providers: {} };
+  const wiring: CloudWiring = { remoteWrite: [], serviceAccountAnnotations: {}, projectedTokens: [], created: {}, providers: {}, prometheusGrantees: {} };
   const sa = prometheusServiceAccount(spec);
   // Channels the clouds can reach natively. Slack and Teams stay with Alertmanager: their incoming webhooks
   // cannot read the clouds' alert payloads.
@@ -93,6 +106,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, 
     }, { provider });
     wiring.remoteWrite.push(monitoring.remoteWrite);
     Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
+    wiring.prometheusGrantees.awsRoleArns = [monitoring.prometheusRoleArn];
     wiring.created.aws = monitoring;
     wiring.providers.aws = provider;
   }
@@ -117,6 +131,7 @@ export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, 
       webhookUrl,
     }, { provider });
     Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
+    wiring.prometheusGrantees.gcpServiceAccountEmails = [monitoring.prometheusServiceAccountEmail];
     wiring.created.gcp = monitoring;
     wiring.providers.gcp = provider;
   }
@@ -143,6 +158,8 @@ export function createCloudIntegrations(spec: StackSpec, secrets: StackSecrets, 
     wiring.remoteWrite.push(monitoring.remoteWrite);
     Object.assign(wiring.serviceAccountAnnotations, monitoring.serviceAccountAnnotations);
     wiring.projectedTokens.push(monitoring.projectedToken);
+    wiring.prometheusGrantees.azurePrincipalIds = [monitoring.prometheusPrincipalId];
+    wiring.prometheusAzureIdentity = { clientId: monitoring.prometheusClientId, tenantId: azure.tenantId!, tokenFile: `${monitoring.projectedToken.mountPath}/token` };
     wiring.created.azure = monitoring;
     wiring.providers.azure = provider;
   }

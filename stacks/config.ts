@@ -27,7 +27,14 @@ export const componentSecretKeys = {
   grafanaAdminPassword: "Grafana's admin password",
   /** Grafana's shared database, e.g. postgres://user:password@host:5432/grafana; needed for replicas > 1. */
   grafanaDatabaseUrl: "Grafana's shared database URL",
+  /** The access key id of Thanos' S3-compatible store (thanos.storage: s3-compatible). */
+  thanosS3AccessKeyId: "the access key id of Thanos' S3-compatible store",
+  /** The secret access key of Thanos' S3-compatible store (thanos.storage: s3-compatible). */
+  thanosS3SecretAccessKey: "the secret access key of Thanos' S3-compatible store",
 } as const;
+
+/** The secrets an S3-compatible Thanos store needs. */
+export const thanosS3SecretKeys = ["thanosS3AccessKeyId", "thanosS3SecretAccessKey"] as const satisfies readonly ComponentSecretKey[];
 export type ComponentSecretKey = keyof typeof componentSecretKeys;
 /** Every config key that holds a secret. */
 export type SecretKey = ChannelSecretKey | ComponentSecretKey;
@@ -151,6 +158,7 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
     for (const issue of result.error.issues) problems.push({ key: keyOf(issue.path), message: issue.message });
   }
   problems.push(...channelSecretProblems(merged, secretsPresent));
+  problems.push(...thanosSecretProblems(merged, secretsPresent));
   problems.push(...secretsInPlainValues(overrides, Object.fromEntries(secretsPresent.map((key) => [key, raw[`${CONFIG_NAMESPACE}:${key}`]]))));
 
   if (problems.length > 0) throw new StackConfigError(dedupe(problems));
@@ -178,6 +186,16 @@ function channelSecretProblems(merged: unknown, secretsPresent: SecretKey[]): Co
       const secret = channelSecretKeys[channel];
       return { key: keyOf(["notifications", channel, "enabled"]), message: `is true but the secret ${CONFIG_NAMESPACE}:${secret} is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${secret} <value>` };
     });
+}
+
+/** An S3-compatible Thanos store needs its key pair, which lives outside the spec (the schema cannot check it). */
+function thanosSecretProblems(merged: unknown, secretsPresent: SecretKey[]): ConfigProblem[] {
+  const thanos = (isPlainObject(merged) && isPlainObject(merged.thanos) ? merged.thanos : {}) as { enabled?: unknown; storage?: unknown };
+  if (thanos.enabled !== true || thanos.storage !== "s3-compatible") return [];
+  const missing = thanosS3SecretKeys.filter((key) => !secretsPresent.includes(key));
+  return missing.length
+    ? [{ key: keyOf(["thanos", "storage"]), message: `is s3-compatible but ${missing.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(" and ")} ${missing.length > 1 ? "are" : "is"} not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${missing[0]} <value>` }]
+    : [];
 }
 
 /** Secrets shorter than this are only looked for as whole values: as a part of a longer one, they match by chance. */

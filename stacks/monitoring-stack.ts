@@ -15,6 +15,7 @@ import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
 import type { StackSpec } from "./schema";
+import { createThanos, ThanosStack } from "./thanos";
 
 /** Only the enabled channels, in the shape the Alertmanager component takes. */
 export function enabledChannels(notifications: StackSpec["notifications"]): ChannelsSpec {
@@ -29,14 +30,11 @@ export function enabledChannels(notifications: StackSpec["notifications"]): Chan
   };
 }
 
-/**
- * What a stack runs and sees, which decides the alerts in its catalog (components/alerts/scope.ts). The spec
- * has no Thanos yet (its workloads land separately), so no stack carries the Thanos alerts until it does.
- */
+/** What a stack runs and sees, which decides the alerts in its catalog (components/alerts/scope.ts). */
 export function catalogScopeOf(spec: StackSpec): CatalogScope {
   return {
     managedControlPlane: false,
-    thanos: false,
+    thanos: spec.thanos.enabled,
     elasticsearch: spec.elk.enabled,
     loki: spec.loki.enabled,
     // The shipper runs only with a Loki to push to (stacks/logs-and-traces.ts).
@@ -53,6 +51,8 @@ export interface MonitoringStack {
   blackboxExporter?: BlackboxExporter;
   grafana?: Grafana;
   clouds: CloudWiring["created"];
+  /** Thanos (sidecars in Prometheus, Query, Store Gateway, Compactor) when spec.thanos.enabled; stacks/thanos.ts. */
+  thanos?: ThanosStack;
   /** Logs (ELK, Loki, the shipper) and traces (Jaeger); stacks/logs-and-traces.ts. */
   logsAndTraces: LogsAndTraces;
 }
@@ -118,6 +118,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
   const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers, scrapers });
   const { loki, jaeger, elasticsearch } = logsAndTraces;
 
+  // Thanos: Grafana reads through Query (deduplicated, with the bucket's history) instead of Prometheus.
+  const thanos = createThanos(spec, secrets, { namespace: ns, clouds, scrapers, queryClients: grafanaPods });
+
   const prom = spec.prometheus;
   const prometheus = new Prometheus(prometheusContract.name, {
     namespace: ns,
@@ -138,7 +141,9 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
     projectedTokens: clouds.projectedTokens,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts }),
     networkPolicy,
-    queryClients: grafanaPods,
+    // With Thanos, Grafana queries Query, which reads the sidecars: nothing queries Prometheus' API directly.
+    queryClients: thanos ? [] : grafanaPods,
+    thanos: thanos?.sidecar,
     scrape: {
       alertmanager: alertmanager.scrapeTarget,
       nodeExporter: nodeExporter?.scrapeTarget,
@@ -152,15 +157,16 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
         // Grafana is created after the Prometheus it queries; its Service's name is known before.
         ...(spec.grafana.enabled ? [ns.apply((namespace) => grafanaScrapeTarget(grafanaContract.name, namespace))] : []),
       ],
+      thanos: thanos?.scrape,
     },
-  });
-
+  }, thanos ? { dependsOn: [thanos.bucket] } : undefined); // the sidecars mount the bucket's objstore Secret
 
   const gf = spec.grafana;
   const grafana = gf.enabled
     ? new Grafana(grafanaContract.name, {
         namespace: ns,
-        prometheus: prometheus.endpoint,
+        prometheus: thanos ? thanos.query.endpoint : prometheus.endpoint,
+        thanosQuery: thanos !== undefined,
         scrapeInterval: prom.scrapeInterval,
         alerts,
         alertmanager: alertmanager.endpoint,
@@ -181,5 +187,5 @@ export function createMonitoringStack({ spec, secrets }: StackConfig): Monitorin
       })
     : undefined;
 
-  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, logsAndTraces };
+  return { namespace: ns, prometheus, alertmanager, blackboxExporter, grafana, clouds: clouds.created, thanos, logsAndTraces };
 }

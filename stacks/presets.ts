@@ -10,6 +10,7 @@ import { kubeStateMetricsDefaults } from "../components/kube-state-metrics/contr
 import { mlModelExporterDefaults } from "../components/ml-model-exporter/contract";
 import { nodeExporterDefaults } from "../components/node-exporter/contract";
 import { prometheusDefaults } from "../components/prometheus/contract";
+import { thanosDefaults } from "../components/thanos/contract";
 import { logsPresets } from "./presets-logs";
 import type { Environment, ScrapeTarget, StackSpec } from "./schema";
 
@@ -66,6 +67,14 @@ const common = {
   },
 } satisfies Partial<StackSpec>;
 
+/** Thanos' settings but for whether it runs and how big it is (the components' defaults). */
+const thanosCommon = {
+  storage: "cloud" as const,
+  retention: thanosDefaults.retention,
+  downsampling: thanosDefaults.downsampling,
+  sidecar: { resources: thanosDefaults.resources.sidecar },
+};
+
 export const presets: Record<Environment, StackSpec> = {
   // Small and cheap: one replica each, a week of data, short notification timings for fast feedback.
   dev: {
@@ -89,6 +98,14 @@ export const presets: Record<Environment, StackSpec> = {
       repeatInterval: "1h",
     },
     grafana: { ...grafanaDefaults, enabled: true, ingressFrom: [] },
+    // One Prometheus on its volume, no object storage: a dev stack that wants Thanos enables it (and a cloud,
+    // or an S3-compatible store such as MinIO).
+    thanos: {
+      ...thanosCommon, enabled: false,
+      query: { replicas: 1, resources: thanosDefaults.resources.query },
+      storeGateway: { replicas: 1, storageSize: "5Gi", resources: thanosDefaults.resources.store },
+      compactor: { storageSize: "10Gi", resources: thanosDefaults.resources.compact },
+    },
   },
   // Highly available: Prometheus ×2 (each scrapes everything), Alertmanager ×3 in a gossip cluster,
   // the seed's 30 d / 50 GB local retention with long-term storage through remote_write.
@@ -127,6 +144,16 @@ export const presets: Record<Environment, StackSpec> = {
       storageSize: "5Gi",
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
       ingressFrom: [],
+    },
+    // Thanos at prod's size: Query ×2 (a PodDisruptionBudget keeps one), one Store Gateway, one Compactor
+    // (never more: two would compact the same blocks). The bucket needs a cloud (or an S3-compatible store),
+    // which is the stack's own choice: Pulumi.prod.yaml enables Thanos with its cloud's bucket. The preset
+    // alone (valid on its own, as every preset is) runs no Thanos.
+    thanos: {
+      ...thanosCommon, enabled: false,
+      query: { replicas: 2, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } } },
+      storeGateway: { replicas: 1, storageSize: "20Gi", resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } } },
+      compactor: { storageSize: "100Gi", resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } } },
     },
   },
 };

@@ -40,6 +40,11 @@ export interface GrafanaArgs {
   namespace: pulumi.Input<string>;
   /** Prometheus, the default datasource (required: every dashboard reads it); `Prometheus.endpoint`. */
   prometheus: ServiceEndpoint;
+  /**
+   * The `prometheus` endpoint is Thanos Query (`ThanosQuery.endpoint`): the datasource asks it to deduplicate
+   * the HA replicas and reads the bucket's history through it. Default false.
+   */
+  thanosQuery?: boolean;
   /** Prometheus' scrape interval, for Grafana's $__rate_interval. Default 15s. */
   scrapeInterval?: string;
   /** Alertmanager: its alerts and silences, viewed in Grafana; `Alertmanager.endpoint`. */
@@ -133,6 +138,7 @@ export class Grafana extends pulumi.ComponentResource {
         prometheusUrl,
         scrapeInterval: args.scrapeInterval ?? prometheusDefaults.scrapeInterval,
         prometheusVersion: imageTag(images.prometheus).replace(/^v/, ""),
+        thanos: args.thanosQuery ? { version: imageTag(images.thanos).replace(/^v/, "") } : undefined,
         alertmanagerUrl,
         lokiUrl,
         jaegerUrl,

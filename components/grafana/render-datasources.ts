@@ -28,6 +28,11 @@ export interface DatasourcesSpec {
   scrapeInterval: string;
   /** Prometheus' version, so Grafana offers the query features it has. */
   prometheusVersion: string;
+  /**
+   * Set when prometheusUrl is Thanos Query (its version): the default datasource then is Thanos, asking Query
+   * to deduplicate the HA replicas (on its replica label) on every query.
+   */
+  thanos?: { version: string };
   alertmanagerUrl?: string;
   lokiUrl?: string;
   jaegerUrl?: string;
@@ -35,6 +40,12 @@ export interface DatasourcesSpec {
 }
 
 type Datasource = Record<string, unknown>;
+
+/**
+ * Added to every query Grafana sends to Thanos Query: deduplicate the HA replicas (Query's default too, said
+ * here so a changed default cannot bring back doubled series) and answer from what is reachable if a store is down.
+ */
+export const THANOS_QUERY_PARAMETERS = "dedup=true&partial_response=true";
 
 /**
  * A log line's trace id: `trace_id=…`, `traceID: …` or JSON `"trace_id":"…"`. Grafana runs this in the
@@ -63,8 +74,9 @@ export function renderDatasources(spec: DatasourcesSpec): Record<string, unknown
     editable: false,
     jsonData: {
       httpMethod: "POST",
-      prometheusType: "Prometheus",
-      prometheusVersion: spec.prometheusVersion,
+      ...(spec.thanos
+        ? { prometheusType: "Thanos", prometheusVersion: spec.thanos.version, customQueryParameters: THANOS_QUERY_PARAMETERS }
+        : { prometheusType: "Prometheus", prometheusVersion: spec.prometheusVersion }),
       timeInterval: spec.scrapeInterval,
       // Exemplars carry the trace id of a sampled request: a click opens the trace in Jaeger.
       ...(jaeger ? { exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: datasourceUids.jaeger }] } : {}),

@@ -1,59 +1,18 @@
-// Pure: the names of Loki's bucket and identity in each cloud (object-storage.ts creates them with exactly
-// these), and the rules each must pass. Names the provider completes (auto-naming) are judged with a stand-in
-// of the provider's random suffix, which has the suffix's length and characters.
-import { DerivedName, fitName, nameHash } from "../name-rules";
-import type { LokiObjectStorageTarget } from "./object-storage";
+// Pure: the names of Loki's bucket and identity in each cloud (the shared workload bucket's names,
+// components/object-storage/names.ts), and the rules each must pass.
+import type { DerivedName } from "../name-rules";
+import { objectStorageDerivedNames, objectStorageNames, ObjectStorageTarget } from "../object-storage/names";
 
-/** Pulumi's AWS and Google providers auto-name `<name>-<7 hex>`; azure-native `<name><8 alphanumerics>`. */
-const AWS_GCP_AUTONAME_SUFFIX = "-0000000";
-const AZURE_AUTONAME_SUFFIX = "00000000";
+export type { ObjectStorageNames as LokiObjectStorageNames } from "../object-storage/names";
 
 /** The name Loki's object storage resources take after the Loki component's name. */
 export function lokiChunksName(loki: string): string {
   return `${loki}-chunks`;
 }
 
-export interface LokiObjectStorageNames {
-  /** aws: the S3 bucket's prefix (the provider appends a unique suffix: buckets are global). */
-  s3BucketPrefix: string;
-  /** gcp: the Google service account id (at most 30 characters: a longer name is shortened with a hash). */
-  gcpServiceAccountId: string;
-  /**
-   * azure: the storage account. Azure allows only 3-24 lower-case letters and digits, and the names are global,
-   * so: the name's letters and digits, then a hash of where it lives (resource group, location, the cluster's
-   * issuer) and of the name, stable across runs.
-   */
-  azureStorageAccount: string;
-}
+export const lokiObjectStorageNames = objectStorageNames;
 
-export function lokiObjectStorageNames(name: string, target: Pick<LokiObjectStorageTarget, "resourceGroup" | "location" | "oidcIssuerUrl">): LokiObjectStorageNames {
-  const where = [target.resourceGroup ?? "", target.location ?? "", target.oidcIssuerUrl ?? "", name].join("\u0000");
-  const letters = name.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return {
-    s3BucketPrefix: `${name}-`,
-    gcpServiceAccountId: fitName("gcpServiceAccountId", name),
-    azureStorageAccount: `${letters.slice(0, 14)}${nameHash(where, 10)}`,
-  };
-}
-
-/** The names object-storage.ts gives in `target.cloud`, with the rule each must pass; `from` paths are ["name"] or the target's. */
-export function lokiObjectStorageDerivedNames(name: string, target: LokiObjectStorageTarget): DerivedName[] {
-  const n = lokiObjectStorageNames(name, target);
-  const from = [["name"]];
-  switch (target.cloud) {
-    case "aws": return [
-      { kind: "awsS3BucketPrefix", name: n.s3BucketPrefix, names: "Loki's S3 bucket prefix", from },
-      { kind: "awsIamRoleName", name: `${name}${AWS_GCP_AUTONAME_SUFFIX}`, names: "Loki's IAM role (auto-named)", from, shared: true },
-    ];
-    case "gcp": return [
-      { kind: "gcpServiceAccountId", name: n.gcpServiceAccountId, names: "Loki's Google service account id", from },
-      { kind: "gcsBucketName", name: `${name}${AWS_GCP_AUTONAME_SUFFIX}`, names: "Loki's bucket (auto-named)", from, shared: true },
-    ];
-    case "azure": return [
-      { kind: "azureStorageAccount", name: n.azureStorageAccount, names: "Loki's storage account", from: [["name"], ["resourceGroup"], ["location"], ["oidcIssuerUrl"]] },
-      { kind: "azureBlobContainer", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: "Loki's blob container (auto-named)", from, shared: true },
-      { kind: "azureUserAssignedIdentity", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: "Loki's managed identity (auto-named)", from, shared: true },
-      { kind: "azureFederatedCredential", name: `${name}${AZURE_AUTONAME_SUFFIX}`, names: "Loki's federated identity credential (auto-named)", from, shared: true },
-    ];
-  }
+/** The names Loki's bucket and identity take in `target.cloud`, with the rule each must pass. */
+export function lokiObjectStorageDerivedNames(name: string, target: ObjectStorageTarget): DerivedName[] {
+  return objectStorageDerivedNames(name, target, "Loki");
 }

@@ -6,12 +6,15 @@ import { images } from "../images";
 import {
   anywhere, AppIdentity, clusterRoleFor, httpProbe, objectMeta, PeerSelector, renderAppNetworkPolicy, renderPodDisruptionBudget,
   renderService, renderServiceAccount, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec, podPeers,
-  mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
+  mountByName, statefulSetWithOwnedClaims, namedConfigOptions, ContainerSpec, peerSelector,
 } from "../kube";
 import { reloaderContainer } from "../kube/reloader";
+import { THANOS_GRPC_PORT, THANOS_HTTP_PORT, thanosDefaults } from "../thanos/contract";
+import { thanosSidecarArgs } from "../thanos/render-args";
+import type { ThanosSecretEnv } from "../thanos/thanos";
 import { toYaml } from "../yaml";
 import { PROMETHEUS_PORT, prometheusContract, prometheusDefaults } from "./contract";
-import { AppScrapeTarget, BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget } from "./render-config";
+import { AppScrapeTarget, BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget, ThanosScrapeTargets } from "./render-config";
 
 const CONFIG_DIR = "/etc/prometheus/config";
 const RULES_DIR = "/etc/prometheus/rules";
@@ -40,6 +43,30 @@ export interface PrometheusScrapeArgs {
   services?: pulumi.Input<pulumi.Input<ServiceTarget>[]>;
   /** Parts of the stack itself (Loki, Jaeger, the log shipper, the Elasticsearch exporter …), each under its contract's job. */
   apps?: pulumi.Input<pulumi.Input<AppScrapeTarget>[]>;
+  /** Thanos Query, Store Gateway and Compactor (the sidecars are scraped whenever `thanos` is set). */
+  thanos?: pulumi.Input<ThanosScrapeTargets>;
+}
+
+/** A plain environment variable of the Thanos sidecar. */
+export interface SidecarEnvVar {
+  /** The variable's name. */
+  name: string;
+  /** Its value. */
+  value: pulumi.Input<string>;
+}
+
+/** The Thanos sidecar beside each Prometheus. */
+export interface PrometheusThanosArgs {
+  /** The Secret holding objstore.yml (ThanosBucket.binding.secretName); unset, the sidecar uploads nothing and only serves Query. */
+  objstoreSecret?: string;
+  /** Variables from that Secret (an S3-compatible store's key pair: ThanosBucket.binding.env). */
+  secretEnv?: ThanosSecretEnv[];
+  /** Plain variables, e.g. Azure workload identity's AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE. */
+  env?: SidecarEnvVar[];
+  /** CPU and memory requests and limits of the sidecar (default thanosDefaults.resources.sidecar). */
+  resources?: ResourceRequirements;
+  /** Thanos Query's pods: let in on the sidecar's gRPC port. */
+  queriers?: PeerSelector[];
 }
 
 export interface PrometheusArgs {
@@ -86,6 +113,11 @@ export interface PrometheusArgs {
    * api://AzureADTokenExchange), projected read-only into the Prometheus container at `mountPath`/token.
    */
   projectedTokens?: ProjectedToken[];
+  /**
+   * A Thanos sidecar in every pod: it serves the local TSDB to Thanos Query over gRPC and uploads each block
+   * Prometheus cuts to the bucket. Prometheus then cuts 2h blocks and never compacts them itself.
+   */
+  thanos?: PrometheusThanosArgs;
 }
 
 /** A projected, auto-rotated service-account token for one audience. */
@@ -96,6 +128,45 @@ export interface ProjectedToken {
   audience: string;
   /** Directory the token file `token` is mounted in. */
   mountPath: string;
+}
+
+/** The headless Service's port name of the sidecars' metrics (job thanos-sidecar). */
+export const SIDECAR_HTTP_PORT_NAME = "thanos-http";
+const DATA_DIR = "/prometheus";
+/** The objstore config's key in its Secret (components/thanos/thanos.ts writes it). */
+const OBJSTORE_KEY = thanosDefaults.objstoreConfigFile.split("/").pop()!;
+
+/** The Thanos sidecar container: reads the TSDB volume and Prometheus' API on localhost, uploads to the bucket. */
+function thanosSidecar(thanos: PrometheusThanosArgs, tokens: ProjectedToken[]): ContainerSpec {
+  const objstoreDir = thanosDefaults.objstoreConfigFile.replace(/\/[^/]+$/, "");
+  return {
+    name: "thanos-sidecar",
+    image: images.thanos,
+    args: thanosSidecarArgs({
+      prometheusUrl: `http://localhost:${PROMETHEUS_PORT}`,
+      tsdbPath: DATA_DIR,
+      objstoreConfigFile: thanos.objstoreSecret ? thanosDefaults.objstoreConfigFile : undefined,
+    }),
+    env: [
+      ...(thanos.env ?? []).map((e) => ({ name: e.name, value: e.value })),
+      ...(thanos.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } })),
+    ],
+    ports: [{ name: SIDECAR_HTTP_PORT_NAME, containerPort: THANOS_HTTP_PORT }, { name: "grpc", containerPort: THANOS_GRPC_PORT }],
+    resources: thanos.resources ?? thanosDefaults.resources.sidecar,
+    livenessProbe: httpProbe("/-/healthy", SIDECAR_HTTP_PORT_NAME, { failureThreshold: 6 }),
+    readinessProbe: httpProbe("/-/ready", SIDECAR_HTTP_PORT_NAME),
+    volumeMounts: [
+      { name: "data", mountPath: DATA_DIR },
+      ...(thanos.objstoreSecret ? [{ name: "thanos-objstore", mountPath: objstoreDir, readOnly: true }] : []),
+      // The pod's cloud identity (Azure's federated token), which the sidecar uses for the bucket.
+      ...tokens.map((t) => ({ name: t.name, mountPath: t.mountPath, readOnly: true })),
+    ],
+  };
+}
+
+/** Thanos Query's endpoint for a Prometheus' sidecars: DNS SRV over its headless Service's gRPC port (every replica). */
+export function prometheusThanosEndpoint(name: string, namespace: string): string {
+  return `dnssrv+_grpc._tcp.${name}-headless.${namespace}.svc`;
 }
 
 /** The identity of a Prometheus component's pods, known before it is created (for scrape permissions). */
@@ -117,6 +188,8 @@ export class Prometheus extends pulumi.ComponentResource {
   public readonly ruleFiles: Record<string, string>;
   /** The pods' app identity, for NetworkPolicies of the targets Prometheus scrapes. */
   public readonly app: AppIdentity;
+  /** With `thanos`: Thanos Query's endpoint for the sidecars (DNS SRV over the headless Service's gRPC port, every replica). */
+  public readonly thanosEndpoint?: pulumi.Output<string>;
 
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:prometheus:Prometheus", name, {}, opts);
@@ -124,8 +197,12 @@ export class Prometheus extends pulumi.ComponentResource {
     this.app = app;
     const ns = args.namespace;
     const replicas = args.replicas ?? prometheusDefaults.replicas;
+    const thanos = args.thanos;
+    const headless = `${name}-headless`;
+    // The sidecars are scraped on every Prometheus pod, through the headless Service's port.
+    const sidecarTarget = pulumi.output(ns).apply((namespace) => ({ namespace, app: app.name, port: SIDECAR_HTTP_PORT_NAME, service: headless }));
 
-    this.configYaml = pulumi.all([pulumi.output(args.alertmanagers), pulumi.output(args.scrape), pulumi.output(args.remoteWrite ?? [])]).apply(([alertmanagers, scrape, remoteWrite]) =>
+    this.configYaml = pulumi.all([pulumi.output(args.alertmanagers), pulumi.output(args.scrape), pulumi.output(args.remoteWrite ?? []), sidecarTarget]).apply(([alertmanagers, scrape, remoteWrite, sidecar]) =>
       toYaml(renderPrometheusConfig({
         cluster: args.cluster,
         environment: args.environment,
@@ -148,6 +225,7 @@ export class Prometheus extends pulumi.ComponentResource {
         },
         services: scrape.services ?? [],
         apps: (scrape.apps ?? []) as AppScrapeTarget[],
+        thanos: thanos ? { ...(scrape.thanos ?? {}), sidecar } : scrape.thanos,
       })),
     );
     this.ruleFiles = args.ruleFiles;
@@ -177,8 +255,9 @@ export class Prometheus extends pulumi.ComponentResource {
       data: args.ruleFiles,
     }, { parent: this, ...namedConfigOptions });
 
-    const headless = `${name}-headless`;
-    new Service(headless, renderService({ app, namespace: ns, name: headless, headless: true, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });
+    const sidecarPorts = [{ name: SIDECAR_HTTP_PORT_NAME, port: THANOS_HTTP_PORT }, { name: "grpc", port: THANOS_GRPC_PORT }];
+    new Service(headless, renderService({ app, namespace: ns, name: headless, headless: true, ports: [{ name: "web", port: PROMETHEUS_PORT }, ...(thanos ? sidecarPorts : [])] }), { parent: this });
+    if (thanos) this.thanosEndpoint = pulumi.output(ns).apply((namespace) => prometheusThanosEndpoint(name, namespace));
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });
     this.serviceName = service.metadata.name;
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${PROMETHEUS_PORT}`;
@@ -197,7 +276,7 @@ export class Prometheus extends pulumi.ComponentResource {
           image: images.prometheus,
           args: [
             `--config.file=${CONFIG_DIR}/prometheus.yml`,
-            "--storage.tsdb.path=/prometheus",
+            `--storage.tsdb.path=${DATA_DIR}`,
             `--storage.tsdb.retention.time=${args.retentionTime ?? prometheusDefaults.retentionTime}`,
             ...(args.retentionSize ? [`--storage.tsdb.retention.size=${args.retentionSize}`] : []),
             `--web.listen-address=:${PROMETHEUS_PORT}`,
@@ -205,6 +284,9 @@ export class Prometheus extends pulumi.ComponentResource {
             "--web.enable-lifecycle",
             // Keep the exemplars (trace ids) services expose over OpenMetrics: Grafana links them to Jaeger.
             "--enable-feature=exemplar-storage",
+            // With Thanos: 2h blocks, never compacted locally (the sidecar uploads each; the compactor compacts
+            // across replicas in the bucket). Local retention still applies.
+            ...(thanos ? ["--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"] : []),
           ],
           env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
           ports: [{ name: "web", containerPort: PROMETHEUS_PORT }],
@@ -216,7 +298,7 @@ export class Prometheus extends pulumi.ComponentResource {
           volumeMounts: [
             { name: "config", mountPath: CONFIG_DIR, readOnly: true },
             { name: "rules", mountPath: RULES_DIR, readOnly: true },
-            { name: "data", mountPath: "/prometheus" },
+            { name: "data", mountPath: DATA_DIR },
             ...(args.projectedTokens ?? []).map((t) => ({ name: t.name, mountPath: t.mountPath, readOnly: true })),
           ],
         },
@@ -225,11 +307,13 @@ export class Prometheus extends pulumi.ComponentResource {
           watchedDirs: [CONFIG_DIR, RULES_DIR],
           mounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }, { name: "rules", mountPath: RULES_DIR, readOnly: true }],
         }),
+        ...(thanos ? [thanosSidecar(thanos, args.projectedTokens ?? [])] : []),
       ],
       volumes: [
         // By name, not by output: a replaced ConfigMap never replaces the StatefulSet (see mountByName).
         { name: "config", configMap: { name: mountByName(config, `${name}-config`) } },
         { name: "rules", configMap: { name: mountByName(rules, `${name}-rules`) } },
+        ...(thanos?.objstoreSecret ? [{ name: "thanos-objstore", secret: { secretName: thanos.objstoreSecret, items: [{ key: OBJSTORE_KEY, path: OBJSTORE_KEY }] } }] : []),
         ...(args.projectedTokens ?? []).map((t) => ({
           name: t.name,
           projected: { sources: [{ serviceAccountToken: { audience: t.audience, path: "token", expirationSeconds: 3600 } }] },
@@ -248,7 +332,14 @@ export class Prometheus extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,
-        ingress: [{ peers: podPeers(args.queryClients), ports: [{ port: PROMETHEUS_PORT }] }],
+        ingress: [
+          { peers: podPeers(args.queryClients), ports: [{ port: PROMETHEUS_PORT }] },
+          // Thanos Query reads the sidecars over gRPC; Prometheus scrapes its replicas' sidecars.
+          ...(thanos ? [
+            { peers: podPeers(thanos.queriers), ports: [{ port: THANOS_GRPC_PORT }] },
+            { peers: podPeers([peerSelector(app, ns)]), ports: [{ port: THANOS_HTTP_PORT }] },
+          ] : []),
+        ],
         // Prometheus scrapes whatever port a target exposes, wherever it runs, and writes remotely.
         egress: [{ peers: [anywhere], ports: [] }],
       }), { parent: this });

@@ -6,6 +6,7 @@ import { blackboxExporterContract, ProbeModuleName } from "../blackbox-exporter/
 import { cadvisorContract } from "../cadvisor/contract";
 import { kubeStateMetricsContract } from "../kube-state-metrics/contract";
 import { nodeExporterContract } from "../node-exporter/contract";
+import { thanosContract } from "../thanos/contract";
 import { prometheusContract, serviceJob } from "./contract";
 
 export { ProbeModuleName } from "../blackbox-exporter/contract";
@@ -106,6 +107,18 @@ export interface BlackboxScrapeTarget extends InClusterApp {
   probes: ProbeSpec[];
 }
 
+/** Thanos' roles, each scraped as its job (thanosContract.jobs) where it runs. */
+export interface ThanosScrapeTargets {
+  /** The sidecars: Prometheus' own pods, on the sidecar's HTTP port. */
+  sidecar?: InClusterApp;
+  /** Thanos Query (ThanosQuery.scrapeTarget). */
+  query?: InClusterApp;
+  /** The Store Gateway (ThanosStoreGateway.scrapeTarget). */
+  store?: InClusterApp;
+  /** The Compactor (ThanosCompactor.scrapeTarget). */
+  compact?: InClusterApp;
+}
+
 /**
  * Scrape sharding: this Prometheus is shard `index` of `count` and scrapes only the targets whose address
  * hashes to it (hashmod), so `count` Prometheus (each an HA pair) split the targets between them.
@@ -157,6 +170,7 @@ export interface PrometheusConfigSpec {
   cadvisor?: InClusterApp;
   kubeStateMetrics?: InClusterApp;
   blackbox?: BlackboxScrapeTarget;
+  thanos?: ThanosScrapeTargets;
   kubernetes: {
     apiServer: boolean;
     kubelet: boolean;
@@ -272,6 +286,10 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
   if (spec.blackbox) {
     jobs.push(endpointSliceJob(blackboxExporterContract.job, spec.blackbox));
     jobs.push(...probeJobs(spec.blackbox));
+  }
+  for (const role of ["sidecar", "query", "store", "compact"] as const) {
+    const target = spec.thanos?.[role];
+    if (target) jobs.push(endpointSliceJob(thanosContract.jobs[role], target));
   }
   if (spec.kubernetes.apiServer) {
     jobs.push({

@@ -35,4 +35,16 @@ export const thanosDefaults = {
   downsampling: true,
   /** Where the objstore config is mounted in each pod (from a Secret: it may name a key-holding env var's bucket). */
   objstoreConfigFile: "/etc/thanos/objstore.yml",
+  /** Requests and limits of each role when its args leave them out (the stack's presets set their own). */
+  resources: {
+    sidecar: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    query: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    store: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } },
+    compact: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } },
+  },
 };
+
+/** The name the bucket's cloud resources take after the ThanosBucket component's name (`thanos-blocks`). */
+export function thanosBucketName(name: string): string {
+  return `${name}-blocks`;
+}

@@ -105,8 +105,11 @@ export function thanosStoreArgs(spec: ThanosStoreSpec): string[] {
 
 /** How long the compactor keeps each resolution in the bucket; "0d" keeps it forever. */
 export interface ThanosRetention {
+  /** Raw samples, e.g. 30d. */
   raw: string;
+  /** 5-minute downsampled blocks, e.g. 365d. */
   fiveMinutes: string;
+  /** 1-hour downsampled blocks, e.g. 365d. */
   oneHour: string;
 }
 

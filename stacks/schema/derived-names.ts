@@ -13,14 +13,17 @@ import { kubeStateMetricsContract } from "../../components/kube-state-metrics/co
 import { logShipperContract } from "../../components/log-shipper/contract";
 import { lokiContract } from "../../components/loki/contract";
 import { lokiChunksName, lokiObjectStorageDerivedNames } from "../../components/loki/object-storage-names";
+import { objectStorageDerivedNames } from "../../components/object-storage/names";
+import { thanosBucketName, thanosContract } from "../../components/thanos/contract";
 import { DerivedName, derivedNameProblems, NameKind } from "../../components/name-rules";
 import { prometheusContract } from "../../components/prometheus/contract";
-import { lokiObjectStorageTarget, prometheusServiceAccount, tracedServices } from "../clouds";
+import { lokiObjectStorageTarget, prometheusServiceAccount, thanosObjectStorageTarget, tracedServices } from "../clouds";
 import type { CloudsSpec } from "./clouds";
 import type { ElkSpec } from "./elk";
 import type { LokiSpec } from "./loki";
 import type { CrossCheck, Report } from "./primitives";
 import type { ScrapeTarget } from "./targets";
+import type { ThanosSpec } from "./thanos";
 
 /** The Elasticsearch cluster's name in the stack (ECK names its Services, Secrets and pods after it). */
 export const ES_CLUSTER = "logs";
@@ -34,6 +37,7 @@ interface NamedSpec {
   clouds: CloudsSpec;
   elk: ElkSpec;
   loki: LokiSpec;
+  thanos: ThanosSpec;
   exporters: { kubeStateMetrics: { enabled: boolean } };
   logShipper: { enabled: boolean };
 }
@@ -101,6 +105,15 @@ const cloudChecks: CrossCheck<NamedSpec>[] = [
       if (!target) return;
       const keysOf: ArgKeys = (arg) => (["resourceGroup", "location", "oidcIssuerUrl"].includes(String(arg[0])) ? ["clouds", target.cloud, String(arg[0])] : undefined);
       reportNames(lokiObjectStorageDerivedNames(lokiChunksName(lokiContract.name), target), keysOf, ["loki", "storage"], report);
+    },
+  },
+  {
+    reads: [["thanos", "enabled"], ["thanos", "storage"], ...(["aws", "gcp", "azure"] as const).map((c) => ["clouds", c, "enabled"]), ...["resourceGroup", "location", "oidcIssuerUrl"].map((k) => ["clouds", "azure", k])],
+    check: (spec, report) => {
+      const target = thanosObjectStorageTarget(spec);
+      if (!target) return;
+      const keysOf: ArgKeys = (arg) => (["resourceGroup", "location", "oidcIssuerUrl"].includes(String(arg[0])) ? ["clouds", target.cloud, String(arg[0])] : undefined);
+      reportNames(objectStorageDerivedNames(thanosBucketName(thanosContract.name), target, "Thanos"), keysOf, ["thanos", "storage"], report);
     },
   },
 ];

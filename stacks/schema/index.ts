@@ -21,6 +21,7 @@ import { notificationsSchema } from "./notifications";
 import { DNS_LABEL, httpUrl, MAX_TEXT_LENGTH, namespaceName, overlongTexts, storageClass, withCrossChecks } from "./primitives";
 import { prometheusSchema } from "./prometheus";
 import { targetsSchema } from "./targets";
+import { thanosSchema } from "./thanos";
 
 export { parseBytes, parseDuration, PROMETHEUS_BYTES, PROMETHEUS_DURATION, STORAGE_QUANTITY } from "../../components/units";
 export { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from "../../components/alertmanager/contract";
@@ -51,6 +52,8 @@ export type { Resources } from "./primitives";
 export { prometheusSchema } from "./prometheus";
 export type { RemoteWrite } from "./prometheus";
 export { scrapeTargetSchema } from "./targets";
+export { THANOS_DOWNSAMPLE_AGE, thanosSchema, thanosStorageKinds } from "./thanos";
+export type { ThanosSpec } from "./thanos";
 export type { ScrapeTarget } from "./targets";
 
 const stackObject = z.strictObject({
@@ -62,6 +65,7 @@ const stackObject = z.strictObject({
   runbookBaseUrl: httpUrl.describe("Alerts link `<base>/<alert-slug>` (docs/runbooks/)."),
   networkPolicies: z.boolean().describe("Default-deny NetworkPolicies plus each component's own flows."),
   prometheus: prometheusSchema,
+  thanos: thanosSchema,
   alertmanager: alertmanagerSchema,
   notifications: notificationsSchema,
   targets: targetsSchema,
@@ -167,6 +171,14 @@ export const stackSpecSchema = withCrossChecks(
     check: ({ loki, clouds }, report) => {
       if (loki.enabled && loki.storage === "object" && !firstEnabledCloud(clouds)) {
         report(["loki", "storage"], "is object but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Loki's chunks), or set loki.storage to filesystem and loki.mode to single (one replica on a volume)");
+      }
+    },
+  },
+  {
+    reads: [["thanos", "enabled"], ["thanos", "storage"], ...cloudNames.map((cloud) => ["clouds", cloud, "enabled"])],
+    check: ({ thanos, clouds }, report) => {
+      if (thanos.enabled && thanos.storage === "cloud" && !firstEnabledCloud(clouds)) {
+        report(["thanos", "storage"], "is cloud but no cloud is enabled: enable one of clouds.aws, clouds.gcp, clouds.azure (its object storage holds Thanos' blocks), set thanos.storage to s3-compatible with thanos.s3Compatible, or set thanos.enabled to false (one Prometheus, local storage only)");
       }
     },
   },

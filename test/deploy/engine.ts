@@ -47,7 +47,8 @@ export function engineStack(options: { stack: string; program?: string; kubeconf
 /**
  * Prod as the deploy layer runs it: every channel's credential set as a secret, the clouds off (their
  * providers cannot be built here), Loki's single binary on its volume (object storage, and with it Loki's
- * scalable targets, needs a cloud), and the ECK chart from `chartRepository`.
+ * scalable targets, needs a cloud), Thanos on an S3-compatible store (its key pair set as secrets; nothing
+ * answers at the URL, which the objects do not need), and the ECK chart from `chartRepository`.
  */
 export function prodCloudsOffConfig(chartRepository: string): ConfigSetting[] {
   return [
@@ -59,6 +60,13 @@ export function prodCloudsOffConfig(chartRepository: string): ConfigSetting[] {
     ...["aws", "gcp", "azure"].map((cloud) => ({ key: `novacron:clouds.${cloud}.enabled`, value: "false", path: true })),
     { key: "novacron:loki.storage", value: "filesystem", path: true },
     { key: "novacron:loki.mode", value: "single", path: true }, // the scalable targets need the bucket
+    // Thanos' bucket in a cloud needs the cloud: an S3-compatible store instead, so every Thanos object deploys.
+    { key: "novacron:thanos.storage", value: "s3-compatible", path: true },
+    { key: "novacron:thanos.s3Compatible.url", value: "http://minio.storage.svc:9000", path: true },
+    { key: "novacron:thanos.s3Compatible.bucket", value: "novacron-thanos", path: true },
+    { key: "novacron:thanos.s3Compatible.pathStyle", value: "true", path: true },
+    { key: "novacron:thanosS3AccessKeyId", value: "deploy-test-access-key", secret: true },
+    { key: "novacron:thanosS3SecretAccessKey", value: "deploy-test-secret-key", secret: true },
     { key: "novacron:elk.operatorChartRepository", value: chartRepository, path: true },
   ];
 }

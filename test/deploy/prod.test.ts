@@ -4,7 +4,9 @@
 // user's: only the repository URL differs). The chart's CRDs exist before our Elasticsearch and Kibana
 // resources, and the API server validates those against them. Loki's scalable targets need a cloud's bucket,
 // so the stack deploys its single binary here; the scalable objects (rendered from Pulumi.prod.yaml, the
-// bucket in S3) go to the same API server in a server-side dry run, their pod templates as pods.
+// bucket in S3) go to the same API server in a server-side dry run, their pod templates as pods. Thanos deploys
+// for real on an S3-compatible store (its bucket in a cloud needs the cloud): Query ×2 with its PDB, the
+// Store Gateway and Compactor with their claims, the sidecar in each Prometheus pod, every pod admitted.
 import { renderStack } from "../../scripts/render";
 import { serveEckChart, ChartRepo } from "./chart-repo";
 import { discover, failedPodCreations, objectPath, stateObjects, waitUntilGone } from "./cluster";
@@ -30,7 +32,7 @@ afterAll(async () => {
   await cp?.stop();
 });
 
-test("prod up: Prometheus ×2, Alertmanager ×3, PDBs, anti-affinity, and every controller-created pod admitted", async () => {
+test("prod up: Prometheus ×2 with sidecars, Alertmanager ×3, Thanos, PDBs, anti-affinity, and every controller-created pod admitted", async () => {
   const up = await prod.must("up");
   expect(up.changeSummary?.create).toBeGreaterThan(100);
   const prometheus = await cp.get("/apis/apps/v1/namespaces/monitoring/statefulsets/prometheus");
@@ -40,16 +42,28 @@ test("prod up: Prometheus ×2, Alertmanager ×3, PDBs, anti-affinity, and every 
     expect(sts.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
   }
   const pdbs = (await cp.get("/apis/policy/v1/namespaces/monitoring/poddisruptionbudgets")).items.map((p: any) => p.metadata.name);
-  expect(pdbs).toEqual(expect.arrayContaining(["prometheus", "alertmanager"]));
+  expect(pdbs).toEqual(expect.arrayContaining(["prometheus", "alertmanager", "thanos-query"]));
+  // Thanos: Query a spread Deployment of 2; Store Gateway and one Compactor on claims; the sidecar beside Prometheus.
+  const query = await cp.get("/apis/apps/v1/namespaces/monitoring/deployments/thanos-query");
+  expect(query.spec.replicas).toBe(2);
+  expect(query.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
+  const thanosSets = await Promise.all(["thanos-store-gateway", "thanos-compactor"].map((n) => cp.get(`/apis/apps/v1/namespaces/monitoring/statefulsets/${n}`)));
+  expect(thanosSets.map((sts) => sts.spec.replicas)).toEqual([1, 1]);
+  expect(prometheus.spec.template.spec.containers.map((c: any) => c.name)).toContain("thanos-sidecar");
+  const objstore = await cp.get("/api/v1/namespaces/monitoring/secrets/thanos-objstore");
+  expect(Object.keys(objstore.data).sort()).toEqual(["access_key_id", "objstore.yml", "secret_access_key"]);
+  const policies = (await cp.get("/apis/networking.k8s.io/v1/namespaces/monitoring/networkpolicies")).items.map((p: any) => p.metadata.name);
+  expect(policies).toEqual(expect.arrayContaining(["thanos-query", "thanos-store-gateway", "thanos-compactor"]));
 
   // One claim per replica, owned by Pulumi and adopted by the StatefulSet controller.
   const claims = (await cp.get("/api/v1/namespaces/monitoring/persistentvolumeclaims")).items.map((c: any) => c.metadata.name);
-  expect(claims).toEqual(expect.arrayContaining(["data-prometheus-0", "data-prometheus-1", "data-alertmanager-0", "data-alertmanager-1", "data-alertmanager-2"]));
+  expect(claims).toEqual(expect.arrayContaining(["data-prometheus-0", "data-prometheus-1", "data-alertmanager-0", "data-alertmanager-1", "data-alertmanager-2", "data-thanos-store-gateway-0", "data-thanos-compactor-0"]));
 
   await pollUntil(async () => {
     const pods = (await cp.get("/api/v1/namespaces/monitoring/pods")).items.map((p: any) => p.metadata.name);
-    return ["prometheus-0", "prometheus-1", "alertmanager-0", "alertmanager-1", "alertmanager-2"].every((p) => pods.includes(p)) ? true : undefined;
-  }, { timeoutMs: 120_000, intervalMs: 1_000, describe: () => "the StatefulSets' pods were not all created" });
+    return ["prometheus-0", "prometheus-1", "alertmanager-0", "alertmanager-1", "alertmanager-2", "thanos-store-gateway-0", "thanos-compactor-0"].every((p) => pods.includes(p))
+      && pods.filter((p: string) => p.startsWith("thanos-query-")).length === 2 ? true : undefined;
+  }, { timeoutMs: 120_000, intervalMs: 1_000, describe: () => "the StatefulSets' and Thanos Query's pods were not all created" });
   // The ECK operator's pods come from the chart: admitted in its restricted namespace too.
   await pollUntil(async () => (await cp.get("/api/v1/namespaces/elastic-system/pods")).items.length > 0 || undefined,
     { timeoutMs: 120_000, intervalMs: 1_000, describe: () => "the ECK operator's pod was not created" });
@@ -78,6 +92,38 @@ test("Loki's scalable targets (prod with its bucket): the API server accepts eve
   }
   expect(verdicts).toEqual(verdicts.map((v) => v.replace(/: .*$/, ": accepted")));
   expect(verdicts.length).toBe(loki.length + 3);
+});
+
+test("Thanos with its cloud bucket (prod as configured, S3 with workload identity): the API server accepts every object strictly, and Pod Security admits its pods", async () => {
+  const rendered = await renderStack("prod");
+  const thanos = rendered.resources.map((r) => r.inputs).filter((o) => o.apiVersion && o.metadata?.labels?.["app.kubernetes.io/name"] === "thanos");
+  const workloads = thanos.filter((o) => o.kind === "StatefulSet" || o.kind === "Deployment");
+  expect(workloads.map((o) => [o.kind, o.metadata.name, o.spec.replicas]).sort()).toEqual([["Deployment", "thanos-query", 2], ["StatefulSet", "thanos-compactor", 1], ["StatefulSet", "thanos-store-gateway", 1]]);
+  // No key in the cloud variant: no variable from a Secret but the objstore file.
+  expect(workloads.flatMap((w) => w.spec.template.spec.containers.flatMap((c: any) => c.env ?? []))).toEqual([]);
+  const prometheus = rendered.resources.map((r) => r.inputs).find((o) => o.kind === "StatefulSet" && o.metadata.name === "prometheus");
+  const api = await discover(cp);
+  const verdicts: string[] = [];
+  const podOf = (w: any) => ({
+    apiVersion: "v1", kind: "Pod", metadata: { ...w.spec.template.metadata, name: `${w.metadata.name}-cloud-dry-run`, namespace: w.metadata.namespace },
+    spec: { ...w.spec.template.spec, volumes: [...w.spec.template.spec.volumes, ...(w.spec.volumeClaimTemplates ?? []).map((c: any) => ({ name: c.metadata.name, persistentVolumeClaim: { claimName: `${c.metadata.name}-${w.metadata.name}-0` } }))] },
+  });
+  // The objects exist already (up deployed Thanos on an S3-compatible store under the same names): replace
+  // them in a dry run. The pods (Prometheus' with the cloud variant's sidecar too) are created in a dry run.
+  for (const o of thanos) {
+    const at = objectPath(api, o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+    // Some kinds (a PodDisruptionBudget) refuse an update that does not name the version it replaces.
+    const live = await cp.get(at);
+    const r = await cp.request("PUT", `${at}?dryRun=All&fieldValidation=Strict`, { ...o, metadata: { ...o.metadata, resourceVersion: live.metadata.resourceVersion } });
+    verdicts.push(`${o.kind} ${o.metadata.name}: ${r.status < 300 ? "accepted" : `${r.status} ${r.body?.message}`}`);
+  }
+  for (const o of [...workloads, prometheus].map(podOf)) {
+    const collection = objectPath(api, o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace).replace(/\/[^/]+$/, "");
+    const r = await cp.request("POST", `${collection}?dryRun=All&fieldValidation=Strict`, o);
+    verdicts.push(`Pod ${o.metadata.name}: ${r.status < 300 ? "accepted" : `${r.status} ${r.body?.message}`}`);
+  }
+  expect(verdicts).toEqual(verdicts.map((v) => v.replace(/: .*$/, ": accepted")));
+  expect(verdicts.length).toBe(thanos.length + 4);
 });
 
 test("the chart's CRDs exist before our Elasticsearch and Kibana resources, and the server validates them", async () => {

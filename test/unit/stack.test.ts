@@ -29,20 +29,24 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
   test("registers the expected kinds", () => {
     expect(count(env)).toMatchObject({
       Namespace: 3, // monitoring, monitoring-host, elastic-system (the ECK operator)
-      // prometheus, alertmanager, logstash, loki (prod: Loki's scalable write and backend targets)
-      StatefulSet: env === "prod" ? 5 : 4,
-      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger, elasticsearch-exporter (prod: and Loki's read target)
-      Deployment: env === "prod" ? 7 : 6,
+      // prometheus, alertmanager, logstash, loki (prod: Loki's scalable write and backend targets, Thanos' Store
+      // Gateway and Compactor)
+      StatefulSet: env === "prod" ? 7 : 4,
+      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger, elasticsearch-exporter (prod: and
+      // Loki's read target, Thanos Query)
+      Deployment: env === "prod" ? 8 : 6,
       DaemonSet: 3, // node-exporter, cadvisor, log-shipper
-      Secret: 8, // alertmanager channel credentials; grafana's admin password and secret key; 5 Elasticsearch users and the roles file
+      // alertmanager channel credentials; grafana's admin password and secret key; 5 Elasticsearch users and the
+      // roles file (prod: and Thanos' objstore config)
+      Secret: env === "prod" ? 9 : 8,
       ClusterRole: 3,
       ClusterRoleBinding: 3,
     });
     // default-deny + DNS in each of the 3 namespaces, one per app except host-network node-exporter;
     // Elasticsearch has two (the cluster and its bootstrap Job), the ECK operator one, prod adds Jaeger's
-    // index cleaner and Loki's scalable targets one each (write, read, backend instead of the single binary);
-    // the Elasticsearch exporter one.
-    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + 1 + (env === "prod" ? 1 + 2 : 0));
+    // index cleaner and Loki's scalable targets one each (write, read, backend instead of the single binary), and
+    // Thanos' Query, Store Gateway and Compactor; the Elasticsearch exporter one.
+    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + 1 + (env === "prod" ? 1 + 2 + 3 : 0));
   });
 
   test("every image is one of the pinned images, at an exact version", () => {
@@ -151,7 +155,7 @@ describe("environments differ as their presets say", () => {
     const am = named("prod", "StatefulSet", "alertmanager");
     expect([prom.spec.replicas, am.spec.replicas]).toEqual([2, 3]);
     expect(prom.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=30d", "--storage.tsdb.retention.size=50GB"]));
-    expect(ofKind("prod", "PodDisruptionBudget").map((p) => p.metadata.name).sort()).toEqual(["alertmanager", "jaeger", "logstash", "loki-backend", "loki-read", "loki-write", "prometheus"]);
+    expect(ofKind("prod", "PodDisruptionBudget").map((p) => p.metadata.name).sort()).toEqual(["alertmanager", "jaeger", "logstash", "loki-backend", "loki-read", "loki-write", "prometheus", "thanos-query"]);
     for (const sts of [prom, am]) expect(sts.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
     const peers = am.spec.template.spec.containers[0].args.filter((a: string) => a.startsWith("--cluster.peer="));
     expect(peers).toEqual([0, 1, 2].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-headless.monitoring.svc:9094`));

@@ -63,6 +63,10 @@ export class AzureMonitoring extends pulumi.ComponentResource {
   public readonly remoteWrite: pulumi.Output<RemoteWriteSpec>;
   /** Service-account annotations naming the managed identity (AKS workload identity webhook). */
   public readonly serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
+  /** The client id of the managed identity Prometheus uses (the Thanos sidecar's Azure Workload Identity). */
+  public readonly prometheusClientId: pulumi.Output<string>;
+  /** The principal id of the managed identity Prometheus uses (granted the Thanos bucket). */
+  public readonly prometheusPrincipalId: pulumi.Output<string>;
   /** The token Prometheus presents to Entra, projected into its pod. */
   public readonly projectedToken: ProjectedToken = { name: "azure-identity-token", audience: AZURE_TOKEN_AUDIENCE, mountPath: AZURE_TOKEN_DIR };
 
@@ -125,6 +129,8 @@ export class AzureMonitoring extends pulumi.ComponentResource {
 
     // Prometheus authenticates as a user-assigned identity through a federated service-account token: no secret.
     const identity = new UserAssignedIdentity(`${name}-prometheus`, { resourceGroupName, location, tags, resourceName: names.prometheusIdentity }, parent);
+    this.prometheusClientId = identity.clientId;
+    this.prometheusPrincipalId = identity.principalId;
     const sa = args.prometheusServiceAccount;
     new FederatedIdentityCredential(`${name}-prometheus`, {
       resourceGroupName,

@@ -69,11 +69,13 @@ interface Scenario {
   stack: "dev" | "prod";
   overrides: Record<string, string>;
 }
+/** Thanos on an S3-compatible store: the one configuration that uses its key pair (the secrets thanosS3*). */
+const thanosOnS3 = { [`${CONFIG_NAMESPACE}:thanos`]: JSON.stringify({ enabled: true, storage: "s3-compatible", s3Compatible: { url: "https://s3.sentinel.invalid", bucket: "novacron-thanos", pathStyle: true } }) };
 const scenarios: Scenario[] = [
   { name: "dev as configured", stack: "dev", overrides: {} },
   { name: "prod as configured", stack: "prod", overrides: {} },
-  { name: "dev with every channel enabled", stack: "dev", overrides: { [`${CONFIG_NAMESPACE}:notifications`]: allChannelsOn } },
-  { name: "prod with every channel enabled", stack: "prod", overrides: { [`${CONFIG_NAMESPACE}:notifications`]: allChannelsOn } },
+  { name: "dev with every channel enabled and Thanos on an S3-compatible store", stack: "dev", overrides: { [`${CONFIG_NAMESPACE}:notifications`]: allChannelsOn, ...thanosOnS3 } },
+  { name: "prod with every channel enabled and Thanos on an S3-compatible store", stack: "prod", overrides: { [`${CONFIG_NAMESPACE}:notifications`]: allChannelsOn, ...thanosOnS3 } },
 ];
 
 interface Rendered {
@@ -119,8 +121,11 @@ describe.each(scenarios.map((s) => s.name))("%s", (name) => {
     const { run } = get();
     const secretText = JSON.stringify(run.resources.filter((r) => r.inputs.kind === "Secret").map((r) => r.inputs));
     const spec = parseStackConfig(
-      Object.fromEntries(Object.entries({ ...readStackConfig(scenarios.find((s) => s.name === name)!.stack).config, ...scenarios.find((s) => s.name === name)!.overrides })),
-      new Set(Object.values(configModule.channelSecretKeys).map((k) => `${CONFIG_NAMESPACE}:${k}`)),
+      {
+        ...readStackConfig(scenarios.find((s) => s.name === name)!.stack).config, ...scenarios.find((s) => s.name === name)!.overrides,
+        ...Object.fromEntries(secretKeys.map((k) => [`${CONFIG_NAMESPACE}:${k}`, sentinels[k]])),
+      },
+      new Set(secretKeys.map((k) => `${CONFIG_NAMESPACE}:${k}`)),
     ).spec;
     const enabled = Object.entries(configModule.channelSecretKeys).filter(([channel]) => (spec.notifications as Record<string, { enabled: boolean }>)[channel].enabled);
     expect(enabled.length).toBeGreaterThan(0);
@@ -145,9 +150,13 @@ describe.each(scenarios.map((s) => s.name))("%s", (name) => {
     expect(leaks).toEqual([]);
   });
 
-  test("component secrets (Grafana's admin password and database URL) reach a Kubernetes Secret too", () => {
+  test("component secrets (Grafana's admin password and database URL; Thanos' S3 keys where it uses them) reach a Kubernetes Secret too", () => {
     const secretText = JSON.stringify(get().run.resources.filter((r) => r.inputs.kind === "Secret").map((r) => r.inputs));
-    for (const key of Object.keys(configModule.componentSecretKeys)) expect([key, leaksIn(secretText).includes(key)]).toEqual([key, true]);
+    const usesThanosKeys = Object.hasOwn(scenarios.find((s) => s.name === name)!.overrides, `${CONFIG_NAMESPACE}:thanos`);
+    const thanosKeys: readonly string[] = configModule.thanosS3SecretKeys;
+    for (const key of Object.keys(configModule.componentSecretKeys)) {
+      expect([key, leaksIn(secretText).includes(key)]).toEqual([key, usesThanosKeys || !thanosKeys.includes(key)]);
+    }
   });
 
   test("generated passwords (Grafana's, Elasticsearch users') reach only Secrets and secret outputs", () => {
@@ -187,7 +196,7 @@ describe.each(scenarios.map((s) => s.name))("%s", (name) => {
 });
 
 test("prod hands channel credentials to cloud resources, each only as a Pulumi secret (so the masking above is exercised)", () => {
-  const { run } = rendered.get("prod with every channel enabled")!;
+  const { run } = rendered.get("prod with every channel enabled and Thanos on an S3-compatible store")!;
   const holders = run.resources.filter((r) => !r.type.startsWith("kubernetes:") && leaksIn(JSON.stringify(r.inputs)).length > 0);
   expect(holders.length).toBeGreaterThan(0);
   for (const r of holders) expect([r.name, leaksIn(JSON.stringify(maskSecrets(r.wireInputs)))]).toEqual([r.name, []]);
