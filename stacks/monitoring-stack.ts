@@ -33,7 +33,7 @@ export function enabledChannels(notifications: StackSpec["notifications"]): Chan
 /** What a stack runs and sees, which decides the alerts in its catalog (components/alerts/scope.ts). */
 export function catalogScopeOf(spec: StackSpec): CatalogScope {
   return {
-    managedControlPlane: false,
+    managedControlPlane: spec.kubernetes.managedControlPlane,
     thanos: spec.thanos.enabled,
     elasticsearch: spec.elk.enabled,
     loki: spec.loki.enabled,

@@ -34,6 +34,10 @@ const common = {
     cadvisor: { enabled: true, resources: cadvisorDefaults.resources },
     kubeStateMetrics: { enabled: true, resources: kubeStateMetricsDefaults.resources },
   },
+  // Self-managed until a stack says otherwise: a managed cluster that leaves this false gets KubeAPIDown
+  // firing where its API server cannot be scraped (loud, and fixed by one key); the other way round would
+  // silently drop the alert on a control plane that can go down.
+  kubernetes: { managedControlPlane: false },
   mlModelExporter: {
     enabled: true,
     image: "ghcr.io/novacron/ml-model-exporter:0.1.0",

@@ -3,7 +3,7 @@
 import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, fullScope, recordingRules, renderInhibitRules } from "./index";
 import type { AlertDefinition, AlertDomain, Severity } from "./index";
 
-type Unit = "ratio" | "seconds" | "count";
+type Unit = "ratio" | "seconds" | "count" | "days";
 interface Expected {
   domain: AlertDomain;
   severity: Severity;
@@ -60,6 +60,30 @@ const pipelineAlerts: Record<string, Expected> = {
   GrafanaRequestErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.05, unit: "ratio" },
 };
 
+// Issue 14's storage, node and control-plane alerts, after kubernetes-mixin's choices where it has them.
+const kubernetesClusterAlerts: Record<string, Expected> = {
+  KubePersistentVolumeFillingUp: { domain: "kubernetes", severity: "critical", for: "1m", threshold: 0.03, unit: "ratio" },
+  KubePersistentVolumeFillingUpPredicted: { domain: "kubernetes", severity: "warning", for: "1h", threshold: 0.15, unit: "ratio" },
+  KubePersistentVolumeInodesFillingUp: { domain: "kubernetes", severity: "critical", for: "1m", threshold: 0.03, unit: "ratio" },
+  KubePersistentVolumeErrors: { domain: "kubernetes", severity: "critical", for: "5m" },
+  KubeNodeNotReady: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeNodeUnschedulable: { domain: "kubernetes", severity: "info", for: "1h" },
+  KubeNodeReadinessFlapping: { domain: "kubernetes", severity: "warning", for: "15m", threshold: 2, unit: "count" },
+  NodeFilesystemSpaceFillingUp: { domain: "kubernetes", severity: "warning", for: "1h", threshold: 0.4, unit: "ratio" },
+  NodeClockSkewDetected: { domain: "kubernetes", severity: "warning", for: "10m", threshold: 0.05, unit: "seconds" },
+  NodeClockNotSynchronising: { domain: "kubernetes", severity: "warning", for: "10m" },
+  KubeletTooManyPods: { domain: "kubernetes", severity: "info", for: "15m", threshold: 0.95, unit: "ratio" },
+  KubeletDown: { domain: "kubernetes", severity: "critical", for: "15m" },
+  KubeAPIDown: { domain: "kubernetes", severity: "critical", for: "15m" },
+  KubeAPIErrorsHigh: { domain: "kubernetes", severity: "warning", for: "10m", threshold: 0.03, unit: "ratio" },
+  KubeAPILatencyHigh: { domain: "kubernetes", severity: "warning", for: "10m", threshold: 1, unit: "seconds" },
+  KubeClientCertificateExpiration: { domain: "kubernetes", severity: "warning", for: "5m", threshold: 7, unit: "days" },
+  KubeletClientCertificateExpiration: { domain: "kubernetes", severity: "warning", for: "5m", threshold: 7, unit: "days" },
+  KubeletClientCertificateRenewalErrors: { domain: "kubernetes", severity: "warning", for: "15m" },
+  KubeAggregatedAPIErrors: { domain: "kubernetes", severity: "warning", for: "0s", threshold: 4, unit: "count" },
+  KubeAggregatedAPIDown: { domain: "kubernetes", severity: "warning", for: "10m" },
+};
+
 // Thanos watching itself (issue 13), in the catalog when the stack runs Thanos (scope.thanos).
 const thanosAlerts: Record<string, Expected> = {
   ThanosSidecarPrometheusDown: { domain: "stack", severity: "warning", for: "5m" },
@@ -74,7 +98,7 @@ const thanosAlerts: Record<string, Expected> = {
   ThanosQueryStoreEndpointsMissing: { domain: "stack", severity: "warning", for: "10m" },
 };
 
-const expected = { ...seedAlerts, ...stackAlerts, ...thanosAlerts, ...pipelineAlerts };
+const expected = { ...seedAlerts, ...stackAlerts, ...kubernetesClusterAlerts, ...thanosAlerts, ...pipelineAlerts };
 const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
 const alertNamed = (name: string): AlertDefinition => {
   const alert = byName.get(name);
@@ -99,6 +123,7 @@ describe("alert catalog", () => {
   it.each(Object.entries(seedAlerts))("has the seed's %s with its exact threshold, duration and severity", specified);
   it.each(Object.entries(stackAlerts))("has the meta-monitoring alert %s", specified);
   it.each(Object.entries(pipelineAlerts))("has the pipeline alert %s", specified);
+  it.each(Object.entries(kubernetesClusterAlerts))("has the Kubernetes storage, node or control-plane alert %s", specified);
   it.each(Object.entries(thanosAlerts))("has the Thanos alert %s", specified);
 
   it("has no alert the tables above do not specify", () => {
@@ -218,6 +243,34 @@ describe("alert catalog", () => {
     }
     expect(alertNamed("CriticalCPUUsage").inhibits).toEqual(["HighCPUUsage"]);
     expect(alertNamed("NodeDown").inhibits?.slice().sort()).toEqual(["CriticalCPUUsage", "HighCPUUsage", "HighDiskUsage", "HighMemoryUsage"]);
+    expect(alertNamed("KubePersistentVolumeFillingUp").inhibits).toEqual(["KubePersistentVolumeFillingUpPredicted"]);
+  });
+
+  it("selects the Kubernetes alerts on the jobs Prometheus really scrapes", () => {
+    // Typed by hand from render-config.ts's job names, not imported: a renamed job must fail here.
+    const scraped = new Set(["kubelet", "apiserver", "kube-state-metrics", "node-exporter"]);
+    for (const name of Object.keys(kubernetesClusterAlerts)) {
+      const selected = [...alertNamed(name).expr.matchAll(/job="([^"]+)"/g)].map((match) => match[1]);
+      expect({ name, selected: selected.length > 0 }).toEqual({ name, selected: true });
+      for (const job of selected) expect({ name, job, scraped: scraped.has(job) }).toEqual({ name, job, scraped: true });
+    }
+  });
+});
+
+describe("a managed control plane (EKS, GKE, AKS)", () => {
+  const managed = buildAlertCatalog({}, { ...fullScope, managedControlPlane: true });
+  const selfManaged = buildAlertCatalog({}, { ...fullScope, managedControlPlane: false });
+
+  it("leaves out only the alert on the API server's absence", () => {
+    const left = selfManaged.map((a) => a.name).filter((name) => !managed.some((a) => a.name === name));
+    expect(left).toEqual(["KubeAPIDown"]);
+    expect(managed.some((a) => /absent\((up|[a-z_]+)\{job="apiserver"/.test(a.expr))).toBe(false);
+  });
+
+  it("keeps the kubelet, certificate and API server error alerts, which go quiet where the metrics are hidden", () => {
+    for (const name of ["KubeletDown", "KubeAPIErrorsHigh", "KubeClientCertificateExpiration", "KubeletClientCertificateExpiration"]) {
+      expect(managed.map((a) => a.name)).toContain(name);
+    }
   });
 });
 

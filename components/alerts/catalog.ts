@@ -9,6 +9,7 @@
 import { caseBuilders } from "./promtool-cases";
 import { applicationRules } from "./rules/application";
 import { infrastructureRules } from "./rules/infrastructure";
+import { kubernetesClusterRules } from "./rules/kubernetes-cluster";
 import { mlRules } from "./rules/ml";
 import { pipelineRules } from "./rules/pipeline";
 import { stackRules } from "./rules/stack";
@@ -37,8 +38,8 @@ export function buildAlertCatalog(overrides: AlertOverrides = {}, scope: Catalog
   for (const name of thresholdNames) thresholds[name] = overrides[name]?.threshold ?? thresholds[name];
   const enabled = (name: string) => overrides[name]?.enabled !== false;
   return [
-    ...infrastructureRules(thresholds), ...applicationRules(thresholds), ...mlRules(thresholds), ...stackRules(thresholds, scope),
-    ...thanosRules(thresholds, scope), ...pipelineRules(thresholds, scope),
+    ...infrastructureRules(thresholds), ...kubernetesClusterRules(thresholds, scope), ...applicationRules(thresholds), ...mlRules(thresholds),
+    ...stackRules(thresholds, scope), ...thanosRules(thresholds, scope), ...pipelineRules(thresholds, scope),
   ]
     .filter((rule) => enabled(rule.name))
     .map((rule) => ({

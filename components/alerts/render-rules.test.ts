@@ -57,7 +57,7 @@ describe("runbookSlug", () => {
 
 describe("renderRuleFiles", () => {
   it("writes one rule file per domain, in the seed's layout plus the stack's", () => {
-    expect(Object.keys(ruleFiles)).toEqual(["infrastructure.yml", "application.yml", "ml-pipeline.yml", "stack.yml"]);
+    expect(Object.keys(ruleFiles)).toEqual(["infrastructure.yml", "kubernetes.yml", "application.yml", "ml-pipeline.yml", "stack.yml"]);
   });
 
   it("renders every alert exactly once, in its domain's file, with severity, domain and the three annotations", () => {
@@ -113,7 +113,7 @@ describe("renderRuleTests", () => {
   const parsedTests = Object.fromEntries(Object.entries(testFiles).map(([file, text]) => [file, parse(text)]));
 
   it("writes one promtool test file per rule file, loading it by relative name in recording-first order", () => {
-    expect(Object.keys(testFiles)).toEqual(["infrastructure.test.yml", "application.test.yml", "ml-pipeline.test.yml", "stack.test.yml"]);
+    expect(Object.keys(testFiles)).toEqual(["infrastructure.test.yml", "kubernetes.test.yml", "application.test.yml", "ml-pipeline.test.yml", "stack.test.yml"]);
     for (const [file, doc] of Object.entries(parsedTests)) {
       const ruleFile = file.replace(".test.yml", ".yml");
       expect(doc.rule_files).toEqual([ruleFile]);

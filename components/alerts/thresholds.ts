@@ -5,7 +5,7 @@ import { durationSeconds } from "../units";
 import { failureWindows, maxScrapeIntervalSeconds, rateWindows } from "./rules/selectors";
 
 /** The unit of a threshold, which is the unit of its alert's expression. */
-export type ThresholdUnit = "ratio" | "seconds" | "count";
+export type ThresholdUnit = "ratio" | "seconds" | "count" | "days";
 
 export interface ThresholdSpec {
   default: number;
@@ -97,6 +97,51 @@ export const thresholdTable = {
     default: 0.8, unit: "ratio", doc: "Used share (0-1) of an Elasticsearch node's data disk above which ElasticsearchDiskWatermarkNear fires.",
     min: 0.5, max: 0.85,
     bounds: "at Elasticsearch's default low watermark (85%) the node already takes no new shards, too late for a warning; below 50% it is not near",
+  },
+  // Kubernetes storage, nodes and control plane (rules/kubernetes-cluster.ts).
+  KubePersistentVolumeFillingUp: {
+    default: 0.03, unit: "ratio", doc: "Free share (0-1) of a PersistentVolume below which KubePersistentVolumeFillingUp fires.",
+    min: 0.001, max: 0.5, bounds: "below 0.1% writes already fail; above half free a volume is not filling up",
+  },
+  KubePersistentVolumeFillingUpPredicted: {
+    default: 0.15, unit: "ratio", doc: "Free share (0-1) of a PersistentVolume below which KubePersistentVolumeFillingUpPredicted fires when its trend fills it within 4 days.",
+    min: 0.01, max: 0.5, bounds: "below 1% the volume is full already (KubePersistentVolumeFillingUp); above half free a 4-day trend is noise",
+  },
+  KubePersistentVolumeInodesFillingUp: {
+    default: 0.03, unit: "ratio", doc: "Free inode share (0-1) of a PersistentVolume below which KubePersistentVolumeInodesFillingUp fires.",
+    min: 0.001, max: 0.5, bounds: "below 0.1% file creation already fails; above half free a volume is not running out of inodes",
+  },
+  KubeNodeReadinessFlapping: {
+    default: 2, unit: "count", doc: "Ready-condition changes of a node in 15m above which KubeNodeReadinessFlapping fires.",
+    min: 0, max: 30, bounds: "a 15m window at a 15s scrape interval holds at most 59 changes; 30 keeps the cases' quiet window inside it",
+  },
+  NodeFilesystemSpaceFillingUp: {
+    default: 0.4, unit: "ratio", doc: "Free share (0-1) of a node filesystem below which NodeFilesystemSpaceFillingUp fires when its 6h trend fills it within 24h.",
+    min: 0.01, max: 0.9, bounds: "below 1% it is full already (HighDiskUsage); at nearly all free a trend says nothing",
+  },
+  NodeClockSkewDetected: {
+    default: 0.05, unit: "seconds", doc: "Clock offset in seconds beyond which (and not shrinking) NodeClockSkewDetected fires.",
+    max: 10, bounds: "an offset of more than 10s breaks TLS and tokens long before this alert would fire",
+  },
+  KubeletTooManyPods: {
+    default: 0.95, unit: "ratio", doc: "Share (0-1) of a node's pod capacity running above which KubeletTooManyPods fires.",
+    min: 0.5, max: 0.99, bounds: "at 100% there is no headroom to warn about; below half the node is not crowded",
+  },
+  KubeAggregatedAPIErrors: {
+    default: 4, unit: "count", doc: "Times an aggregated API was marked unavailable in 10m above which KubeAggregatedAPIErrors fires.",
+    ...failureBounds(failureWindows.KubeAggregatedAPIErrors),
+  },
+  KubeAPIErrorsHigh: {
+    default: 0.03, unit: "ratio", doc: "Ratio (0-1) of API server requests answered 5xx above which KubeAPIErrorsHigh fires.",
+    max: 0.99, bounds: "a share of requests failing can only pass a threshold below 1",
+  },
+  KubeAPILatencyHigh: { default: 1, unit: "seconds", doc: "p99 latency in seconds of API server requests (long-running verbs excluded) above which KubeAPILatencyHigh fires." },
+  KubeClientCertificateExpiration: {
+    default: 7, unit: "days",
+    doc: "Days of validity left on client certificates presented to the API server below which KubeClientCertificateExpiration fires; read from the API server's histogram (buckets at 1, 2, 4, 7, 30, 90 days …), so a value between buckets is interpolated.",
+  },
+  KubeletClientCertificateExpiration: {
+    default: 7, unit: "days", doc: "Days of validity left on a kubelet's client certificate below which KubeletClientCertificateExpiration fires.",
   },
   ThanosSidecarUploadsFailing: {
     default: 0, unit: "count", doc: "Failed block uploads of a Thanos sidecar in 5m above which ThanosSidecarUploadsFailing fires.", ...failureBounds(rateWindows.stack),

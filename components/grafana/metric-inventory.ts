@@ -10,6 +10,8 @@ export type MetricSource =
   | "node-exporter"
   | "cadvisor"
   | "kube-state-metrics"
+  | "kubelet"
+  | "kube-apiserver"
   | "blackbox-exporter"
   | "prometheus"
   | "alertmanager"
@@ -60,6 +62,8 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
       "node_load1", "node_load5", "node_load15", "node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes",
       "node_network_receive_bytes_total", "node_network_receive_drop_total", "node_network_receive_errs_total",
       "node_network_transmit_bytes_total", "node_network_transmit_drop_total", "node_network_transmit_errs_total", "node_uname_info",
+      // The timex collector (on by default): the kernel's NTP state.
+      "node_timex_maxerror_seconds", "node_timex_offset_seconds", "node_timex_sync_status",
     ],
   },
   cadvisor: {
@@ -77,6 +81,23 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
       "kube_namespace_status_phase", "kube_node_status_allocatable", "kube_pod_container_resource_limits",
       "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total", "kube_pod_info",
       "kube_pod_owner", "kube_replicaset_owner", "kube_pod_status_phase", "kube_pod_container_status_last_terminated_reason",
+      "kube_node_spec_unschedulable", "kube_node_status_capacity", "kube_node_status_condition", "kube_persistentvolume_status_phase",
+    ],
+  },
+  // The kubelet's and API server's own /metrics (the kubelet and apiserver jobs), histograms as their series.
+  kubelet: {
+    provenBy: "listed in test/instrumentation/documentation/documentation-list.yaml of k8s.io/kubernetes at KUBERNETES_VERSION (scripts/versions.env)",
+    metrics: [
+      "kubelet_certificate_manager_client_expiration_renew_errors", "kubelet_certificate_manager_client_ttl_seconds", "kubelet_running_pods",
+      "kubelet_volume_stats_available_bytes", "kubelet_volume_stats_capacity_bytes", "kubelet_volume_stats_inodes", "kubelet_volume_stats_inodes_free",
+      "kubelet_volume_stats_inodes_used", "kubelet_volume_stats_used_bytes",
+    ],
+  },
+  "kube-apiserver": {
+    provenBy: "listed in test/instrumentation/documentation/documentation-list.yaml of k8s.io/kubernetes at KUBERNETES_VERSION (scripts/versions.env)",
+    metrics: [
+      "aggregator_unavailable_apiservice", "aggregator_unavailable_apiservice_total", "apiserver_client_certificate_expiration_seconds_bucket", "apiserver_request_duration_seconds_bucket",
+      "apiserver_request_total",
     ],
   },
   "blackbox-exporter": {

@@ -12,6 +12,8 @@ const byUnit: Record<ThresholdUnit, z.ZodNumber> = {
   // Latency thresholds: a millisecond to an hour (beyond either, a p95 alert says nothing an SRE acts on).
   seconds: z.number().min(0.001, "must be at least 0.001 seconds").max(3600, "must be at most 3600 seconds"),
   count: z.number().int("must be a whole number").min(0, "must be 0 or more"),
+  // Certificate lifetimes left: from about a quarter of an hour to a year.
+  days: z.number().min(0.01, "must be at least 0.01 days").max(365, "must be at most 365 days"),
 };
 
 /** The unit's validator, narrowed to the threshold's own bounds where it has them. */

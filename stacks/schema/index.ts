@@ -15,6 +15,7 @@ import { environmentPolicies, environments } from "./environment";
 import { exportersSchema, mlModelExporterSchema } from "./exporters";
 import { grafanaSchema } from "./grafana";
 import { jaegerSchema } from "./jaeger";
+import { kubernetesSchema } from "./kubernetes";
 import { logShipperSchema } from "./log-shipper";
 import { lokiSchema } from "./loki";
 import { notificationsSchema } from "./notifications";
@@ -41,6 +42,8 @@ export { exportersSchema, mlModelExporterSchema } from "./exporters";
 export { grafanaSchema } from "./grafana";
 export type { GrafanaSpec } from "./grafana";
 export { jaegerSchema } from "./jaeger";
+export { kubernetesSchema } from "./kubernetes";
+export type { KubernetesSpec } from "./kubernetes";
 export type { JaegerSpec } from "./jaeger";
 export { logShipperSchema } from "./log-shipper";
 export type { LogShipperSpec } from "./log-shipper";
@@ -71,6 +74,7 @@ const stackObject = z.strictObject({
   targets: targetsSchema,
   blackbox: blackboxSchema,
   exporters: exportersSchema,
+  kubernetes: kubernetesSchema,
   mlModelExporter: mlModelExporterSchema,
   grafana: grafanaSchema,
   clouds: cloudsSchema,

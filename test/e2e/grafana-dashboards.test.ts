@@ -11,8 +11,8 @@ import { getJson, pollUntil, stopAllProcesses } from "../loopback/processes";
 import { checkPromql } from "../helpers/promql";
 import { LoopbackStack, promQuery, renderDevStack, startLoopbackStack, waitForJobUp } from "../loopback/stack";
 
-/** Exporters with no process on loopback: no container runtime for cAdvisor, no API server for kube-state-metrics. */
-const notOnLoopback: MetricSource[] = ["cadvisor", "kube-state-metrics"];
+/** Sources with no process on loopback: no container runtime for cAdvisor, no API server for kube-state-metrics, no kubelet. */
+const notOnLoopback: MetricSource[] = ["cadvisor", "kube-state-metrics", "kubelet", "kube-apiserver"];
 
 let stack: LoopbackStack;
 beforeAll(async () => {

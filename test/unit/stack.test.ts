@@ -14,6 +14,7 @@ beforeAll(async () => {
   // One environment after the other: the mocks are process-wide.
   rendered.dev = await renderStack("dev", sentinelSecrets);
   rendered.prod = await renderStack("prod", sentinelSecrets);
+  rendered.managed = await renderStack("prod", { ...sentinelSecrets, "novacron:kubernetes": JSON.stringify({ managedControlPlane: true }) });
 });
 
 const kube = (env: string) => rendered[env].resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
@@ -143,7 +144,7 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
     expect(sts.spec.template.spec.containers[0].args).toContain("--web.enable-lifecycle");
     // Exemplars are kept, so Grafana's exemplar → Jaeger link has something to open.
     expect(sts.spec.template.spec.containers[0].args).toContain("--enable-feature=exemplar-storage");
-    expect(Object.keys(named(env, "ConfigMap", "prometheus-rules").data).sort()).toEqual(["application.yml", "infrastructure.yml", "ml-pipeline.yml", "stack.yml"]);
+    expect(Object.keys(named(env, "ConfigMap", "prometheus-rules").data).sort()).toEqual(["application.yml", "infrastructure.yml", "kubernetes.yml", "ml-pipeline.yml", "stack.yml"]);
     // The stateless blackbox exporter rolls on a config change instead.
     expect(named(env, "Deployment", "blackbox-exporter").spec.template.metadata.annotations["checksum/config"]).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -179,4 +180,11 @@ describe("environments differ as their presets say", () => {
 test("an invalid config fails before any resource is registered", async () => {
   await expect(renderStack("dev", { "novacron:prometheus": JSON.stringify({ retentionTime: "forever", replicas: 0 }) }))
     .rejects.toThrow(/novacron:prometheus\.retentionTime[\s\S]*novacron:prometheus\.replicas|novacron:prometheus\.replicas[\s\S]*novacron:prometheus\.retentionTime/);
+});
+
+test("a managed control plane (novacron:kubernetes.managedControlPlane) leaves KubeAPIDown out of the rules, and only it", () => {
+  const kubernetesAlerts = (env: string): string[] =>
+    parse(named(env, "ConfigMap", "prometheus-rules").data["kubernetes.yml"]).groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert));
+  expect(kubernetesAlerts("prod")).toContain("KubeAPIDown");
+  expect(kubernetesAlerts("prod").filter((name) => !kubernetesAlerts("managed").includes(name))).toEqual(["KubeAPIDown"]);
 });

@@ -45,8 +45,11 @@ export const SAMPLES_PER_RATE_WINDOW = 4;
 /** The longest scrape interval the rate windows can serve: the stack's config refuses a longer one. */
 export const maxScrapeIntervalSeconds = Math.min(...Object.values(rateWindows).map(durationSeconds)) / SAMPLES_PER_RATE_WINDOW;
 
-/** Windows of the "more than N failures in W" alerts; the seed gives 5m for VMs and migrations, 10m for training. */
-export const failureWindows = { VMCreationFailure: "5m", MigrationFailure: "5m", ModelTrainingFailure: "10m" } as const;
+/**
+ * Windows of the "more than N failures in W" alerts; the seed gives 5m for VMs and migrations, 10m for training;
+ * an aggregated API's unavailability is counted over 10m, as kubernetes-mixin does.
+ */
+export const failureWindows = { VMCreationFailure: "5m", MigrationFailure: "5m", ModelTrainingFailure: "10m", KubeAggregatedAPIErrors: "10m" } as const;
 
 /** The scrape job of each Thanos role (components/thanos/contract.ts). */
 export const thanosJobs = thanosContract.jobs;
