@@ -26,6 +26,9 @@ export const images = {
   jaeger: "docker.io/jaegertracing/jaeger:2.13.0",
   // Jaeger's Elasticsearch index cleaner keeps the v1 numbering (released with Jaeger 2.13.0 as 1.76.0).
   jaegerEsIndexCleaner: "docker.io/jaegertracing/jaeger-es-index-cleaner:1.76.0",
+  // prometheus-community/elasticsearch_exporter (Apache-2.0), released 2026-07-02; its metric names are proven
+  // from the module source at this tag (test/tools/grafana-dashboards.test.ts).
+  elasticsearchExporter: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.11.0",
   // Applies Elasticsearch lifecycle policies and index templates over the REST API.
   curl: "docker.io/curlimages/curl:8.15.0",
 } as const;

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertDefinition, buildAlertCatalog, buildRecordingRules, CatalogScope, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
-import { Grafana, grafanaContract, grafanaIdentity } from "../components/grafana";
+import { Grafana, grafanaContract, grafanaIdentity, grafanaScrapeTarget } from "../components/grafana";
 import { Cadvisor } from "../components/cadvisor";
 import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
@@ -37,6 +37,12 @@ export function catalogScopeOf(spec: StackSpec): CatalogScope {
     thanos: spec.thanos.enabled,
     kubeStateMetrics: spec.exporters.kubeStateMetrics.enabled,
     cadvisor: spec.exporters.cadvisor.enabled,
+    elasticsearch: spec.elk.enabled,
+    loki: spec.loki.enabled,
+    // The shipper runs only with a Loki to push to (stacks/logs-and-traces.ts).
+    logShipper: spec.logShipper.enabled && spec.loki.enabled,
+    jaeger: spec.jaeger.enabled,
+    grafana: spec.grafana.enabled,
   };
 }
 
@@ -124,6 +130,10 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
   // Cloud integrations (each only when enabled) add remote_write targets and workload identity to Prometheus.
   const clouds = createCloudIntegrations(spec, secrets, alerts, recording);
 
+  // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch, Prometheus scrapes their own metrics.
+  const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers, scrapers });
+  const { loki, jaeger, elasticsearch } = logsAndTraces;
+
   // Thanos: Grafana reads through Query (deduplicated, with the bucket's history) instead of Prometheus.
   const thanos = createThanos(spec, secrets, { namespace: ns, clouds, scrapers, queryClients: grafanaPods });
 
@@ -158,13 +168,14 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
       blackbox: blackboxExporter?.scrapeTarget,
       kubeletInsecureSkipVerify: prom.kubeletInsecureSkipVerify,
       services: [...spec.targets, ...(mlModelExporter ? [mlModelExporter.scrapeTarget] : [])],
+      apps: [
+        ...logsAndTraces.scrapeTargets,
+        // Grafana is created after the Prometheus it queries; its Service's name is known before.
+        ...(spec.grafana.enabled ? [ns.apply((namespace) => grafanaScrapeTarget(grafanaContract.name, namespace))] : []),
+      ],
       thanos: thanos?.scrape,
     },
   }, thanos ? { dependsOn: [thanos.bucket] } : undefined); // the sidecars mount the bucket's objstore Secret
-
-  // Logs and traces; Grafana queries Loki, Jaeger and Elasticsearch.
-  const logsAndTraces = createLogsAndTraces(spec, { namespace: ns, hostNamespace: hostNamespace.name, queriers: grafanaPods, cloudProviders: clouds.providers });
-  const { loki, jaeger, elasticsearch } = logsAndTraces;
 
   const gf = spec.grafana;
   const grafana = gf.enabled

@@ -80,6 +80,22 @@ const sloAlerts: Record<string, Expected> = {
   ApiLatencyErrorBudgetSlowBurn: { domain: "application", severity: "warning", for: "15m" },
 };
 
+// The stack's own log and trace pipeline (issue 14): thresholds and durations as the Loki, Promtail and
+// Elasticsearch mixins choose them where they have one.
+const pipelineAlerts: Record<string, Expected> = {
+  LogShipperDroppingLogs: { domain: "stack", severity: "warning", for: "10m", threshold: 0.01, unit: "ratio" },
+  LogShipperRequestErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.1, unit: "ratio" },
+  LokiRequestErrors: { domain: "stack", severity: "critical", for: "15m", threshold: 0.1, unit: "ratio" },
+  LokiIngestionRejected: { domain: "stack", severity: "warning", for: "15m", threshold: 0.01, unit: "ratio" },
+  JaegerSpansRefused: { domain: "stack", severity: "warning", for: "10m", threshold: 0.01, unit: "ratio" },
+  JaegerSpanExportFailing: { domain: "stack", severity: "warning", for: "10m", threshold: 0.01, unit: "ratio" },
+  ElasticsearchClusterRed: { domain: "stack", severity: "critical", for: "5m" },
+  ElasticsearchClusterYellow: { domain: "stack", severity: "warning", for: "20m" },
+  ElasticsearchDiskWatermarkNear: { domain: "stack", severity: "warning", for: "15m", threshold: 0.8, unit: "ratio" },
+  GrafanaDown: { domain: "stack", severity: "warning", for: "5m" },
+  GrafanaRequestErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.05, unit: "ratio" },
+};
+
 // Issue 14's storage, node and control-plane alerts, after kubernetes-mixin's choices where it has them.
 const kubernetesClusterAlerts: Record<string, Expected> = {
   KubePersistentVolumeFillingUp: { domain: "kubernetes", severity: "critical", for: "1m", threshold: 0.03, unit: "ratio" },
@@ -118,7 +134,7 @@ const thanosAlerts: Record<string, Expected> = {
   ThanosQueryStoreEndpointsMissing: { domain: "stack", severity: "warning", for: "10m" },
 };
 
-const expected = { ...seedAlerts, ...stackAlerts, ...workloadAlerts, ...kubernetesClusterAlerts, ...thanosAlerts, ...sloAlerts };
+const expected = { ...seedAlerts, ...stackAlerts, ...workloadAlerts, ...kubernetesClusterAlerts, ...thanosAlerts, ...sloAlerts, ...pipelineAlerts };
 const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
 const alertNamed = (name: string): AlertDefinition => {
   const alert = byName.get(name);
@@ -144,6 +160,7 @@ describe("alert catalog", () => {
   it.each(Object.entries(stackAlerts))("has the meta-monitoring alert %s", specified);
   it.each(Object.entries(workloadAlerts))("has the Kubernetes workload alert %s", specified);
   it.each(Object.entries(sloAlerts))("has the SLO burn alert %s", specified);
+  it.each(Object.entries(pipelineAlerts))("has the pipeline alert %s", specified);
   it.each(Object.entries(kubernetesClusterAlerts))("has the Kubernetes storage, node or control-plane alert %s", specified);
   it.each(Object.entries(thanosAlerts))("has the Thanos alert %s", specified);
 
@@ -344,6 +361,21 @@ test("kube-state-metrics is deployed with the collectors (and list/watch RBAC) f
     const prefix = Object.keys(collectorOf).find((p) => metric.startsWith(p));
     expect({ metric, collector: prefix && collectorOf[prefix], deployed: prefix !== undefined && deployed.has(collectorOf[prefix]) }).toEqual({ metric, collector: expect.any(String), deployed: true });
   }
+});
+
+test("the pipeline's alerts are in the catalog only when the stack runs their part", () => {
+  const pipeline = Object.keys(pipelineAlerts);
+  const names = (scope: Partial<import("./index").CatalogScope>) => buildAlertCatalog({}, { ...fullScope, ...scope }).map((a) => a.name).filter((n) => pipeline.includes(n));
+  expect(names({})).toEqual(pipeline);
+  expect(names({ elasticsearch: false })).toEqual(pipeline.filter((n) => !n.startsWith("Elasticsearch")));
+  expect(names({ loki: false })).toEqual(pipeline.filter((n) => !n.startsWith("Loki")));
+  expect(names({ logShipper: false })).toEqual(pipeline.filter((n) => !n.startsWith("LogShipper")));
+  expect(names({ jaeger: false })).toEqual(pipeline.filter((n) => !n.startsWith("Jaeger")));
+  expect(names({ grafana: false })).toEqual(pipeline.filter((n) => !n.startsWith("Grafana")));
+});
+
+test("a red Elasticsearch cluster inhibits the yellow alert of the same cluster only", () => {
+  expect(alertNamed("ElasticsearchClusterRed")).toMatchObject({ inhibits: ["ElasticsearchClusterYellow"], inhibitEqual: ["es_cluster"] });
 });
 
 test("the Thanos alerts are in the catalog only when the stack runs Thanos", () => {

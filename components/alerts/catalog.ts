@@ -18,6 +18,7 @@ import { infrastructureRules } from "./rules/infrastructure";
 import { kubernetesWorkloadRules } from "./rules/kubernetes-workloads";
 import { kubernetesClusterRules } from "./rules/kubernetes-cluster";
 import { mlRules } from "./rules/ml";
+import { pipelineRules } from "./rules/pipeline";
 import { stackRules } from "./rules/stack";
 import { thanosRules } from "./rules/thanos";
 import { CatalogScope, fullScope } from "./scope";
@@ -54,7 +55,7 @@ export function buildAlertCatalog(
   const builders = { ...caseBuilders, ...sloCaseBuilders(slos) };
   return [
     ...infrastructureRules(thresholds), ...kubernetesClusterRules(thresholds, scope), ...kubernetesWorkloadRules(thresholds, scope), ...applicationRules(thresholds),
-    ...mlRules(thresholds), ...stackRules(thresholds, scope), ...thanosRules(thresholds, scope), ...compileSlos(slos).alerts,
+    ...mlRules(thresholds), ...stackRules(thresholds, scope), ...thanosRules(thresholds, scope), ...pipelineRules(thresholds, scope), ...compileSlos(slos).alerts,
   ]
     .filter((rule) => enabled(rule.name))
     .map((rule) => ({

@@ -12,10 +12,22 @@ export interface CatalogScope {
   kubeStateMetrics: boolean;
   /** cAdvisor runs: the CPU throttling alert reads its CFS counters. */
   cadvisor: boolean;
+  /** Elasticsearch runs (ECK), watched through the Elasticsearch exporter. */
+  elasticsearch: boolean;
+  /** Loki runs (single binary or the simple scalable targets). */
+  loki: boolean;
+  /** The log shipper (Alloy) runs on every node and pushes to Loki. */
+  logShipper: boolean;
+  /** Jaeger runs (an OpenTelemetry Collector). */
+  jaeger: boolean;
+  /** Grafana runs. */
+  grafana: boolean;
 }
 
 /**
  * Everything a self-managed cluster can show: the scope of the catalog built without one, for components used
  * on their own and for the tests that prove every alert.
  */
-export const fullScope: CatalogScope = { managedControlPlane: false, thanos: true, kubeStateMetrics: true, cadvisor: true };
+export const fullScope: CatalogScope = {
+  managedControlPlane: false, thanos: true, kubeStateMetrics: true, cadvisor: true, elasticsearch: true, loki: true, logShipper: true, jaeger: true, grafana: true,
+};

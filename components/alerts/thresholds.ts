@@ -89,6 +89,39 @@ export const thresholdTable = {
     default: 0.9, unit: "ratio", doc: "Used share (0-1) of a namespace ResourceQuota's hard limit above which KubeQuotaAlmostFull fires.",
     max: 0.99, bounds: "past 1 the quota is exceeded, which KubeQuotaExceeded reports",
   },
+  LogShipperDroppingLogs: {
+    default: 0.01, unit: "ratio", doc: "Ratio (0-1) of a node's log entries Alloy drops after all retries (never stored) above which LogShipperDroppingLogs fires.",
+    max: 0.99, bounds: "a share of entries dropped can only pass a threshold below 1",
+  },
+  LogShipperRequestErrors: {
+    default: 0.1, unit: "ratio", doc: "Ratio (0-1) of Alloy's pushes to Loki answered with an error (retried) above which LogShipperRequestErrors fires.",
+    max: 0.99, bounds: "a share of pushes failing can only pass a threshold below 1",
+  },
+  LokiRequestErrors: {
+    default: 0.1, unit: "ratio", doc: "Ratio (0-1) of a Loki route's requests answered 5xx above which LokiRequestErrors fires.",
+    max: 0.99, bounds: "a share of requests failing can only pass a threshold below 1",
+  },
+  LokiIngestionRejected: {
+    default: 0.01, unit: "ratio", doc: "Ratio (0-1) of received log lines Loki discards (rate or stream limits, too old, too long) above which LokiIngestionRejected fires.",
+    max: 0.99, bounds: "a share of lines discarded can only pass a threshold below 1",
+  },
+  JaegerSpansRefused: {
+    default: 0.01, unit: "ratio", doc: "Ratio (0-1) of spans a Jaeger receiver refuses (the pipeline pushed back) above which JaegerSpansRefused fires.",
+    max: 0.99, bounds: "a share of spans refused can only pass a threshold below 1",
+  },
+  JaegerSpanExportFailing: {
+    default: 0.01, unit: "ratio", doc: "Ratio (0-1) of spans Jaeger fails to write to its storage above which JaegerSpanExportFailing fires.",
+    max: 0.99, bounds: "a share of spans failing can only pass a threshold below 1",
+  },
+  GrafanaRequestErrors: {
+    default: 0.05, unit: "ratio", doc: "Ratio (0-1) of Grafana's HTTP requests answered 5xx (its API, pages and datasource proxy) above which GrafanaRequestErrors fires.",
+    max: 0.99, bounds: "a share of requests failing can only pass a threshold below 1",
+  },
+  ElasticsearchDiskWatermarkNear: {
+    default: 0.8, unit: "ratio", doc: "Used share (0-1) of an Elasticsearch node's data disk above which ElasticsearchDiskWatermarkNear fires.",
+    min: 0.5, max: 0.85,
+    bounds: "at Elasticsearch's default low watermark (85%) the node already takes no new shards, too late for a warning; below 50% it is not near",
+  },
   // Kubernetes storage, nodes and control plane (rules/kubernetes-cluster.ts).
   KubePersistentVolumeFillingUp: {
     default: 0.03, unit: "ratio", doc: "Free share (0-1) of a PersistentVolume below which KubePersistentVolumeFillingUp fires.",

@@ -1,19 +1,20 @@
 // The Elastic operator (ECK): Elastic's recommended way to run Elasticsearch and Kibana on Kubernetes
 // (TLS, certificates, users, ordered upgrades), installed from its pinned Helm chart with its CRDs.
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceAccount } from "@pulumi/kubernetes/core/v1";
+import { Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { anywhere, AppIdentity, kubeApiFlow, Namespace, PeerSelector, podPeers, renderAppNetworkPolicy } from "../kube";
 import { kibanaContract } from "../kibana/contract";
-import { ES_HTTP_PORT } from "./contract";
+import type { AppScrapeTarget } from "../prometheus/render-config";
+import { eckOperatorContract, ES_HTTP_PORT } from "./contract";
 
 /** The ECK operator's Helm chart, pinned. Its CRDs are the ones test/tools validates our resources against. */
 export const ECK_CHART = { repo: "https://helm.elastic.co", chart: "eck-operator", version: "3.5.0" } as const;
 /** The operator's service account (ours, so it exists before the chart's pods: see EckOperator). */
 const ECK_OPERATOR_SERVICE_ACCOUNT = "elastic-operator";
 /** The ECK operator pods (for NetworkPolicies: it reconciles the cluster over the REST API). */
-export const ECK_OPERATOR_LABELS = { "app.kubernetes.io/name": "elastic-operator" };
+export const ECK_OPERATOR_LABELS = { "app.kubernetes.io/name": eckOperatorContract.name };
 
 /** The port of the operator's validating webhook (the chart's default), called by the API server. */
 export const ECK_WEBHOOK_PORT = 9443;
@@ -29,6 +30,8 @@ export interface EckOperatorArgs {
   elasticsearch?: PeerSelector[];
   /** Kibana pods the operator reconciles (egress to 5601). */
   kibana?: PeerSelector[];
+  /** Pods that scrape the operator's metrics (Prometheus): let in to its metrics port. */
+  scrapers?: PeerSelector[];
 }
 
 /**
@@ -40,6 +43,8 @@ export class EckOperator extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** The chart: custom resources depend on it (their CRDs come with it). */
   public readonly chart: Chart;
+  /** The operator's controller metrics, scraped as job `eck-operator`. */
+  public readonly scrapeTarget: pulumi.Output<AppScrapeTarget>;
 
   constructor(name: string, args: EckOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:elasticsearch:EckOperator", name, {}, opts);
@@ -54,7 +59,10 @@ export class EckOperator extends pulumi.ComponentResource {
       const operator: AppIdentity = { name: "elastic-operator", instance: name, component: "operator" };
       const policy = renderAppNetworkPolicy({
         app: operator, namespace: ns.name,
-        ingress: [{ peers: [anywhere], ports: [{ port: ECK_WEBHOOK_PORT }] }],
+        ingress: [
+          { peers: [anywhere], ports: [{ port: ECK_WEBHOOK_PORT }] },
+          ...(args.scrapers?.length ? [{ peers: podPeers(args.scrapers), ports: [{ port: eckOperatorContract.ports.metrics }] }] : []),
+        ],
         egress: [
           kubeApiFlow,
           { peers: podPeers(args.elasticsearch), ports: [{ port: ES_HTTP_PORT }] },
@@ -81,9 +89,17 @@ export class EckOperator extends pulumi.ComponentResource {
         resources: { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } },
         // No usage telemetry leaves the cluster.
         telemetry: { disabled: true },
-        config: { metrics: { port: 9090 } },
+        config: { metrics: { port: eckOperatorContract.ports.metrics } },
       },
     }, { parent: this, dependsOn: [serviceAccount] });
-    this.registerOutputs({ namespace: this.namespace });
+    // Endpoint discovery for Prometheus: the chart's pods carry its labels, so the Service selects on them.
+    const metricsService = new Service(`${name}-metrics`, {
+      metadata: { name: `${eckOperatorContract.name}-metrics`, namespace: ns.name, labels: ECK_OPERATOR_LABELS },
+      spec: { type: "ClusterIP", selector: ECK_OPERATOR_LABELS, ports: [{ name: "metrics", port: eckOperatorContract.ports.metrics, targetPort: eckOperatorContract.ports.metrics, protocol: "TCP" }] },
+    }, { parent: this });
+    this.scrapeTarget = pulumi.all([this.namespace, metricsService.metadata.name]).apply(([namespace, service]) => ({
+      namespace, app: eckOperatorContract.name, port: "metrics", service, job: eckOperatorContract.job,
+    }));
+    this.registerOutputs({ namespace: this.namespace, scrapeTarget: this.scrapeTarget });
   }
 }

@@ -82,6 +82,8 @@ export interface ElasticsearchConnection {
   traceWriterSecret: pulumi.Input<string>;
   /** Secret (keys `username`, `password`) of the read-only user (Grafana). */
   readerSecret: pulumi.Input<string>;
+  /** Secret (keys `username`, `password`) of the monitoring user (the metrics exporter): cluster `monitor` only. */
+  monitoringSecret: pulumi.Input<string>;
   /** Index name prefix: the log indices are `<prefix>-application|ml|access|errors-yyyy.MM.dd`. */
   indexPrefix: pulumi.Input<string>;
   /** The cluster's pods, for clients' NetworkPolicy egress rules. */
@@ -128,6 +130,8 @@ export interface ElasticsearchArgs {
   queriers?: PeerSelector[];
   /** Pods that store traces (Jaeger and its index cleaner). */
   traceWriters?: PeerSelector[];
+  /** Pods that read cluster health and node stats (the metrics exporter). */
+  monitors?: PeerSelector[];
 }
 
 /** The Elasticsearch identity (labels on its pods) for NetworkPolicy peers. */
@@ -274,6 +278,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
       logWriterSecret: secrets.logstash.metadata.name,
       traceWriterSecret: secrets.jaeger.metadata.name,
       readerSecret: secrets.grafana.metadata.name,
+      monitoringSecret: secrets.monitoring.metadata.name,
       indexPrefix: prefix,
       pods: peerSelector(app, ns),
       operatorNamespace: this.operatorNamespace,
@@ -291,7 +296,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
         ingress: [
-          { peers: [self, operator, bootstrap, ...podPeers(args.writers), ...podPeers(args.queriers), ...podPeers(args.traceWriters)], ports: [{ port: ES_HTTP_PORT }] },
+          { peers: [self, operator, bootstrap, ...podPeers(args.writers), ...podPeers(args.queriers), ...podPeers(args.traceWriters), ...podPeers(args.monitors)], ports: [{ port: ES_HTTP_PORT }] },
           transport,
         ],
         egress: [

@@ -5,6 +5,8 @@ export * from "./render-cluster";
 export * from "./render-bootstrap";
 export * from "./eck-operator";
 export * from "./elasticsearch";
+export * from "./exporter";
+export * from "./render-exporter";
 // Kibana's port and renderer were exported here before Kibana had its own folder; kept for library users.
 export { KIBANA_PORT } from "../kibana/contract";
 export { renderKibana } from "../kibana/render-instance";

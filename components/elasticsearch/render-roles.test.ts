@@ -24,3 +24,7 @@ test("the log indices are the prefix's", () => {
   const acme = renderRoles("acme") as typeof roles;
   for (const user of [esUsers.grafana, esUsers.logstash]) expect(acme[user.role].indices.map((i) => i.names)).toEqual([["acme-*"]]);
 });
+
+test("the metrics exporter's user monitors the cluster and reads no index", () => {
+  expect(roles[esUsers.monitoring.role]).toEqual({ cluster: ["monitor"], indices: [] });
+});

@@ -6,6 +6,7 @@ export const esUsers = {
   grafana: { username: "novacron-grafana", role: "novacron_reader" },
   jaeger: { username: "novacron-jaeger", role: "novacron_jaeger" },
   bootstrap: { username: "novacron-bootstrap", role: "novacron_bootstrap" },
+  monitoring: { username: "novacron-monitoring", role: "novacron_monitor" },
 } as const;
 export type EsUser = keyof typeof esUsers;
 
@@ -29,5 +30,7 @@ export function renderRoles(prefix: string): Record<string, unknown> {
     },
     // The bootstrap Job: lifecycle policies, index templates, the snapshot repository (which needs `manage`).
     novacron_bootstrap: { cluster: ["manage_ilm", "manage_index_templates", "manage_slm", "manage"], indices: [] },
+    // The metrics exporter: cluster health, node stats and cluster settings (disk watermarks); no index data.
+    novacron_monitor: { cluster: ["monitor"], indices: [] },
   };
 }

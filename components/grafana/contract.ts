@@ -1,8 +1,9 @@
 import type { ComponentContract } from "../contract";
 
-/** Grafana: UI, API and its own metrics on one port (scraped through the prometheus.io annotations). */
+/** Grafana: UI, API and its own metrics (/metrics) on one port, scraped as job `grafana`. */
 export const grafanaContract = {
   name: "grafana",
+  job: "grafana",
   ports: { http: 3000 },
 } as const satisfies ComponentContract;
 

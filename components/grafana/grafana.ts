@@ -7,6 +7,7 @@ import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { alertCatalog } from "../alerts/catalog";
 import { prometheusDefaults } from "../prometheus/contract";
+import type { AppScrapeTarget } from "../prometheus/render-config";
 import type { AlertDefinition } from "../alerts/types";
 import type { ElasticsearchEndpoint } from "../elasticsearch";
 import { images, imageTag } from "../images";
@@ -81,6 +82,14 @@ export interface GrafanaArgs {
 }
 
 /** The identity of a Grafana component's pods, known before it is created (for NetworkPolicy peers). */
+/**
+ * Where Prometheus scrapes a Grafana component's own metrics: its Service (named after the component), known
+ * before Grafana exists, since Grafana itself is created after the Prometheus it queries.
+ */
+export function grafanaScrapeTarget(name: string, namespace: string): AppScrapeTarget {
+  return { namespace, app: grafanaContract.name, port: "http", service: name, job: grafanaContract.job };
+}
+
 export function grafanaIdentity(name: string): AppIdentity {
   return { name: grafanaContract.name, instance: name, component: "visualization", image: images.grafana };
 }
@@ -214,7 +223,6 @@ export class Grafana extends pulumi.ComponentResource {
       // Providers are read at start: a changed provider rolls the pods. Dashboards are not hashed: the
       // providers rescan their files (updateIntervalSeconds), so a changed dashboard needs no restart.
       configHash: contentHash(providersYaml),
-      podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(GRAFANA_PORT), "prometheus.io/path": "/metrics" },
       terminationGracePeriodSeconds: 30,
       containers: [{
         name: "grafana",

@@ -18,6 +18,11 @@ export type MetricSource =
   | "ml-model-exporter"
   | "novacron-services"
   | "prometheus-rules"
+  | "elasticsearch-exporter"
+  | "loki"
+  | "alloy"
+  | "jaeger"
+  | "grafana"
   | "thanos";
 
 export interface InventoryEntry {
@@ -192,6 +197,44 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
       // The ML pipeline service exposes the ML series too (the seed's ML Pipeline job on :8000).
       "ml_training_failures_total", "ml_inference_duration_seconds_bucket", "ml_predictions_total",
     ],
+  },
+  "elasticsearch-exporter": {
+    provenBy: "named in the expected exposition (# TYPE lines) of the collectors' tests of github.com/prometheus-community/elasticsearch_exporter at the pinned image's version",
+    metrics: [
+      "elasticsearch_cluster_health_status", "elasticsearch_cluster_health_number_of_nodes", "elasticsearch_cluster_health_number_of_data_nodes",
+      "elasticsearch_cluster_health_unassigned_shards", "elasticsearch_filesystem_data_available_bytes", "elasticsearch_filesystem_data_size_bytes",
+      "elasticsearch_clustersettings_allocation_watermark_low_ratio", "elasticsearch_clustersettings_allocation_watermark_high_ratio",
+      "elasticsearch_clustersettings_allocation_watermark_flood_stage_ratio", "elasticsearch_jvm_memory_used_bytes", "elasticsearch_jvm_memory_max_bytes",
+      "elasticsearch_indices_indexing_index_total",
+    ],
+  },
+  // Loki is AGPL: never built or linked here. Its names are read from the text of its source at the pinned tag
+  // (and from grafana/dskit, Apache-2.0, whose HTTP server Loki runs under its own metrics namespace).
+  loki: {
+    provenBy: "read (not built) from the source text of github.com/grafana/loki/v3 at the pinned image's version, and of the grafana/dskit version its go.mod pins",
+    metrics: [
+      "loki_request_duration_seconds_bucket", "loki_request_duration_seconds_count", "loki_discarded_samples_total", "loki_distributor_lines_received_total",
+    ],
+  },
+  alloy: {
+    provenBy: "named in loki.write's client metrics (internal/component/common/loki/client) of github.com/grafana/alloy at the pinned image's version",
+    metrics: [
+      "loki_write_sent_entries_total", "loki_write_dropped_entries_total", "loki_write_request_duration_seconds_bucket",
+      "loki_write_request_duration_seconds_count", "loki_write_batch_retries_total",
+    ],
+  },
+  jaeger: {
+    provenBy: "scraped from the pinned Jaeger v2 binary on 127.0.0.1 after it received and stored a span (test/e2e/jaeger.test.ts)",
+    metrics: [
+      "otelcol_receiver_accepted_spans_total", "otelcol_receiver_refused_spans_total", "otelcol_exporter_sent_spans_total",
+      "otelcol_exporter_send_failed_spans_total", "otelcol_process_memory_rss_bytes",
+    ],
+  },
+  // Grafana is AGPL and its source is not on the Go module proxy at its tags (its go.mod path has no /v12):
+  // the name comes from Grafana's documentation of its internal metrics.
+  grafana: {
+    provenBy: "Grafana's documented HTTP metric (a histogram by handler, status_code and method), declared in pkg/middleware/request_metrics.go of grafana/grafana; read, never built",
+    metrics: ["grafana_http_request_duration_seconds_bucket", "grafana_http_request_duration_seconds_count"],
   },
   "prometheus-rules": {
     provenBy: "recorded by the alert catalog's recording rules, and ALERTS, which Prometheus writes for every pending or firing alert",

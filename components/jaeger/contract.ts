@@ -3,6 +3,8 @@ import type { ComponentContract } from "../contract";
 /** Jaeger. OTLP is the primary ingest; the Jaeger protocols serve old clients. */
 export const jaegerContract = {
   name: "jaeger",
+  /** Its collector's own telemetry (otelcol_*) on the metrics port. */
+  job: "jaeger",
   /** Every port Jaeger listens on. */
   ports: {
     otlpGrpc: 4317,

@@ -11,6 +11,7 @@ import {
   renderPodDisruptionBudget, renderPodTemplate, renderService, renderStatefulSet, ResourceRequirements, ServiceEndpoint, serviceEndpoint, WorkloadSpec,
   statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
+import type { AppScrapeTarget } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { jaegerContract, jaegerDefaults, JaegerPortName, jaegerPorts, UDP_PORTS } from "./contract";
 import { JaegerStorage, renderJaegerConfig, renderSamplingStrategies, SamplingSpec } from "./render-config";
@@ -53,6 +54,8 @@ export interface JaegerArgs {
   senders?: PeerSelector[];
   /** Pods that query traces (Grafana). */
   queriers?: PeerSelector[];
+  /** Pods that scrape the collector's own metrics (Prometheus): let in to the metrics port. */
+  scrapers?: PeerSelector[];
 }
 
 export function jaegerIdentity(name: string): AppIdentity {
@@ -80,6 +83,8 @@ export class Jaeger extends pulumi.ComponentResource {
   /** Rendered files: config.yaml and sampling-strategies.json. */
   public readonly files: pulumi.Output<Record<string, string>>;
   public readonly app: AppIdentity;
+  /** The collector's own telemetry (otelcol_*), scraped as job `jaeger`. */
+  public readonly scrapeTarget: pulumi.Output<AppScrapeTarget>;
 
   constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:jaeger:Jaeger", name, {}, opts);
@@ -116,6 +121,9 @@ export class Jaeger extends pulumi.ComponentResource {
     this.endpoint = serviceEndpoint(app, ns, this.queryUrl, jaegerPorts.query);
     this.otlpGrpcEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpGrpc}`;
     this.otlpHttpEndpoint = pulumi.interpolate`http://${host}:${jaegerPorts.otlpHttp}`;
+    this.scrapeTarget = pulumi.all([pulumi.output(ns), service.metadata.name]).apply(([namespace, svc]) => ({
+      namespace, app: app.name, port: "metrics", service: svc, job: jaegerContract.job,
+    }));
 
     const workload: WorkloadSpec = {
       app, namespace: ns, replicas,
@@ -197,11 +205,12 @@ export class Jaeger extends pulumi.ComponentResource {
           // where pod IPs are routable from the network) do not reach the ingest ports.
           { peers: args.senders?.length ? podPeers(args.senders) : [anyPod], ports: ingestPorts },
           { peers: podPeers(args.queriers), ports: [{ port: jaegerPorts.query }, { port: jaegerPorts.queryGrpc }] },
+          ...(args.scrapers?.length ? [{ peers: podPeers(args.scrapers), ports: [{ port: jaegerPorts.metrics }] }] : []),
         ],
         egress: toEs,
       }), { parent: this });
       if (toEs.length) new NetworkPolicy(`${name}-es-index-cleaner`, renderAppNetworkPolicy({ app: cleaner, namespace: ns, ingress: [], egress: toEs }), { parent: this });
     }
-    this.registerOutputs({ queryUrl: this.queryUrl, otlpGrpcEndpoint: this.otlpGrpcEndpoint, otlpHttpEndpoint: this.otlpHttpEndpoint });
+    this.registerOutputs({ scrapeTarget: this.scrapeTarget, queryUrl: this.queryUrl, otlpGrpcEndpoint: this.otlpGrpcEndpoint, otlpHttpEndpoint: this.otlpHttpEndpoint });
   }
 }

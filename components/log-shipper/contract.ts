@@ -1,8 +1,9 @@
 import type { ComponentContract } from "../contract";
 
-/** The log shipper (Grafana Alloy): its HTTP server serves health and its UI. */
+/** The log shipper (Grafana Alloy): its HTTP server serves health, its UI and its own metrics (/metrics). */
 export const logShipperContract = {
   name: "log-shipper",
+  job: "log-shipper",
   ports: { http: 12345 },
 } as const satisfies ComponentContract;
 

@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DaemonSet } from "@pulumi/kubernetes/apps/v1";
-import { ConfigMap, ServiceAccount } from "@pulumi/kubernetes/core/v1";
+import { ConfigMap, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { images } from "../images";
 import {
   AppIdentity, clusterRoleFor, CONFIG_HASH_ANNOTATION, contentHash, Flow, httpProbe, kubeApiFlow, objectMeta, PeerSelector, podPeers,
-  renderAppNetworkPolicy, renderDaemonSet, ResourceRequirements,
+  renderAppNetworkPolicy, renderDaemonSet, renderService, ResourceRequirements,
   namedConfigOptions,
 } from "../kube";
 import { renderAlloyConfig } from "../log-parsing";
+import type { AppScrapeTarget } from "../prometheus/render-config";
 import { logstashContract } from "../logstash/contract";
 import { lokiContract } from "../loki/contract";
 import { ALLOY_HTTP_PORT, logShipperContract, logShipperDefaults } from "./contract";
@@ -39,6 +40,8 @@ export interface LogShipperArgs {
   resources?: ResourceRequirements;
   /** Create a NetworkPolicy (default true). */
   networkPolicy?: boolean;
+  /** Pods that scrape Alloy's own metrics (Prometheus): let in to its HTTP port. */
+  scrapers?: PeerSelector[];
 }
 
 export function logShipperIdentity(name: string): AppIdentity {
@@ -55,6 +58,8 @@ export class LogShipper extends pulumi.ComponentResource {
   /** The rendered config.alloy. */
   public readonly configText: pulumi.Output<string>;
   public readonly app: AppIdentity;
+  /** Every node's Alloy (its loki.write and pipeline metrics), scraped as job `log-shipper`. */
+  public readonly scrapeTarget: pulumi.Output<AppScrapeTarget>;
 
   constructor(name: string, args: LogShipperArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:log-shipper:LogShipper", name, {}, opts);
@@ -110,13 +115,19 @@ export class LogShipper extends pulumi.ComponentResource {
     const pod = (ds.spec as any).template;
     pod.metadata.annotations = { ...pod.metadata.annotations, [CONFIG_HASH_ANNOTATION]: this.configText.apply((text) => contentHash(text)) };
     new DaemonSet(name, ds, { parent: this, dependsOn: [config, sa] });
+    // Headless: nothing connects through it; it gives Prometheus every node's pod through endpoint discovery.
+    const service = new Service(name, renderService({ app, namespace: ns, headless: true, ports: [{ name: "http", port: ALLOY_HTTP_PORT }] }), { parent: this });
+    this.scrapeTarget = pulumi.all([pulumi.output(ns), service.metadata.name]).apply(([namespace, svc]) => ({
+      namespace, app: app.name, port: "http", service: svc, job: logShipperContract.job,
+    }));
 
     if (args.networkPolicy ?? true) {
       const egress: Flow[] = [kubeApiFlow];
       if (args.loki) egress.push({ peers: podPeers([args.loki]), ports: [{ port: lokiContract.ports.http }] });
       if (args.logstash) egress.push({ peers: podPeers([args.logstash]), ports: [{ port: logstashContract.ports.otlpHttp }] });
-      new NetworkPolicy(name, renderAppNetworkPolicy({ app, namespace: ns, ingress: [], egress }), { parent: this });
+      const ingress: Flow[] = args.scrapers?.length ? [{ peers: podPeers(args.scrapers), ports: [{ port: ALLOY_HTTP_PORT }] }] : [];
+      new NetworkPolicy(name, renderAppNetworkPolicy({ app, namespace: ns, ingress, egress }), { parent: this });
     }
-    this.registerOutputs({ configText: this.configText });
+    this.registerOutputs({ configText: this.configText, scrapeTarget: this.scrapeTarget });
   }
 }

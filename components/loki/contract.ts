@@ -3,6 +3,8 @@ import type { ComponentContract } from "../contract";
 /** Loki: pushes and queries over HTTP; gRPC between its own modules; memberlist gossip for its rings. */
 export const lokiContract = {
   name: "loki",
+  /** Every Loki pod (single binary, or write, read and backend targets) is scraped under this job. */
+  job: "loki",
   ports: { http: 3100, grpc: 9095, memberlist: 7946 },
 } as const satisfies ComponentContract;
 

@@ -10,6 +10,7 @@ import {
   renderDeployment, renderPodDisruptionBudget, renderService, renderStatefulSet, ResourceRequirements, ServiceEndpoint,
   serviceEndpoint, statefulSetWithOwnedClaims, WorkloadSpec,
 } from "../kube";
+import type { AppScrapeTarget } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { createLokiObjectStorage, lokiObjectStorageEgress, LokiObjectStorageTarget } from "./object-storage";
 import { lokiChunksName } from "./object-storage-names";
@@ -59,6 +60,8 @@ export interface LokiArgs {
   writers?: PeerSelector[];
   /** Pods that query Loki (Grafana): let in to the read path. */
   queriers?: PeerSelector[];
+  /** Pods that scrape Loki's own metrics (Prometheus): let in to every pod's HTTP port. */
+  scrapers?: PeerSelector[];
 }
 
 export function lokiIdentity(name: string): AppIdentity {
@@ -101,6 +104,8 @@ export class Loki extends pulumi.ComponentResource {
   public readonly configYaml: pulumi.Output<string>;
   /** The single binary's identity; in scalable mode the one its targets' identities derive from. */
   public readonly app: AppIdentity;
+  /** Every Loki pod's own metrics, through its workload's Service (not the headless ones: one target per pod). */
+  public readonly scrapeTarget: pulumi.Output<AppScrapeTarget>;
 
   constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:loki:Loki", name, {}, opts);
@@ -177,10 +182,12 @@ export class Loki extends pulumi.ComponentResource {
       finishPod((sts.spec as any).template);
       statefulSetWithOwnedClaims(spec.app.instance!, sts, { parent: this, dependsOn });
     };
+    const scraped: pulumi.Output<string>[] = [];
     /** A workload's Service (and the headless one a StatefulSet names); returns the Service's URL. */
     const services = (identity: AppIdentity, headless?: string) => {
       const ports = [{ name: "http", port: LOKI_HTTP_PORT }, { name: "grpc", port: LOKI_GRPC_PORT }];
       const service = new Service(identity.instance!, renderService({ app: identity, namespace: ns, ports }), { parent: this });
+      scraped.push(service.metadata.name);
       if (headless) new Service(headless, renderService({ app: identity, namespace: ns, name: headless, headless: true, ports }), { parent: this });
       return pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOKI_HTTP_PORT}`;
     };
@@ -188,7 +195,8 @@ export class Loki extends pulumi.ComponentResource {
       if (!(args.networkPolicy ?? true)) return;
       // Object storage over HTTPS and the cloud's credential endpoint for the workload identity.
       const storageEgress = args.objectStorage ? lokiObjectStorageEgress(args.objectStorage.cloud) : [];
-      new NetworkPolicy(identity.instance!, renderAppNetworkPolicy({ app: identity, namespace: ns, ingress, egress: [...egress, ...storageEgress] }), { parent: this });
+      const scrapes: Flow[] = args.scrapers?.length ? [{ peers: podPeers(args.scrapers), ports: [{ port: LOKI_HTTP_PORT }] }] : [];
+      new NetworkPolicy(identity.instance!, renderAppNetworkPolicy({ app: identity, namespace: ns, ingress: [...ingress, ...scrapes], egress: [...egress, ...storageEgress] }), { parent: this });
     };
     const pdb = (spec: WorkloadSpec) => {
       const budget = renderPodDisruptionBudget(spec);
@@ -235,6 +243,9 @@ export class Loki extends pulumi.ComponentResource {
       policy(backend, [amongMembers], [amongMembers]);
     }
     this.pushUrl = pulumi.interpolate`${this.pushEndpoint.url}/loki/api/v1/push`;
-    this.registerOutputs({ url: this.url, pushUrl: this.pushUrl });
+    this.scrapeTarget = pulumi.all([pulumi.output(ns), ...scraped]).apply(([namespace, ...names]) => ({
+      namespace, app: lokiContract.name, port: "http", service: names.join("|"), job: lokiContract.job,
+    }));
+    this.registerOutputs({ url: this.url, pushUrl: this.pushUrl, scrapeTarget: this.scrapeTarget });
   }
 }

@@ -14,7 +14,7 @@ import { thanosSidecarArgs } from "../thanos/render-args";
 import type { ThanosSecretEnv } from "../thanos/thanos";
 import { toYaml } from "../yaml";
 import { PROMETHEUS_PORT, prometheusContract, prometheusDefaults } from "./contract";
-import { BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget, ThanosScrapeTargets } from "./render-config";
+import { AppScrapeTarget, BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget, ThanosScrapeTargets } from "./render-config";
 
 const CONFIG_DIR = "/etc/prometheus/config";
 const RULES_DIR = "/etc/prometheus/rules";
@@ -41,6 +41,8 @@ export interface PrometheusScrapeArgs {
   annotated?: boolean;
   /** Application services, each scraped on every pod behind its Service as job `novacron-<name>`. */
   services?: pulumi.Input<pulumi.Input<ServiceTarget>[]>;
+  /** Parts of the stack itself (Loki, Jaeger, the log shipper, the Elasticsearch exporter …), each under its contract's job. */
+  apps?: pulumi.Input<pulumi.Input<AppScrapeTarget>[]>;
   /** Thanos Query, Store Gateway and Compactor (the sidecars are scraped whenever `thanos` is set). */
   thanos?: pulumi.Input<ThanosScrapeTargets>;
 }
@@ -222,6 +224,7 @@ export class Prometheus extends pulumi.ComponentResource {
           annotated: scrape.annotated ?? true,
         },
         services: scrape.services ?? [],
+        apps: (scrape.apps ?? []) as AppScrapeTarget[],
         thanos: thanos ? { ...(scrape.thanos ?? {}), sidecar } : scrape.thanos,
       })),
     );

@@ -145,6 +145,32 @@ describe("remote_write", () => {
   });
 });
 
+describe("the stack's own apps", () => {
+  const spec: PrometheusConfigSpec = {
+    ...nothingScraped,
+    apps: [
+      { ...app("loki", "http"), job: "loki" },
+      { ...app("elasticsearch-exporter", "metrics"), job: "elasticsearch-exporter", renameLabels: { cluster: "es_cluster" } },
+      { ...app("grafana", "http"), job: "grafana", path: "/metrics" },
+    ],
+  };
+  const jobs = jobsOf(spec);
+
+  test("each is scraped under its own job, on its Service's named port", () => {
+    expect(Object.keys(jobs)).toEqual(["prometheus", "loki", "elasticsearch-exporter", "grafana"]);
+    expect(keeps(jobs.loki)).toEqual([["__meta_kubernetes_service_label_app_kubernetes_io_name", "loki"], ["__meta_kubernetes_endpointslice_port_name", "http"]]);
+    expect(jobs.loki.metrics_path).toBeUndefined();
+  });
+
+  test("a label that means something else here is renamed on ingestion, and only there", () => {
+    expect(jobs["elasticsearch-exporter"].metric_relabel_configs).toEqual([
+      { source_labels: ["cluster"], regex: "(.+)", target_label: "es_cluster", replacement: "$1", action: "replace" },
+      { action: "labeldrop", regex: "cluster" },
+    ]);
+    expect(jobs.loki.metric_relabel_configs).toBeUndefined();
+  });
+});
+
 describe("scrape sharding (hashmod)", () => {
   const jobsWith = (shard: PrometheusConfigSpec["shard"]) => render({ ...everything, shard }).scrape_configs as any[];
 

@@ -82,6 +82,23 @@ export interface InClusterApp {
   service?: string;
 }
 
+/**
+ * A part of the stack watched under its own job (the job name is a fact of its contract.ts): Loki, Jaeger,
+ * the log shipper, the Elasticsearch exporter, Grafana …
+ */
+export interface AppScrapeTarget extends InClusterApp {
+  /** The job its metrics arrive under (its contract's `job`). */
+  job: string;
+  /** The metrics path; default /metrics. */
+  path?: string;
+  /**
+   * Labels the target sets that mean something else in this stack, renamed on ingestion (e.g. the
+   * Elasticsearch exporter's `cluster`, the Elasticsearch cluster's name, to `es_cluster`: `cluster` is the
+   * Kubernetes cluster every series is labelled with).
+   */
+  renameLabels?: Record<string, string>;
+}
+
 /** The blackbox exporter: its own metrics, and the probes Prometheus sends through it. */
 export interface BlackboxScrapeTarget extends InClusterApp {
   /** host:port Prometheus sends probe requests to. */
@@ -162,6 +179,8 @@ export interface PrometheusConfigSpec {
     annotated: boolean;
   };
   services: ServiceTarget[];
+  /** Parts of the stack itself (logs, traces, Grafana), each under its own job. */
+  apps?: AppScrapeTarget[];
 }
 
 /** The job a probe module's targets are scraped under. */
@@ -293,6 +312,21 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
     });
   }
   if (spec.kubernetes.annotated) jobs.push(annotatedJob("pod"), annotatedJob("service"));
+
+  for (const target of spec.apps ?? []) {
+    const renames = Object.entries(target.renameLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    jobs.push(endpointSliceJob(target.job, target, {
+      ...(target.path && target.path !== "/metrics" ? { metrics_path: target.path } : {}),
+      ...(renames.length
+        ? {
+            metric_relabel_configs: [
+              ...renames.map(([from, to]) => ({ source_labels: [from], regex: "(.+)", target_label: to, replacement: "$1", action: "replace" })),
+              { action: "labeldrop", regex: renames.map(([from]) => from).join("|") },
+            ],
+          }
+        : {}),
+    }));
+  }
 
   for (const target of spec.services) {
     jobs.push({

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { metricInventory } from "../../components/grafana/metric-inventory";
 import { jaegerPorts, JaegerPortName } from "../../components/jaeger";
 import { freePorts, getJson, LOOPBACK, makeTempDir, now, pollUntil, startProcess, StartedProcess, stopAllProcesses, waitForHttp } from "../loopback/processes";
 import { logsToolPath } from "../helpers/logs-tools";
@@ -101,4 +102,18 @@ test("remote sampling serves the rendered strategy", async () => {
 test("an unknown trace is a 404, not an empty success (the read-back above can fail)", async () => {
   const response = await fetch(`http://${LOOPBACK}:${port.query}/api/traces/00000000000000000000000000000001`);
   expect(response.status).toBe(404);
+});
+
+// After the span above went in and was stored: the collector telemetry the pipeline alerts and the dashboard
+// read is what the pinned binary exposes (components/grafana/metric-inventory.ts, source "jaeger").
+test("the collector's own metrics on the metrics port are the inventory's Jaeger metrics", async () => {
+  const text = await (await fetch(`http://${LOOPBACK}:${port.metrics}/metrics`)).text();
+  const exposed = new Set([...text.matchAll(/^(otelcol_\w+?)(?:\{| )/gm)].map((m) => m[1]));
+  expect(exposed.size).toBeGreaterThan(5);
+  expect(metricInventory.jaeger.metrics.filter((m) => !exposed.has(m))).toEqual([]);
+  // The span was accepted by the OTLP receiver and written by the storage exporter, with nothing refused.
+  const value = (series: RegExp) => Number(text.split("\n").find((l) => series.test(l))?.split(" ").pop());
+  expect(value(/^otelcol_receiver_accepted_spans_total\{.*receiver="otlp"/)).toBeGreaterThanOrEqual(1);
+  expect(value(/^otelcol_receiver_refused_spans_total\{.*receiver="otlp"/)).toBe(0);
+  expect(value(/^otelcol_exporter_sent_spans_total\{/)).toBeGreaterThanOrEqual(1);
 });

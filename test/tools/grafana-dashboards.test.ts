@@ -204,6 +204,60 @@ describe("the metric inventory matches its sources", () => {
     expect(problems).toEqual([]);
   });
 
+  test("Elasticsearch exporter: every metric is in its collectors' expected exposition at the pinned image's version", () => {
+    const { images } = require("../../components/images") as typeof import("../../components/images");
+    const version = images.elasticsearchExporter.split(":").pop()!;
+    expect(version).toBe("v1.11.0");
+    const dir = moduleSource("github.com/prometheus-community/elasticsearch_exporter", version, "h1:n4pQWjNZdFGTHiZxvSNXEuF7az2TPWcPcoTWQjk+L5I=");
+    // The collectors' tests compare the real collector output against these exposition texts.
+    const source = readAll(path.join(dir, "collector"), (f) => f.endsWith("_test.go"));
+    const defined = new Set([...source.matchAll(/# TYPE (elasticsearch_\w+) /g)].map((m) => m[1]));
+    expect(defined.size).toBeGreaterThan(100);
+    expect(metricInventory["elasticsearch-exporter"].metrics.filter((m) => !defined.has(m))).toEqual([]);
+  });
+
+  /** Prometheus client metric names declared with `Name: "..."`, histograms expanded into their series. */
+  const declaredNames = (source: string, prefix = "") => {
+    const names = new Set<string>();
+    for (const m of source.matchAll(/New(Counter|Gauge|Histogram)(?:Vec)?\(prometheus\.\w+Opts\{[^}]*?Name:\s*"(\w+)"/g)) {
+      const name = prefix + m[2];
+      if (m[1] === "Histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(name + suffix);
+      else names.add(name);
+    }
+    return names;
+  };
+
+  test("Alloy: every metric is declared by loki.write's client at the pinned image's version", () => {
+    const { images } = require("../../components/images") as typeof import("../../components/images");
+    const version = images.alloy.split(":").pop()!;
+    const dir = moduleSource("github.com/grafana/alloy", version, "h1:Z7oJgYfpubg/OHPyY2CJe/c8CVsz+9TswbFkYozz6cY=");
+    const source = readAll(path.join(dir, "internal", "component", "common", "loki", "client"), (f) => f.endsWith(".go") && !f.endsWith("_test.go"));
+    const defined = declaredNames(source);
+    expect(defined.has("loki_write_sent_entries_total")).toBe(true);
+    expect(metricInventory.alloy.metrics.filter((m) => !defined.has(m))).toEqual([]);
+  });
+
+  // Loki is AGPL: its source is downloaded and read as text, never built or linked.
+  test("Loki: every metric is declared in its source (or dskit's HTTP server, under Loki's namespace) at the pinned image's version", () => {
+    const { images } = require("../../components/images") as typeof import("../../components/images");
+    const version = `v${images.loki.split(":").pop()!}`;
+    expect(version).toBe("v3.7.8");
+    const loki = moduleSource("github.com/grafana/loki/v3", version, "h1:bJ0WFWVOjgvG/jYmT9fIX15SYXXDwuEu/IMgTwMA97U=");
+    const read = (...parts: string[]) => fs.readFileSync(path.join(loki, ...parts), "utf8");
+    expect(read("pkg", "util", "constants", "metrics_namespace.go")).toMatch(/Loki\s*=\s*"loki"/);
+    // Loki's own metrics: declared with Namespace constants.Loki.
+    const own = [read("pkg", "validation", "validate.go"), read("pkg", "loghttp", "push", "push.go")].join("\n");
+    const defined = new Set([...own.matchAll(/Namespace:\s*constants\.Loki,\s*Name:\s*"(\w+)"/g)].map((m) => `loki_${m[1]}`));
+    // The HTTP server's: dskit's server, which Loki gives its namespace.
+    expect(read("pkg", "loki", "loki.go")).toContain("c.Server.MetricsNamespace = constants.Loki");
+    const dskitVersion = /github\.com\/grafana\/dskit (v\S+)/.exec(read("go.mod"))![1];
+    expect(read("go.mod")).not.toMatch(/replace[^\n]*grafana\/dskit/);
+    const dskit = moduleSource("github.com/grafana/dskit", dskitVersion, "h1:a/GywXjGvbhyra9fG7vqe8fN1xnNbCVIjWluZwus8d4=");
+    for (const name of declaredNames(fs.readFileSync(path.join(dskit, "server", "metrics.go"), "utf8"), "loki_")) defined.add(name);
+    expect(defined.has("loki_request_duration_seconds_count")).toBe(true);
+    expect(metricInventory.loki.metrics.filter((m) => !defined.has(m))).toEqual([]);
+  });
+
   test("kubelet and API server: every metric is in Kubernetes' own metric list at KUBERNETES_VERSION", () => {
     const version = fs.readFileSync(path.join(repoRoot, "scripts", "versions.env"), "utf8").match(/^KUBERNETES_VERSION=(.+)$/m)![1];
     expect(version).toBe("1.34.4");

@@ -88,6 +88,7 @@ describe("stacks", () => {
     expect(Object.keys(rendered.dev.files).filter((f) => f.startsWith("grafana/dashboards/")).sort()).toEqual([
       "grafana/dashboards/novacron-kubernetes/novacron-k8s-compute.json",
       "grafana/dashboards/novacron-kubernetes/novacron-k8s-networking.json",
+      "grafana/dashboards/novacron-monitoring-stack/novacron-log-trace-pipeline.json",
       "grafana/dashboards/novacron-monitoring-stack/novacron-stack-health.json",
       "grafana/dashboards/novacron/novacron-application.json",
       "grafana/dashboards/novacron/novacron-infrastructure.json",

@@ -35,20 +35,21 @@ describe.each(["dev", "prod"])("%s stack", (env) => {
       // prometheus, alertmanager, logstash, loki (prod: Loki's scalable write and backend targets, Thanos' Store
       // Gateway and Compactor)
       StatefulSet: env === "prod" ? 7 : 4,
-      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger (prod: and Loki's read target, Thanos Query)
-      Deployment: env === "prod" ? 7 : 5,
+      // kube-state-metrics, blackbox-exporter, ml-model-exporter, grafana, jaeger, elasticsearch-exporter (prod: and
+      // Loki's read target, Thanos Query)
+      Deployment: env === "prod" ? 8 : 6,
       DaemonSet: 3, // node-exporter, cadvisor, log-shipper
-      // alertmanager channel credentials; grafana's admin password and secret key; 4 Elasticsearch users and the
+      // alertmanager channel credentials; grafana's admin password and secret key; 5 Elasticsearch users and the
       // roles file (prod: and Thanos' objstore config)
-      Secret: env === "prod" ? 8 : 7,
+      Secret: env === "prod" ? 9 : 8,
       ClusterRole: 3,
       ClusterRoleBinding: 3,
     });
     // default-deny + DNS in each of the 3 namespaces, one per app except host-network node-exporter;
     // Elasticsearch has two (the cluster and its bootstrap Job), the ECK operator one, prod adds Jaeger's
     // index cleaner and Loki's scalable targets one each (write, read, backend instead of the single binary), and
-    // Thanos' Query, Store Gateway and Compactor.
-    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + (env === "prod" ? 1 + 2 + 3 : 0));
+    // Thanos' Query, Store Gateway and Compactor; the Elasticsearch exporter one.
+    expect(count(env).NetworkPolicy).toBe(6 + 7 + 7 + 1 + 1 + (env === "prod" ? 1 + 2 + 3 : 0));
   });
 
   test("every image is one of the pinned images, at an exact version", () => {

@@ -4,8 +4,11 @@ import { infrastructureCases } from "./infrastructure";
 import { kubernetesClusterCases } from "./kubernetes-cluster";
 import { kubernetesWorkloadCases } from "./kubernetes-workloads";
 import { mlCases } from "./ml";
+import { pipelineCases } from "./pipeline";
 import { CaseBuilder } from "./series";
 import { stackCases } from "./stack";
 import { thanosCases } from "./thanos";
 
-export const caseBuilders: Readonly<Record<string, CaseBuilder>> = { ...infrastructureCases, ...kubernetesClusterCases, ...kubernetesWorkloadCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases };
+export const caseBuilders: Readonly<Record<string, CaseBuilder>> = {
+  ...infrastructureCases, ...kubernetesClusterCases, ...kubernetesWorkloadCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases, ...pipelineCases,
+};

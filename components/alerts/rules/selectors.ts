@@ -3,6 +3,11 @@
 import { alertmanagerContract } from "../../alertmanager/contract";
 import { blackboxExporterContract } from "../../blackbox-exporter/contract";
 import { cadvisorContract } from "../../cadvisor/contract";
+import { elasticsearchExporterContract } from "../../elasticsearch/contract";
+import { grafanaContract } from "../../grafana/contract";
+import { jaegerContract } from "../../jaeger/contract";
+import { logShipperContract } from "../../log-shipper/contract";
+import { lokiContract } from "../../loki/contract";
 import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import { nodeExporterContract } from "../../node-exporter/contract";
@@ -18,6 +23,11 @@ export const jobs = {
   mlExporter: mlModelExporterContract.job,
   kubeStateMetrics: kubeStateMetricsContract.job,
   cadvisor: cadvisorContract.job,
+  loki: lokiContract.job,
+  logShipper: logShipperContract.job,
+  jaeger: jaegerContract.job,
+  elasticsearchExporter: elasticsearchExporterContract.job,
+  grafana: grafanaContract.job,
 } as const;
 /** Jobs scraping exporters' own metrics (node-exporter has NodeDown instead). */
 export const exporterJobs = [cadvisorContract.job, kubeStateMetricsContract.job, blackboxExporterContract.job, jobs.mlExporter] as const;

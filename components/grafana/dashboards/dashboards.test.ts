@@ -3,17 +3,17 @@
 import { parse } from "yaml";
 import { buildAlertCatalog, renderRuleFiles } from "../../alerts";
 import { dashboardQueries } from "../queries";
-import { buildDashboards, INFRASTRUCTURE_UID, KUBERNETES_COMPUTE_UID, KUBERNETES_NETWORKING_UID, SLO_UID, STACK_HEALTH_UID } from ".";
+import { buildDashboards, INFRASTRUCTURE_UID, KUBERNETES_COMPUTE_UID, KUBERNETES_NETWORKING_UID, LOG_TRACE_PIPELINE_UID, SLO_UID, STACK_HEALTH_UID } from ".";
 
 describe("dashboards", () => {
   const dashboards = buildDashboards();
   const panelsOf = (uid: string, d = dashboards) => (d.find((x) => x.uid === uid)!.model.panels ?? []) as any[];
   const stepsOf = (uid: string, title: string, d = dashboards) => panelsOf(uid, d).find((p) => p.title === title)!.fieldConfig.defaults.thresholds.steps;
 
-  test("the seed's three dashboards, SLOs, Stack health and the Kubernetes ones, in folders, each with environment, cluster and its own variables", () => {
+  test("the seed's three dashboards, SLOs, Stack health, the Kubernetes ones and the log and trace pipeline, in folders, each with environment, cluster and its own variables", () => {
     expect(dashboards.map((d) => [d.title, d.folder])).toEqual([
       ["Infrastructure", "novacron"], ["Application", "novacron"], ["ML Pipeline", "novacron"], ["SLOs and error budgets", "novacron"], ["Stack health", "stack"],
-      ["Kubernetes / Compute resources", "kubernetes"], ["Kubernetes / Networking", "kubernetes"],
+      ["Kubernetes / Compute resources", "kubernetes"], ["Kubernetes / Networking", "kubernetes"], ["Log and trace pipeline", "stack"],
     ]);
     const variables = Object.fromEntries(dashboards.map((d) => [d.title, d.model.templating!.list!.map((v) => v.name)]));
     expect(variables).toEqual({
@@ -24,6 +24,7 @@ describe("dashboards", () => {
       "Stack health": ["environment", "cluster", "job"],
       "Kubernetes / Compute resources": ["environment", "cluster", "namespace", "workload", "pod"],
       "Kubernetes / Networking": ["environment", "cluster", "namespace", "pod"],
+      "Log and trace pipeline": ["environment", "cluster"],
     });
     // Each variable's query only uses variables defined before it (Grafana resolves them in order).
     for (const d of dashboards) {
@@ -115,5 +116,22 @@ describe("dashboards", () => {
   test("Stack health covers targets, scrapes, rule evaluation, alerts and notifications", () => {
     const rows = panelsOf(STACK_HEALTH_UID).filter((p) => p.type === "row").map((p) => p.title);
     expect(rows).toEqual(["Targets", "Scrapes", "Rule evaluation", "Notifications"]);
+  });
+
+  test("the log and trace pipeline: a row per part, the pipeline alerts' thresholds, every selector scoped to cluster and environment", () => {
+    const rows = panelsOf(LOG_TRACE_PIPELINE_UID).filter((p) => p.type === "row").map((p) => p.title);
+    expect(rows).toEqual(["Log shipper (Alloy)", "Loki", "Jaeger", "Elasticsearch", "Grafana"]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Entries dropped").map((s: any) => s.value)).toEqual([null, 0.01]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Request errors by route").map((s: any) => s.value)).toEqual([null, 0.1]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Spans refused and failing to store").map((s: any) => s.value)).toEqual([null, 0.01, 0.01]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Data disk used by node").map((s: any) => s.value)).toEqual([null, 0.8]);
+    const changed = buildDashboards(buildAlertCatalog({ ElasticsearchDiskWatermarkNear: { threshold: 0.75 }, LokiRequestErrors: { enabled: false } }));
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Data disk used by node", changed).map((s: any) => s.value)).toEqual([null, 0.75]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Request errors by route", changed).map((s: any) => s.value)).toEqual([null]);
+    const model = dashboards.find((d) => d.uid === LOG_TRACE_PIPELINE_UID)!.model;
+    const panelQueries = dashboardQueries(model).filter((q) => q.panelType !== "variable");
+    const selectors = panelQueries.flatMap((q) => [...q.expr.matchAll(/\w+\{([^}]*)\}/g)].map((m) => m[1]));
+    expect(selectors.length).toBeGreaterThan(20);
+    expect(selectors.filter((s) => !s.includes('cluster=~"$cluster"') || !s.includes('environment=~"$environment"'))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { AlertDefinition } from "../../alerts/types";
 import { applicationDashboard } from "./application";
 import { DashboardDefinition } from "./common";
 import { infrastructureDashboard } from "./infrastructure";
+import { logTracePipelineDashboard } from "./log-trace-pipeline";
 import { kubernetesComputeDashboard } from "./kubernetes-compute";
 import { kubernetesNetworkingDashboard } from "./kubernetes-networking";
 import { mlPipelineDashboard } from "./ml-pipeline";
@@ -13,6 +14,7 @@ import { stackHealthDashboard } from "./stack-health";
 export * from "./common";
 export { APPLICATION_UID, applicationDashboard } from "./application";
 export { INFRASTRUCTURE_UID, infrastructureDashboard } from "./infrastructure";
+export { LOG_TRACE_PIPELINE_UID, logTracePipelineDashboard } from "./log-trace-pipeline";
 export { KUBERNETES_COMPUTE_UID, kubernetesComputeDashboard } from "./kubernetes-compute";
 export { KUBERNETES_NETWORKING_UID, kubernetesNetworkingDashboard } from "./kubernetes-networking";
 export { ML_PIPELINE_UID, mlPipelineDashboard } from "./ml-pipeline";
@@ -24,6 +26,6 @@ export function buildDashboards(catalog: readonly AlertDefinition[] = alertCatal
   const options = { catalog };
   return [
     infrastructureDashboard(options), applicationDashboard(options), mlPipelineDashboard(options), sloDashboard(options), stackHealthDashboard(options),
-    kubernetesComputeDashboard(options), kubernetesNetworkingDashboard(options),
+    kubernetesComputeDashboard(options), kubernetesNetworkingDashboard(options), logTracePipelineDashboard(options),
   ];
 }

@@ -83,9 +83,11 @@ describe("prod: the write, read and backend targets", () => {
       .filter((r: any) => (r.from ?? r.to).some((p: any) => p.podSelector))
       .map((r: any) => [(r.from ?? r.to).map((p: any) => `${p.podSelector.matchLabels["app.kubernetes.io/name"]}${p.podSelector.matchLabels[LOKI_CLUSTER_LABEL] ? " (ring)" : ""}`), r.ports.map((p: any) => p.port)]);
     const ring = [["loki (ring)"], [http, grpc, memberlist]];
-    expect(rules("write", "ingress")).toEqual([[["log-shipper"], [http]], ring]);
-    expect(rules("read", "ingress")).toEqual([[["grafana"], [http]], ring]);
-    expect(rules("backend", "ingress")).toEqual([ring]);
+    // Prometheus scrapes every target's metrics on the HTTP port.
+    const scrape = [["prometheus"], [http]];
+    expect(rules("write", "ingress")).toEqual([[["log-shipper"], [http]], ring, scrape]);
+    expect(rules("read", "ingress")).toEqual([[["grafana"], [http]], ring, scrape]);
+    expect(rules("backend", "ingress")).toEqual([ring, scrape]);
     for (const target of ["write", "read", "backend"]) expect(rules(target, "egress")).toEqual([ring]);
   });
 

@@ -148,18 +148,20 @@ describe("the log shipper joins multi-line entries only in NovaCron's namespaces
 });
 
 describe.each(["dev", "prod"])("%s: NetworkPolicies", (env) => {
-  test("only the shipper reaches Logstash; Loki's port (push and query) only the shipper and Grafana; the shipper reaches only them and the API server", () => {
+  test("only the shipper reaches Logstash; Loki's port (push and query) only the shipper, Grafana and Prometheus (its metrics); the shipper reaches only them and the API server", () => {
     expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "logstash"), 8080))).toEqual(["log-shipper"]);
-    if (env === "dev") expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki"), 3100))).toEqual(["grafana", "log-shipper"]);
+    if (env === "dev") expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki"), 3100))).toEqual(["grafana", "log-shipper", "prometheus"]);
     else {
-      // Scalable: pushes reach the write path only, queries the read path only; the backend only Loki's own pods.
-      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-write"), 3100))).toEqual(["log-shipper", "loki"]);
-      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-read"), 3100))).toEqual(["grafana", "loki"]);
-      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-backend"), 3100))).toEqual(["loki"]);
+      // Scalable: pushes reach the write path only, queries the read path only; the backend only Loki's own
+      // pods; Prometheus scrapes every target's metrics on the same port.
+      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-write"), 3100))).toEqual(["log-shipper", "loki", "prometheus"]);
+      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-read"), 3100))).toEqual(["grafana", "loki", "prometheus"]);
+      expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "loki-backend"), 3100))).toEqual(["loki", "prometheus"]);
     }
     const shipper = named(env, "NetworkPolicy", "log-shipper");
     expect(shipper.metadata.namespace).toBe("monitoring-host");
-    expect(shipper.spec.ingress).toEqual([]);
+    // Only Prometheus comes in, to Alloy's HTTP port (its /metrics).
+    expect(shipper.spec.ingress.map((r: any) => [r.from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]), r.ports.map((p: any) => p.port)])).toEqual([[["prometheus"], [12345]]]);
     const egressApps = shipper.spec.egress.flatMap((r: any) => r.to.filter((t: any) => t.podSelector).map((t: any) => [t.podSelector.matchLabels["app.kubernetes.io/name"], r.ports.map((p: any) => p.port)]));
     expect(egressApps).toEqual([["loki", [3100]], ["logstash", [8080]]]);
   });
@@ -167,16 +169,17 @@ describe.each(["dev", "prod"])("%s: NetworkPolicies", (env) => {
   test("Elasticsearch admits its writers, readers and the operator on 9200, only its own nodes on 9300", () => {
     const es = named(env, "NetworkPolicy", "logs");
     const http = appsOf(ingressFrom(es, 9200));
-    expect(http).toEqual(expect.arrayContaining(["elastic-operator", "elasticsearch", "elasticsearch-bootstrap", "kibana", "logstash"]));
+    expect(http).toEqual(expect.arrayContaining(["elastic-operator", "elasticsearch", "elasticsearch-bootstrap", "elasticsearch-exporter", "kibana", "logstash"]));
     expect(http.includes("jaeger")).toBe(env === "prod");
     expect(appsOf(ingressFrom(es, 9300))).toEqual(["elasticsearch"]);
   });
 
-  test("the ECK operator's namespace denies by default; the operator reaches the API server, Elasticsearch and Kibana, and only the API server's webhook calls reach it", () => {
+  test("the ECK operator's namespace denies by default; the operator reaches the API server, Elasticsearch and Kibana; only the API server's webhook calls and Prometheus' scrapes reach it", () => {
     const operator = named(env, "NetworkPolicy", "elastic-operator");
     expect(operator.metadata.namespace).toBe("elastic-system");
     expect(operator.spec.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "elastic-operator" } });
-    expect(operator.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 9443, protocol: "TCP" }] }]);
+    expect(operator.spec.ingress[0]).toEqual({ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 9443, protocol: "TCP" }] });
+    expect(operator.spec.ingress.slice(1).map((r: any) => [appsOf(r.from), r.ports.map((p: any) => p.port)])).toEqual([[["prometheus"], [9090]]]);
     const egress = operator.spec.egress.map((r: any) => [appsOf(r.to), r.ports.map((p: any) => p.port)]);
     expect(egress).toEqual([[["anywhere"], [443, 6443]], [["elasticsearch"], [9200]], [["kibana"], [5601]]]);
     expect(operator.spec.egress[1].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).toBe("monitoring");
@@ -256,5 +259,60 @@ describe("logs and traces config validation", () => {
 
   test("Jaeger on Elasticsearch needs the elk cluster", () => {
     expect(problems({ "novacron:elk": JSON.stringify({ enabled: false }) })).toEqual([expect.stringMatching(/^novacron:jaeger\.storage: is elasticsearch but elk\.enabled is false/)]);
+  });
+});
+
+describe.each(["dev", "prod"])("%s: the pipeline watched by Prometheus", (env) => {
+  const { parse } = require("yaml") as typeof import("yaml");
+  const jobs = () => parse(rendered[env].files["prometheus/prometheus.yml"]).scrape_configs as any[];
+  const job = (name: string) => {
+    const found = jobs().find((j) => j.job_name === name);
+    if (!found) throw new Error(`${env}: no scrape job ${name}`);
+    return found;
+  };
+  const keepOf = (j: any, label: string) => j.relabel_configs.find((r: any) => r.action === "keep" && r.source_labels[0] === label)?.regex;
+
+  test("Loki (its workloads' Services, not the headless ones), Jaeger, every node's Alloy and the Elasticsearch exporter each have their job", () => {
+    const lokiServices = env === "dev" ? "loki" : "loki-write|loki-read|loki-backend";
+    expect(keepOf(job("loki"), "__meta_kubernetes_service_name")).toBe(lokiServices);
+    expect(keepOf(job("jaeger"), "__meta_kubernetes_endpointslice_port_name")).toBe("metrics");
+    expect(job("log-shipper").kubernetes_sd_configs[0].namespaces.names).toEqual(["monitoring-host"]);
+    expect(job("elasticsearch-exporter").metric_relabel_configs).toEqual(expect.arrayContaining([{ action: "labeldrop", regex: "cluster" }]));
+    // The shipper's Service only exists for discovery.
+    expect(named(env, "Service", "log-shipper").spec.clusterIP).toBe("None");
+  });
+
+  test("the exporter logs in as the monitoring user from its generated Secret (never plain text) and verifies the cluster's CA", () => {
+    const deployment = named(env, "Deployment", "elasticsearch-exporter");
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.env).toEqual([
+      { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: "logs-es-user-monitoring", key: "username" } } },
+      { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "logs-es-user-monitoring", key: "password" } } },
+    ]);
+    expect(container.args).toEqual(expect.arrayContaining(["--es.uri=https://logs-es-http.monitoring.svc:9200", "--es.ca=/etc/es-ca/ca.crt"]));
+    expect(named(env, "Secret", "logs-es-user-monitoring").stringData.roles).toBe("novacron_monitor");
+    const policy = named(env, "NetworkPolicy", "elasticsearch-exporter");
+    expect(appsOf(ingressFrom(policy, 9114))).toEqual(["prometheus"]);
+    expect(policy.spec.egress.flatMap((r: any) => r.to.map((t: any) => [t.podSelector?.matchLabels["app.kubernetes.io/name"], r.ports.map((p: any) => p.port)]))).toEqual([["elasticsearch", [9200]]]);
+  });
+
+  test("Grafana is scraped once, under its own job (its pods no longer ask the annotation job to scrape them)", () => {
+    expect(keepOf(job("grafana"), "__meta_kubernetes_service_name")).toBe("grafana");
+    const pod = named(env, "Deployment", "grafana").spec.template;
+    const annotations = pod.metadata?.annotations ?? {};
+    expect(Object.keys(annotations).filter((k: string) => k.startsWith("prometheus.io/"))).toEqual([]);
+  });
+
+  test("the ECK operator's metrics: its own job through a Service selecting the chart's pods, and Prometheus let in", () => {
+    expect(keepOf(job("eck-operator"), "__meta_kubernetes_service_name")).toBe("elastic-operator-metrics");
+    expect(job("eck-operator").kubernetes_sd_configs[0].namespaces.names).toEqual(["elastic-system"]);
+    const service = named(env, "Service", "elastic-operator-metrics");
+    expect(service.spec.selector).toEqual({ "app.kubernetes.io/name": "elastic-operator" });
+    expect(appsOf(ingressFrom(named(env, "NetworkPolicy", "elastic-operator"), 9090))).toEqual(["prometheus"]);
+  });
+
+  test("Jaeger lets Prometheus in to its metrics port only", () => {
+    const jaeger = named(env, "NetworkPolicy", "jaeger");
+    expect(appsOf(ingressFrom(jaeger, 8888))).toEqual(["prometheus"]);
   });
 });
