@@ -170,6 +170,8 @@ interface SeriesSet {
   values: Float64Array;
   steps: Float64Array;
   counters: Uint8Array;
+  /** Timestamps as seconds from now (NaN for the rest), re-read at every scrape. */
+  clocks: Float64Array;
 }
 
 /**
@@ -189,14 +191,58 @@ function statusValue(labels: Labels, rnd: () => number): number {
 
 /** The order of magnitude of a level (gauge) series, so ratios between them (usage of capacity) land in 0..1. */
 function levelOf(metric: string, labels: Labels): number {
-  const byResource: Record<string, number> = { cpu: 1, memory: 2 ** 30, pods: 20, ephemeral_storage: 50 * 2 ** 30 };
-  if (/^kube_pod_container_resource_/.test(metric)) return byResource[labels.resource] ?? 1;
-  if (/^kube_node_status_(allocatable|capacity)$/.test(metric)) return 10 * (byResource[labels.resource] ?? 1);
-  if (/_(size|total)_bytes$|MemTotal/.test(metric)) return 100 * 2 ** 30;
+  // A node of 16 cores, 64 GiB and 110 pods; a container asking for a tenth of a core and 256 MiB.
+  const node: Record<string, number> = { cpu: 16, memory: 64 * 2 ** 30, pods: 110, ephemeral_storage: 200 * 2 ** 30 };
+  const container: Record<string, number> = { cpu: 0.1, memory: 2 ** 28 };
+  if (/^kube_pod_container_resource_/.test(metric)) return container[labels.resource] ?? 1;
+  if (/^kube_node_status_(allocatable|capacity)$/.test(metric)) return node[labels.resource] ?? 1;
+  if (metric === "kubelet_running_pods") return 30;
+  if (/timex_offset/.test(metric)) return 0.001;
+  if (/_(size|total|capacity)_bytes$|MemTotal|inodes$/.test(metric)) return 100 * 2 ** 30;
   if (/_bytes$/.test(metric)) return 40 * 2 ** 30;
   if (/_seconds$/.test(metric)) return 0.5;
   if (/_(score|ratio|accuracy|precision|recall)$/.test(metric) || /^ml_model_/.test(metric)) return 0.6;
   return 100;
+}
+
+/** A number the same for every series of one object, so a Deployment's spec, updated and available replicas agree. */
+function objectLevel(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) >>> 0;
+  return 1 + (h % 5);
+}
+
+/**
+ * A series' start value and change per scrape, consistent with its siblings as a healthy cluster's are: spec and
+ * status equal, generations observed, failure counters still, throttling a few percent of CFS periods,
+ * histogram buckets cumulative, quotas half used, timestamps near now. About one object in a hundred is
+ * unhealthy (statusValue), so some alerts fire, as in any real cluster.
+ */
+function seriesValue(metric: string, labels: Labels, objectKey: string, counter: boolean, rnd: () => number): { value: number; step: number; clock?: number } {
+  if (counter) {
+    if (metric === "container_cpu_cfs_periods_total") return { value: 0, step: 150 };
+    if (metric === "container_cpu_cfs_throttled_periods_total") return { value: 0, step: rnd() < 0.01 ? 60 : 3 };
+    if (/restart|fail|error|drop|discard|refus|evict|oom/.test(metric)) return { value: 0, step: rnd() < 0.01 ? 1 : 0 };
+    if (metric.endsWith("_bucket")) {
+      const le = labels.le === "+Inf" ? Infinity : Number(labels.le);
+      return { value: 0, step: 10 * Math.min(1, le / 0.5) };
+    }
+    if (metric.endsWith("_sum")) return { value: 0, step: 2 };
+    return { value: 0, step: metric.endsWith("_count") ? 10 : 1 + rnd() * 10 };
+  }
+  if (/_(time|created)$/.test(metric)) return { value: 0, step: 0, clock: /next_schedule/.test(metric) ? 300 : /last_successful/.test(metric) ? -600 : -3600 };
+  if (labels.phase || labels.reason || (labels.condition && metric !== "kube_resourcequota") || /_(info|owner|revision|taint|unschedulable|suspend|status)$/.test(metric)) {
+    return { value: statusValue(labels, rnd), step: 0 };
+  }
+  if (metric.startsWith("kube_")) {
+    if (/failed|unavailable|misscheduled/.test(metric)) return { value: rnd() < 0.01 ? 1 : 0, step: 0 };
+    if (metric === "kube_resourcequota") return { value: labels.type === "hard" ? 100 : 10 + 40 * rnd(), step: 0 };
+    if (metric.startsWith("kube_horizontalpodautoscaler_spec_")) return { value: metric.endsWith("max_replicas") ? 10 : 2, step: 0 };
+    if (metric.startsWith("kube_horizontalpodautoscaler_status_")) return { value: 4, step: 0 };
+    if (/resource|allocatable|capacity/.test(metric)) return { value: levelOf(metric, labels) * (0.5 + rnd()), step: 0 };
+    return { value: objectLevel(objectKey), step: 0 };
+  }
+  return { value: levelOf(metric, labels) * (0.5 + rnd()), step: (rnd() - 0.5) * 10 * (levelOf(metric, labels) > 1000 ? 1 : 0.001) };
 }
 
 const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -212,6 +258,7 @@ function seriesFor(job: string, sources: MetricSource[], e: Entities, shape: Clu
   const values: number[] = [];
   const steps: number[] = [];
   const counters: number[] = [];
+  const clocks: number[] = [];
   const rnd = random(seed);
   for (const source of sources) {
     for (const metric of metricInventory[source].metrics) {
@@ -221,22 +268,24 @@ function seriesFor(job: string, sources: MetricSource[], e: Entities, shape: Clu
         for (const extra of fanoutOf(metric)) {
           const labels = { ...entity, ...extra };
           heads.push(`${metric}{${Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(",")}} `);
-          // Status metrics are 0/1; levels and rates are positive and varied, so ratios spread over 0..1.
-          const status = /_(status|info|condition|phase|ready|reason|spec)/.test(metric) && !counter;
-          values.push(status ? statusValue(labels, rnd) : counter ? 0 : levelOf(metric, labels) * (0.5 + rnd()));
-          steps.push(counter ? rnd() * 10 : status ? 0 : (rnd() - 0.5) * 10);
+          const v = seriesValue(metric, labels, JSON.stringify(entity), counter, rnd);
+          values.push(v.value);
+          steps.push(v.step);
           counters.push(counter ? 1 : 0);
+          clocks.push(v.clock ?? NaN);
         }
       }
     }
   }
-  return { heads, values: Float64Array.from(values), steps: Float64Array.from(steps), counters: Uint8Array.from(counters) };
+  return { heads, values: Float64Array.from(values), steps: Float64Array.from(steps), counters: Uint8Array.from(counters), clocks: Float64Array.from(clocks) };
 }
 
 function exposition(set: SeriesSet): string {
   const out: string[] = new Array(set.heads.length);
+  const nowSeconds = Math.floor(Date.now() / 1000);
   for (let i = 0; i < set.heads.length; i++) {
-    if (set.counters[i]) set.values[i] += set.steps[i];
+    if (!Number.isNaN(set.clocks[i])) set.values[i] = nowSeconds + set.clocks[i];
+    else if (set.counters[i]) set.values[i] += set.steps[i];
     else if (set.steps[i] !== 0) set.values[i] = Math.max(0, set.values[i] + set.steps[i] * (Math.sin(set.values[i]) > 0 ? 1 : -1));
     out[i] = set.heads[i] + set.values[i].toFixed(3);
   }
