@@ -162,7 +162,8 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
 
   const result = stackSpecSchema.safeParse(merged);
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push({ key: keyOf(issue.path), message: issue.message });
+    // A record key refused by its own schema (e.g. an SLO name) says why in the key's issue, not zod's wrapper.
+    for (const issue of result.error.issues) problems.push({ key: keyOf(issue.path), message: issue.code === "invalid_key" ? issue.issues[0]?.message ?? issue.message : issue.message });
   }
   problems.push(...channelSecretProblems(merged, secretsPresent));
   problems.push(...thanosSecretProblems(merged, secretsPresent));

@@ -47,7 +47,9 @@ const examplesOf = (stack: Stack): unknown[] => {
   const { config, secretKeys } = readStackConfig(stack);
   const onInventoryMetrics = exampleCustomAlerts.alerts.filter((alert) => alert.name === "ApiTrafficStopped");
   // One user alert only (on an inventory metric): a leaf of one alert set into another would break the pair.
-  return [presets[stack], parseStackConfig(config, new Set(secretKeys)).spec, { customAlerts: { metrics: exampleCustomAlerts.metrics, alerts: onInventoryMetrics }, alertmanager: { teamRoutes: exampleTeamRoutes } }];
+  return [presets[stack], parseStackConfig(config, new Set(secretKeys)).spec, { customAlerts: { metrics: exampleCustomAlerts.metrics, alerts: onInventoryMetrics }, alertmanager: { teamRoutes: exampleTeamRoutes } },
+    // docs/thanos.md's S3-compatible store, which neither stack uses (its key pair is set by toRawConfig).
+    { thanos: { s3Compatible: { url: "https://minio.storage.svc:9000", bucket: "novacron-metrics", region: "us-east-1", pathStyle: true } } }];
 };
 
 /** The secret keys the team routes of a raw `alertmanager` value name, with whether each holds a URL (hostile values tolerated). */
@@ -237,7 +239,18 @@ export interface Override {
 function overrideBelow(schema: z.ZodType, path: Step[], fullPath: Step[], examples: Examples): fc.Arbitrary<Override> {
   const container = path.findIndex((s) => s === EACH || s === RECORD_KEY || s === RECORD_VALUE);
   const leafSchema = unwrap(schemaAt(schema, path));
-  if (container < 0) return leafValue(leafSchema, fullPath, examples).map((value) => ({ path: path as string[], value }));
+  if (container < 0) {
+    // A leaf inside an optional object the preset (examples[0]) leaves out: the whole object, its other fields
+    // valid, so the leaf is judged beside siblings it needs (thanos.s3Compatible.url wants a bucket).
+    const absent = path.findIndex((_, i) => i < path.length - 1 && isOptional(schemaAt(schema, path.slice(0, i + 1)))
+      && defOf(unwrap(schemaAt(schema, path.slice(0, i + 1)))).type === "object" && exampleValues(examples.slice(0, 1), fullPath.slice(0, fullPath.length - path.length + i + 1)).length === 0);
+    if (absent >= 0 && fullPath.length === path.length) {
+      const objectPath = path.slice(0, absent + 1) as string[];
+      return fc.tuple(validNode(unwrap(schemaAt(schema, objectPath)), objectPath, examples), leafValue(leafSchema, fullPath, examples))
+        .map(([object, value]) => ({ path: objectPath, value: setIn(object, path.slice(absent + 1) as string[], value) }));
+    }
+    return leafValue(leafSchema, fullPath, examples).map((value) => ({ path: path as string[], value }));
+  }
   const before = path.slice(0, container) as string[];
   const node = unwrap(schemaAt(schema, before));
   const nodePath = fullPath.slice(0, fullPath.length - path.length + container);
@@ -260,7 +273,9 @@ function overrideBelow(schema: z.ZodType, path: Step[], fullPath: Step[], exampl
   const validValue = validNode(def.valueType, [...nodePath, RECORD_VALUE], examples);
   const entry = step === RECORD_KEY
     ? fc.tuple(leafValue(unwrap(def.keyType), fullPath, examples).map(String), validValue)
-    : fc.tuple(validKey, overrideBelow(def.valueType, path.slice(container + 1), fullPath, examples).map((o) => o.value));
+    // A leaf inside the value: a valid value with that leaf changed (a record of objects, like slos).
+    : fc.tuple(validKey, validValue, overrideBelow(def.valueType, path.slice(container + 1), fullPath, examples))
+      .map(([key, base, inner]) => [key, inner.path.length === 0 ? inner.value : setIn(base, inner.path, inner.value)] as [string, unknown]);
   return fc.tuple(fc.dictionary(validKey, validValue, { maxKeys: 2 }), entry).map(([others, [key, value]]) => {
     const record: Record<string, unknown> = { ...others };
     Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });

@@ -85,7 +85,8 @@ describe("Loki storage per environment", () => {
     expect(prod.compactor.retention_enabled).toBe(true);
     const types = rendered.prod.resources.map((r) => r.type);
     expect(types).toEqual(expect.arrayContaining(["aws:s3/bucket:Bucket", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:eks/podIdentityAssociation:PodIdentityAssociation"]));
-    const association = rendered.prod.resources.find((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation")!.inputs;
+    // Loki's own association (prod's Thanos has one for its service account too).
+    const association = rendered.prod.resources.find((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" && r.inputs.serviceAccount === "loki")!.inputs;
     expect(association).toMatchObject({ clusterName: "novacron-prod", namespace: "monitoring", serviceAccount: "loki" });
     expect(rendered.dev.resources.some((r) => r.type.startsWith("aws:"))).toBe(false);
     for (const target of ["loki-write", "loki-backend"]) expect(named("prod", "StatefulSet", target).spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
