@@ -134,6 +134,25 @@ export function sustainedCases(options: SustainedCasesOptions): AlertTestCase[] 
 }
 
 /**
+ * Cases for a "more failures than the threshold in `window`" alert on `metric`: fires when failures keep
+ * coming, quiet with none, and quiet after a single failure where a threshold of 0 with a `for` longer than
+ * the window lets it pass (the window forgets it first).
+ */
+export function failureCountCases(alert: AlertRule, metric: string, labels: Labels, window: string, what: { failing: string; none: string; once: string }): AlertTestCase[] {
+  const once = thresholdOf(alert) >= 1 || durationSeconds(alert.for) > durationSeconds(window) + SCRAPE_INTERVAL_SECONDS;
+  return sustainedCases({
+    for: alert.for,
+    activeFrom: SCRAPE_INTERVAL_SECONDS,
+    breach: { what: what.failing, series: [counterAbove(metric, labels, thresholdOf(alert), window)] },
+    normal: [
+      { what: what.none, series: [counter(metric, labels, 0)] },
+      ...(once ? [{ what: what.once, series: [sampled(metric, labels, (s) => (s >= 60 ? 1 : 0))] }] : []),
+    ],
+    labels,
+  });
+}
+
+/**
  * Cases for an alert that fires above its own threshold: `scenario` just over it breaches (from `activeFrom`),
  * just under it stays quiet.
  */

@@ -7,18 +7,16 @@ import {
   CaseBuilder,
   constant,
   counter,
+  failureCountCases,
   failureRatioScenario,
-  counterAbove,
   gaugeCases,
   Labels,
-  sampled,
   Scenario,
   SCRAPE_INTERVAL_SECONDS,
   sustainedCases,
   thresholdOf,
   zeroCases,
 } from "./series";
-import { durationSeconds } from "../../units";
 import { rateWindows } from "../rules/selectors";
 import { alertmanager, kubelet, kubeStateMetrics, mlExporter, node, prometheus } from "./targets";
 
@@ -67,20 +65,8 @@ export const stackCases: Record<string, CaseBuilder> = {
     });
   },
   PrometheusConfigReloadFailed: (alert) => zeroCases("prometheus_config_last_reload_successful", prometheus, alert.for, "the last reload's success"),
-  PrometheusRuleEvaluationFailures: (alert) =>
-    sustainedCases({
-      for: alert.for,
-      activeFrom: SCRAPE_INTERVAL_SECONDS,
-      breach: { what: "evaluations keep failing", series: [counterAbove("prometheus_rule_evaluation_failures_total", ruleGroup, thresholdOf(alert), rateWindows.stack)] },
-      normal: [
-        { what: "no evaluation fails", series: [counter("prometheus_rule_evaluation_failures_total", ruleGroup, 0)] },
-        // One failure passes a threshold of 0 for as long as the window holds it: quiet only when `for` is longer.
-        ...(thresholdOf(alert) >= 1 || durationSeconds(alert.for) > durationSeconds(rateWindows.stack) + SCRAPE_INTERVAL_SECONDS
-          ? [{ what: "a single evaluation failed once", series: [sampled("prometheus_rule_evaluation_failures_total", ruleGroup, (s) => (s >= 60 ? 1 : 0))] }]
-          : []),
-      ],
-      labels: ruleGroup,
-    }),
+  PrometheusRuleEvaluationFailures: (alert) => failureCountCases(alert, "prometheus_rule_evaluation_failures_total", ruleGroup, rateWindows.stack,
+    { failing: "evaluations keep failing", none: "no evaluation fails", once: "a single evaluation failed once" }),
   PrometheusNotConnectedToAlertmanagers: (alert) =>
     gaugeCases("prometheus_notifications_alertmanagers_discovered", prometheus, alert.for, {
       breach: thresholdOf(alert) - 1,

@@ -8,7 +8,7 @@ import {
   CaseBuilder,
   constant,
   counter,
-  counterAbove,
+  failureCountCases,
   failureRatioScenario,
   gaugeCases,
   Labels,
@@ -86,20 +86,8 @@ const endpoints = (what: string, connected: { sidecar: number; store: number } |
 
 export const thanosCases: Record<string, CaseBuilder> = {
   ThanosSidecarPrometheusDown: (alert) => zeroCases("thanos_sidecar_prometheus_up", sidecar, alert.for, "thanos_sidecar_prometheus_up"),
-  ThanosSidecarUploadsFailing: (alert) =>
-    sustainedCases({
-      for: alert.for,
-      activeFrom: SCRAPE_INTERVAL_SECONDS,
-      breach: { what: "uploads keep failing", series: [counterAbove("thanos_shipper_upload_failures_total", sidecar, thresholdOf(alert), rateWindows.stack)] },
-      normal: [
-        { what: "no upload fails", series: [counter("thanos_shipper_upload_failures_total", sidecar, 0)] },
-        // One failure passes a threshold of 0 while the window holds it: quiet only when `for` is longer.
-        ...(thresholdOf(alert) >= 1 || durationSeconds(alert.for) > durationSeconds(rateWindows.stack) + SCRAPE_INTERVAL_SECONDS
-          ? [{ what: "a single upload failed once", series: [sampled("thanos_shipper_upload_failures_total", sidecar, (s) => (s >= 60 ? 1 : 0))] }]
-          : []),
-      ],
-      labels: sidecar,
-    }),
+  ThanosSidecarUploadsFailing: (alert) => failureCountCases(alert, "thanos_shipper_upload_failures_total", sidecar, rateWindows.stack,
+    { failing: "uploads keep failing", none: "no upload fails", once: "a single upload failed once" }),
   ThanosSidecarNoRecentUpload: (alert) => {
     // promtool's time() starts at 0: ages are made with timestamps before it.
     const deadline = durationSeconds(thanosUploadDeadline);
