@@ -187,7 +187,11 @@ export function parsePromql(expr: string): PromqlVerdict {
       case "StepInvariantExpr": {
         const inner = exprChildren(node)[0];
         const what = node.name === "OffsetExpr" ? "offset" : "@";
-        if (!["VectorSelector", "MatrixSelector", "SubqueryExpr"].includes(inner.name)) fail(node, `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
+        // The lezer grammar reads `a - b offset 5m` as (a - b) offset 5m; Prometheus' parser binds the modifier
+        // to b. So the operand it modifies is the binary expression's rightmost one.
+        let operand = inner;
+        while (operand.name === "BinaryExpr") operand = exprChildren(operand).at(-1)!;
+        if (!["VectorSelector", "MatrixSelector", "SubqueryExpr"].includes(operand.name)) fail(node, `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
         return typeOf(inner);
       }
       case "AnchoredExpr":

@@ -7,6 +7,8 @@ import { checkPromql } from "../helpers/promql";
 
 const valid = [
   'up == 0',
+  // The modifier binds to the right operand (lezer's tree puts it around the binary expression).
+  'kube_pod_container_status_restarts_total - kube_pod_container_status_restarts_total offset 30m > 3',
   'rate(http_requests_total{job="api"}[5m]) > 0.1',
   'sum by (service) (rate(http_requests_total{status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m])) > 0.05',
   'histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5',
