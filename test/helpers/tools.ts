@@ -27,7 +27,7 @@ export function toolPath(name: ToolName): string {
   return path.join(toolsBinDir(), name);
 }
 
-/** Runs a tool to completion (killed after `timeoutMs`, default 2 minutes) and returns its exit status and output. */
+/** Runs a tool to completion (killed after `timeoutMs`, default 10 minutes: a loaded machine must not fail a check) and returns its exit status and output. */
 export function runTool(name: ToolName, args: string[], options: { cwd?: string; input?: string; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(toolPath(name), args, { encoding: "utf8", cwd: options.cwd, input: options.input, timeout: options.timeoutMs ?? 120_000 });
+  return spawnSync(toolPath(name), args, { encoding: "utf8", cwd: options.cwd, input: options.input, timeout: options.timeoutMs ?? 10 * 60_000 });
 }
