@@ -19,6 +19,7 @@ export * from "./node-exporter";
 export * from "./prometheus";
 export * from "./slo";
 export * from "./thanos";
+export * from "./object-storage";
 export type { ComponentContract } from "./contract";
 export { images } from "./images";
 export { toYaml } from "./yaml";

@@ -94,6 +94,6 @@ test("examples/prometheus-exporters: Prometheus x2 scraping node-exporter and ku
   expect(promConfig).toContain("job_name: node-exporter");
   expect(promConfig).toContain("job_name: kube-state-metrics");
   expect(promConfig).toContain("am-0.team-b.svc:9093");
-  expect(Object.keys(byKind("ConfigMap").find((c) => c.metadata.name === "prometheus-rules")!.data).sort()).toEqual(["application.yml", "infrastructure.yml", "ml-pipeline.yml", "stack.yml"]);
+  expect(Object.keys(byKind("ConfigMap").find((c) => c.metadata.name === "prometheus-rules")!.data).sort()).toEqual(["application.yml", "infrastructure.yml", "kubernetes.yml", "ml-pipeline.yml", "stack.yml"]);
   expect(outputs.prometheusUrl).toBe("http://prometheus.team-b-monitoring.svc:9090");
 });
