@@ -205,3 +205,16 @@ test("a managed control plane (novacron:kubernetes.managedControlPlane) leaves K
   expect(kubernetesAlerts("prod")).toContain("KubeAPIDown");
   expect(kubernetesAlerts("prod").filter((name) => !kubernetesAlerts("managed").includes(name))).toEqual(["KubeAPIDown"]);
 });
+
+test("the stack's rules hold the ECK operator's alerts when it runs the operator (with Elasticsearch), and none without", async () => {
+  const stackAlerts = (result: RenderResult) => {
+    const configMap = result.resources.find((r) => r.type.startsWith("kubernetes:") && r.inputs.kind === "ConfigMap" && r.inputs.metadata.name === "prometheus-rules");
+    return ((configMap?.inputs.data ?? {})["stack.yml"] ?? "").match(/alert: EckOperator\w+/g)?.map((a: string) => a.slice("alert: ".length)).sort() ?? [];
+  };
+  const eck = ["EckOperatorDown", "EckOperatorReconcileErrors", "EckOperatorReconcileStuck", "EckOperatorWorkqueueBackingUp"];
+  expect(stackAlerts(rendered.dev)).toEqual(eck);
+  expect(stackAlerts(rendered.prod)).toEqual(eck);
+  const withoutElk = await renderStack("dev", { "novacron:elk": JSON.stringify({ enabled: false }) });
+  expect(withoutElk.resources.some((r) => r.inputs?.kind === "Elasticsearch")).toBe(false);
+  expect(stackAlerts(withoutElk)).toEqual([]);
+});
