@@ -126,6 +126,12 @@ export interface TeamWebhookSpec {
   urlSecret: string;
 }
 
+/** A team's email; sent through the stack's SMTP server (the email channel's settings and smtpPassword). */
+export interface TeamEmailSpec {
+  /** Recipient addresses; one email goes to all of them. */
+  to: string[];
+}
+
 /** Where a team's alerts go; at least one of these. */
 export interface TeamReceiverSpec {
   /** Slack. */
@@ -134,6 +140,8 @@ export interface TeamReceiverSpec {
   pagerduty?: TeamPagerdutySpec;
   /** A generic webhook. */
   webhook?: TeamWebhookSpec;
+  /** Email, through the stack's SMTP server: needs the email channel (channels.email). */
+  email?: TeamEmailSpec;
 }
 
 /** An extra route for one team, tried before the domain routes. */
@@ -237,6 +245,8 @@ function teamRouteReceivers(team: TeamRouteSpec, spec: AlertmanagerConfigSpec): 
       name: teamRouteReceiver(team.name),
       ...(r.slack ? { slack_configs: [slackConfig(file(r.slack.webhookUrlSecret), r.slack.channel)] } : {}),
       ...(r.webhook ? { webhook_configs: [{ url_file: file(r.webhook.urlSecret), send_resolved: true }] } : {}),
+      // Alertmanager reads `to` as an address list: one message to every address.
+      ...(r.email ? { email_configs: [emailConfig(r.email.to.join(", "))] } : {}),
     },
     ...(r.pagerduty ? [{ name: teamRoutePager(team.name), pagerduty_configs: [pagerdutyConfig(file(r.pagerduty.routingKeySecret))] }] : []),
   ];
@@ -246,6 +256,12 @@ export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<s
   const { channels, routing, secretsDir } = spec;
   const teamRoutes = spec.teamRoutes ?? [];
   const email = channels.email;
+  // The SMTP settings are global and rendered only with the email channel: a team email without them would
+  // fail at send time (the stack's config refuses it earlier, by key).
+  const mailingTeams = teamRoutes.filter((team) => team.receiver.email).map((team) => team.name);
+  if (mailingTeams.length > 0 && !email) {
+    throw new Error(`team routes ${mailingTeams.join(", ")} send email, which needs the email channel (channels.email: the SMTP smarthost, sender and user)`);
+  }
   const receivers: Record<string, unknown>[] = [
     ...alertDomains.map((domain) => ({ name: teamReceiver(domain), ...teamIntegrations(spec, domain) })),
     {
