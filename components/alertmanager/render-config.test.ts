@@ -108,8 +108,14 @@ describe("a team's email", () => {
     expect(teamRouteSecrets([mailing])).toEqual([]);
   });
 
-  test("is refused without the email channel, whose SMTP settings it uses", () => {
-    const { email: _, ...withoutEmail } = allChannels;
-    expect(() => renderAlertmanagerConfig({ ...spec(withoutEmail), teamRoutes: [mailing] })).toThrow(/team routes search send email, which needs the email channel/);
+  test("goes through the given SMTP server with the on-call email channel off; refused with no server at all", () => {
+    const { email, ...withoutEmail } = allChannels;
+    const { to: _onCall, ...server } = email!;
+    const config = renderAlertmanagerConfig({ ...spec(withoutEmail), teamRoutes: [mailing], smtp: { ...server, smarthost: "smtp.teams.example:465" } }) as any;
+    expect(config.global).toMatchObject({ smtp_smarthost: "smtp.teams.example:465", smtp_from: server.from, smtp_auth_password_file: `${secretsDir}/${secretFiles.email}` });
+    expect(receiver(config, "route-search").email_configs[0].to).toBe("search-oncall@novacron.example, search-leads@novacron.example");
+    // No domain receiver mails anyone: the channel is off.
+    expect(config.receivers.filter((r: any) => r.name.startsWith("team-") && r.email_configs)).toEqual([]);
+    expect(() => renderAlertmanagerConfig({ ...spec(withoutEmail), teamRoutes: [mailing] })).toThrow(/team routes search send email, which needs an SMTP server/);
   });
 });

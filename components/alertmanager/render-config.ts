@@ -60,10 +60,8 @@ export interface SlackChannelSpec {
   domainChannels?: SlackDomainChannels;
 }
 
-/** Email through an SMTP smarthost (the password is the smtpPassword secret). */
-export interface EmailChannelSpec {
-  /** Recipient address. */
-  to: string;
+/** The SMTP server Alertmanager sends every email through (the password is the smtpPassword secret). */
+export interface SmtpServerSpec {
   /** Sender address. */
   from: string;
   /** SMTP server as host:port. */
@@ -72,6 +70,12 @@ export interface EmailChannelSpec {
   username: string;
   /** Require STARTTLS. */
   requireTls: boolean;
+}
+
+/** Email through an SMTP smarthost (the password is the smtpPassword secret). */
+export interface EmailChannelSpec extends SmtpServerSpec {
+  /** Recipient address. */
+  to: string;
 }
 
 /** A channel with no settings beyond its credential: present means enabled. */
@@ -126,7 +130,7 @@ export interface TeamWebhookSpec {
   urlSecret: string;
 }
 
-/** A team's email; sent through the stack's SMTP server (the email channel's settings and smtpPassword). */
+/** A team's email; sent through the stack's SMTP server (AlertmanagerConfigSpec.smtp, and smtpPassword). */
 export interface TeamEmailSpec {
   /** Recipient addresses; one email goes to all of them. */
   to: string[];
@@ -140,7 +144,7 @@ export interface TeamReceiverSpec {
   pagerduty?: TeamPagerdutySpec;
   /** A generic webhook. */
   webhook?: TeamWebhookSpec;
-  /** Email, through the stack's SMTP server: needs the email channel (channels.email). */
+  /** Email, through the stack's SMTP server (`smtp`, or the email channel's). */
   email?: TeamEmailSpec;
 }
 
@@ -167,6 +171,8 @@ export interface AlertmanagerConfigSpec {
   inhibitRules: unknown[];
   /** Extra routes per team, tried in order after the heartbeat and the pager, before the domain routes. */
   teamRoutes?: TeamRouteSpec[];
+  /** The SMTP server for every email (the channel's and the team routes'); unset uses the email channel's. */
+  smtp?: SmtpServerSpec;
 }
 
 export const HEARTBEAT_RECEIVER = "heartbeat";
@@ -255,12 +261,11 @@ function teamRouteReceivers(team: TeamRouteSpec, spec: AlertmanagerConfigSpec): 
 export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<string, unknown> {
   const { channels, routing, secretsDir } = spec;
   const teamRoutes = spec.teamRoutes ?? [];
-  const email = channels.email;
-  // The SMTP settings are global and rendered only with the email channel: a team email without them would
-  // fail at send time (the stack's config refuses it earlier, by key).
+  // Alertmanager's SMTP settings are global: the one server every email goes through.
+  const smtp: SmtpServerSpec | undefined = spec.smtp ?? channels.email;
   const mailingTeams = teamRoutes.filter((team) => team.receiver.email).map((team) => team.name);
-  if (mailingTeams.length > 0 && !email) {
-    throw new Error(`team routes ${mailingTeams.join(", ")} send email, which needs the email channel (channels.email: the SMTP smarthost, sender and user)`);
+  if (mailingTeams.length > 0 && !smtp) {
+    throw new Error(`team routes ${mailingTeams.join(", ")} send email, which needs an SMTP server (smtp, or the email channel's)`);
   }
   const receivers: Record<string, unknown>[] = [
     ...alertDomains.map((domain) => ({ name: teamReceiver(domain), ...teamIntegrations(spec, domain) })),
@@ -297,12 +302,12 @@ export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<s
   return {
     global: {
       resolve_timeout: spec.resolveTimeout,
-      ...(email ? {
-        smtp_smarthost: email.smarthost,
-        smtp_from: email.from,
-        smtp_auth_username: email.username,
+      ...(smtp ? {
+        smtp_smarthost: smtp.smarthost,
+        smtp_from: smtp.from,
+        smtp_auth_username: smtp.username,
         smtp_auth_password_file: `${secretsDir}/${secretFiles.email}`,
-        smtp_require_tls: email.requireTls,
+        smtp_require_tls: smtp.requireTls,
       } : {}),
     },
     route: {

@@ -59,7 +59,7 @@ const teamRouteSchema = z.strictObject({
     email: z.strictObject({
       to: listOf(z.email("must be an email address"), 10, "addresses").min(1, "must list at least one address, e.g. payments-oncall@novacron.example")
         .describe("Addresses that get the team's alerts (one email to all of them)."),
-    }).optional().describe("Email through the stack's SMTP server: needs notifications.email enabled (its smarthost, from, username and the smtpPassword secret)."),
+    }).optional().describe("Email through the stack's SMTP server: notifications.email's smarthost, from and username, and the smtpPassword secret (the on-call email channel itself may be off)."),
   }), {
     reads: [],
     check: (receiver, report) => {

@@ -197,21 +197,6 @@ export const stackSpecSchema = withCrossChecks(
     },
   },
   {
-    // Team emails go through the stack's SMTP server, whose settings (and password) come with its email channel.
-    // Reads only the channel's switch: each route is guarded here, so one bad route does not hide another's problem.
-    reads: [["notifications", "email", "enabled"]],
-    check: ({ notifications, alertmanager }, report) => {
-      if (notifications.email.enabled) return;
-      const routes: unknown = alertmanager?.teamRoutes;
-      if (!Array.isArray(routes)) return;
-      routes.forEach((route: { receiver?: { email?: unknown } } | undefined, i) => {
-        if (route?.receiver?.email !== undefined) {
-          report(["alertmanager", "teamRoutes", i, "receiver", "email"], "needs the stack's SMTP server, but notifications.email.enabled is false: set novacron:notifications.email (enabled: true, smarthost, from, username) and the secret novacron:smtpPassword");
-        }
-      });
-    },
-  },
-  {
     reads: [["logShipper", "enabled"], ["loki", "enabled"]],
     check: ({ logShipper, loki }, report) => {
       if (logShipper.enabled && !loki.enabled) report(["logShipper", "enabled"], "is true but loki.enabled is false: the shipper sends parsed entries to Loki (and raw ones to Logstash when elk is enabled)");
