@@ -23,6 +23,9 @@ export const logstashDefaults = {
   replicas: 1,
   queueSize: "2Gi",
   resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
-  /** The metrics sidecar (json_exporter): one small Go process converting one JSON document per scrape. */
-  exporterResources: { requests: { cpu: "10m", memory: "24Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+};
+
+/** The metrics sidecar (json_exporter): one small Go process converting one JSON document per scrape. */
+export const logstashExporterDefaults = {
+  resources: { requests: { cpu: "10m", memory: "24Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
 };

@@ -13,7 +13,7 @@ import { renderLogstashPipeline } from "../log-parsing";
 import type { AppScrapeTarget } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { parseBytes } from "../units";
-import { LOGSTASH_API_PORT, LOGSTASH_HTTP_PORT, LOGSTASH_METRICS_PORT, LOGSTASH_PIPELINE_ID, logstashContract, logstashDefaults } from "./contract";
+import { LOGSTASH_API_PORT, LOGSTASH_HTTP_PORT, LOGSTASH_METRICS_PORT, LOGSTASH_PIPELINE_ID, logstashContract, logstashDefaults, logstashExporterDefaults } from "./contract";
 import { logstashHeapOptions } from "./heap";
 import { LOGSTASH_EXPORTER_MODULE, LOGSTASH_STATS_URL, renderLogstashExporterConfig } from "./render-exporter-config";
 
@@ -148,7 +148,7 @@ export class Logstash extends pulumi.ComponentResource {
         image: images.jsonExporter,
         args: ["--config.file=/etc/json-exporter/config.yml", `--web.listen-address=:${LOGSTASH_METRICS_PORT}`],
         ports: [{ name: "metrics", containerPort: LOGSTASH_METRICS_PORT }],
-        resources: args.exporterResources ?? logstashDefaults.exporterResources,
+        resources: args.exporterResources ?? logstashExporterDefaults.resources,
         // Its own /metrics, not /probe: a Logstash restart must not also fail the sidecar's probes (the
         // scrape's `up` says that Logstash does not answer).
         livenessProbe: httpProbe("/metrics", "metrics"),
