@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { LOGSTASH_API_PORT } from "./contract";
-import { LOGSTASH_EXPORTER_MODULE, LOGSTASH_STATS_URL, logstashMetrics, PIPELINE_LABEL, renderLogstashExporterConfig } from "./render-exporter-config";
+import { LOGSTASH_EXPORTER_MODULE, LOGSTASH_STATS_URL, logstashMetrics, LOGSTASH_PIPELINE_LABEL, renderLogstashExporterConfig } from "./render-exporter-config";
 
 interface RenderedMetric { name: string; help: string; valuetype: string; path: string; type?: string; labels?: Record<string, string>; values?: Record<string, string> }
 const metricsOf = (pipelines: string[]): RenderedMetric[] => parse(renderLogstashExporterConfig({ pipelines })).modules[LOGSTASH_EXPORTER_MODULE].metrics;
@@ -26,7 +26,7 @@ test("counters end in _total and are typed counter; gauges never end in _total",
 
 test("each pipeline's series are labelled with its id and read under pipelines.<id>", () => {
   const metrics = metricsOf(["novacron", "audit-logs"]);
-  const inOf = (id: string) => metrics.find((x) => x.name === logstashMetrics.eventsIn && x.labels?.[PIPELINE_LABEL] === id);
+  const inOf = (id: string) => metrics.find((x) => x.name === logstashMetrics.eventsIn && x.labels?.[LOGSTASH_PIPELINE_LABEL] === id);
   expect(inOf("novacron")?.path).toBe("{.pipelines.novacron.events.in}");
   expect(inOf("audit-logs")?.path).toBe("{.pipelines.audit-logs.events.in}");
   // A family's entries agree on help text and label names, or json_exporter refuses to register them.

@@ -43,9 +43,9 @@ export const logstashMetrics = {
 } as const;
 
 /** The label naming a pipeline (its pipeline.id) on every per-pipeline series. */
-export const PIPELINE_LABEL = "pipeline";
+export const LOGSTASH_PIPELINE_LABEL = "pipeline";
 /** Labels of the filter-plugin series: the plugin's id (as configured, else a generated hash) and its name (grok, date …). */
-export const FILTER_PLUGIN_LABELS = { id: "plugin_id", name: "plugin" } as const;
+export const LOGSTASH_FILTER_PLUGIN_LABELS = { id: "plugin_id", name: "plugin" } as const;
 
 type ValueType = "counter" | "gauge";
 interface NodeMetric { name: string; help: string; valueType: ValueType; path: string; labels?: Record<string, string> }
@@ -110,7 +110,7 @@ export function renderLogstashExporterConfig(spec: LogstashExporterConfigSpec): 
   for (const id of [...new Set(spec.pipelines)]) {
     const root = `.pipelines.${id}`;
     for (const p of pipelineMetrics) {
-      metrics.push({ name: p.name, help: p.help, valuetype: p.valueType, path: `{${root}${p.path}}`, labels: { [PIPELINE_LABEL]: id } });
+      metrics.push({ name: p.name, help: p.help, valuetype: p.valueType, path: `{${root}${p.path}}`, labels: { [LOGSTASH_PIPELINE_LABEL]: id } });
     }
     // One series per filter plugin that counts failures (grok, date, …: those that can fail to match);
     // json_exporter skips the plugins without a `failures` field.
@@ -120,7 +120,7 @@ export function renderLogstashExporterConfig(spec: LogstashExporterConfigSpec): 
       help: "Events a filter plugin failed to process (a grok or date pattern that did not match), by plugin.",
       valuetype: "counter",
       path: `{${root}.plugins.filters[*]}`,
-      labels: { [PIPELINE_LABEL]: id, [FILTER_PLUGIN_LABELS.id]: "{.id}", [FILTER_PLUGIN_LABELS.name]: "{.name}" },
+      labels: { [LOGSTASH_PIPELINE_LABEL]: id, [LOGSTASH_FILTER_PLUGIN_LABELS.id]: "{.id}", [LOGSTASH_FILTER_PLUGIN_LABELS.name]: "{.name}" },
       values: { failures_total: "{.failures}" },
     });
   }

@@ -15,7 +15,7 @@ import { imageTag, images } from "../../components/images";
 import { lastLineRuleGrokId } from "../../components/log-parsing";
 import { LOGSTASH_PIPELINE_ID, logstashContract } from "../../components/logstash/contract";
 import {
-  FILTER_PLUGIN_LABELS, LOGSTASH_EXPORTER_MODULE, LOGSTASH_STATS_URL, logstashMetrics, PIPELINE_LABEL, renderLogstashExporterConfig,
+  LOGSTASH_FILTER_PLUGIN_LABELS, LOGSTASH_EXPORTER_MODULE, LOGSTASH_STATS_URL, logstashMetrics, LOGSTASH_PIPELINE_LABEL, renderLogstashExporterConfig,
 } from "../../components/logstash/render-exporter-config";
 import { metricInventory } from "../../components/grafana/metric-inventory";
 import { jsonExporterPath } from "../helpers/json-exporter";
@@ -146,7 +146,7 @@ describe("scraped from the stand-in's documented responses", () => {
   test("each pipeline's series are labelled with its id and carry its values (memory and persisted queue)", () => {
     const check = (samples: Sample[], doc: any) => {
       for (const [id, p] of Object.entries<any>(doc.pipelines)) {
-        const labels = { [PIPELINE_LABEL]: id };
+        const labels = { [LOGSTASH_PIPELINE_LABEL]: id };
         const expected: [string, number | undefined][] = [
           [logstashMetrics.eventsIn, p.events.in], [logstashMetrics.eventsFiltered, p.events.filtered], [logstashMetrics.eventsOut, p.events.out],
           [logstashMetrics.pipelineReloadFailures, p.reloads.failures],
@@ -155,7 +155,7 @@ describe("scraped from the stand-in's documented responses", () => {
           [logstashMetrics.queueEvents, p.queue.events_count], [logstashMetrics.queueSizeBytes, p.queue.queue_size_in_bytes], [logstashMetrics.queueMaxSizeBytes, p.queue.max_queue_size_in_bytes],
         ];
         for (const [name, value] of expected) {
-          if (value === undefined) expect(samples.filter((s) => s.name === name && s.labels[PIPELINE_LABEL] === id)).toEqual([]);
+          if (value === undefined) expect(samples.filter((s) => s.name === name && s.labels[LOGSTASH_PIPELINE_LABEL] === id)).toEqual([]);
           else expect({ id, name, value: valueOf(samples, name, labels) }).toEqual({ id, name, value });
         }
       }
@@ -172,7 +172,7 @@ describe("scraped from the stand-in's documented responses", () => {
   test("a filter's failures carry the plugin id and name the alert selects on; filters without failures export none", () => {
     const grok = pipelineStats.pipelines["beats-es"].plugins.filters.find((f: any) => f.name === "grok");
     const series = pipelines.filter((s) => s.name === logstashMetrics.filterFailures);
-    expect(series).toEqual([{ name: logstashMetrics.filterFailures, labels: { [PIPELINE_LABEL]: "beats-es", [FILTER_PLUGIN_LABELS.id]: grok.id, [FILTER_PLUGIN_LABELS.name]: "grok" }, value: grok.failures }]);
+    expect(series).toEqual([{ name: logstashMetrics.filterFailures, labels: { [LOGSTASH_PIPELINE_LABEL]: "beats-es", [LOGSTASH_FILTER_PLUGIN_LABELS.id]: grok.id, [LOGSTASH_FILTER_PLUGIN_LABELS.name]: "grok" }, value: grok.failures }]);
     expect(node.filter((s) => s.name === logstashMetrics.filterFailures)).toEqual([]);
     // Our pipeline's groks have ids (rule-<name>), so the alert's plugin_id matcher is a stable string.
     expect(lastLineRuleGrokId()).toMatch(/^rule-\w+$/);

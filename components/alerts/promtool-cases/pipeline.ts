@@ -2,7 +2,7 @@
 // real exporters give them (proven in components/grafana/metric-inventory.ts) plus what the scrape adds.
 import { lastLineRuleGrokId, lineRuleGrokId, lineRules } from "../../log-parsing";
 import { LOGSTASH_PIPELINE_ID } from "../../logstash/contract";
-import { FILTER_PLUGIN_LABELS, logstashMetrics, PIPELINE_LABEL } from "../../logstash/render-exporter-config";
+import { LOGSTASH_FILTER_PLUGIN_LABELS, logstashMetrics, LOGSTASH_PIPELINE_LABEL } from "../../logstash/render-exporter-config";
 import { AlertTestSeries } from "../types";
 import {
   aboveThresholdCases, CaseBuilder, constant, counter, failureRatioScenario, Labels, nearThreshold, pct, sampled, Scenario, SCRAPE_INTERVAL_SECONDS, sustainedCases,
@@ -92,9 +92,9 @@ const grafanaRequests = (failed: number): AlertTestSeries[] => [
 const rateBased = { activeFrom: SCRAPE_INTERVAL_SECONDS };
 
 // Logstash, through its json_exporter sidecar (names and labels from components/logstash/render-exporter-config.ts).
-const lsPipeline: Labels = { ...logstash, [PIPELINE_LABEL]: LOGSTASH_PIPELINE_ID };
+const lsPipeline: Labels = { ...logstash, [LOGSTASH_PIPELINE_LABEL]: LOGSTASH_PIPELINE_ID };
 /** What the per-pipeline alerts keep: `sum by (job, namespace, pod, pipeline)`. */
-const lsGroup: Labels = { job: logstash.job, namespace: logstash.namespace, pod: logstash.pod, [PIPELINE_LABEL]: LOGSTASH_PIPELINE_ID };
+const lsGroup: Labels = { job: logstash.job, namespace: logstash.namespace, pod: logstash.pod, [LOGSTASH_PIPELINE_LABEL]: LOGSTASH_PIPELINE_ID };
 
 /** The shipper's requests in (10 a scrape) and the log records delivered out of them. */
 const lsThroughput = (outPerScrape: number, inPerScrape = 10): Scenario => ({
@@ -102,7 +102,7 @@ const lsThroughput = (outPerScrape: number, inPerScrape = 10): Scenario => ({
   series: [counter(logstashMetrics.eventsIn, lsPipeline, inPerScrape), counter(logstashMetrics.eventsOut, lsPipeline, outPerScrape)],
 });
 
-const grokOf = (pluginId: string): Labels => ({ ...lsPipeline, [FILTER_PLUGIN_LABELS.id]: pluginId, [FILTER_PLUGIN_LABELS.name]: "grok" });
+const grokOf = (pluginId: string): Labels => ({ ...lsPipeline, [LOGSTASH_FILTER_PLUGIN_LABELS.id]: pluginId, [LOGSTASH_FILTER_PLUGIN_LABELS.name]: "grok" });
 /** 100 log records a scrape, `unparsed` of them matching no rule; the first rule's grok fails on most lines by design. */
 const lsUnparsed = (unparsed: number): Scenario => ({
   what: `${pct(unparsed)} of log lines match no rule`,

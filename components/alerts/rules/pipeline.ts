@@ -8,7 +8,7 @@
 // millions is none either. Every counter used here is initialised to 0 by its exporter (Alloy per reason,
 // the collector per receiver and exporter), so increase() sees the first failure.
 import { lastLineRuleGrokId } from "../../log-parsing/render-logstash";
-import { FILTER_PLUGIN_LABELS, logstashMetrics, PIPELINE_LABEL } from "../../logstash/render-exporter-config";
+import { LOGSTASH_FILTER_PLUGIN_LABELS, logstashMetrics, LOGSTASH_PIPELINE_LABEL } from "../../logstash/render-exporter-config";
 import { CatalogScope } from "../scope";
 import { AlertThresholds } from "../thresholds";
 import { AlertRule } from "../types";
@@ -152,7 +152,7 @@ export function pipelineRules(t: AlertThresholds, scope: CatalogScope): AlertRul
   }
   if (scope.logstash) {
     const ls = `job="${jobs.logstash}"`;
-    const by = `job, namespace, pod, ${PIPELINE_LABEL}`;
+    const by = `job, namespace, pod, ${LOGSTASH_PIPELINE_LABEL}`;
     const events = (metric: string) => rate(metric, ls, by);
     rules.push(
       {
@@ -188,7 +188,7 @@ export function pipelineRules(t: AlertThresholds, scope: CatalogScope): AlertRul
         threshold: t.LogstashLinesUnparsed,
         // The last line rule's grok sees only lines no earlier rule matched, so its failures are the lines that
         // matched none; `filtered` counts log records (after the OTLP request is split).
-        expr: `${rate(logstashMetrics.filterFailures, `${ls}, ${FILTER_PLUGIN_LABELS.id}="${lastLineRuleGrokId()}"`, by)} / ${events(logstashMetrics.eventsFiltered)} > ${t.LogstashLinesUnparsed}`,
+        expr: `${rate(logstashMetrics.filterFailures, `${ls}, ${LOGSTASH_FILTER_PLUGIN_LABELS.id}="${lastLineRuleGrokId()}"`, by)} / ${events(logstashMetrics.eventsFiltered)} > ${t.LogstashLinesUnparsed}`,
         for: "30m",
         summary: "Logstash pipeline {{ $labels.pipeline }} on {{ $labels.pod }} matches no parsing rule for many log lines",
         description:

@@ -7,7 +7,7 @@ import { jaegerContract } from "../../jaeger/contract";
 import { lastLineRuleGrokId } from "../../log-parsing/render-logstash";
 import { logShipperContract } from "../../log-shipper/contract";
 import { logstashContract } from "../../logstash/contract";
-import { FILTER_PLUGIN_LABELS, logstashMetrics as ls, PIPELINE_LABEL } from "../../logstash/render-exporter-config";
+import { LOGSTASH_FILTER_PLUGIN_LABELS, logstashMetrics as ls, LOGSTASH_PIPELINE_LABEL } from "../../logstash/render-exporter-config";
 import { lokiContract } from "../../loki/contract";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { above, CLUSTER, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, row, SCOPE, statPanel, steps, timeseriesPanel } from "./common";
@@ -24,7 +24,7 @@ const es = `job="${elasticsearchExporterContract.job}", ${scope}`;
 const grafana = `job="${grafanaContract.job}", ${scope}`;
 const logstash = `job="${logstashContract.job}", ${scope}`;
 /** Per Logstash pod and pipeline, clusters apart. */
-const lsBy = `${CLUSTER}, pod, ${PIPELINE_LABEL}`;
+const lsBy = `${CLUSTER}, pod, ${LOGSTASH_PIPELINE_LABEL}`;
 const r = (metric: string, selector: string) => `rate(${metric}{${selector}}[$__rate_interval])`;
 
 /** 0 green, 1 yellow, 2 red. */
@@ -200,7 +200,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Lines matching no parsing rule", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of log records no parsing rule matches (indexed whole, tagged unparsed); above the dashed line (LogstashLinesUnparsed's threshold) for 30m, the alert fires.",
       queries: [{
-        expr: `sum by (${lsBy}) (${r(ls.filterFailures, `${logstash}, ${FILTER_PLUGIN_LABELS.id}="${lastLineRuleGrokId()}"`)}) / clamp_min(sum by (${lsBy}) (${r(ls.eventsFiltered, logstash)}), 1e-9)`,
+        expr: `sum by (${lsBy}) (${r(ls.filterFailures, `${logstash}, ${LOGSTASH_FILTER_PLUGIN_LABELS.id}="${lastLineRuleGrokId()}"`)}) / clamp_min(sum by (${lsBy}) (${r(ls.eventsFiltered, logstash)}), 1e-9)`,
         legend: "{{pod}} {{pipeline}}",
       }],
       thresholds: above(catalog, ["LogstashLinesUnparsed", "orange"]),
