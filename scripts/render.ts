@@ -68,6 +68,7 @@ const configMapFiles: Record<string, string> = {
   "grafana-dashboard-providers": "grafana/provisioning/dashboards",
   "logstash-pipeline": "logstash/pipeline",
   "logstash-settings": "logstash",
+  "logstash-exporter": "logstash/exporter",
   "loki-config": "loki",
   "log-shipper-config": "log-shipper",
   "jaeger-config": "jaeger",

@@ -38,6 +38,8 @@ export function catalogScopeOf(spec: StackSpec): CatalogScope {
     kubeStateMetrics: spec.exporters.kubeStateMetrics.enabled,
     cadvisor: spec.exporters.cadvisor.enabled,
     elasticsearch: spec.elk.enabled,
+    // Logstash runs whenever the ELK section does (stacks/logs-and-traces.ts).
+    logstash: spec.elk.enabled,
     loki: spec.loki.enabled,
     // The shipper runs only with a Loki to push to (stacks/logs-and-traces.ts).
     logShipper: spec.logShipper.enabled && spec.loki.enabled,

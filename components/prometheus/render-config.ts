@@ -91,6 +91,8 @@ export interface AppScrapeTarget extends InClusterApp {
   job: string;
   /** The metrics path; default /metrics. */
   path?: string;
+  /** URL parameters of each scrape (e.g. a json_exporter's module and target). */
+  params?: Record<string, string[]>;
   /**
    * Labels the target sets that mean something else in this stack, renamed on ingestion (e.g. the
    * Elasticsearch exporter's `cluster`, the Elasticsearch cluster's name, to `es_cluster`: `cluster` is the
@@ -317,6 +319,7 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
     const renames = Object.entries(target.renameLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
     jobs.push(endpointSliceJob(target.job, target, {
       ...(target.path && target.path !== "/metrics" ? { metrics_path: target.path } : {}),
+      ...(target.params ? { params: target.params } : {}),
       ...(renames.length
         ? {
             metric_relabel_configs: [

@@ -120,7 +120,10 @@ describe("dashboards", () => {
 
   test("the log and trace pipeline: a row per part, the pipeline alerts' thresholds, every selector scoped to cluster and environment", () => {
     const rows = panelsOf(LOG_TRACE_PIPELINE_UID).filter((p) => p.type === "row").map((p) => p.title);
-    expect(rows).toEqual(["Log shipper (Alloy)", "Loki", "Jaeger", "Elasticsearch", "Grafana"]);
+    expect(rows).toEqual(["Log shipper (Alloy)", "Loki", "Jaeger", "Elasticsearch", "Logstash", "Grafana"]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Lines matching no parsing rule").map((s: any) => s.value)).toEqual([null, 0.1]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Persisted queue used").map((s: any) => s.value)).toEqual([null, 0.8]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "JVM heap and garbage collection").map((s: any) => s.value)).toEqual([null, 0.9]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Entries dropped").map((s: any) => s.value)).toEqual([null, 0.01]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Request errors by route").map((s: any) => s.value)).toEqual([null, 0.1]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Spans refused and failing to store").map((s: any) => s.value)).toEqual([null, 0.01, 0.01]);
