@@ -120,8 +120,10 @@ export interface ThanosScrapeTargets {
 }
 
 /**
- * Scrape sharding: this Prometheus is shard `index` of `count` and scrapes only the targets whose address
- * hashes to it (hashmod), so `count` Prometheus (each an HA pair) split the targets between them.
+ * Scrape sharding: this Prometheus is shard `index` of `count`. The jobs whose targets grow with the cluster
+ * (per node, per pod, per probe: SPLIT_JOBS) are split by hashmod of the target's address; the stack's own and
+ * the control plane's jobs (a fixed handful of targets) stay whole on shard 0, so the alerts that need all of
+ * a job's targets in one place (absent(), counts of peers, joins with kube-state-metrics) stay correct there.
  */
 export interface ShardSpec {
   /** How many shards split the targets (at least 1). */
@@ -143,6 +145,22 @@ export function shardRelabelConfigs(shard: ShardSpec): Record<string, unknown>[]
     { source_labels: ["__address__", "__param_target"], modulus: shard.count, target_label: "__tmp_shard", action: "hashmod" },
     { source_labels: ["__tmp_shard"], regex: String(shard.index), action: "keep" },
   ];
+}
+
+/**
+ * The jobs split between shards: those whose targets grow with the nodes, pods and probes. Every other job
+ * (Alertmanager, kube-state-metrics, the blackbox exporter's own metrics, Thanos, the API server, the stack's
+ * apps) is scraped whole by shard 0 only, and Prometheus' own by every shard.
+ */
+export const SPLIT_JOBS: readonly string[] = [
+  nodeExporterContract.job, cadvisorContract.job, prometheusContract.kubernetesJobs.kubelet,
+  prometheusContract.kubernetesJobs.annotatedPods, prometheusContract.kubernetesJobs.annotatedServices,
+  ...Object.values(blackboxExporterContract.probeJobs),
+];
+
+/** Whether a job is split between shards (SPLIT_JOBS, and every application service's novacron-<name> job). */
+export function isSplitJob(job: string, services: readonly ServiceTarget[]): boolean {
+  return SPLIT_JOBS.includes(job) || services.some((target) => serviceJob(target.name) === job);
 }
 
 function checkShard(shard: ShardSpec): void {
@@ -341,11 +359,17 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
     });
   }
 
-  // Every shard scrapes itself (its own health is per shard); every other job is split between the shards.
+  // Every shard scrapes itself (its own health is per shard); the growing jobs are split between the shards,
+  // and the others stay whole on shard 0.
   const sharded = spec.shard && spec.shard.count > 1 ? spec.shard : undefined;
   if (spec.shard) checkShard(spec.shard);
   const scrapeConfigs = sharded
-    ? jobs.map((job) => (job.job_name === prometheusContract.job ? job : { ...job, relabel_configs: [...((job.relabel_configs as Relabel[]) ?? []), ...shardRelabelConfigs(sharded)] }))
+    ? jobs.flatMap((job) => {
+        const name = String(job.job_name);
+        if (name === prometheusContract.job) return [job];
+        if (isSplitJob(name, spec.services)) return [{ ...job, relabel_configs: [...((job.relabel_configs as Relabel[]) ?? []), ...shardRelabelConfigs(sharded)] }];
+        return sharded.index === 0 ? [job] : [];
+      })
     : jobs;
 
   return {
