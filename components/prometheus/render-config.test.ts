@@ -215,6 +215,16 @@ describe("scrape sharding (hashmod)", () => {
     expect(sharded.length).toBe(unsharded.length + 2);
   });
 
+  test("a receiver that deduplicates HA pairs per cluster gets each shard beyond 0 as a group of its own", () => {
+    const amp = { name: "amp", url: "https://aps.example/api/v1/remote_write", haDeduplication: true };
+    const plain = { name: "plain", url: "https://lts.example/write" };
+    const writes = (index: number) => render({ ...everything, remoteWrite: [amp, plain], shard: { count: 2, index } }).remote_write;
+    const dedup = [{ source_labels: ["replica"], target_label: "__replica__" }, { action: "labeldrop", regex: "replica" }];
+    expect(writes(0)[0].write_relabel_configs).toEqual(dedup);
+    expect(writes(1)[0].write_relabel_configs).toEqual([...dedup, { target_label: "cluster", replacement: "c1-shard-1" }]);
+    expect(writes(1)[1]).not.toHaveProperty("write_relabel_configs");
+  });
+
   test.each([
     [{ count: 2, index: 2 }, "prometheus shard index must be a whole number from 0 to 1, not 2"],
     [{ count: 2, index: -1 }, "prometheus shard index must be a whole number from 0 to 1, not -1"],

@@ -163,6 +163,14 @@ export function isSplitJob(job: string, services: readonly ServiceTarget[]): boo
   return SPLIT_JOBS.includes(job) || services.some((target) => serviceJob(target.name) === job);
 }
 
+/**
+ * The `cluster` a shard beyond 0 sends to a receiver that deduplicates HA pairs (AMP, Azure Monitor elect one
+ * replica per `cluster`); shard 0 keeps the cluster's name, so its series go on unchanged when a shard is added.
+ */
+export function shardHaCluster(cluster: string, index: number): string {
+  return index === 0 ? cluster : `${cluster}-shard-${index}`;
+}
+
 function checkShard(shard: ShardSpec): void {
   if (!Number.isInteger(shard.count) || shard.count < 1) throw new Error(`prometheus shard count must be a whole number of at least 1, not ${shard.count}`);
   if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
@@ -405,6 +413,9 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
                   write_relabel_configs: [
                     { source_labels: ["replica"], target_label: "__replica__" },
                     { action: "labeldrop", regex: "replica" },
+                    // The receiver keeps one replica per `cluster` and drops the others' samples: each shard beyond 0
+                    // must be an HA group of its own, or its samples would be dropped as a replica of shard 0's.
+                    ...(sharded && sharded.index > 0 ? [{ target_label: "cluster", replacement: shardHaCluster(spec.cluster, sharded.index) }] : []),
                   ],
                 }
               : {}),
