@@ -24,7 +24,7 @@ const shortestWindow = Object.values(rateWindows).reduce((a, b) => (durationSeco
 
 export const prometheusSchema = withCrossChecks(
   z.strictObject({
-    replicas: count(5).describe("Each replica scrapes everything (an HA pair in prod; prod needs at least 2)."),
+    replicas: count(5).describe("Replicas of each shard; each scrapes everything its shard scrapes (an HA pair in prod; prod needs at least 2)."),
     shards: count(MAX_PROMETHEUS_SHARDS).describe(
       "Scrape shards: each is a Prometheus StatefulSet of `replicas` that scrapes only the targets whose address hashes to it (hashmod); " +
       "the stack's own and the control plane's jobs stay whole on shard 0. Raise it above 1 only when one Prometheus no longer copes after dropping series: " +
