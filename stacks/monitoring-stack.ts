@@ -158,7 +158,8 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
     serviceAccountAnnotations: clouds.serviceAccountAnnotations,
     projectedTokens: clouds.projectedTokens,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts, recording }),
-    // Shards 1 and up leave out the alerts that fire on absent series: the jobs they watch are shard 0's.
+    // Shards 1 and up leave out the alerts that fire on absent series (the jobs they watch are shard 0's) and
+    // the Watchdog (the heartbeat must stop when shard 0 does): components/alerts/shards.ts.
     ...(prom.shards > 1 ? { shardRuleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts: alertsBeyondFirstShard(alerts), recording }) } : {}),
     networkPolicy,
     // With Thanos, Grafana queries Query, which reads the sidecars: nothing queries Prometheus' API directly.

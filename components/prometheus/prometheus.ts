@@ -107,8 +107,8 @@ export interface PrometheusArgs {
   /** Rule files (file name → YAML), e.g. renderRuleFiles() of the alert catalog; shard 0's when sharded. */
   ruleFiles: Record<string, string>;
   /**
-   * Rule files of shards 1 and up (default `ruleFiles`): without the alerts that fire on absent series
-   * (alertsBeyondFirstShard), whose jobs only shard 0 scrapes.
+   * Rule files of shards 1 and up (default `ruleFiles`): e.g. without the Watchdog and the alerts that fire on
+   * absent series (alertsBeyondFirstShard), whose jobs only shard 0 scrapes.
    */
   shardRuleFiles?: Record<string, string>;
   /** What Prometheus scrapes: the stack's apps and exporters, the Kubernetes API, kubelets, services. */

@@ -79,11 +79,11 @@ test("the shards split the growing jobs by hashmod; the stack's own jobs stay wh
   expect(sidecarKeep.regex).toBe("prometheus-headless|prometheus-shard-1-headless");
 });
 
-test("shard 1 leaves out the alerts that fire on absent series, whose jobs only shard 0 scrapes; shard 0 keeps the whole catalog", () => {
+test("shard 1 leaves out the Watchdog and the alerts that fire on absent series, whose jobs only shard 0 scrapes; shard 0 keeps the whole catalog", () => {
   const zero = alertsIn("two", "prometheus-rules");
   const one = alertsIn("two", "prometheus-shard-1-rules");
   expect(zero).toEqual(alertsIn("one", "prometheus-rules"));
-  expect(zero.filter((a) => !one.includes(a)).sort()).toEqual(["GrafanaDown", "KubeAPIDown"]);
+  expect(zero.filter((a) => !one.includes(a)).sort()).toEqual(["GrafanaDown", "KubeAPIDown", "Watchdog"]);
   expect(one.filter((a) => !zero.includes(a))).toEqual([]);
 });
 
