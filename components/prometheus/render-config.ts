@@ -179,7 +179,7 @@ function checkShard(shard: ShardSpec): void {
 }
 
 export interface PrometheusConfigSpec {
-  /** Scrape only this shard's targets; absent (or a count of 1) scrapes every target. */
+  /** Scrape only this shard's share of the growing jobs (and, on shard 0, the other jobs whole); absent (or a count of 1) scrapes every target. */
   shard?: ShardSpec;
   cluster: string;
   environment: string;
