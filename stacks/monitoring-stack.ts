@@ -188,6 +188,7 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
         namespace: ns,
         prometheus: thanos ? thanos.query.endpoint : prometheus.endpoint,
         thanosQuery: thanos !== undefined,
+        scrapeShards: prom.shards,
         scrapeInterval: prom.scrapeInterval,
         alerts,
         alertmanager: alertmanager.endpoint,
