@@ -169,8 +169,10 @@ test("from one scrape shard to two (novacron:prometheus.shards): shard 1's objec
   // Shard 0: its config (now its hashmod share) reloads in place; its StatefulSet, rules and Services are not in the diff.
   const updates = steps.filter((s) => s.startsWith("update ")).map((s) => s.replace(/^update kubernetes:/, ""));
   expect(updates).toEqual(expect.arrayContaining(["core/v1:ConfigMap::prometheus-config", "apps/v1:Deployment::thanos-query", "networking.k8s.io/v1:NetworkPolicy::prometheus"]));
-  // The rest let shard 1 in (NetworkPolicies) or read it (Query).
-  expect(updates.filter((s) => !s.startsWith("networking.k8s.io/v1:NetworkPolicy::"))).toEqual(["apps/v1:Deployment::thanos-query", "core/v1:ConfigMap::prometheus-config"]);
+  // The rest let shard 1 in (NetworkPolicies) or read it (Query, and the dashboards adding the shards' recorded parts up).
+  expect(updates.filter((s) => !s.startsWith("networking.k8s.io/v1:NetworkPolicy::"))).toEqual([
+    "apps/v1:Deployment::thanos-query", "core/v1:ConfigMap::grafana-dashboards-novacron", "core/v1:ConfigMap::prometheus-config",
+  ]);
 
   await prod.must("up");
   expect(await uid()).toBe(before);

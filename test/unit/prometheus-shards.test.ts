@@ -124,6 +124,10 @@ test("from one shard to two: shard 1's objects are added; of the existing ones o
     expect(changed).not.toContain(k);
   }
   expect(changed).toContain("ConfigMap/prometheus-config");
-  // Everything else that changes lets shard 1 in or reads it: NetworkPolicies and Thanos Query.
-  expect(changed.filter((k) => !k.startsWith("NetworkPolicy/") && k !== "ConfigMap/prometheus-config")).toEqual(["Deployment/thanos-query"]);
+  // Everything else that changes lets shard 1 in or reads it: NetworkPolicies, Thanos Query, and the dashboards
+  // whose panels add the shards' recorded parts up.
+  expect(changed.filter((k) => !k.startsWith("NetworkPolicy/") && k !== "ConfigMap/prometheus-config").sort()).toEqual(["ConfigMap/grafana-dashboards-novacron", "Deployment/thanos-query"]);
+  const dashboards = JSON.stringify(after.get("ConfigMap/grafana-dashboards-novacron"));
+  expect(dashboards).toContain("sum without (shard) (service:http_requests:rate2m");
+  expect(JSON.stringify(before.get("ConfigMap/grafana-dashboards-novacron"))).not.toContain("without (shard)");
 });
