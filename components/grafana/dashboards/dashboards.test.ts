@@ -138,3 +138,25 @@ describe("dashboards", () => {
     expect(selectors.filter((s) => !s.includes('cluster=~"$cluster"') || !s.includes('environment=~"$environment"'))).toEqual([]);
   });
 });
+
+describe("scrape shards", () => {
+  const catalog = buildAlertCatalog();
+  const queries = (shards: number) => buildDashboards(catalog, shards).flatMap((d) => dashboardQueries(d.model));
+
+  test("one shard draws every panel as before", () => {
+    expect(JSON.stringify(buildDashboards(catalog, 1))).toBe(JSON.stringify(buildDashboards(catalog)));
+  });
+
+  test("with shards, exactly the panels on recorded per-service and per-model series add the shards' parts up", () => {
+    const [one, two] = [queries(1), queries(2)];
+    const changed = two.filter((q, i) => q.expr !== one[i].expr);
+    expect(changed.map((q) => `${q.dashboard}: ${q.panel}`)).toEqual([
+      "novacron-application: p95 response time", "novacron-application: Error rate", "novacron-application: Requests per second",
+      "novacron-ml-pipeline: p95 inference latency", "novacron-ml-pipeline: Predictions per second",
+    ]);
+    for (const q of changed) expect(q.expr).toMatch(/sum without \(shard\) \(/);
+    // No panel reads a service's or model's recorded quantile or ratio of one shard's part any more (the SLO
+    // dashboard's SLIs are per shard: docs/long-term-storage-and-sizing.md).
+    expect(two.filter((q) => /(service|model_name)[\w:]*:(p95|ratio)_rate\w*\{/.test(q.expr) && !/ \* /.test(q.expr)).map((q) => q.panel)).toEqual([]);
+  });
+});
