@@ -16,6 +16,8 @@ export interface CatalogScope {
   elasticsearch: boolean;
   /** The ECK operator runs (scrape job eck-operator): its controller alerts read controller-runtime's metrics. */
   eckOperator: boolean;
+  /** Logstash runs (with Elasticsearch), watched through its metrics sidecar (job `logstash`). */
+  logstash: boolean;
   /** Loki runs (single binary or the simple scalable targets). */
   loki: boolean;
   /** The log shipper (Alloy) runs on every node and pushes to Loki. */
@@ -31,5 +33,5 @@ export interface CatalogScope {
  * on their own and for the tests that prove every alert.
  */
 export const fullScope: CatalogScope = {
-  managedControlPlane: false, thanos: true, kubeStateMetrics: true, cadvisor: true, elasticsearch: true, eckOperator: true, loki: true, logShipper: true, jaeger: true, grafana: true,
+  managedControlPlane: false, thanos: true, kubeStateMetrics: true, cadvisor: true, elasticsearch: true, eckOperator: true, logstash: true, loki: true, logShipper: true, jaeger: true, grafana: true,
 };
