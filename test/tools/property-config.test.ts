@@ -20,7 +20,7 @@ import { parseStackConfig, StackConfigError } from "../../stacks/config";
 import { loadCorpus } from "../property/corpus";
 import { checkTrees, consumerMs, consumerNames, RenderedTree, writeTree } from "../property/consumers";
 import { GeneratedConfig, generatedConfig, generatedConfigFor, leafOverrides, leaves, stacks, toRawConfig } from "../property/generate";
-import { judge } from "../property/judge";
+import { judge, Judgement, judgeAll } from "../property/judge";
 import { objectClashes, refusalProblems, runConfig, secretLeaks } from "../property/run-config";
 import { pathText } from "../property/schema-walk";
 
@@ -71,12 +71,17 @@ describe("the corpus: every failure found so far, replayed", () => {
   test("the corpus is readable and each case says what failed", () => {
     for (const { file, case: c } of corpus) expect([file, typeof c.what, typeof c.failure, ["open", "fixed"].includes(c.status), typeof c.generated?.config]).toEqual([file, "string", "string", true, "object"]);
   });
-  for (const { file, case: c } of corpus) {
+  // Judged together: the programs one by one, the consumers once over every rendered case.
+  let judgements: Judgement[] = [];
+  beforeAll(async () => {
+    judgements = await judgeAll(corpus.map(({ case: c }) => c.generated));
+  }, 30 * 60_000);
+  corpus.forEach(({ file, case: c }, index) => {
     // An open case must still fail: when its fix lands this reports it, and the case is marked fixed.
-    (c.status === "open" ? test.failing : test)(`${file}: ${c.what}${c.status === "open" ? ` (open: ${c.fix})` : ""}`, async () => {
-      expect((await judge(c.generated)).problems).toEqual([]);
-    }, 10 * 60_000);
-  }
+    (c.status === "open" ? test.failing : test)(`${file}: ${c.what}${c.status === "open" ? ` (open: ${c.fix})` : ""}`, () => {
+      expect(judgements[index].problems).toEqual([]);
+    });
+  });
 });
 
 test("the generators cover every leaf of the schema with values the config accepts and values it refuses", () => {
