@@ -29,6 +29,9 @@ export const images = {
   // prometheus-community/elasticsearch_exporter (Apache-2.0), released 2026-07-02; its metric names are proven
   // from the module source at this tag (test/tools/grafana-dashboards.test.ts).
   elasticsearchExporter: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.11.0",
+  // prometheus-community/json_exporter (Apache-2.0), the Logstash pod's metrics sidecar; the same version as
+  // scripts/versions.env JSON_EXPORTER_VERSION, the binary the loopback proof runs (scripts/install-json-exporter.sh).
+  jsonExporter: "quay.io/prometheuscommunity/json-exporter:v0.7.0",
   // Applies Elasticsearch lifecycle policies and index templates over the REST API.
   curl: "docker.io/curlimages/curl:8.15.0",
 } as const;

@@ -68,14 +68,19 @@ const configMapFiles: Record<string, string> = {
   "grafana-dashboard-providers": "grafana/provisioning/dashboards",
   "logstash-pipeline": "logstash/pipeline",
   "logstash-settings": "logstash",
+  "logstash-exporter": "logstash/exporter",
   "loki-config": "loki",
   "log-shipper-config": "log-shipper",
   "jaeger-config": "jaeger",
 };
 /** Grafana's dashboards, one ConfigMap per folder: grafana-dashboards-<folder> → grafana/dashboards/<folder>/<uid>.json. */
 const DASHBOARDS_CONFIGMAP = /^grafana-dashboards-(.+)$/;
+/** Scrape shards beyond 0 (novacron:prometheus.shards): prometheus-shard-<n>-{config,rules} → prometheus/shard-<n>[/rules]. */
+const SHARD_CONFIGMAP = /^prometheus-shard-(\d+)-(config|rules)$/;
 const configMapDir = (name: string): string | undefined =>
-  configMapFiles[name] ?? (DASHBOARDS_CONFIGMAP.test(name) ? name.replace(DASHBOARDS_CONFIGMAP, "grafana/dashboards/$1") : undefined);
+  configMapFiles[name] ??
+  (DASHBOARDS_CONFIGMAP.test(name) ? name.replace(DASHBOARDS_CONFIGMAP, "grafana/dashboards/$1") : undefined) ??
+  (SHARD_CONFIGMAP.test(name) ? name.replace(SHARD_CONFIGMAP, (_, n, kind) => `prometheus/shard-${n}${kind === "rules" ? "/rules" : ""}`) : undefined);
 
 /** Where a ConfigMap's files go when its name carries a content hash: by app, keys `dir_file` → `dir/file`. */
 const configMapFilesByApp: Record<string, string> = { "elasticsearch-bootstrap": "elasticsearch" };

@@ -10,3 +10,6 @@ export NOVACRON_LOGS_TOOLS_BIN
 # Thanos (the licence check and the loopback proof): ~12 min cold, seconds once cached.
 NOVACRON_THANOS_BIN="$(bash scripts/install-thanos.sh)"
 export NOVACRON_THANOS_BIN
+# json_exporter, the Logstash pod's metrics sidecar (the loopback proof of its config): ~1 min cold.
+NOVACRON_JSON_EXPORTER_BIN="$(bash scripts/install-json-exporter.sh)"
+export NOVACRON_JSON_EXPORTER_BIN

@@ -74,7 +74,7 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
     if (elk.kibana.enabled) kibana = new Kibana(kibanaContract.name, { namespace: ns, elasticsearch: connection, replicas: elk.kibana.replicas, resources: elk.kibana.resources, networkPolicy }, afterCluster);
     logstash = new Logstash(logstashContract.name, {
       namespace: ns, elasticsearch: connection, replicas: elk.logstash.replicas, resources: elk.logstash.resources,
-      queueSize: elk.logstash.queueSize, storageClass: spec.storageClass, networkPolicy, shippers: shipperSpec.enabled ? [shipper] : [],
+      queueSize: elk.logstash.queueSize, storageClass: spec.storageClass, networkPolicy, shippers: shipperSpec.enabled ? [shipper] : [], scrapers,
     }, afterCluster);
   }
   const lokiStorage = lokiObjectStorageTarget(spec);
@@ -102,6 +102,6 @@ export function createLogsAndTraces(spec: StackSpec, opts: {
         resources: jaegerSpec.resources, networkPolicy, queriers, scrapers,
       }, jaegerOnEs && elasticsearch ? { dependsOn: [elasticsearch] } : undefined)
     : undefined;
-  const scrapeTargets = [operator, elasticsearchExporter, loki, logShipper, jaeger].flatMap((part) => (part ? [part.scrapeTarget] : []));
+  const scrapeTargets = [operator, elasticsearchExporter, logstash, loki, logShipper, jaeger].flatMap((part) => (part ? [part.scrapeTarget] : []));
   return { elasticsearch, kibana, logstash, loki, logShipper, jaeger, elasticsearchExporter, scrapeTargets };
 }

@@ -1,7 +1,7 @@
 // Composes the components into one stack from a validated spec. No logic of its own beyond wiring:
 // every decision was made by the presets, the config validation or the components.
 import * as pulumi from "@pulumi/pulumi";
-import { AlertDefinition, buildAlertCatalog, buildRecordingRules, CatalogScope, renderInhibitRules, renderRuleFiles } from "../components/alerts";
+import { AlertDefinition, alertsBeyondFirstShard, buildAlertCatalog, buildRecordingRules, CatalogScope, renderInhibitRules, renderRuleFiles } from "../components/alerts";
 import { Alertmanager, ChannelsSpec } from "../components/alertmanager";
 import { BlackboxExporter } from "../components/blackbox-exporter";
 import { Grafana, grafanaContract, grafanaIdentity, grafanaScrapeTarget } from "../components/grafana";
@@ -10,7 +10,7 @@ import { Namespace, peerSelector } from "../components/kube";
 import { KubeStateMetrics } from "../components/kube-state-metrics";
 import { MlModelExporter } from "../components/ml-model-exporter";
 import { NodeExporter } from "../components/node-exporter";
-import { Prometheus, prometheusContract, prometheusIdentity } from "../components/prometheus";
+import { Prometheus, prometheusContract, prometheusShardIdentities } from "../components/prometheus";
 import { CloudWiring, createCloudIntegrations } from "./clouds";
 import { Channel, channelSecretKeys, StackConfig } from "./config";
 import { createLogsAndTraces, LogsAndTraces } from "./logs-and-traces";
@@ -38,6 +38,8 @@ export function catalogScopeOf(spec: StackSpec): CatalogScope {
     kubeStateMetrics: spec.exporters.kubeStateMetrics.enabled,
     cadvisor: spec.exporters.cadvisor.enabled,
     elasticsearch: spec.elk.enabled,
+    // Logstash runs whenever the ELK section does (stacks/logs-and-traces.ts).
+    logstash: spec.elk.enabled,
     loki: spec.loki.enabled,
     // The shipper runs only with a Loki to push to (stacks/logs-and-traces.ts).
     logShipper: spec.logShipper.enabled && spec.loki.enabled,
@@ -82,7 +84,8 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
   // The enabled SLOs' recording rules beside the catalog's.
   const recording = buildRecordingRules(enabledSlos(spec.slos));
   // Prometheus and Grafana are named after their apps, so their pods' identity is known before they exist.
-  const scrapers = [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace)];
+  // Every scrape shard's pods scrape (shard 0's identity is the unsharded one).
+  const scrapers = prometheusShardIdentities(prometheusContract.name, spec.prometheus.shards).map((app) => peerSelector(app, spec.namespace));
   // Grafana queries Prometheus and Alertmanager.
   const grafanaPods = spec.grafana.enabled ? [peerSelector(grafanaIdentity(grafanaContract.name), spec.namespace)] : [];
 
@@ -143,6 +146,7 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
     cluster: spec.cluster,
     environment: spec.environment,
     replicas: prom.replicas,
+    shards: prom.shards,
     retentionTime: prom.retentionTime,
     retentionSize: prom.retentionSize,
     storageSize: prom.storageSize,
@@ -156,6 +160,9 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
     serviceAccountAnnotations: clouds.serviceAccountAnnotations,
     projectedTokens: clouds.projectedTokens,
     ruleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts, recording }),
+    // Shards 1 and up leave out the alerts that fire on absent series (the jobs they watch are shard 0's) and
+    // the Watchdog (the heartbeat must stop when shard 0 does): components/alerts/shards.ts.
+    ...(prom.shards > 1 ? { shardRuleFiles: renderRuleFiles({ runbookBaseUrl: spec.runbookBaseUrl, alerts: alertsBeyondFirstShard(alerts), recording }) } : {}),
     networkPolicy,
     // With Thanos, Grafana queries Query, which reads the sidecars: nothing queries Prometheus' API directly.
     queryClients: thanos ? [] : grafanaPods,
@@ -183,6 +190,7 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
         namespace: ns,
         prometheus: thanos ? thanos.query.endpoint : prometheus.endpoint,
         thanosQuery: thanos !== undefined,
+        scrapeShards: prom.shards,
         scrapeInterval: prom.scrapeInterval,
         alerts,
         alertmanager: alertmanager.endpoint,

@@ -2,7 +2,7 @@
 // Store Gateway and Compactor, and what the Prometheus component needs for its sidecars. Wiring only.
 import * as pulumi from "@pulumi/pulumi";
 import { PeerSelector, peerSelector } from "../components/kube";
-import { prometheusContract, prometheusIdentity, prometheusThanosEndpoint, PrometheusThanosArgs } from "../components/prometheus";
+import { prometheusContract, prometheusShardIdentities, prometheusThanosEndpoints, PrometheusThanosArgs } from "../components/prometheus";
 import type { ThanosScrapeTargets } from "../components/prometheus/render-config";
 import { ThanosBucket, ThanosCompactor, thanosContract, thanosIdentity, ThanosQuery, ThanosStoreGateway, thanosStoreEndpoint } from "../components/thanos";
 import { CloudWiring, thanosObjectStorageTarget } from "./clouds";
@@ -64,8 +64,9 @@ export function createThanos(spec: StackSpec, secrets: StackSecrets, opts: {
   }, after);
   const query = new ThanosQuery(thanosNames.query, {
     namespace: ns, replicas: t.query.replicas, resources: t.query.resources, networkPolicy,
-    endpoints: [prometheusThanosEndpoint(prometheusContract.name, spec.namespace), thanosStoreEndpoint(thanosNames.store, spec.namespace)],
-    storeApis: [peerSelector(prometheusIdentity(prometheusContract.name), spec.namespace), peerSelector(store.app, spec.namespace)],
+    // Every scrape shard's sidecars (one DNS SRV name per shard's headless Service), then the Store Gateway.
+    endpoints: [...prometheusThanosEndpoints(prometheusContract.name, spec.namespace, spec.prometheus.shards), thanosStoreEndpoint(thanosNames.store, spec.namespace)],
+    storeApis: [...prometheusShardIdentities(prometheusContract.name, spec.prometheus.shards).map((app) => peerSelector(app, spec.namespace)), peerSelector(store.app, spec.namespace)],
     queryClients: opts.queryClients, scrapers: opts.scrapers,
   });
   const azure = cloud?.cloud === "azure" ? clouds.prometheusAzureIdentity : undefined;

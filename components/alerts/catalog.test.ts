@@ -2,6 +2,7 @@
 // the meta-monitoring brief, deliberately not derived from the catalog.
 import { alertCatalog, buildAlertCatalog, defaultThresholds, durationSeconds, fullScope, recordingRules, renderInhibitRules } from "./index";
 import type { AlertDefinition, AlertDomain, Severity } from "./index";
+import { lineRules, renderFilter } from "../log-parsing";
 
 type Unit = "ratio" | "seconds" | "age" | "count" | "days";
 interface Expected {
@@ -92,6 +93,11 @@ const pipelineAlerts: Record<string, Expected> = {
   ElasticsearchClusterRed: { domain: "stack", severity: "critical", for: "5m" },
   ElasticsearchClusterYellow: { domain: "stack", severity: "warning", for: "20m" },
   ElasticsearchDiskWatermarkNear: { domain: "stack", severity: "warning", for: "15m", threshold: 0.8, unit: "ratio" },
+  LogstashDown: { domain: "stack", severity: "warning", for: "5m" },
+  LogstashPipelineStalled: { domain: "stack", severity: "warning", for: "15m" },
+  LogstashLinesUnparsed: { domain: "stack", severity: "warning", for: "30m", threshold: 0.1, unit: "ratio" },
+  LogstashQueueFillingUp: { domain: "stack", severity: "warning", for: "15m", threshold: 0.8, unit: "ratio" },
+  LogstashJvmHeapHigh: { domain: "stack", severity: "warning", for: "10m", threshold: 0.9, unit: "ratio" },
   GrafanaDown: { domain: "stack", severity: "warning", for: "5m" },
   GrafanaRequestErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.05, unit: "ratio" },
 };
@@ -368,10 +374,23 @@ test("the pipeline's alerts are in the catalog only when the stack runs their pa
   const names = (scope: Partial<import("./index").CatalogScope>) => buildAlertCatalog({}, { ...fullScope, ...scope }).map((a) => a.name).filter((n) => pipeline.includes(n));
   expect(names({})).toEqual(pipeline);
   expect(names({ elasticsearch: false })).toEqual(pipeline.filter((n) => !n.startsWith("Elasticsearch")));
+  expect(names({ logstash: false })).toEqual(pipeline.filter((n) => !n.startsWith("Logstash")));
   expect(names({ loki: false })).toEqual(pipeline.filter((n) => !n.startsWith("Loki")));
   expect(names({ logShipper: false })).toEqual(pipeline.filter((n) => !n.startsWith("LogShipper")));
   expect(names({ jaeger: false })).toEqual(pipeline.filter((n) => !n.startsWith("Jaeger")));
   expect(names({ grafana: false })).toEqual(pipeline.filter((n) => !n.startsWith("Grafana")));
+});
+
+test("LogstashDown silences TargetDown for the logstash job only (the same outage, with its own runbook)", () => {
+  expect(alertNamed("LogstashDown")).toMatchObject({ inhibits: ["TargetDown"], inhibitEqual: ["job"] });
+});
+
+test("LogstashLinesUnparsed counts only the last line rule's grok, the one that sees just the lines no rule matched", () => {
+  const expr = alertNamed("LogstashLinesUnparsed").expr;
+  const ids = [...expr.matchAll(/plugin_id="([^"]+)"/g)].map((m) => m[1]);
+  expect(ids).toEqual([`rule-${lineRules[lineRules.length - 1].name}`]);
+  // The grok ids the pipeline really renders carry that id (once, on the last rule).
+  expect(renderFilter().match(new RegExp(`id => "${ids[0]}"`, "g"))).toHaveLength(1);
 });
 
 test("a red Elasticsearch cluster inhibits the yellow alert of the same cluster only", () => {

@@ -27,7 +27,7 @@ import { AlertThresholds, defaultThresholds, thresholdNames } from "./thresholds
 import { recordingRules as baseRecordingRules } from "./rules/recording";
 import { AlertDefinition, AlertRule, RecordingRule } from "./types";
 
-export { recordingNames } from "./rules/recording";
+export { RECORDED_QUANTILE, recordingNames } from "./rules/recording";
 export { exporterJobs, maxScrapeIntervalSeconds, probeJobs, rateWindows } from "./rules/selectors";
 
 function withCases(rule: AlertRule, builders: Readonly<Record<string, CaseBuilder>>): AlertDefinition {

@@ -11,3 +11,4 @@ export type { PromqlVerdict } from "./promql";
 export * from "./render-rules";
 export { durationSeconds, formatDuration } from "../units";
 export { SCRAPE_INTERVAL_SECONDS } from "./promtool-cases/series";
+export * from "./shards";

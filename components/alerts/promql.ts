@@ -74,6 +74,8 @@ export interface PromqlVerdict {
   metrics: string[];
   /** Selectors with no literal metric name (e.g. {__name__=~"..."}), which no inventory can check. */
   unnamedSelectors: number;
+  /** The functions it calls (sorted, unique), e.g. absent, which fires where its selector finds nothing. */
+  functions: string[];
   /** The expression's type when ok. */
   type?: ValueType;
 }
@@ -84,6 +86,7 @@ class PromqlError extends Error {}
 export function parsePromql(expr: string): PromqlVerdict {
   const errors: string[] = [];
   const metrics = new Set<string>();
+  const called = new Set<string>();
   let unnamedSelectors = 0;
   const tree = parser.parse(expr);
   tree.iterate({
@@ -205,6 +208,7 @@ export function parsePromql(expr: string): PromqlVerdict {
       }
       case "FunctionCall": {
         const name = text(node.getChild("FunctionIdentifier")!);
+        called.add(name);
         const signature = functions[name];
         if (!signature) return fail(node, `function "${name}" is experimental or unknown`);
         const args = exprChildren(node.getChild("FunctionCallBody")!);
@@ -256,14 +260,14 @@ export function parsePromql(expr: string): PromqlVerdict {
     else {
       try {
         const type = typeOf(top);
-        return { ok: true, errors: [], metrics: [...metrics].sort(), unnamedSelectors, type };
+        return { ok: true, errors: [], metrics: [...metrics].sort(), unnamedSelectors, functions: [...called].sort(), type };
       } catch (error) {
         if (!(error instanceof PromqlError)) throw error;
         errors.push(error.message);
       }
     }
   }
-  return { ok: false, errors, metrics: [...metrics].sort(), unnamedSelectors };
+  return { ok: false, errors, metrics: [...metrics].sort(), unnamedSelectors, functions: [...called].sort() };
 }
 
 function typeName(type: ValueType): string {

@@ -122,6 +122,19 @@ export const thresholdTable = {
     min: 0.5, max: 0.85,
     bounds: "at Elasticsearch's default low watermark (85%) the node already takes no new shards, too late for a warning; below 50% it is not near",
   },
+  // Logstash, through its metrics sidecar (rules/pipeline.ts).
+  LogstashLinesUnparsed: {
+    default: 0.1, unit: "ratio", doc: "Share (0-1) of log lines Logstash matches to no parsing rule above which LogstashLinesUnparsed fires.",
+    max: 0.99, bounds: "a share of lines can only pass a threshold below 1",
+  },
+  LogstashQueueFillingUp: {
+    default: 0.8, unit: "ratio", doc: "Used share (0-1) of a Logstash pipeline's persisted queue (queue.max_bytes) above which LogstashQueueFillingUp fires.",
+    min: 0.5, max: 0.95, bounds: "at 100% the inputs block and the shipper's pushes fail, so a warning must come before; below half the queue is absorbing a blip",
+  },
+  LogstashJvmHeapHigh: {
+    default: 0.9, unit: "ratio", doc: "Share (0-1) of Logstash's JVM heap still in use at its lowest over 5m (after collections) above which LogstashJvmHeapHigh fires.",
+    min: 0.5, max: 0.99, bounds: "below half the heap after a collection is healthy; at 100% the JVM fails with OutOfMemoryError",
+  },
   // Kubernetes storage, nodes and control plane (rules/kubernetes-cluster.ts).
   KubePersistentVolumeFillingUp: {
     default: 0.03, unit: "ratio", doc: "Free share (0-1) of a PersistentVolume below which KubePersistentVolumeFillingUp fires.",

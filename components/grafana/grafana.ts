@@ -47,6 +47,11 @@ export interface GrafanaArgs {
   thanosQuery?: boolean;
   /** Prometheus' scrape interval, for Grafana's $__rate_interval. Default 15s. */
   scrapeInterval?: string;
+  /**
+   * Prometheus' scrape shards (`Prometheus` arg `shards`; read through Thanos Query): above 1, the panels on
+   * recorded series add the shards' parts up. Default 1.
+   */
+  scrapeShards?: number;
   /** Alertmanager: its alerts and silences, viewed in Grafana; `Alertmanager.endpoint`. */
   alertmanager?: ServiceEndpoint;
   /** Loki: logs, with trace ids linked to Jaeger; `Loki.endpoint`. */
@@ -145,7 +150,7 @@ export class Grafana extends pulumi.ComponentResource {
         elasticsearch: es && esUrl ? { url: esUrl, indexPatterns: es.indexPatterns } : undefined,
       })));
 
-    const dashboards = buildDashboards(args.alerts ?? alertCatalog);
+    const dashboards = buildDashboards(args.alerts ?? alertCatalog, args.scrapeShards);
     this.dashboards = Object.fromEntries(dashboards.map((d) => [d.uid, JSON.stringify(d.model, null, 2)]));
     const providersYaml = toYaml(renderDashboardProviders(dashboards));
 

@@ -4,6 +4,7 @@
 // or read from the pinned Go module source, the README's metric contract or our own ML exporter's code
 // (test/tools/grafana-dashboards.test.ts).
 import { recordingRules } from "../alerts/catalog";
+import { logstashMetrics } from "../logstash/render-exporter-config";
 import { ThanosRole } from "../thanos/contract";
 
 export type MetricSource =
@@ -19,6 +20,7 @@ export type MetricSource =
   | "novacron-services"
   | "prometheus-rules"
   | "elasticsearch-exporter"
+  | "logstash"
   | "loki"
   | "alloy"
   | "jaeger"
@@ -207,6 +209,12 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
       "elasticsearch_clustersettings_allocation_watermark_flood_stage_ratio", "elasticsearch_jvm_memory_used_bytes", "elasticsearch_jvm_memory_max_bytes",
       "elasticsearch_indices_indexing_index_total",
     ],
+  },
+  // Logstash has no Prometheus endpoint: these are our own json_exporter config's names (job `logstash`).
+  logstash: {
+    provenBy:
+      "scraped from the pinned json_exporter binary on 127.0.0.1 running our rendered config against Elastic's documented /_node/stats and /_node/stats/pipelines examples (test/e2e/logstash-metrics.test.ts); that Logstash 9.4.3 itself emits those fields is not proven here",
+    metrics: Object.values(logstashMetrics),
   },
   // Loki is AGPL: never built or linked here. Its names are read from the text of its source at the pinned tag
   // (and from grafana/dskit, Apache-2.0, whose HTTP server Loki runs under its own metrics namespace).

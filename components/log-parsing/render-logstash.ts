@@ -73,6 +73,15 @@ export function renderInput(spec: LogstashPipelineSpec): string {
   ]) + "\n";
 }
 
+/** The id of a line rule's grok filter: Logstash reports the filter's stats (its failures) under it. */
+export const lineRuleGrokId = (ruleName: string) => `rule-${ruleName}`;
+
+/**
+ * The grok that runs only on lines no earlier rule matched: each of its failures is a line that matched no
+ * rule at all (kept whole, tagged UNPARSED_TAG). The other groks fail by design (first match wins).
+ */
+export const lastLineRuleGrokId = (): string => lineRuleGrokId(lineRules[lineRules.length - 1].name);
+
 /** Turns one OTLP request into one event per log record, with the shipper's labels under [labels]. */
 const otlpToEvents = [
   "# One event per OTLP log record; resource and record attributes (the shipper's labels) become [labels][*].",
@@ -108,7 +117,7 @@ export function renderFilter(): string {
   // Line rules: first match wins (the rules exclude one another, so order cannot change a result).
   lineRules.forEach((rule, i) => {
     const grok = block("grok", [
-      `id => ${quote(`rule-${rule.name}`)}`,
+      `id => ${quote(lineRuleGrokId(rule.name))}`,
       `match => { "message" => ${quote(grokPattern(rule.pattern))} }`,
       `add_field => ${hash([["[@metadata][rule]", rule.name], ["[@metadata][index]", rule.index]])}`,
       `tag_on_failure => []`,

@@ -10,10 +10,12 @@ import {
   mountByName, statefulSetWithOwnedClaims, namedConfigOptions,
 } from "../kube";
 import { renderLogstashPipeline } from "../log-parsing";
+import type { AppScrapeTarget } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { parseBytes } from "../units";
-import { LOGSTASH_API_PORT, LOGSTASH_HTTP_PORT, logstashContract, logstashDefaults } from "./contract";
+import { LOGSTASH_API_PORT, LOGSTASH_HTTP_PORT, LOGSTASH_METRICS_PORT, LOGSTASH_PIPELINE_ID, logstashContract, logstashDefaults, logstashExporterDefaults } from "./contract";
 import { logstashHeapOptions } from "./heap";
+import { LOGSTASH_EXPORTER_MODULE, LOGSTASH_STATS_URL, renderLogstashExporterConfig } from "./render-exporter-config";
 
 const HOME = "/usr/share/logstash";
 
@@ -34,6 +36,10 @@ export interface LogstashArgs {
   networkPolicy?: boolean;
   /** Pods that ship logs to Logstash (the log shipper). */
   shippers?: PeerSelector[];
+  /** Pods that scrape the metrics sidecar (Prometheus). */
+  scrapers?: PeerSelector[];
+  /** Requests and limits of the metrics sidecar (json_exporter). */
+  exporterResources?: ResourceRequirements;
 }
 
 export function logstashIdentity(name: string): AppIdentity {
@@ -53,6 +59,8 @@ export class Logstash extends pulumi.ComponentResource {
   /** The rendered pipeline files (10-input.conf, 20-filter.conf, 30-output.conf). */
   public readonly pipeline: pulumi.Output<Record<string, string>>;
   public readonly app: AppIdentity;
+  /** What Prometheus scrapes: the metrics sidecar's /probe, which reads Logstash's /_node/stats over loopback. */
+  public readonly scrapeTarget: pulumi.Output<AppScrapeTarget>;
 
   constructor(name: string, args: LogstashArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:logstash:Logstash", name, {}, opts);
@@ -81,12 +89,22 @@ export class Logstash extends pulumi.ComponentResource {
       "log.format": "json",
       "xpack.monitoring.enabled": false,
     });
-    const pipelines = toYaml([{ "pipeline.id": "novacron", "path.config": `${HOME}/pipeline/*.conf` }]);
+    const pipelines = toYaml([{ "pipeline.id": LOGSTASH_PIPELINE_ID, "path.config": `${HOME}/pipeline/*.conf` }]);
+    const exporterConfig = renderLogstashExporterConfig({ pipelines: [LOGSTASH_PIPELINE_ID] });
 
     const pipelineConfig = new ConfigMap(`${name}-pipeline`, { metadata: objectMeta(app, ns, `${name}-pipeline`), data: this.pipeline }, { parent: this, ...namedConfigOptions });
     const settingsConfig = new ConfigMap(`${name}-settings`, { metadata: objectMeta(app, ns, `${name}-settings`), data: { "logstash.yml": settings, "pipelines.yml": pipelines } }, { parent: this, ...namedConfigOptions });
+    const exporterConfigMap = new ConfigMap(`${name}-exporter`, { metadata: objectMeta(app, ns, `${name}-exporter`), data: { "config.yml": exporterConfig } }, { parent: this, ...namedConfigOptions });
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "otlp-http", port: LOGSTASH_HTTP_PORT }] }), { parent: this });
-    new Service(`${name}-headless`, renderService({ app, namespace: ns, name: `${name}-headless`, headless: true, ports: [{ name: "api", port: LOGSTASH_API_PORT }] }), { parent: this });
+    // The headless Service names each pod; Prometheus discovers the sidecars' `metrics` port through it.
+    new Service(`${name}-headless`, renderService({
+      app, namespace: ns, name: `${name}-headless`, headless: true,
+      ports: [{ name: "api", port: LOGSTASH_API_PORT }, { name: "metrics", port: LOGSTASH_METRICS_PORT }],
+    }), { parent: this });
+    this.scrapeTarget = pulumi.output(ns).apply((namespace) => ({
+      namespace, app: app.name, port: "metrics", service: `${name}-headless`, job: logstashContract.job,
+      path: "/probe", params: { module: [LOGSTASH_EXPORTER_MODULE], target: [LOGSTASH_STATS_URL] },
+    }));
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${LOGSTASH_HTTP_PORT}`;
 
     const resources = args.resources ?? logstashDefaults.resources;
@@ -95,7 +113,7 @@ export class Logstash extends pulumi.ComponentResource {
       app, namespace: ns,
       replicas: args.replicas ?? logstashDefaults.replicas,
       runAsUser: ELASTIC_UID,
-      configHash: this.pipeline.apply((files) => contentHash(...Object.values(files), settings, pipelines)),
+      configHash: this.pipeline.apply((files) => contentHash(...Object.values(files), settings, pipelines, exporterConfig)),
       // Time to drain the in-flight batch to the persistent queue.
       terminationGracePeriodSeconds: 60,
       containers: [{
@@ -123,10 +141,24 @@ export class Logstash extends pulumi.ComponentResource {
           { name: "data", mountPath: `${HOME}/data` },
           { name: "tmp", mountPath: "/tmp" },
         ],
+      }, {
+        // Logstash has only its JSON monitoring API: json_exporter turns /_node/stats into Prometheus series at
+        // each scrape, reading it over the pod's loopback (LOGSTASH_STATS_URL).
+        name: "metrics",
+        image: images.jsonExporter,
+        args: ["--config.file=/etc/json-exporter/config.yml", `--web.listen-address=:${LOGSTASH_METRICS_PORT}`],
+        ports: [{ name: "metrics", containerPort: LOGSTASH_METRICS_PORT }],
+        resources: args.exporterResources ?? logstashExporterDefaults.resources,
+        // Its own /metrics, not /probe: a Logstash restart must not also fail the sidecar's probes (the
+        // scrape's `up` says that Logstash does not answer).
+        livenessProbe: httpProbe("/metrics", "metrics"),
+        readinessProbe: httpProbe("/metrics", "metrics"),
+        volumeMounts: [{ name: "exporter-config", mountPath: "/etc/json-exporter", readOnly: true }],
       }],
       volumes: [
         { name: "pipeline", configMap: { name: mountByName(pipelineConfig, `${name}-pipeline`) } },
         { name: "settings", configMap: { name: mountByName(settingsConfig, `${name}-settings`) } },
+        { name: "exporter-config", configMap: { name: mountByName(exporterConfigMap, `${name}-exporter`) } },
         { name: "es-ca", secret: { secretName: es.caSecret } },
         { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
       ],
@@ -135,14 +167,17 @@ export class Logstash extends pulumi.ComponentResource {
       serviceName: `${name}-headless`,
       volumeClaims: [{ name: "data", size: queueSize, storageClass: args.storageClass }],
     });
-    statefulSetWithOwnedClaims(name, sts, { parent: this, dependsOn: dependsOnWith(opts, pipelineConfig, settingsConfig) });
+    statefulSetWithOwnedClaims(name, sts, { parent: this, dependsOn: dependsOnWith(opts, pipelineConfig, settingsConfig, exporterConfigMap) });
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
 
     if (args.networkPolicy ?? true) {
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app, namespace: ns,
-        ingress: [{ peers: podPeers(args.shippers), ports: [{ port: LOGSTASH_HTTP_PORT }] }],
+        ingress: [
+          { peers: podPeers(args.shippers), ports: [{ port: LOGSTASH_HTTP_PORT }] },
+          { peers: podPeers(args.scrapers), ports: [{ port: LOGSTASH_METRICS_PORT }] },
+        ],
         egress: [
           { peers: podPeers([es.pods]), ports: [{ port: elasticsearchContract.ports.http }] },
           // The GeoIP filter keeps its GeoLite2 database current from Elastic's service over HTTPS.
@@ -150,6 +185,6 @@ export class Logstash extends pulumi.ComponentResource {
         ],
       }), { parent: this });
     }
-    this.registerOutputs({ url: this.url });
+    this.registerOutputs({ url: this.url, scrapeTarget: this.scrapeTarget });
   }
 }

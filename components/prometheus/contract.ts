@@ -19,6 +19,8 @@ export const PROMETHEUS_PORT = prometheusContract.ports.web;
 /** What a Prometheus falls back on when its args leave a setting out (the stack's presets extend these). */
 export const prometheusDefaults = {
   replicas: 1,
+  /** Scrape shards (each an HA group of `replicas`); 1 scrapes everything in one Prometheus. */
+  shards: 1,
   retentionTime: "15d",
   storageSize: "50Gi",
   scrapeInterval: "15s",
@@ -33,3 +35,14 @@ export const prometheusDefaults = {
  * can only count "faster than X" exactly when X is one of them.
  */
 export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+/** The most scrape shards a stack may run (each is a StatefulSet of its own, with its own volumes). */
+export const MAX_PROMETHEUS_SHARDS = 16;
+
+/**
+ * The name of shard `index` of the Prometheus called `name`: shard 0 keeps the unsharded name, so going from one
+ * shard to two adds shard 1 and updates shard 0 in place (its objects keep their names).
+ */
+export function prometheusShardName(name: string, index: number): string {
+  return index === 0 ? name : `${name}-shard-${index}`;
+}

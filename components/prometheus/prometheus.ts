@@ -13,7 +13,7 @@ import { THANOS_GRPC_PORT, THANOS_HTTP_PORT, thanosDefaults } from "../thanos/co
 import { thanosSidecarArgs } from "../thanos/render-args";
 import type { ThanosSecretEnv } from "../thanos/thanos";
 import { toYaml } from "../yaml";
-import { PROMETHEUS_PORT, prometheusContract, prometheusDefaults } from "./contract";
+import { PROMETHEUS_PORT, prometheusContract, prometheusDefaults, prometheusShardName } from "./contract";
 import { AppScrapeTarget, BlackboxScrapeTarget, InClusterApp, RemoteWriteSpec, renderPrometheusConfig, ServiceTarget, ThanosScrapeTargets } from "./render-config";
 
 const CONFIG_DIR = "/etc/prometheus/config";
@@ -76,8 +76,14 @@ export interface PrometheusArgs {
   cluster: string;
   /** Environment name, an external label on every series and alert. */
   environment: string;
-  /** Replicas; each scrapes every target independently (HA pair in prod). Default 1. */
+  /** Replicas of each shard; each scrapes its shard's targets independently (HA pair in prod). Default 1. */
   replicas?: number;
+  /**
+   * Scrape shards (default 1). Each is a StatefulSet of `replicas` with its own config (hashmod share of the
+   * growing jobs; shard 0 also scrapes the stack's own jobs whole), volumes, PDB, NetworkPolicy and sidecars.
+   * Shard 0 keeps the unsharded objects' names. Above 1, read through Thanos Query (`thanos`).
+   */
+  shards?: number;
   /** Local retention time, e.g. 30d. Default 15d. */
   retentionTime?: string;
   /** Local retention size, e.g. 50GB. */
@@ -98,8 +104,13 @@ export interface PrometheusArgs {
   alertmanagers: pulumi.Input<pulumi.Input<string>[]>;
   /** Long-term storage endpoints (a cloud's endpoint may be known only once its workspace exists). */
   remoteWrite?: pulumi.Input<pulumi.Input<RemoteWriteSpec>[]>;
-  /** Rule files (file name → YAML), e.g. renderRuleFiles() of the alert catalog. */
+  /** Rule files (file name → YAML), e.g. renderRuleFiles() of the alert catalog; shard 0's when sharded. */
   ruleFiles: Record<string, string>;
+  /**
+   * Rule files of shards 1 and up (default `ruleFiles`): e.g. without the Watchdog and the alerts that fire on
+   * absent series (alertsBeyondFirstShard), whose jobs only shard 0 scrapes.
+   */
+  shardRuleFiles?: Record<string, string>;
   /** What Prometheus scrapes: the stack's apps and exporters, the Kubernetes API, kubelets, services. */
   scrape: PrometheusScrapeArgs;
   /** Create a NetworkPolicy for Prometheus' pods (default true). */
@@ -174,6 +185,16 @@ export function prometheusIdentity(name: string): AppIdentity {
   return { name: prometheusContract.name, instance: name, component: "server", image: images.prometheus };
 }
 
+/** The pods of every shard of a Prometheus component (shard 0's identity is the unsharded one). */
+export function prometheusShardIdentities(name: string, shards: number = prometheusDefaults.shards): AppIdentity[] {
+  return Array.from({ length: shards }, (_, index) => prometheusIdentity(prometheusShardName(name, index)));
+}
+
+/** Thanos Query's endpoints for every shard's sidecars (one DNS SRV name per shard's headless Service). */
+export function prometheusThanosEndpoints(name: string, namespace: string, shards: number = prometheusDefaults.shards): string[] {
+  return Array.from({ length: shards }, (_, index) => prometheusThanosEndpoint(prometheusShardName(name, index), namespace));
+}
+
 
 /** Prometheus as a StatefulSet with persistent storage, Kubernetes service discovery and hot reload. */
 export class Prometheus extends pulumi.ComponentResource {
@@ -188,22 +209,36 @@ export class Prometheus extends pulumi.ComponentResource {
   public readonly ruleFiles: Record<string, string>;
   /** The pods' app identity, for NetworkPolicies of the targets Prometheus scrapes. */
   public readonly app: AppIdentity;
-  /** With `thanos`: Thanos Query's endpoint for the sidecars (DNS SRV over the headless Service's gRPC port, every replica). */
+  /** With `thanos`: Thanos Query's endpoint for shard 0's sidecars (DNS SRV over the headless Service's gRPC port, every replica). */
   public readonly thanosEndpoint?: pulumi.Output<string>;
+  /** With `thanos`: Query's endpoints for every shard's sidecars, shard 0 first. */
+  public readonly thanosEndpoints?: pulumi.Output<string>[];
+  /** Every shard's rendered prometheus.yml, shard 0 (`configYaml`) first. */
+  public readonly shardConfigYamls: pulumi.Output<string>[];
+  /** Every shard's pod identity, shard 0 (`app`) first: scraped targets let them all in. */
+  public readonly shardApps: AppIdentity[];
 
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
     super("novacron:prometheus:Prometheus", name, {}, opts);
-    const app = prometheusIdentity(name);
+    const shards = args.shards ?? prometheusDefaults.shards;
+    if (!Number.isInteger(shards) || shards < 1) throw new Error(`Prometheus ${name}: shards must be a whole number of at least 1, not ${shards}`);
+    const shardApps = prometheusShardIdentities(name, shards);
+    const app = shardApps[0];
     this.app = app;
+    this.shardApps = shardApps;
     const ns = args.namespace;
     const replicas = args.replicas ?? prometheusDefaults.replicas;
     const thanos = args.thanos;
-    const headless = `${name}-headless`;
-    // The sidecars are scraped on every Prometheus pod, through the headless Service's port.
-    const sidecarTarget = pulumi.output(ns).apply((namespace) => ({ namespace, app: app.name, port: SIDECAR_HTTP_PORT_NAME, service: headless }));
+    const headlessOf = (index: number) => `${prometheusShardName(name, index)}-headless`;
+    // The sidecars are scraped on every Prometheus pod of every shard (by shard 0: the job is one of the stack's
+    // own), through the headless Services' port; the Service keep is a regex, so one job covers every shard.
+    const sidecarServices = Array.from({ length: shards }, (_, index) => headlessOf(index)).join("|");
+    const sidecarTarget = pulumi.output(ns).apply((namespace) => ({ namespace, app: app.name, port: SIDECAR_HTTP_PORT_NAME, service: sidecarServices }));
 
-    this.configYaml = pulumi.all([pulumi.output(args.alertmanagers), pulumi.output(args.scrape), pulumi.output(args.remoteWrite ?? []), sidecarTarget]).apply(([alertmanagers, scrape, remoteWrite, sidecar]) =>
+    const renderShard = (index: number) => pulumi.all([pulumi.output(args.alertmanagers), pulumi.output(args.scrape), pulumi.output(args.remoteWrite ?? []), sidecarTarget]).apply(([alertmanagers, scrape, remoteWrite, sidecar]) =>
       toYaml(renderPrometheusConfig({
+        // One shard renders exactly the unsharded config.
+        shard: shards > 1 ? { count: shards, index } : undefined,
         cluster: args.cluster,
         environment: args.environment,
         scrapeInterval: args.scrapeInterval ?? prometheusDefaults.scrapeInterval,
@@ -228,6 +263,8 @@ export class Prometheus extends pulumi.ComponentResource {
         thanos: thanos ? { ...(scrape.thanos ?? {}), sidecar } : scrape.thanos,
       })),
     );
+    this.shardConfigYamls = Array.from({ length: shards }, (_, index) => renderShard(index));
+    this.configYaml = this.shardConfigYamls[0];
     this.ruleFiles = args.ruleFiles;
 
     const sa = new ServiceAccount(name, {
@@ -244,30 +281,48 @@ export class Prometheus extends pulumi.ComponentResource {
       ],
     });
 
-    // Named (not auto-named) so a change updates the ConfigMap in place and the reloader picks it up:
-    // a changed threshold is a one-line diff of one object, and no pod restarts.
-    const config = new ConfigMap(`${name}-config`, {
-      metadata: objectMeta(app, ns, `${name}-config`),
-      data: { "prometheus.yml": this.configYaml },
-    }, { parent: this, ...namedConfigOptions });
-    const rules = new ConfigMap(`${name}-rules`, {
-      metadata: objectMeta(app, ns, `${name}-rules`),
-      data: args.ruleFiles,
-    }, { parent: this, ...namedConfigOptions });
-
-    const sidecarPorts = [{ name: SIDECAR_HTTP_PORT_NAME, port: THANOS_HTTP_PORT }, { name: "grpc", port: THANOS_GRPC_PORT }];
-    new Service(headless, renderService({ app, namespace: ns, name: headless, headless: true, ports: [{ name: "web", port: PROMETHEUS_PORT }, ...(thanos ? sidecarPorts : [])] }), { parent: this });
-    if (thanos) this.thanosEndpoint = pulumi.output(ns).apply((namespace) => prometheusThanosEndpoint(name, namespace));
+    if (thanos) {
+      this.thanosEndpoints = Array.from({ length: shards }, (_, index) => pulumi.output(ns).apply((namespace) => prometheusThanosEndpoint(prometheusShardName(name, index), namespace)));
+      this.thanosEndpoint = this.thanosEndpoints[0];
+    }
+    // Shard 0's pods: with Thanos nothing queries Prometheus' API directly (Query reads every shard's sidecars).
     const service = new Service(name, renderService({ app, namespace: ns, ports: [{ name: "web", port: PROMETHEUS_PORT }] }), { parent: this });
     this.serviceName = service.metadata.name;
     this.url = pulumi.interpolate`http://${service.metadata.name}.${ns}.svc:${PROMETHEUS_PORT}`;
     this.endpoint = serviceEndpoint(app, ns, this.url, PROMETHEUS_PORT);
 
+    shardApps.forEach((shardApp, index) => this.shard({
+      name: prometheusShardName(name, index), app: shardApp, headless: headlessOf(index), configYaml: this.shardConfigYamls[index],
+      ruleFiles: index === 0 ? args.ruleFiles : args.shardRuleFiles ?? args.ruleFiles, serviceAccountName: name, serviceAccount: sa, peers: shardApps, replicas,
+    }, args));
+
+    this.registerOutputs({ url: this.url, serviceName: this.serviceName, configYaml: this.configYaml });
+  }
+
+  /** One shard: its config and rules, headless Service, StatefulSet with owned claims, PDB and NetworkPolicy. */
+  private shard(shard: ShardObjects, args: PrometheusArgs): void {
+    const { name, app, headless } = shard;
+    const ns = args.namespace;
+    const thanos = args.thanos;
+    // Named (not auto-named) so a change updates the ConfigMap in place and the reloader picks it up:
+    // a changed threshold is a one-line diff of one object, and no pod restarts.
+    const config = new ConfigMap(`${name}-config`, {
+      metadata: objectMeta(app, ns, `${name}-config`),
+      data: { "prometheus.yml": shard.configYaml },
+    }, { parent: this, ...namedConfigOptions });
+    const rules = new ConfigMap(`${name}-rules`, {
+      metadata: objectMeta(app, ns, `${name}-rules`),
+      data: shard.ruleFiles,
+    }, { parent: this, ...namedConfigOptions });
+
+    const sidecarPorts = [{ name: SIDECAR_HTTP_PORT_NAME, port: THANOS_HTTP_PORT }, { name: "grpc", port: THANOS_GRPC_PORT }];
+    new Service(headless, renderService({ app, namespace: ns, name: headless, headless: true, ports: [{ name: "web", port: PROMETHEUS_PORT }, ...(thanos ? sidecarPorts : [])] }), { parent: this });
+
     const workload: WorkloadSpec = {
       app,
       namespace: ns,
-      replicas,
-      serviceAccountName: name,
+      replicas: shard.replicas,
+      serviceAccountName: shard.serviceAccountName,
       // Prometheus flushes its head block on shutdown; give it time rather than replaying the WAL later.
       terminationGracePeriodSeconds: 600,
       containers: [
@@ -323,7 +378,7 @@ export class Prometheus extends pulumi.ComponentResource {
     statefulSetWithOwnedClaims(name, renderStatefulSet(workload, {
       serviceName: headless,
       volumeClaims: [{ name: "data", size: args.storageSize ?? prometheusDefaults.storageSize, storageClass: args.storageClass }],
-    }), { parent: this, dependsOn: [config, rules, sa] }); // the pods name their service account: it must exist first
+    }), { parent: this, dependsOn: [config, rules, shard.serviceAccount] }); // the pods name their service account: it must exist first
 
     const pdb = renderPodDisruptionBudget(workload);
     if (pdb) new PodDisruptionBudget(name, pdb, { parent: this });
@@ -334,17 +389,30 @@ export class Prometheus extends pulumi.ComponentResource {
         namespace: ns,
         ingress: [
           { peers: podPeers(args.queryClients), ports: [{ port: PROMETHEUS_PORT }] },
-          // Thanos Query reads the sidecars over gRPC; Prometheus scrapes its replicas' sidecars.
+          // Thanos Query reads the sidecars over gRPC; shard 0 scrapes every shard's sidecars (and each replica its peers').
           ...(thanos ? [
             { peers: podPeers(thanos.queriers), ports: [{ port: THANOS_GRPC_PORT }] },
-            { peers: podPeers([peerSelector(app, ns)]), ports: [{ port: THANOS_HTTP_PORT }] },
+            { peers: podPeers(shard.peers.map((peer) => peerSelector(peer, ns))), ports: [{ port: THANOS_HTTP_PORT }] },
           ] : []),
         ],
         // Prometheus scrapes whatever port a target exposes, wherever it runs, and writes remotely.
         egress: [{ peers: [anywhere], ports: [] }],
       }), { parent: this });
     }
-
-    this.registerOutputs({ url: this.url, serviceName: this.serviceName, configYaml: this.configYaml });
   }
+}
+
+/** What one shard's objects are built from (internal to the component). */
+interface ShardObjects {
+  /** The shard's object names' stem (shard 0: the component's name). */
+  name: string;
+  app: AppIdentity;
+  headless: string;
+  configYaml: pulumi.Output<string>;
+  ruleFiles: Record<string, string>;
+  serviceAccountName: string;
+  serviceAccount: ServiceAccount;
+  /** Every shard's pods. */
+  peers: AppIdentity[];
+  replicas: number;
 }

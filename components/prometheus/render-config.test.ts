@@ -179,21 +179,33 @@ describe("scrape sharding (hashmod)", () => {
     expect(JSON.stringify(render(everything))).not.toContain("hashmod");
   });
 
-  test("every job but Prometheus' own ends with the hashmod keep of its shard; the shard is an external label", () => {
-    for (const index of [0, 2]) {
+  const hashmodKeep = (count: number, index: number) => [
+    { source_labels: ["__address__", "__param_target"], modulus: count, target_label: "__tmp_shard", action: "hashmod" },
+    { source_labels: ["__tmp_shard"], regex: String(index), action: "keep" },
+  ];
+  // The jobs whose targets grow with nodes, pods and probes; the rest are a fixed handful of the stack's own.
+  const growing = [nodeExporterContract.job, cadvisorContract.job, blackboxExporterContract.probeJobs.http_2xx, blackboxExporterContract.probeJobs.tcp_connect,
+    "kubelet", "kubernetes-pods", "kubernetes-service-endpoints", "novacron-api"];
+  const whole = [alertmanagerContract.job, kubeStateMetricsContract.job, blackboxExporterContract.job, "apiserver"];
+
+  test("every shard scrapes itself and its hashmod share of each growing job; the shard is an external label", () => {
+    for (const index of [0, 1, 2]) {
       const jobs = jobsWith({ count: 3, index });
-      const [self, ...others] = jobs;
-      expect(self.job_name).toBe(prometheusContract.job);
+      const self = jobs.find((j) => j.job_name === prometheusContract.job);
       expect(JSON.stringify(self)).not.toContain("hashmod");
-      expect(others.length).toBeGreaterThan(5);
-      for (const job of others) {
-        expect(job.relabel_configs.slice(-2)).toEqual([
-          { source_labels: ["__address__", "__param_target"], modulus: 3, target_label: "__tmp_shard", action: "hashmod" },
-          { source_labels: ["__tmp_shard"], regex: String(index), action: "keep" },
-        ]);
-      }
+      for (const name of growing) expect(jobs.find((j) => j.job_name === name)?.relabel_configs.slice(-2)).toEqual(hashmodKeep(3, index));
       expect(render({ ...everything, shard: { count: 3, index } }).global.external_labels).toMatchObject({ shard: String(index), replica: "${POD_NAME}" });
     }
+  });
+
+  test("the stack's own and the control plane's jobs stay whole on shard 0, and no other shard scrapes them", () => {
+    const unsharded = jobsOf(everything);
+    const zero = jobsWith({ count: 3, index: 0 });
+    for (const name of whole) expect(zero.find((j) => j.job_name === name)).toEqual(unsharded[name]);
+    for (const index of [1, 2]) {
+      expect(jobsWith({ count: 3, index }).map((j) => j.job_name)).toEqual([prometheusContract.job, ...Object.keys(unsharded).filter((name) => growing.includes(name))]);
+    }
+    expect([...growing, ...whole, prometheusContract.job].sort()).toEqual(Object.keys(unsharded).sort());
   });
 
   test("the job's own relabelling is kept in front of the shard's", () => {
@@ -201,6 +213,16 @@ describe("scrape sharding (hashmod)", () => {
     const sharded = jobsWith({ count: 2, index: 1 }).find((j) => j.job_name === "novacron-api").relabel_configs;
     expect(sharded.slice(0, unsharded.length)).toEqual(unsharded);
     expect(sharded.length).toBe(unsharded.length + 2);
+  });
+
+  test("a receiver that deduplicates HA pairs per cluster gets each shard beyond 0 as a group of its own", () => {
+    const amp = { name: "amp", url: "https://aps.example/api/v1/remote_write", haDeduplication: true };
+    const plain = { name: "plain", url: "https://lts.example/write" };
+    const writes = (index: number) => render({ ...everything, remoteWrite: [amp, plain], shard: { count: 2, index } }).remote_write;
+    const dedup = [{ source_labels: ["replica"], target_label: "__replica__" }, { action: "labeldrop", regex: "replica" }];
+    expect(writes(0)[0].write_relabel_configs).toEqual(dedup);
+    expect(writes(1)[0].write_relabel_configs).toEqual([...dedup, { target_label: "cluster", replacement: "c1-shard-1" }]);
+    expect(writes(1)[1]).not.toHaveProperty("write_relabel_configs");
   });
 
   test.each([

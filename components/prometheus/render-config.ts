@@ -91,6 +91,8 @@ export interface AppScrapeTarget extends InClusterApp {
   job: string;
   /** The metrics path; default /metrics. */
   path?: string;
+  /** URL parameters of each scrape (e.g. a json_exporter's module and target). */
+  params?: Record<string, string[]>;
   /**
    * Labels the target sets that mean something else in this stack, renamed on ingestion (e.g. the
    * Elasticsearch exporter's `cluster`, the Elasticsearch cluster's name, to `es_cluster`: `cluster` is the
@@ -120,8 +122,10 @@ export interface ThanosScrapeTargets {
 }
 
 /**
- * Scrape sharding: this Prometheus is shard `index` of `count` and scrapes only the targets whose address
- * hashes to it (hashmod), so `count` Prometheus (each an HA pair) split the targets between them.
+ * Scrape sharding: this Prometheus is shard `index` of `count`. The jobs whose targets grow with the cluster
+ * (per node, per pod, per probe: SPLIT_JOBS) are split by hashmod of the target's address; the stack's own and
+ * the control plane's jobs (a fixed handful of targets) stay whole on shard 0, so the alerts that need all of
+ * a job's targets in one place (absent(), counts of peers, joins with kube-state-metrics) stay correct there.
  */
 export interface ShardSpec {
   /** How many shards split the targets (at least 1). */
@@ -145,6 +149,30 @@ export function shardRelabelConfigs(shard: ShardSpec): Record<string, unknown>[]
   ];
 }
 
+/**
+ * The jobs split between shards: those whose targets grow with the nodes, pods and probes. Every other job
+ * (Alertmanager, kube-state-metrics, the blackbox exporter's own metrics, Thanos, the API server, the stack's
+ * apps) is scraped whole by shard 0 only, and Prometheus' own by every shard.
+ */
+export const SPLIT_JOBS: readonly string[] = [
+  nodeExporterContract.job, cadvisorContract.job, prometheusContract.kubernetesJobs.kubelet,
+  prometheusContract.kubernetesJobs.annotatedPods, prometheusContract.kubernetesJobs.annotatedServices,
+  ...Object.values(blackboxExporterContract.probeJobs),
+];
+
+/** Whether a job is split between shards (SPLIT_JOBS, and every application service's novacron-<name> job). */
+export function isSplitJob(job: string, services: readonly ServiceTarget[]): boolean {
+  return SPLIT_JOBS.includes(job) || services.some((target) => serviceJob(target.name) === job);
+}
+
+/**
+ * The `cluster` a shard beyond 0 sends to a receiver that deduplicates HA pairs (AMP, Azure Monitor elect one
+ * replica per `cluster`); shard 0 keeps the cluster's name, so its series go on unchanged when a shard is added.
+ */
+export function shardHaCluster(cluster: string, index: number): string {
+  return index === 0 ? cluster : `${cluster}-shard-${index}`;
+}
+
 function checkShard(shard: ShardSpec): void {
   if (!Number.isInteger(shard.count) || shard.count < 1) throw new Error(`prometheus shard count must be a whole number of at least 1, not ${shard.count}`);
   if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
@@ -153,7 +181,7 @@ function checkShard(shard: ShardSpec): void {
 }
 
 export interface PrometheusConfigSpec {
-  /** Scrape only this shard's targets; absent (or a count of 1) scrapes every target. */
+  /** Scrape only this shard's share of the growing jobs (and, on shard 0, the other jobs whole); absent (or a count of 1) scrapes every target. */
   shard?: ShardSpec;
   cluster: string;
   environment: string;
@@ -317,6 +345,7 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
     const renames = Object.entries(target.renameLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
     jobs.push(endpointSliceJob(target.job, target, {
       ...(target.path && target.path !== "/metrics" ? { metrics_path: target.path } : {}),
+      ...(target.params ? { params: target.params } : {}),
       ...(renames.length
         ? {
             metric_relabel_configs: [
@@ -341,11 +370,17 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
     });
   }
 
-  // Every shard scrapes itself (its own health is per shard); every other job is split between the shards.
+  // Every shard scrapes itself (its own health is per shard); the growing jobs are split between the shards,
+  // and the others stay whole on shard 0.
   const sharded = spec.shard && spec.shard.count > 1 ? spec.shard : undefined;
   if (spec.shard) checkShard(spec.shard);
   const scrapeConfigs = sharded
-    ? jobs.map((job) => (job.job_name === prometheusContract.job ? job : { ...job, relabel_configs: [...((job.relabel_configs as Relabel[]) ?? []), ...shardRelabelConfigs(sharded)] }))
+    ? jobs.flatMap((job) => {
+        const name = String(job.job_name);
+        if (name === prometheusContract.job) return [job];
+        if (isSplitJob(name, spec.services)) return [{ ...job, relabel_configs: [...((job.relabel_configs as Relabel[]) ?? []), ...shardRelabelConfigs(sharded)] }];
+        return sharded.index === 0 ? [job] : [];
+      })
     : jobs;
 
   return {
@@ -381,6 +416,9 @@ export function renderPrometheusConfig(spec: PrometheusConfigSpec): Record<strin
                   write_relabel_configs: [
                     { source_labels: ["replica"], target_label: "__replica__" },
                     { action: "labeldrop", regex: "replica" },
+                    // The receiver keeps one replica per `cluster` and drops the others' samples: each shard beyond 0
+                    // must be an HA group of its own, or its samples would be dropped as a replica of shard 0's.
+                    ...(sharded && sharded.index > 0 ? [{ target_label: "cluster", replacement: shardHaCluster(spec.cluster, sharded.index) }] : []),
                   ],
                 }
               : {}),

@@ -197,6 +197,14 @@ export const stackSpecSchema = withCrossChecks(
     },
   },
   {
+    reads: [["prometheus", "shards"], ["thanos", "enabled"]],
+    check: ({ prometheus, thanos }, report) => {
+      if (prometheus.shards > 1 && !thanos.enabled) {
+        report(["prometheus", "shards"], `(${prometheus.shards}) needs thanos.enabled: each shard holds only its targets' series, and only Thanos Query gives Grafana one view across shards; enable thanos or keep one shard`);
+      }
+    },
+  },
+  {
     reads: [["logShipper", "enabled"], ["loki", "enabled"]],
     check: ({ logShipper, loki }, report) => {
       if (logShipper.enabled && !loki.enabled) report(["logShipper", "enabled"], "is true but loki.enabled is false: the shipper sends parsed entries to Loki (and raw ones to Logstash when elk is enabled)");

@@ -4,6 +4,7 @@ import { maxScrapeIntervalSeconds, rateWindows, SAMPLES_PER_RATE_WINDOW } from "
 import { AMP_REMOTE_WRITE_NAME } from "../../components/cloud/aws/render-resources";
 import { AZURE_REMOTE_WRITE_NAME } from "../../components/cloud/azure/render-resources";
 import { durationSeconds, formatDuration, parseBytes, parseDuration, PROMETHEUS_BYTES } from "../../components/units";
+import { MAX_PROMETHEUS_SHARDS } from "../../components/prometheus/contract";
 import { count, DNS_LABEL, duration, listOf, plainUrl, repeats, resourcesSchema, storageSize, withCrossChecks } from "./primitives";
 
 /** The clouds' own remote_write queues: Prometheus refuses two queues of one name. */
@@ -23,7 +24,13 @@ const shortestWindow = Object.values(rateWindows).reduce((a, b) => (durationSeco
 
 export const prometheusSchema = withCrossChecks(
   z.strictObject({
-    replicas: count(5).describe("Each replica scrapes everything (an HA pair in prod; prod needs at least 2)."),
+    replicas: count(5).describe("Replicas of each shard; each scrapes everything its shard scrapes (an HA pair in prod; prod needs at least 2)."),
+    shards: count(MAX_PROMETHEUS_SHARDS).describe(
+      "Scrape shards: each is a Prometheus StatefulSet of `replicas` that scrapes only the targets whose address hashes to it (hashmod); " +
+      "the stack's own and the control plane's jobs stay whole on shard 0. Raise it above 1 only when one Prometheus no longer copes after dropping series: " +
+      "its memory (active series × bytes per series) nears half the largest node's, a restart's WAL replay takes too long, or scrapes fall behind the interval " +
+      "(docs/long-term-storage-and-sizing.md). Needs thanos.enabled: only Thanos Query shows Grafana every shard.",
+    ),
     retentionTime: duration("retentionTime", "2h", "730d").describe("Prometheus duration, 2h to 730d."),
     retentionSize: z.string().regex(PROMETHEUS_BYTES, "must be a Prometheus size such as 50GB").describe("Prometheus size such as 50GB; at most 85% of storageSize."),
     storageSize: storageSize.describe("Volume per replica, e.g. 80Gi."),

@@ -146,12 +146,47 @@ test("the chart's CRDs exist before our Elasticsearch and Kibana resources, and 
   expect(JSON.stringify(refused.body)).toContain("nodeSet");
 });
 
-test("a preview right after up changes nothing (after one settling up), and destroy leaves nothing behind but the CRDs the chart keeps", async () => {
+test("a preview right after up changes nothing (after one settling up)", async () => {
   // Found here, left alone (test/deploy/README.md): the first up with the Helm chart leaves an unversioned
   // default kubernetes provider in the state, used by nothing, which the next up deletes. Exactly that step.
   expect(changes(await prod.must("preview"))).toEqual(["delete pulumi:providers:kubernetes::default"]);
   await prod.must("up");
   expect(changes(await prod.must("preview"))).toEqual([]);
+});
+
+test("from one scrape shard to two (novacron:prometheus.shards): shard 1's objects are created, shard 0 is updated in place and its StatefulSet untouched", async () => {
+  const uid = async () => (await cp.get("/apis/apps/v1/namespaces/monitoring/statefulsets/prometheus")).metadata.uid;
+  const before = await uid();
+  await prod.setConfig([{ key: "novacron:prometheus.shards", value: "2", path: true }]);
+  const steps = changes(await prod.must("preview"));
+  // Nothing is replaced or deleted: every step creates shard 1's objects or updates one in place.
+  expect(steps.filter((s) => !/^(create|update) /.test(s))).toEqual([]);
+  expect(steps.filter((s) => s.startsWith("create ")).map((s) => s.replace(/^create kubernetes:/, ""))).toEqual([
+    "apps/v1:StatefulSet::prometheus-shard-1", "core/v1:ConfigMap::prometheus-shard-1-config", "core/v1:ConfigMap::prometheus-shard-1-rules",
+    "core/v1:PersistentVolumeClaim::prometheus-shard-1-data-0", "core/v1:PersistentVolumeClaim::prometheus-shard-1-data-1", "core/v1:Service::prometheus-shard-1-headless",
+    "networking.k8s.io/v1:NetworkPolicy::prometheus-shard-1", "policy/v1:PodDisruptionBudget::prometheus-shard-1",
+  ]);
+  // Shard 0: its config (now its hashmod share) reloads in place; its StatefulSet, rules and Services are not in the diff.
+  const updates = steps.filter((s) => s.startsWith("update ")).map((s) => s.replace(/^update kubernetes:/, ""));
+  expect(updates).toEqual(expect.arrayContaining(["core/v1:ConfigMap::prometheus-config", "apps/v1:Deployment::thanos-query", "networking.k8s.io/v1:NetworkPolicy::prometheus"]));
+  // The rest let shard 1 in (NetworkPolicies) or read it (Query, and the dashboards adding the shards' recorded parts up).
+  expect(updates.filter((s) => !s.startsWith("networking.k8s.io/v1:NetworkPolicy::"))).toEqual([
+    "apps/v1:Deployment::thanos-query", "core/v1:ConfigMap::grafana-dashboards-novacron", "core/v1:ConfigMap::prometheus-config",
+  ]);
+
+  await prod.must("up");
+  expect(await uid()).toBe(before);
+  const shard1 = await cp.get("/apis/apps/v1/namespaces/monitoring/statefulsets/prometheus-shard-1");
+  expect([shard1.spec.replicas, shard1.spec.serviceName]).toEqual([2, "prometheus-shard-1-headless"]);
+  await pollUntil(async () => {
+    const pods = (await cp.get("/api/v1/namespaces/monitoring/pods")).items.map((p: any) => p.metadata.name);
+    return ["prometheus-shard-1-0", "prometheus-shard-1-1"].every((p) => pods.includes(p)) || undefined;
+  }, { timeoutMs: 120_000, intervalMs: 1_000, describe: () => "shard 1's pods were not created" });
+  expect(await failedPodCreations(cp, ["monitoring"])).toEqual([]);
+  expect(changes(await prod.must("preview"))).toEqual([]);
+});
+
+test("destroy leaves nothing behind but the CRDs the chart keeps", async () => {
   const objects = stateObjects(await prod.must("export"));
   const api = await discover(cp);
   // ECK's chart marks its CRDs `helm.sh/resource-policy: keep` (deleting a CRD deletes every cluster of that

@@ -32,6 +32,18 @@ function nonEphemeralRange(): [number, number] {
   return [Math.min(10_000, low - 1000), low - 1];
 }
 
+/**
+ * The Fetch standard's "bad ports" (fetch.spec.whatwg.org/#bad-port): Node's fetch refuses them with
+ * "fetch failed" (cause "bad port") before connecting, so a process listening on one looks as if it never
+ * came up. 10080 lies inside our range and once failed a Thanos sidecar's readiness wait that way.
+ */
+export const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+  111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+  540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+  6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
 function listenOn(port: number): Promise<net.Server | undefined> {
   return new Promise((resolve) => {
     const server = net.createServer();
@@ -44,13 +56,15 @@ function listenOn(port: number): Promise<net.Server | undefined> {
  * `count` distinct free TCP ports on 127.0.0.1, each verified by binding it. The probe listeners are held
  * until all are chosen, so one call never returns the same port twice.
  */
-export async function freePorts(count: number): Promise<number[]> {
-  const [low, high] = nonEphemeralRange();
+export async function freePorts(count: number, range: [number, number] = nonEphemeralRange()): Promise<number[]> {
+  const [low, high] = range;
   const servers: net.Server[] = [];
   try {
     for (let attempt = 0; servers.length < count; attempt++) {
       if (attempt > 200) throw new Error(`no free port found in ${low}-${high}`);
-      const server = await listenOn(low + Math.floor(Math.random() * (high - low + 1)));
+      const port = low + Math.floor(Math.random() * (high - low + 1));
+      if (FETCH_BAD_PORTS.has(port)) continue;
+      const server = await listenOn(port);
       if (server) servers.push(server);
     }
     return servers.map((s) => (s.address() as net.AddressInfo).port);
@@ -199,6 +213,14 @@ export async function getJson<T = any>(url: string, timeoutMs = 5_000): Promise<
 }
 
 /** Waits until `url` answers 200, failing early (with the process log) if `owner` exits first. */
+/** An error's message with its cause's: fetch says only "fetch failed" and keeps the reason in `cause`. */
+export function errorText(err: unknown): string {
+  // Duck-typed: errors from another realm (jest runs tests in a vm context) fail `instanceof Error`.
+  if (typeof err !== "object" || err === null || typeof (err as Error).message !== "string") return String(err);
+  const { message, cause } = err as Error & { cause?: unknown };
+  return cause === undefined ? message : `${message}: ${errorText(cause)}`;
+}
+
 export async function waitForHttp(url: string, options: { timeoutMs: number; owner?: StartedProcess }): Promise<void> {
   const { owner } = options;
   let lastError = "no attempt yet";
@@ -210,7 +232,7 @@ export async function waitForHttp(url: string, options: { timeoutMs: number; own
       if (response.status === 200) return true;
       lastError = `HTTP ${response.status}`;
     } catch (err) {
-      lastError = err instanceof Error ? err.message : String(err);
+      lastError = errorText(err);
     }
     return undefined;
   }, { timeoutMs: options.timeoutMs, describe: () => `${url} not ready (${lastError})${owner ? `\n${owner.name} log:\n${owner.log()}` : ""}` });

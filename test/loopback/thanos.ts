@@ -14,7 +14,7 @@ import { renderThanosObjstore } from "../../components/thanos/render-objstore";
 import { thanosContract } from "../../components/thanos/contract";
 import { toYaml } from "../../components/yaml";
 import { installedBinDir, toolPath } from "../helpers/tools";
-import { freePorts, LOOPBACK, makeTempDir, pollUntil, startProcess, StartedProcess, stopProcess, waitForHttp } from "./processes";
+import { errorText, freePorts, LOOPBACK, makeTempDir, pollUntil, startProcess, StartedProcess, stopProcess, waitForHttp } from "./processes";
 
 const READY_TIMEOUT_MS = 180_000;
 
@@ -257,7 +257,7 @@ export function pollQuery(baseUrl: string, expr: string, check: (series: Series[
       last = series;
       return check(series) ? series : undefined;
     } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
+      last = errorText(err);
       return undefined;
     }
   }, { timeoutMs: options.timeoutMs, intervalMs: 1_000, describe: () => `${options.describe}; last answer to ${expr}: ${JSON.stringify(last).slice(0, 2_000)}` });

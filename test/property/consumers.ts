@@ -162,18 +162,26 @@ function single(verdicts: Verdicts, consumer: string, trees: RenderedTree[], inp
   });
 }
 
-/** prometheus.yml as the pod sees it: the service account files and the rule files in place. */
+/** The directories of every scrape shard's prometheus.yml and rules/: prometheus, then prometheus/shard-<n>. */
+const prometheusDirs = (tree: RenderedTree): string[] => [
+  "prometheus",
+  ...(fs.existsSync(path.join(tree.dir, "prometheus")) ? fs.readdirSync(path.join(tree.dir, "prometheus")).filter((d) => /^shard-\d+$/.test(d)).sort().map((d) => `prometheus/${d}`) : []),
+].filter((dir) => exists(tree, `${dir}/prometheus.yml`));
+
+/** Each shard's prometheus.yml as its pod sees it: the service account files and its rule files in place. */
 function localPrometheusConfig(tree: RenderedTree): string[] {
   if (!exists(tree, "prometheus/prometheus.yml")) return [];
   const sa = path.join(tree.dir, "sa");
   fs.mkdirSync(sa, { recursive: true });
   fs.writeFileSync(path.join(sa, "token"), "token");
   fs.writeFileSync(path.join(sa, "ca.crt"), "");
-  const local = path.join(tree.dir, "prometheus-local.yml");
-  fs.writeFileSync(local, fs.readFileSync(path.join(tree.dir, "prometheus", "prometheus.yml"), "utf8")
-    .replaceAll("/var/run/secrets/kubernetes.io/serviceaccount", sa)
-    .replaceAll("/etc/prometheus/rules", path.join(tree.dir, "prometheus", "rules")));
-  return [local];
+  return prometheusDirs(tree).map((dir) => {
+    const local = path.join(tree.dir, `${dir.replace("/", "-")}-local.yml`);
+    fs.writeFileSync(local, fs.readFileSync(path.join(tree.dir, dir, "prometheus.yml"), "utf8")
+      .replaceAll("/var/run/secrets/kubernetes.io/serviceaccount", sa)
+      .replaceAll("/etc/prometheus/rules", path.join(tree.dir, dir, "rules")));
+    return local;
+  });
 }
 
 /** AMP's Alertmanager definition holds an alertmanager.yml as a string. */
@@ -246,10 +254,10 @@ export function checkTrees(trees: RenderedTree[]): Verdicts {
     }
   }
 
-  // check config reads the rule files too: a tree's inputs are prometheus.yml and its rules.
-  const prometheusInputs = (t: RenderedTree) => (exists(t, "prometheus/prometheus.yml") ? ["prometheus/prometheus.yml", ...under(t, "prometheus/rules", /\.yml$/).map((f) => path.relative(t.dir, f))] : []);
+  // check config reads the rule files too: a tree's inputs are each shard's prometheus.yml and its rules.
+  const prometheusInputs = (t: RenderedTree) => prometheusDirs(t).flatMap((dir) => [`${dir}/prometheus.yml`, ...under(t, `${dir}/rules`, /\.yml$/).map((f) => path.relative(t.dir, f))]);
   batched(verdicts, "promtool check config", trees, localPrometheusConfig, (files) => runTool("promtool", ["check", "config", ...files]), prometheusInputs);
-  const ruleFiles = (t: RenderedTree) => [...under(t, "prometheus/rules", /\.yml$/), ...under(t, "cloud/aws/rules", /\.yml$/), ...(exists(t, "cloud/azure/prometheus-rules.yml") ? [path.join(t.dir, "cloud/azure/prometheus-rules.yml")] : [])];
+  const ruleFiles = (t: RenderedTree) => [...prometheusDirs(t).flatMap((dir) => under(t, `${dir}/rules`, /\.yml$/)), ...under(t, "cloud/aws/rules", /\.yml$/), ...(exists(t, "cloud/azure/prometheus-rules.yml") ? [path.join(t.dir, "cloud/azure/prometheus-rules.yml")] : [])];
   perFile(verdicts, "promtool check rules", trees, ruleFiles, (files) => runTool("promtool", ["check", "rules", ...files]));
   perFile(verdicts, "amtool check-config", trees, (t) => [...(exists(t, "alertmanager/alertmanager.yml") ? [path.join(t.dir, "alertmanager/alertmanager.yml")] : []), ...ampAlertmanagerConfig(t)], (files) => runTool("amtool", ["check-config", ...files]));
   const ifExists = (file: string) => (t: RenderedTree) => (exists(t, file) ? [file] : []);

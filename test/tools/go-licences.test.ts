@@ -9,6 +9,7 @@ import { logsToolsBinDir } from "../helpers/logs-tools";
 import { toolsBinDir } from "../helpers/tools";
 import { deployToolsBin } from "../deploy/tools";
 import { thanosPath } from "../loopback/thanos";
+import { jsonExporterBinDir } from "../helpers/json-exporter";
 
 /** Licences whose copyleft reaches users over a network, by a phrase their text always carries. */
 const NETWORK_COPYLEFT: [string, RegExp][] = [
@@ -64,10 +65,10 @@ test("the classifier recognises network copyleft and nothing else (negative cont
 test("no Go binary we build links a network-copyleft module", () => {
   const modCache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
   // Thanos (Apache-2.0) links Cortex, Prometheus and cloud SDKs: every one of its modules is checked too.
-  const binaries = [toolsBinDir(), logsToolsBinDir(), deployToolsBin(), path.dirname(thanosPath())]
+  const binaries = [toolsBinDir(), logsToolsBinDir(), deployToolsBin(), path.dirname(thanosPath()), jsonExporterBinDir()]
     .flatMap((dir) => fs.readdirSync(dir).map((f) => path.join(dir, f)))
     .filter((f) => fs.statSync(f).isFile() && (fs.statSync(f).mode & 0o111) !== 0);
-  expect(binaries.length).toBeGreaterThanOrEqual(12);
+  expect(binaries.length).toBeGreaterThanOrEqual(13);
   const offending: string[] = [];
   const unread: string[] = [];
   let checked = 0;

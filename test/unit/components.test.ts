@@ -67,6 +67,31 @@ describe("Prometheus", () => {
     // Discovery is read-only.
     expect(new Set(role.inputs.rules.flatMap((r: any) => r.verbs))).toEqual(new Set(["get", "list", "watch"]));
   });
+
+  test("standalone, three scrape shards: one StatefulSet, config and rules per shard, each config its hashmod share", async () => {
+    const prom = new lib.Prometheus("prom-sharded", {
+      namespace: "team-b", cluster: "c1", environment: "prod", shards: 3,
+      alertmanagers: ["am.example:9093"],
+      ruleFiles: { "a.yml": "groups: []\n" },
+      shardRuleFiles: { "b.yml": "groups: []\n" },
+      scrape: { services: [{ name: "web", namespace: "team-b", service: "web", port: 8080, path: "/metrics" }] },
+    });
+    expect(prom.shardApps.map((app) => app.instance)).toEqual(["prom-sharded", "prom-sharded-shard-1", "prom-sharded-shard-2"]);
+    for (const [index, name] of ["prom-sharded", "prom-sharded-shard-1", "prom-sharded-shard-2"].entries()) {
+      expect((await inputsOf("StatefulSet", name)).spec.serviceName).toBe(`${name}-headless`);
+      const config = parse((await inputsOf("ConfigMap", `${name}-config`)).data["prometheus.yml"]);
+      expect(config.global.external_labels.shard).toBe(String(index));
+      expect(config.scrape_configs.find((j: any) => j.job_name === "novacron-web").relabel_configs.at(-1)).toEqual({ source_labels: ["__tmp_shard"], regex: String(index), action: "keep" });
+      expect(Object.keys((await inputsOf("ConfigMap", `${name}-rules`)).data)).toEqual([index === 0 ? "a.yml" : "b.yml"]);
+    }
+    expect(parse(await valueOf(prom.configYaml))).toEqual(parse(await valueOf(prom.shardConfigYamls[0])));
+  });
+
+  test("refuses a shard count that is not a whole number of at least 1", () => {
+    const args = { namespace: "x", cluster: "c", environment: "dev", alertmanagers: [], ruleFiles: {}, scrape: {} };
+    expect(() => new lib.Prometheus("prom-zero", { ...args, shards: 0 })).toThrow("Prometheus prom-zero: shards must be a whole number of at least 1, not 0");
+    expect(() => new lib.Prometheus("prom-half", { ...args, shards: 1.5 })).toThrow("not 1.5");
+  });
 });
 
 describe("exporters", () => {

@@ -1,8 +1,14 @@
 // promtool cases of the log and trace pipeline's alerts (rules/pipeline.ts). The series carry the labels the
 // real exporters give them (proven in components/grafana/metric-inventory.ts) plus what the scrape adds.
+import { lastLineRuleGrokId, lineRuleGrokId, lineRules } from "../../log-parsing";
+import { LOGSTASH_PIPELINE_ID } from "../../logstash/contract";
+import { LOGSTASH_FILTER_PLUGIN_LABELS, logstashMetrics, LOGSTASH_PIPELINE_LABEL } from "../../logstash/render-exporter-config";
 import { AlertTestSeries } from "../types";
-import { aboveThresholdCases, CaseBuilder, constant, counter, failureRatioScenario, Labels, pct, Scenario, SCRAPE_INTERVAL_SECONDS, sustainedCases } from "./series";
-import { elasticsearchExporter, grafana, jaeger, logShipper, loki } from "./targets";
+import {
+  aboveThresholdCases, CaseBuilder, constant, counter, failureRatioScenario, Labels, nearThreshold, pct, sampled, Scenario, SCRAPE_INTERVAL_SECONDS, sustainedCases,
+  thresholdOf, zeroCases,
+} from "./series";
+import { elasticsearchExporter, grafana, jaeger, logShipper, logstash, loki } from "./targets";
 
 const pushTo: Labels = { host: "loki-write.monitoring.svc:3100" };
 const shipperGroup: Labels = { job: logShipper.job, node: logShipper.node, ...pushTo };
@@ -85,6 +91,83 @@ const grafanaRequests = (failed: number): AlertTestSeries[] => [
 
 const rateBased = { activeFrom: SCRAPE_INTERVAL_SECONDS };
 
+// Logstash, through its json_exporter sidecar (names and labels from components/logstash/render-exporter-config.ts).
+const lsPipeline: Labels = { ...logstash, [LOGSTASH_PIPELINE_LABEL]: LOGSTASH_PIPELINE_ID };
+/** What the per-pipeline alerts keep: `sum by (job, namespace, pod, pipeline)`. */
+const lsGroup: Labels = { job: logstash.job, namespace: logstash.namespace, pod: logstash.pod, [LOGSTASH_PIPELINE_LABEL]: LOGSTASH_PIPELINE_ID };
+
+/** The shipper's requests in (10 a scrape) and the log records delivered out of them. */
+const lsThroughput = (outPerScrape: number, inPerScrape = 10): Scenario => ({
+  what: `${inPerScrape} requests and ${outPerScrape} records delivered a scrape`,
+  series: [counter(logstashMetrics.eventsIn, lsPipeline, inPerScrape), counter(logstashMetrics.eventsOut, lsPipeline, outPerScrape)],
+});
+
+const grokOf = (pluginId: string): Labels => ({ ...lsPipeline, [LOGSTASH_FILTER_PLUGIN_LABELS.id]: pluginId, [LOGSTASH_FILTER_PLUGIN_LABELS.name]: "grok" });
+/** 100 log records a scrape, `unparsed` of them matching no rule; the first rule's grok fails on most lines by design. */
+const lsUnparsed = (unparsed: number): Scenario => ({
+  what: `${pct(unparsed)} of log lines match no rule`,
+  series: [
+    counter(logstashMetrics.eventsFiltered, lsPipeline, 100),
+    counter(logstashMetrics.filterFailures, grokOf(lastLineRuleGrokId()), unparsed * 100),
+    counter(logstashMetrics.filterFailures, grokOf(lineRuleGrokId(lineRules[0].name)), 90),
+  ],
+});
+
+/** queue.max_bytes the component sets on the default 2Gi volume (80% of it: 1638mb). */
+const QUEUE_CAPACITY = 1638 * 2 ** 20;
+const lsQueue = (used: number): Scenario => ({
+  what: `the persisted queue is ${pct(used)} full`,
+  series: [constant(logstashMetrics.queueSizeBytes, lsPipeline, Math.round(QUEUE_CAPACITY * used)), constant(logstashMetrics.queueMaxSizeBytes, lsPipeline, QUEUE_CAPACITY)],
+});
+
+const lsHeap = (percent: (seconds: number) => number, what: string): Scenario => ({ what, series: [sampled(logstashMetrics.heapUsedPercent, logstash, percent)] });
+
+export const logstashCases: Record<string, CaseBuilder> = {
+  LogstashDown: (alert) => zeroCases("up", logstash, alert.for, "the Logstash sidecar's scrape"),
+  LogstashPipelineStalled: (alert) =>
+    sustainedCases({
+      for: alert.for,
+      ...rateBased,
+      breach: lsThroughput(0),
+      normal: [
+        lsThroughput(1),
+        { what: "the pipeline is idle (nothing in, nothing out)", series: lsThroughput(0, 0).series },
+      ],
+      labels: lsGroup,
+    }),
+  LogstashLinesUnparsed: (alert) => aboveThresholdCases(alert, lsUnparsed, { ...rateBased, labels: lsGroup }),
+  LogstashQueueFillingUp: (alert) => {
+    const { above, below } = nearThreshold(thresholdOf(alert));
+    return sustainedCases({
+      for: alert.for,
+      activeFrom: 0,
+      breach: lsQueue(above),
+      normal: [
+        lsQueue(below),
+        {
+          what: "the pipeline has a memory queue (capacity 0)",
+          series: [constant(logstashMetrics.queueSizeBytes, lsPipeline, 0), constant(logstashMetrics.queueMaxSizeBytes, lsPipeline, 0)],
+        },
+      ],
+      labels: lsPipeline,
+    });
+  },
+  LogstashJvmHeapHigh: (alert) => {
+    const { above, below } = nearThreshold(thresholdOf(alert));
+    return sustainedCases({
+      for: alert.for,
+      activeFrom: 0,
+      breach: lsHeap(() => above * 100, `the heap stays ${pct(above)} used`),
+      normal: [
+        lsHeap(() => below * 100, `the heap stays ${pct(below)} used`),
+        // Full between collections, half empty after each (a collection every minute): healthy.
+        lsHeap((s) => (s % 60 === 0 ? 50 : 98), "the heap fills to 98% and drops to 50% at each collection"),
+      ],
+      labels: logstash,
+    });
+  },
+};
+
 export const pipelineCases: Record<string, CaseBuilder> = {
   LogShipperDroppingLogs: (alert) => aboveThresholdCases(alert, (r) => failureRatioScenario(r, shipperEntries), { ...rateBased, labels: shipperGroup }),
   LogShipperRequestErrors: (alert) => aboveThresholdCases(alert, (r) => failureRatioScenario(r, shipperPushes), { ...rateBased, labels: shipperGroup }),
@@ -109,4 +192,5 @@ export const pipelineCases: Record<string, CaseBuilder> = {
     { description: `fires when no Grafana target is discovered at all for ${alert.for}`, series: [constant("up", loki, 1)], evalTime: alert.for, fires: true, expectedLabels: {} },
   ],
   GrafanaRequestErrors: (alert) => aboveThresholdCases(alert, (r) => failureRatioScenario(r, grafanaRequests), { ...rateBased, labels: { job: grafana.job } }),
+  ...logstashCases,
 };

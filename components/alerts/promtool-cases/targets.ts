@@ -6,6 +6,7 @@ import { elasticsearchExporterContract } from "../../elasticsearch/contract";
 import { grafanaContract } from "../../grafana/contract";
 import { jaegerContract } from "../../jaeger/contract";
 import { logShipperContract } from "../../log-shipper/contract";
+import { logstashContract } from "../../logstash/contract";
 import { lokiContract } from "../../loki/contract";
 import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
@@ -31,6 +32,8 @@ export const jaeger: Labels = { instance: `10.0.0.11:${jaegerContract.ports.metr
 export const elasticsearchExporter: Labels = {
   instance: `10.0.0.13:${elasticsearchExporterContract.ports.metrics}`, job: elasticsearchExporterContract.job, es_cluster: "logs",
 };
+/** A Logstash pod's metrics sidecar, discovered through the headless Service. */
+export const logstash: Labels = { instance: `10.0.0.17:${logstashContract.ports.metrics}`, job: logstashContract.job, namespace: "monitoring", pod: "logstash-0" };
 export const grafana: Labels = { instance: `10.0.0.15:${grafanaContract.ports.http}`, job: grafanaContract.job, namespace: "monitoring", pod: "grafana-6c8d9-fghij" };
 /** A Thanos role's pod, scraped on its HTTP port under the role's job (a sidecar's pod is Prometheus'). */
 export const thanos = (role: ThanosRole, index = 0): Labels => ({

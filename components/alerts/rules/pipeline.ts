@@ -1,11 +1,14 @@
 // The stack watching its own log and trace pipeline: the log shipper (Alloy's loki.write), Loki, Jaeger (an
-// OpenTelemetry Collector) and Elasticsearch (through the Elasticsearch exporter), and Grafana, which reads
+// OpenTelemetry Collector), Elasticsearch (through the Elasticsearch exporter), Logstash (through its
+// json_exporter sidecar), and Grafana, which reads
 // them. Domain `stack`: the team
 // that runs the monitoring stack owns them. Each group is in the catalog only when the stack runs its part.
 //
 // Ratios divide by everything attempted, so a quiet pipeline (0/0) is no alert, and one lost batch among
 // millions is none either. Every counter used here is initialised to 0 by its exporter (Alloy per reason,
 // the collector per receiver and exporter), so increase() sees the first failure.
+import { lastLineRuleGrokId } from "../../log-parsing/render-logstash";
+import { LOGSTASH_FILTER_PLUGIN_LABELS, logstashMetrics, LOGSTASH_PIPELINE_LABEL } from "../../logstash/render-exporter-config";
 import { CatalogScope } from "../scope";
 import { AlertThresholds } from "../thresholds";
 import { AlertRule } from "../types";
@@ -147,6 +150,77 @@ export function pipelineRules(t: AlertThresholds, scope: CatalogScope): AlertRul
       },
     );
   }
+  if (scope.logstash) {
+    const ls = `job="${jobs.logstash}"`;
+    const by = `job, namespace, pod, ${LOGSTASH_PIPELINE_LABEL}`;
+    const events = (metric: string) => rate(metric, ls, by);
+    rules.push(
+      {
+        ...stack,
+        name: "LogstashDown",
+        severity: "warning",
+        // The sidecar answers 503 when Logstash's API does not: `up` is 0 whether Logstash or its sidecar is gone.
+        expr: `up{${ls}} == 0`,
+        // A restart (JVM start, pipeline compile) takes a minute or two; the persisted queue holds what was accepted.
+        for: "5m",
+        summary: "Logstash {{ $labels.pod }} cannot be scraped",
+        description:
+          "Prometheus gets no stats from Logstash {{ $labels.pod }}: Logstash's monitoring API does not answer its metrics sidecar, or the sidecar is gone. Logs the shipper sends to Logstash are retried and then dropped, and nothing reaches Elasticsearch from this pod; Loki still receives every log.",
+        inhibits: ["TargetDown"],
+        inhibitEqual: ["job"],
+      },
+      {
+        ...stack,
+        name: "LogstashPipelineStalled",
+        severity: "warning",
+        // `in` counts the shipper's requests, `out` the log records they carry (split apart), so the two are
+        // not comparable as a ratio: a stall is requests still arriving while nothing at all is delivered.
+        expr: `${events(logstashMetrics.eventsOut)} == 0 and ${events(logstashMetrics.eventsIn)} > 0`,
+        for: "15m",
+        summary: "Logstash pipeline {{ $labels.pipeline }} on {{ $labels.pod }} takes events in but delivers none",
+        description:
+          "Pipeline {{ $labels.pipeline }} on {{ $labels.pod }} keeps accepting the shipper's requests but its outputs have completed no event for a quarter of an hour: Elasticsearch refuses or does not answer, or a filter is stuck. Accepted events wait in the persisted queue (LogstashQueueFillingUp follows); once it is full the shipper's pushes to Logstash fail.",
+      },
+      {
+        ...stack,
+        name: "LogstashLinesUnparsed",
+        severity: "warning",
+        threshold: t.LogstashLinesUnparsed,
+        // The last line rule's grok sees only lines no earlier rule matched, so its failures are the lines that
+        // matched none; `filtered` counts log records (after the OTLP request is split).
+        expr: `${rate(logstashMetrics.filterFailures, `${ls}, ${LOGSTASH_FILTER_PLUGIN_LABELS.id}="${lastLineRuleGrokId()}"`, by)} / ${events(logstashMetrics.eventsFiltered)} > ${t.LogstashLinesUnparsed}`,
+        for: "30m",
+        summary: "Logstash pipeline {{ $labels.pipeline }} on {{ $labels.pod }} matches no parsing rule for many log lines",
+        description:
+          "More log lines than the threshold's share match none of the parsing rules in Logstash {{ $labels.pod }}: they are indexed whole, tagged as unparsed, and missing from every panel and alert that reads their fields (level, latency, model). A service changed its log format, or a new one logs in a format the rules do not know (components/log-parsing/rules.ts).",
+      },
+      {
+        ...stack,
+        name: "LogstashQueueFillingUp",
+        severity: "warning",
+        threshold: t.LogstashQueueFillingUp,
+        // Only persisted queues have a capacity (a memory queue reports 0 for both).
+        expr: `${logstashMetrics.queueSizeBytes}{${ls}} / (${logstashMetrics.queueMaxSizeBytes}{${ls}} > 0) > ${t.LogstashQueueFillingUp}`,
+        for: "15m",
+        summary: "Logstash pipeline {{ $labels.pipeline }} on {{ $labels.pod }} has filled its persisted queue past the threshold",
+        description:
+          "The persisted queue of pipeline {{ $labels.pipeline }} on {{ $labels.pod }} uses more of its queue.max_bytes than the threshold: its outputs fall behind its inputs (Elasticsearch slow or refusing). When it is full Logstash's inputs block and the shipper's pushes fail, then its retries run out and those logs are lost to Elasticsearch.",
+      },
+      {
+        ...stack,
+        name: "LogstashJvmHeapHigh",
+        severity: "warning",
+        threshold: t.LogstashJvmHeapHigh,
+        // The lowest point over 5m is the heap after collections: a full heap between collections is normal.
+        expr: `min_over_time(${logstashMetrics.heapUsedPercent}{${ls}}[5m]) / 100 > ${t.LogstashJvmHeapHigh}`,
+        for: "10m",
+        summary: "Logstash {{ $labels.pod }} keeps its JVM heap nearly full",
+        description:
+          "Even right after garbage collections, Logstash {{ $labels.pod }} uses more of its JVM heap than the threshold: it spends its time collecting garbage (throughput drops) and is close to an OutOfMemoryError. Raise elk.logstash.resources.limits.memory (the heap is half of it) or lower the pipeline's batch size.",
+      },
+    );
+  }
+
   if (scope.grafana) {
     const grafana = `job="${jobs.grafana}"`;
     rules.push(

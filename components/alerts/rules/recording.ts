@@ -5,6 +5,9 @@ import { fsSelector, jobs, rateWindows } from "./selectors";
 const { cpu: cpuWindow, traffic: trafficWindow } = rateWindows;
 
 /** Recorded series that alerts and dashboards share (level:metric:operations). */
+/** The quantile the `:p95_` recording rules take of their bucket rates (dashboards recompute it across shards). */
+export const RECORDED_QUANTILE = 0.95;
+
 export const recordingNames = {
   cpu: `instance:node_cpu_utilisation:ratio_rate${cpuWindow}`,
   memory: "instance:node_memory_utilisation:ratio",
@@ -54,7 +57,7 @@ export const recordingRules: readonly RecordingRule[] = [
   {
     domain: "application",
     record: recordingNames.latencyP95,
-    expr: `histogram_quantile(0.95, ${recordingNames.latencyBuckets})`,
+    expr: `histogram_quantile(${RECORDED_QUANTILE}, ${recordingNames.latencyBuckets})`,
   },
   {
     domain: "ml",
@@ -69,6 +72,6 @@ export const recordingRules: readonly RecordingRule[] = [
   {
     domain: "ml",
     record: recordingNames.inferenceP95,
-    expr: `histogram_quantile(0.95, ${recordingNames.inferenceBuckets})`,
+    expr: `histogram_quantile(${RECORDED_QUANTILE}, ${recordingNames.inferenceBuckets})`,
   },
 ];

@@ -7,6 +7,7 @@ import { elasticsearchExporterContract } from "../../elasticsearch/contract";
 import { grafanaContract } from "../../grafana/contract";
 import { jaegerContract } from "../../jaeger/contract";
 import { logShipperContract } from "../../log-shipper/contract";
+import { logstashContract } from "../../logstash/contract";
 import { lokiContract } from "../../loki/contract";
 import { kubeStateMetricsContract } from "../../kube-state-metrics/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
@@ -27,6 +28,7 @@ export const jobs = {
   logShipper: logShipperContract.job,
   jaeger: jaegerContract.job,
   elasticsearchExporter: elasticsearchExporterContract.job,
+  logstash: logstashContract.job,
   grafana: grafanaContract.job,
 } as const;
 /** Jobs scraping exporters' own metrics (node-exporter has NodeDown instead). */

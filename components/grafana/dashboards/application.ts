@@ -5,7 +5,7 @@ import { blackboxExporterContract } from "../../blackbox-exporter/contract";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import { serviceJob } from "../../prometheus/contract";
 import {
-  above, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel,
+  above, acrossShards, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel,
   timeseriesPanel, upDownMappings,
   CLUSTER, SCOPE,
 } from "./common";
@@ -21,7 +21,8 @@ const byJob = `job=~"$service", namespace=~"$namespace", ${SCOPE}`;
 /** Recorded per-service series (summed over instances, so without a namespace). */
 const recorded = `service=~"$service", ${SCOPE}`;
 
-export function applicationDashboard({ catalog }: DashboardOptions): DashboardDefinition {
+export function applicationDashboard({ catalog, scrapeShards }: DashboardOptions): DashboardDefinition {
+  const shards = acrossShards({ scrapeShards });
   const builder = dashboardBuilder(APPLICATION_UID, "Application", "NovaCron services (API, VM manager, migration, scheduler, ML pipeline): health, latency, errors, traffic and database use.", ["application"])
     .withVariable(labelVariable("namespace", "Namespace", `label_values(http_requests_total{${SCOPE}}, namespace)`, "Namespaces the NovaCron services run in."))
     .withVariable(labelVariable("service", "Service", `label_values(http_requests_total{namespace=~"$namespace", ${SCOPE}}, service)`, "NovaCron services (their scrape job names)."))
@@ -46,19 +47,19 @@ export function applicationDashboard({ catalog }: DashboardOptions): DashboardDe
     .withPanel(timeseriesPanel({
       title: "p95 response time", span: 12, height: 8, unit: "s", min: 0,
       description: "95th percentile of each service's HTTP request duration over 2m, the series HighResponseTime evaluates; the dashed line is its threshold.",
-      queries: [{ expr: `${recordingNames.latencyP95}{${recorded}}`, legend: "{{service}}" }],
+      queries: [{ expr: shards.quantile(`${recordingNames.latencyP95}{${recorded}}`, `${recordingNames.latencyBuckets}{${recorded}}`), legend: "{{service}}" }],
       thresholds: above(catalog, ["HighResponseTime", "orange"]),
     }))
     .withPanel(timeseriesPanel({
       title: "Error rate", span: 12, height: 8, unit: "percentunit", min: 0,
       description: "Share of each service's HTTP requests answered with a 5xx status over 2m, the series HighErrorRate evaluates; the dashed line is its threshold.",
-      queries: [{ expr: `${recordingNames.errorRatio}{${recorded}}`, legend: "{{service}}" }],
+      queries: [{ expr: shards.ratio(`${recordingNames.errorRatio}{${recorded}}`, `${recordingNames.requests}{${recorded}}`), legend: "{{service}}" }],
       thresholds: above(catalog, ["HighErrorRate", "red"]),
     }))
     .withPanel(timeseriesPanel({
       title: "Requests per second", span: 12, height: 8, unit: "reqps", min: 0,
       description: "HTTP requests each service answers per second (2m rate).",
-      queries: [{ expr: `${recordingNames.requests}{${recorded}}`, legend: "{{service}}" }],
+      queries: [{ expr: shards.sum(`${recordingNames.requests}{${recorded}}`), legend: "{{service}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Requests by status", span: 12, height: 8, unit: "reqps", min: 0, stacked: true,

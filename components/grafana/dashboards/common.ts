@@ -8,7 +8,9 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { RECORDED_QUANTILE } from "../../alerts/catalog";
 import { defaultThresholds, ThresholdName } from "../../alerts/thresholds";
+import { SHARD_LABEL } from "../../prometheus/render-config";
 import type { AlertDefinition } from "../../alerts/types";
 import { datasourceUids } from "../render-datasources";
 
@@ -37,6 +39,26 @@ export interface DashboardDefinition {
 export interface DashboardOptions {
   /** The alert catalog whose thresholds the panels draw. */
   catalog: readonly AlertDefinition[];
+  /** Prometheus' scrape shards (novacron:prometheus.shards); default 1. */
+  scrapeShards?: number;
+}
+
+/**
+ * Recorded series over split jobs with scrape shards: each shard records its part of a service's (or model's)
+ * series, told apart by the `shard` label, and the panels add the parts up. With one shard, the series as
+ * recorded (the panels do not change).
+ */
+export function acrossShards({ scrapeShards = 1 }: Pick<DashboardOptions, "scrapeShards">) {
+  const sharded = scrapeShards > 1;
+  const sum = (expr: string) => (sharded ? `sum without (${SHARD_LABEL}) (${expr})` : expr);
+  return {
+    /** A recorded rate: the shards' parts summed. */
+    sum,
+    /** A recorded quantile: the quantile of the shards' summed bucket rates, exactly the whole's. */
+    quantile: (recorded: string, buckets: string) => (sharded ? `histogram_quantile(${RECORDED_QUANTILE}, ${sum(buckets)})` : recorded),
+    /** A recorded ratio of a rate: each shard's ratio weighted by its rate, exactly the whole's. */
+    ratio: (ratio: string, rate: string) => (sharded ? `${sum(`${ratio} * ${rate}`)} / ${sum(rate)}` : ratio),
+  };
 }
 
 /**

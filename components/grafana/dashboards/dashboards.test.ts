@@ -120,7 +120,10 @@ describe("dashboards", () => {
 
   test("the log and trace pipeline: a row per part, the pipeline alerts' thresholds, every selector scoped to cluster and environment", () => {
     const rows = panelsOf(LOG_TRACE_PIPELINE_UID).filter((p) => p.type === "row").map((p) => p.title);
-    expect(rows).toEqual(["Log shipper (Alloy)", "Loki", "Jaeger", "Elasticsearch", "Grafana"]);
+    expect(rows).toEqual(["Log shipper (Alloy)", "Loki", "Jaeger", "Elasticsearch", "Logstash", "Grafana"]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Lines matching no parsing rule").map((s: any) => s.value)).toEqual([null, 0.1]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Persisted queue used").map((s: any) => s.value)).toEqual([null, 0.8]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "JVM heap and garbage collection").map((s: any) => s.value)).toEqual([null, 0.9]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Entries dropped").map((s: any) => s.value)).toEqual([null, 0.01]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Request errors by route").map((s: any) => s.value)).toEqual([null, 0.1]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Spans refused and failing to store").map((s: any) => s.value)).toEqual([null, 0.01, 0.01]);
@@ -133,5 +136,27 @@ describe("dashboards", () => {
     const selectors = panelQueries.flatMap((q) => [...q.expr.matchAll(/\w+\{([^}]*)\}/g)].map((m) => m[1]));
     expect(selectors.length).toBeGreaterThan(20);
     expect(selectors.filter((s) => !s.includes('cluster=~"$cluster"') || !s.includes('environment=~"$environment"'))).toEqual([]);
+  });
+});
+
+describe("scrape shards", () => {
+  const catalog = buildAlertCatalog();
+  const queries = (shards: number) => buildDashboards(catalog, shards).flatMap((d) => dashboardQueries(d.model));
+
+  test("one shard draws every panel as before", () => {
+    expect(JSON.stringify(buildDashboards(catalog, 1))).toBe(JSON.stringify(buildDashboards(catalog)));
+  });
+
+  test("with shards, exactly the panels on recorded per-service and per-model series add the shards' parts up", () => {
+    const [one, two] = [queries(1), queries(2)];
+    const changed = two.filter((q, i) => q.expr !== one[i].expr);
+    expect(changed.map((q) => `${q.dashboard}: ${q.panel}`)).toEqual([
+      "novacron-application: p95 response time", "novacron-application: Error rate", "novacron-application: Requests per second",
+      "novacron-ml-pipeline: p95 inference latency", "novacron-ml-pipeline: Predictions per second",
+    ]);
+    for (const q of changed) expect(q.expr).toMatch(/sum without \(shard\) \(/);
+    // No panel reads a service's or model's recorded quantile or ratio of one shard's part any more (the SLO
+    // dashboard's SLIs are per shard: docs/long-term-storage-and-sizing.md).
+    expect(two.filter((q) => /(service|model_name)[\w:]*:(p95|ratio)_rate\w*\{/.test(q.expr) && !/ \* /.test(q.expr)).map((q) => q.panel)).toEqual([]);
   });
 });

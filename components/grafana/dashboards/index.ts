@@ -22,8 +22,8 @@ export { STACK_HEALTH_UID, stackHealthDashboard } from "./stack-health";
 export { SLO_UID, sloDashboard } from "./slo";
 
 /** Every dashboard the stack provisions, with thresholds from `catalog` (the stack's alert catalog by default). */
-export function buildDashboards(catalog: readonly AlertDefinition[] = alertCatalog): DashboardDefinition[] {
-  const options = { catalog };
+export function buildDashboards(catalog: readonly AlertDefinition[] = alertCatalog, scrapeShards = 1): DashboardDefinition[] {
+  const options = { catalog, scrapeShards };
   return [
     infrastructureDashboard(options), applicationDashboard(options), mlPipelineDashboard(options), sloDashboard(options), stackHealthDashboard(options),
     kubernetesComputeDashboard(options), kubernetesNetworkingDashboard(options), logTracePipelineDashboard(options),

@@ -37,9 +37,19 @@ function bothWays(counter: Counter, level: Level, group: string[], legend: strin
 /** Both directions added up, cluster-wide. */
 const total = (counter: Counter) => (Object.keys(direction) as Direction[]).map((d) => `sum(${perPod(counters[counter](d), Level.cluster)})`).join(" + ");
 
+/** The four counters over time at one level (namespace or pod), grouped by `group`. */
+function levelPanels(level: string, at: Level, group: string[], legend: string, whose: string) {
+  const panel = (title: string, unit: string, counter: Counter, description: string) =>
+    timeseriesPanel({ title: `${title} by ${level}`, span: 12, height: 8, unit, description, queries: bothWays(counter, at, group, legend) });
+  return [
+    panel("Traffic", "Bps", "bytes", `Bytes received (negative) and transmitted per second by ${whose}.`),
+    panel("Packets", "pps", "packets", `Packets received (negative) and transmitted per second by ${whose}.`),
+    panel("Packets dropped", "pps", "drops", `Packets dropped per second, received (negative) and transmitted, by ${level}.`),
+    panel("Errors", "pps", "errors", `Receive (negative) and transmit errors per second, by ${level}.`),
+  ];
+}
+
 export function kubernetesNetworkingDashboard(_: DashboardOptions): DashboardDefinition {
-  const ns = ["namespace"];
-  const pod = ["namespace", "pod"];
   const builder = dashboardBuilder(KUBERNETES_NETWORKING_UID, "Kubernetes / Networking", "Pod network traffic, packet drops and errors by namespace and pod (cAdvisor; host-network pods left out).", ["kubernetes"])
     .withVariable(namespaceVariable())
     .withVariable(podInfoVariable())
@@ -70,49 +80,10 @@ export function kubernetesNetworkingDashboard(_: DashboardOptions): DashboardDef
       thresholds: steps([1, "orange"]),
     }))
 
-    .withRow(row("Namespaces"))
-    .withPanel(timeseriesPanel({
-      title: "Traffic by namespace", span: 12, height: 8, unit: "Bps",
-      description: "Bytes received (negative) and transmitted per second by each selected namespace's pods.",
-      queries: bothWays("bytes", Level.namespace, ns, "{{namespace}}"),
-    }))
-    .withPanel(timeseriesPanel({
-      title: "Packets by namespace", span: 12, height: 8, unit: "pps",
-      description: "Packets received (negative) and transmitted per second by each selected namespace's pods.",
-      queries: bothWays("packets", Level.namespace, ns, "{{namespace}}"),
-    }))
-    .withPanel(timeseriesPanel({
-      title: "Packets dropped by namespace", span: 12, height: 8, unit: "pps",
-      description: "Packets dropped per second, received (negative) and transmitted, by namespace.",
-      queries: bothWays("drops", Level.namespace, ns, "{{namespace}}"),
-    }))
-    .withPanel(timeseriesPanel({
-      title: "Errors by namespace", span: 12, height: 8, unit: "pps",
-      description: "Receive (negative) and transmit errors per second, by namespace.",
-      queries: bothWays("errors", Level.namespace, ns, "{{namespace}}"),
-    }))
-
-    .withRow(row("Pods"))
-    .withPanel(timeseriesPanel({
-      title: "Traffic by pod", span: 12, height: 8, unit: "Bps",
-      description: "Bytes received (negative) and transmitted per second by each selected pod.",
-      queries: bothWays("bytes", Level.pod, pod, "{{namespace}}/{{pod}}"),
-    }))
-    .withPanel(timeseriesPanel({
-      title: "Packets by pod", span: 12, height: 8, unit: "pps",
-      description: "Packets received (negative) and transmitted per second by each selected pod.",
-      queries: bothWays("packets", Level.pod, pod, "{{namespace}}/{{pod}}"),
-    }))
-    .withPanel(timeseriesPanel({
-      title: "Packets dropped by pod", span: 12, height: 8, unit: "pps",
-      description: "Packets dropped per second, received (negative) and transmitted, by pod.",
-      queries: bothWays("drops", Level.pod, pod, "{{namespace}}/{{pod}}"),
-    }))
-    .withPanel(timeseriesPanel({
-      title: "Errors by pod", span: 12, height: 8, unit: "pps",
-      description: "Receive (negative) and transmit errors per second, by pod.",
-      queries: bothWays("errors", Level.pod, pod, "{{namespace}}/{{pod}}"),
-    }));
+    .withRow(row("Namespaces"));
+  for (const panel of levelPanels("namespace", Level.namespace, ["namespace"], "{{namespace}}", "each selected namespace's pods")) builder.withPanel(panel);
+  builder.withRow(row("Pods"));
+  for (const panel of levelPanels("pod", Level.pod, ["namespace", "pod"], "{{namespace}}/{{pod}}", "each selected pod")) builder.withPanel(panel);
 
   return { uid: KUBERNETES_NETWORKING_UID, title: "Kubernetes / Networking", folder: "kubernetes", model: finish(builder) };
 }

@@ -1,10 +1,13 @@
-// The log and trace pipeline: the log shipper (Alloy) → Loki, Jaeger, and Elasticsearch (through its
-// exporter), with the pipeline alerts' thresholds as dashed lines. Every selector carries the cluster and
+// The log and trace pipeline: the log shipper (Alloy) → Loki, Jaeger, Elasticsearch (through its
+// exporter) and Logstash (through its json_exporter sidecar), with the pipeline alerts' thresholds as dashed lines. Every selector carries the cluster and
 // environment matchers, so one Grafana reading Thanos Query can look at any cluster's pipeline.
 import { elasticsearchExporterContract } from "../../elasticsearch/contract";
 import { grafanaContract } from "../contract";
 import { jaegerContract } from "../../jaeger/contract";
+import { lastLineRuleGrokId } from "../../log-parsing/render-logstash";
 import { logShipperContract } from "../../log-shipper/contract";
+import { logstashContract } from "../../logstash/contract";
+import { LOGSTASH_FILTER_PLUGIN_LABELS, logstashMetrics as ls, LOGSTASH_PIPELINE_LABEL } from "../../logstash/render-exporter-config";
 import { lokiContract } from "../../loki/contract";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { above, CLUSTER, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, row, SCOPE, statPanel, steps, timeseriesPanel } from "./common";
@@ -19,6 +22,9 @@ const loki = `job="${lokiContract.job}", ${scope}`;
 const jaeger = `job="${jaegerContract.job}", ${scope}`;
 const es = `job="${elasticsearchExporterContract.job}", ${scope}`;
 const grafana = `job="${grafanaContract.job}", ${scope}`;
+const logstash = `job="${logstashContract.job}", ${scope}`;
+/** Per Logstash pod and pipeline, clusters apart. */
+const lsBy = `${CLUSTER}, pod, ${LOGSTASH_PIPELINE_LABEL}`;
 const r = (metric: string, selector: string) => `rate(${metric}{${selector}}[$__rate_interval])`;
 
 /** 0 green, 1 yellow, 2 red. */
@@ -27,7 +33,7 @@ const healthMappings: dashboard.ValueMapping[] = [
 ];
 
 export function logTracePipelineDashboard({ catalog }: DashboardOptions): DashboardDefinition {
-  const builder = dashboardBuilder(LOG_TRACE_PIPELINE_UID, "Log and trace pipeline", "The stack's own logs and traces: the log shipper, Loki, Jaeger and Elasticsearch.", ["stack", "logs", "traces"])
+  const builder = dashboardBuilder(LOG_TRACE_PIPELINE_UID, "Log and trace pipeline", "The stack's own logs and traces: the log shipper, Loki, Jaeger, Elasticsearch and Logstash.", ["stack", "logs", "traces"])
 
     .withRow(row("Log shipper (Alloy)"))
     .withPanel(timeseriesPanel({
@@ -172,6 +178,55 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Documents indexed per second", span: 24, height: 6, unit: "short", min: 0,
       description: "Documents each node indexes per second (Logstash's logs, Jaeger's spans).",
       queries: [{ expr: `sum by (${CLUSTER}, name) (${r("elasticsearch_indices_indexing_index_total", es)})`, legend: "{{name}}" }],
+    }))
+
+    .withRow(row("Logstash"))
+    .withPanel(statPanel({
+      title: "Logstash pods answering", span: 6, height: 8,
+      description: "Logstash pods whose metrics sidecar gets their stats; a pod missing here for 5m fires LogstashDown.",
+      queries: [{ expr: `sum by (${CLUSTER}) (up{${logstash}})`, legend: "up" }],
+      thresholds: steps(),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Events through Logstash", span: 18, height: 8, unit: "short", min: 0,
+      description: "Per second: the shipper's requests in (each carries many log records), and the records filtered and delivered out. Requests in with nothing out for 15m fire LogstashPipelineStalled.",
+      queries: [
+        { expr: `sum by (${lsBy}) (${r(ls.eventsIn, logstash)})`, legend: "{{pod}} {{pipeline}} requests in" },
+        { expr: `sum by (${lsBy}) (${r(ls.eventsFiltered, logstash)})`, legend: "{{pod}} {{pipeline}} records filtered" },
+        { expr: `sum by (${lsBy}) (${r(ls.eventsOut, logstash)})`, legend: "{{pod}} {{pipeline}} records out" },
+      ],
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Lines matching no parsing rule", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
+      description: "Share of log records no parsing rule matches (indexed whole, tagged unparsed); above the dashed line (LogstashLinesUnparsed's threshold) for 30m, the alert fires.",
+      queries: [{
+        expr: `sum by (${lsBy}) (${r(ls.filterFailures, `${logstash}, ${LOGSTASH_FILTER_PLUGIN_LABELS.id}="${lastLineRuleGrokId()}"`)}) / clamp_min(sum by (${lsBy}) (${r(ls.eventsFiltered, logstash)}), 1e-9)`,
+        legend: "{{pod}} {{pipeline}}",
+      }],
+      thresholds: above(catalog, ["LogstashLinesUnparsed", "orange"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Persisted queue used", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
+      description: "Share of each pipeline's persisted queue (queue.max_bytes) in use: outputs falling behind inputs. At 100% the inputs block; above the dashed line (LogstashQueueFillingUp's threshold) for 15m, the alert fires.",
+      queries: [{ expr: `max by (${lsBy}) (${ls.queueSizeBytes}{${logstash}} / (${ls.queueMaxSizeBytes}{${logstash}} > 0))`, legend: "{{pod}} {{pipeline}}" }],
+      thresholds: above(catalog, ["LogstashQueueFillingUp", "orange"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Worker utilisation and queue backpressure", span: 12, height: 8, unit: "percent", min: 0,
+      description: "Share of each pipeline's worker time in use (100: every worker always busy, the pipeline is saturated or its output blocks), and the time its inputs spend blocked on a full queue, per unit of time (x100, so 100 is one input always blocked).",
+      queries: [
+        { expr: `max by (${lsBy}) (${ls.workerUtilizationPercent}{${logstash}})`, legend: "{{pod}} {{pipeline}} workers" },
+        { expr: `max by (${lsBy}) (${ls.queueBackpressure}{${logstash}}) * 100`, legend: "{{pod}} {{pipeline}} backpressure" },
+      ],
+    }))
+    .withPanel(timeseriesPanel({
+      title: "JVM heap and garbage collection", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
+      description: "Share of each pod's heap in use, and of its time spent collecting garbage. A heap still above the dashed line (LogstashJvmHeapHigh's threshold) at its lowest over 5m, for 10m, fires the alert.",
+      queries: [
+        { expr: `max by (${CLUSTER}, pod) (${ls.heapUsedPercent}{${logstash}}) / 100`, legend: "{{pod}} heap" },
+        { expr: `sum by (${CLUSTER}, pod) (${r(ls.gcTimeMillis, logstash)}) / 1000`, legend: "{{pod}} time in GC" },
+      ],
+      thresholds: above(catalog, ["LogstashJvmHeapHigh", "orange"]),
     }))
 
     .withRow(row("Grafana"))

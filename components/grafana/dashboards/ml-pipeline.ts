@@ -3,7 +3,7 @@
 import { recordingNames } from "../../alerts/catalog";
 import { mlModelExporterContract } from "../../ml-model-exporter/contract";
 import {
-  above, below, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, heatmapPanel, labelVariable,
+  above, acrossShards, below, countAbove, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, heatmapPanel, labelVariable,
   row, statPanel, steps, thresholdOrDefault, timeseriesPanel, upDownMappings,
   CLUSTER, SCOPE,
 } from "./common";
@@ -16,7 +16,8 @@ const exporter = `job="${mlModelExporterContract.job}", ${SCOPE}`;
 /** GPUs are a Kubernetes extended resource; kube-state-metrics reports requests and allocatable by resource. */
 const gpu = `resource="nvidia_com_gpu", ${SCOPE}`;
 
-export function mlPipelineDashboard({ catalog }: DashboardOptions): DashboardDefinition {
+export function mlPipelineDashboard({ catalog, scrapeShards }: DashboardOptions): DashboardDefinition {
+  const shards = acrossShards({ scrapeShards });
   const accuracyFloor = thresholdOrDefault(catalog, "ModelPerformanceDegradation");
   const builder = dashboardBuilder(ML_PIPELINE_UID, "ML Pipeline", "Model quality, training, inference latency, data drift and GPU allocation of the NovaCron ML pipeline.", ["ml"])
     .withVariable(labelVariable("model", "Model", `label_values(ml_model_accuracy{${SCOPE}}, model_name)`, "Models the ML service reports."))
@@ -71,13 +72,13 @@ export function mlPipelineDashboard({ catalog }: DashboardOptions): DashboardDef
     .withPanel(timeseriesPanel({
       title: "p95 inference latency", span: 12, height: 9, unit: "s", min: 0,
       description: "95th percentile inference duration per model over 2m, the series HighInferenceLatency evaluates; the dashed line is its threshold.",
-      queries: [{ expr: `${recordingNames.inferenceP95}{${model}}`, legend: "{{model_name}}" }],
+      queries: [{ expr: shards.quantile(`${recordingNames.inferenceP95}{${model}}`, `${recordingNames.inferenceBuckets}{${model}}`), legend: "{{model_name}}" }],
       thresholds: above(catalog, ["HighInferenceLatency", "orange"]),
     }))
     .withPanel(timeseriesPanel({
       title: "Predictions per second", span: 12, height: 8, unit: "ops", min: 0, stacked: true,
       description: "Predictions served per second by model and outcome status.",
-      queries: [{ expr: `${recordingNames.predictions}{${model}}`, legend: "{{model_name}} {{status}}" }],
+      queries: [{ expr: shards.sum(`${recordingNames.predictions}{${model}}`), legend: "{{model_name}} {{status}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Prediction success rate", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,

@@ -316,4 +316,31 @@ describe.each(["dev", "prod"])("%s: the pipeline watched by Prometheus", (env) =
     const jaeger = named(env, "NetworkPolicy", "jaeger");
     expect(appsOf(ingressFrom(jaeger, 8888))).toEqual(["prometheus"]);
   });
+
+  test("Logstash: its sidecar's /probe scraped as job logstash through the headless Service, reading the API over loopback; only Prometheus let in", () => {
+    const logstash = job("logstash");
+    expect(keepOf(logstash, "__meta_kubernetes_service_name")).toBe("logstash-headless");
+    expect(keepOf(logstash, "__meta_kubernetes_endpointslice_port_name")).toBe("metrics");
+    expect(logstash).toMatchObject({ metrics_path: "/probe", params: { module: ["logstash"], target: ["http://127.0.0.1:9600/_node/stats"] } });
+    expect(named(env, "Service", "logstash-headless").spec.ports.map((p: any) => [p.name, p.port])).toEqual([["api", 9600], ["metrics", 7979]]);
+    // The OTLP Service stays as it was: the shipper's traffic never reaches the sidecar.
+    expect(named(env, "Service", "logstash").spec.ports.map((p: any) => p.port)).toEqual([8080]);
+    const policy = named(env, "NetworkPolicy", "logstash");
+    expect(appsOf(ingressFrom(policy, 7979))).toEqual(["prometheus"]);
+    expect(appsOf(ingressFrom(policy, 9600))).toEqual([]);
+  });
+
+  test("Logstash's metrics sidecar is hardened like every container, with its own small resources and probes on its own /metrics", () => {
+    const pod = named(env, "StatefulSet", "logstash").spec.template;
+    const sidecar = pod.spec.containers.find((c: any) => c.name === "metrics");
+    expect(sidecar.image).toBe("quay.io/prometheuscommunity/json-exporter:v0.7.0");
+    expect(sidecar.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(sidecar.resources).toEqual({ requests: { cpu: "10m", memory: "24Mi" }, limits: { cpu: "100m", memory: "64Mi" } });
+    expect(sidecar.livenessProbe.httpGet).toEqual({ path: "/metrics", port: "metrics" });
+    expect(sidecar.readinessProbe.httpGet).toEqual({ path: "/metrics", port: "metrics" });
+    expect(sidecar.args).toEqual(["--config.file=/etc/json-exporter/config.yml", "--web.listen-address=:7979"]);
+    expect(pod.spec.securityContext.runAsNonRoot ?? sidecar.securityContext.runAsNonRoot).toBe(true);
+    // The exporter's config is part of the pod's config hash: changing it rolls the pods.
+    expect(rendered[env].files["logstash/exporter/config.yml"]).toContain("name: logstash_pipeline_events_in_total");
+  });
 });
