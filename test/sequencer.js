@@ -8,34 +8,26 @@ const Sequencer = require("@jest/test-sequencer").default;
 const repoRoot = path.resolve(__dirname, "..");
 
 /**
- * Seconds each slow file took in a full `npm test` on 2 busy cores (3 workers), slowest first. Files not listed
- * take well under a minute; they get their file size as a stand-in, as jest would, but in milliseconds.
+ * Seconds each slow file took in a full `npm test` on 2 busy cores (3 workers; 2026-12-03, other suites running
+ * beside it), slowest first. Files not listed took under a minute; they get their file size as a stand-in, as
+ * jest would, but in milliseconds.
  */
 const measuredSeconds = {
-  "test/tools/property-config.test.ts": 900,
-  "test/unit/security/bad-input.test.ts": 450,
-  "test/deploy/dev.test.ts": 355,
-  "test/unit/security/secrets.test.ts": 280,
-  "test/tools/rendered-config.test.ts": 265,
-  "test/deploy/prod.test.ts": 255,
-  "test/e2e/faults.test.ts": 220,
-  "test/e2e/thanos-metrics.test.ts": 185,
-  "test/deploy/property-dry-run.test.ts": 160,
-  "test/unit/library/component-args.test.ts": 160,
-  "test/tools/promtool-rules.test.ts": 150,
-  "test/e2e/node-down.test.ts": 150,
-  "test/unit/clouds.test.ts": 130,
-  "test/e2e/thanos.test.ts": 130,
-  "test/e2e/rule-evaluation.test.ts": 125,
-  "test/tools/checkov.test.ts": 125,
-  "test/unit/names.test.ts": 110,
-  "test/tools/logs-config.test.ts": 110,
-  "test/tools/custom-alerts.test.ts": 100,
-  "test/tools/examples.test.ts": 95,
-  "test/tools/policy-pack.test.ts": 90,
-  "test/unit/config-limits.test.ts": 90,
-  "test/unit/security/pod-security.test.ts": 85,
-  "test/unit/docs/docs.test.ts": 80,
+  "test/tools/property-config.test.ts": 1312,
+  "test/deploy/dev.test.ts": 514,
+  "test/tools/rendered-config.test.ts": 512,
+  "test/deploy/prod.test.ts": 405,
+  "test/e2e/faults.test.ts": 232,
+  "test/unit/security/bad-input.test.ts": 224,
+  "test/deploy/property-dry-run.test.ts": 223,
+  "test/tools/promtool-rules.test.ts": 186,
+  "test/e2e/thanos.test.ts": 128,
+  "test/e2e/rule-evaluation.test.ts": 126,
+  "test/unit/security/secrets.test.ts": 113,
+  "test/deploy/library.test.ts": 75,
+  "test/tools/examples.test.ts": 68,
+  "test/unit/config-limits.test.ts": 65,
+  "test/unit/clouds.test.ts": 62,
 };
 
 class SlowestFirst extends Sequencer {
