@@ -17,6 +17,9 @@ module.exports = {
   // and tools layers. jest's default (cores - 1) is one worker on 2 cores, which ran everything in series
   // (798 s for the whole suite, against 289 s with 3 workers, measured on 2 cores).
   maxWorkers: Math.max(3, os.availableParallelism() - 1),
+  // Slowest files first (cached durations, else the ones measured in test/sequencer.js), so no worker starts a
+  // long pole last while the others sit idle; a clean CI clone has no cache and would order by file size.
+  testSequencer: "<rootDir>/test/sequencer.js",
   // The e2e fault scenarios run concurrently (test.concurrent), each on its own loopback stack.
   maxConcurrency: 8,
   projects: [

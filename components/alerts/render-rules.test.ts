@@ -2,7 +2,12 @@ import { parse } from "yaml";
 import {
   alertCatalog,
   AlertDefinition,
+  alertRuleFileName,
   buildAlertCatalog,
+  buildRecordingRules,
+  recordingRules,
+  recordingRulesRead,
+  renderAlertRuleTests,
   MAX_RULES_PER_GROUP,
   defaultThresholds,
   renderInhibitRules,
@@ -180,6 +185,79 @@ describe("renderRuleTests", () => {
     expect(() => renderRuleTests({ runbookBaseUrl, alerts: [withValue] })).toThrow(/only template/);
     const withMissingLabel = { ...first, summary: "on {{ $labels.pod }}" };
     expect(() => renderRuleTests({ runbookBaseUrl, alerts: [withMissingLabel] })).toThrow(/\$labels\.pod/);
+  });
+});
+
+describe("recordingRulesRead", () => {
+  const records = recordingRules.filter((rule) => rule.domain === "application");
+
+  it("finds the recording rules an expression reads, through one another, in their order", () => {
+    const p95 = records.find((rule) => /p95/.test(rule.record))!;
+    const buckets = records.find((rule) => p95.expr.includes(rule.record))!;
+    expect(buckets).toBeDefined();
+    expect(recordingRulesRead(`${p95.record} > 1`, records)).toEqual(records.filter((rule) => rule === p95 || rule === buckets));
+    expect(recordingRulesRead("up == 0", records)).toEqual([]);
+  });
+
+  it("takes them all when it cannot tell what the expression reads", () => {
+    expect(recordingRulesRead('{__name__=~"service:.*"} > 1', records)).toEqual(records);
+    expect(recordingRulesRead("rate(", records)).toEqual(records);
+  });
+});
+
+describe("renderAlertRuleTests", () => {
+  const files = renderAlertRuleTests({ runbookBaseUrl });
+
+  it("writes a rule file and its test files for every alert, holding every case once", () => {
+    const tests = Object.entries(files).filter(([file]) => file.endsWith(".test.yml")).map(([file, text]) => ({ file, doc: parse(text) }));
+    for (const alert of alertCatalog) expect(files[alertRuleFileName(alert.name)]).toBeDefined();
+    expect(Object.keys(files).filter((file) => !file.endsWith(".test.yml")).sort()).toEqual(alertCatalog.map((alert) => alertRuleFileName(alert.name)).sort());
+    const names = tests.flatMap(({ doc }) => doc.tests.map((group: { name: string }) => group.name));
+    expect(names.sort()).toEqual(Object.values(testFiles).flatMap((text) => parse(text).tests.map((group: { name: string }) => group.name)).sort());
+    for (const { file, doc } of tests) {
+      const alert = file.slice(0, file.indexOf("."));
+      expect(doc.rule_files).toEqual([alertRuleFileName(alert)]);
+      expect(doc.evaluation_interval).toBe(file.includes(".every-1m.") ? "1m" : "15s");
+      expect(doc.group_eval_order).toEqual((parse(files[alertRuleFileName(alert)]).groups as { name: string }[]).map((group) => group.name));
+      expect(doc.tests.every((group: { name: string }) => group.name.startsWith(`${alert}: `))).toBe(true);
+    }
+  });
+
+  it("runs the same test groups as the domain files: the cases are rendered once", () => {
+    const byName = (docs: { tests: { name: string }[] }[]) => new Map(docs.flatMap((doc) => doc.tests.map((group) => [group.name, group])));
+    const perAlert = byName(Object.entries(files).filter(([file]) => file.endsWith(".test.yml")).map(([, text]) => parse(text)));
+    const perDomain = byName(Object.values(testFiles).map((text) => parse(text)));
+    expect(perAlert).toEqual(perDomain);
+  });
+
+  it("holds each alert's rule and the recording rules it reads exactly as its domain's file has them, recording first, in order", () => {
+    for (const alert of alertCatalog) {
+      const groups = parse(files[alertRuleFileName(alert.name)]).groups as { name: string; rules: ParsedRule[] }[];
+      const rules = groups.flatMap((group) => group.rules);
+      const domainFile = parsedRules.filter(({ rule }) => rule.alert === alert.name)[0].file;
+      const shipped = parsedRules.filter(({ file }) => file === domainFile).map(({ rule }) => rule);
+      // Each rule is one of the domain file's, and they keep its order (recording rules before the alert).
+      const positions = rules.map((rule) => shipped.findIndex((other) => JSON.stringify(other) === JSON.stringify(rule)));
+      expect([alert.name, positions.every((p) => p >= 0)]).toEqual([alert.name, true]);
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      expect(rules.filter((rule) => rule.alert).map((rule) => rule.alert)).toEqual([alert.name]);
+      // Every recorded series whose name the expressions mention is there (a plain text check, not the parser's).
+      const recorded = rules.filter((rule) => rule.record);
+      const texts = [alert.expr, ...recorded.map((rule) => rule.expr)].join("\n");
+      const mentioned = shipped.filter((rule) => rule.record && new RegExp(`${rule.record.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w:])`).test(texts));
+      expect([alert.name, recorded.length]).toEqual([alert.name, mentioned.length]);
+      expect(groups.map((group) => group.name)).toEqual([...(recorded.length > 0 ? [`${alert.domain}.recording`] : []), `${alert.domain}.alerts`]);
+    }
+    // The catalog does read recorded series: the check above is not vacuous.
+    expect(Object.values(files).filter((text) => text.includes("record:")).length).toBeGreaterThan(5);
+  });
+
+  it("takes an SLO's recording rules from the SLOs it is given", () => {
+    const slos = buildRecordingRules();
+    const slo = { ...alertCatalog.find((alert) => /ErrorBudgetFastBurn$/.test(alert.name))!, inhibits: undefined, inhibitEqual: undefined };
+    const rules = parse(renderAlertRuleTests({ runbookBaseUrl, alerts: [slo], recording: slos })[alertRuleFileName(slo.name)]).groups.flatMap((g: { rules: ParsedRule[] }) => g.rules);
+    expect(rules.filter((rule: ParsedRule) => rule.record).length).toBeGreaterThan(0);
+    expect(renderAlertRuleTests({ runbookBaseUrl, alerts: [slo], recording: [] })[alertRuleFileName(slo.name)]).not.toContain("record:");
   });
 });
 

@@ -3,6 +3,7 @@
 import { stringify } from "yaml";
 import { alertCatalog, recordingRules as defaultRecordingRules } from "./catalog";
 import { durationSeconds, formatDuration } from "../units";
+import { parsePromql } from "./promql";
 import { Labels, SCRAPE_INTERVAL_SECONDS } from "./promtool-cases/series";
 import { AlertDefinition, AlertDomain, AlertTestCase, RecordingRule } from "./types";
 
@@ -110,14 +111,18 @@ function ruleGroupsByDomain(options: RenderRulesOptions): [AlertDomain, RuleGrou
   validateAlerts(alerts);
   const result: [AlertDomain, RuleGroup[]][] = [];
   for (const domain of domains) {
-    const groups: RuleGroup[] = [];
-    const records = recording.filter((rule) => rule.domain === domain);
-    groups.push(...chunked(`${domain}.recording`, records.map(({ record, expr, labels }) => ({ record, expr, ...(labels ? { labels } : {}) }))));
-    const domainAlerts = alerts.filter((alert) => alert.domain === domain);
-    groups.push(...chunked(`${domain}.alerts`, domainAlerts.map((alert) => alertRule(alert, options.runbookBaseUrl))));
+    const groups = domainGroups(domain, recording.filter((rule) => rule.domain === domain), alerts.filter((alert) => alert.domain === domain), options.runbookBaseUrl);
     if (groups.length > 0) result.push([domain, groups]);
   }
   return result;
+}
+
+/** One domain's groups from its recording rules and alerts (both already the domain's, in catalog order). */
+function domainGroups(domain: AlertDomain, records: readonly RecordingRule[], alerts: readonly AlertDefinition[], runbookBaseUrl: string): RuleGroup[] {
+  return [
+    ...chunked(`${domain}.recording`, records.map(({ record, expr, labels }) => ({ record, expr, ...(labels ? { labels } : {}) }))),
+    ...chunked(`${domain}.alerts`, alerts.map((alert) => alertRule(alert, runbookBaseUrl))),
+  ];
 }
 
 function alertRule(alert: AlertDefinition, runbookBaseUrl: string) {
@@ -171,6 +176,63 @@ export function renderRuleTests(options: RenderRulesOptions): Record<string, str
         { rule_files: [options.ruleFilesDir ? `${options.ruleFilesDir.replace(/\/+$/, "")}/${ruleFileNames[domain]}` : ruleFileNames[domain]], evaluation_interval: interval, group_eval_order: groups.map((group) => group.name), tests },
         yamlOptions,
       );
+    }
+  }
+  return files;
+}
+
+/**
+ * The recording rules among `records` that `expr` reads, directly or through one another, in their order.
+ * When the expression cannot be read (it does not parse, or selects by a `__name__` matcher), all of them.
+ */
+export function recordingRulesRead(expr: string, records: readonly RecordingRule[]): RecordingRule[] {
+  const read = new Set<string>();
+  const pending = [expr];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const verdict = parsePromql(next);
+    if (!verdict.ok || verdict.unnamedSelectors > 0) return [...records];
+    for (const metric of verdict.metrics.filter((name) => !read.has(name))) {
+      read.add(metric);
+      pending.push(...records.filter((rule) => rule.record === metric).map((rule) => rule.expr));
+    }
+  }
+  return records.filter((rule) => read.has(rule.record));
+}
+
+/** The rule file of one alert's cases in renderAlertRuleTests; the test files are `<alert>[.every-<interval>].test.yml`. */
+export function alertRuleFileName(alertName: string): string {
+  return `${alertName}.rules.yml`;
+}
+
+/**
+ * promtool unit-test files per alert, each beside a rule file of its own, file name → YAML: the alert's rule and
+ * the recording rules of its domain that its expression reads (transitively), in the groups, order and form its
+ * domain's rule file has them (the same renderer: same expr, for, labels, annotations, group order). What a
+ * case proves does not change: in the domain's file an alert sees nothing of the other alerts, only the
+ * recording rules it reads. What changes is the cost: promtool evaluates every rule of a file at every step
+ * of every case, so a case over its domain's file paid for all of that domain's rules (43 in kubernetes.yml);
+ * here it pays for its own few. The domain files themselves are what `promtool check rules` checks, and
+ * renderRuleTests' files (what `npm run render` writes) run the same cases against them.
+ */
+export function renderAlertRuleTests(options: RenderRulesOptions): Record<string, string> {
+  const alerts = options.alerts ?? alertCatalog;
+  const recording = options.recording ?? defaultRecordingRules;
+  validateAlerts(alerts);
+  const defaultInterval = formatDuration(SCRAPE_INTERVAL_SECONDS);
+  const files: Record<string, string> = {};
+  for (const alert of alerts) {
+    const records = recordingRulesRead(alert.expr, recording.filter((rule) => rule.domain === alert.domain));
+    const groups = domainGroups(alert.domain, records, [alert], options.runbookBaseUrl);
+    const ruleFile = alertRuleFileName(alert.name);
+    files[ruleFile] = stringify({ groups }, yamlOptions);
+    const byInterval = new Map<string, object[]>();
+    for (const testCase of alert.tests) {
+      const interval = testCase.evaluationInterval ?? defaultInterval;
+      byInterval.set(interval, [...(byInterval.get(interval) ?? []), testGroup(alert, testCase, options.runbookBaseUrl)]);
+    }
+    for (const [interval, tests] of byInterval) {
+      const file = interval === defaultInterval ? `${alert.name}.test.yml` : `${alert.name}.every-${interval}.test.yml`;
+      files[file] = stringify({ rule_files: [ruleFile], evaluation_interval: interval, group_eval_order: groups.map((group) => group.name), tests }, yamlOptions);
     }
   }
   return files;

@@ -1,6 +1,8 @@
 // The real consumers of every rendered artifact, run over many rendered trees at once (one process per tool
 // for the whole batch where the tool takes many files; a tree is checked alone only when its batch fails,
-// to say which tree it was). Returns each tree's problems, by consumer.
+// to say which tree it was). Trees that differ in one value share most of their files: each consumer checks
+// each distinct input once (same bytes, same verdict) and reports a refusal to every tree holding it.
+// Returns each tree's problems, by consumer.
 import { execFileSync, spawnSync, SpawnSyncReturns } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -49,21 +51,69 @@ function timed<T>(consumer: string, work: () => T): T {
   }
 }
 
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * The trees whose inputs for a consumer differ, each with the ids of every tree holding the same inputs (their
+ * paths inside the tree and their bytes). `inputsOf` names a tree's inputs relative to it.
+ */
+function distinctTrees(trees: RenderedTree[], inputsOf: (t: RenderedTree) => string[]): { tree: RenderedTree; holders: string[] }[] {
+  const byContent = new Map<string, { tree: RenderedTree; holders: string[] }>();
+  for (const tree of trees) {
+    const key = sha256(JSON.stringify(inputsOf(tree).map((file) => [file, sha256(fs.readFileSync(path.join(tree.dir, file), "utf8"))])));
+    const seen = byContent.get(key);
+    if (seen) seen.holders.push(tree.id);
+    else byContent.set(key, { tree, holders: [tree.id] });
+  }
+  return [...byContent.values()];
+}
+
+/** A problem found in one tree's inputs, for every tree holding the same (named, when it is another tree). */
+function report(verdicts: Verdicts, checked: RenderedTree, holders: string[], problem: string) {
+  for (const id of holders) verdicts.get(id)!.push(id === checked.id ? problem : `${problem}\n(the same input as ${checked.id}, where it was checked)`);
+}
+
 /**
  * Runs `tool` once over every tree's files; when that fails, once per tree (which tree, and its own message).
- * `filesOf` gives a tree's inputs (none: the consumer does not apply to it).
+ * `filesOf` gives a tree's inputs (none: the consumer does not apply to it); `inputsOf` what they are made of,
+ * relative to the tree: a tree whose inputs are the same bytes as an earlier one's shares its verdict.
  */
-function batched(verdicts: Verdicts, consumer: string, trees: RenderedTree[], filesOf: (t: RenderedTree) => string[], tool: (files: string[]) => SpawnSyncReturns<string>) {
-  timed(consumer, () => batchedUntimed(verdicts, consumer, trees, filesOf, tool));
+function batched(verdicts: Verdicts, consumer: string, trees: RenderedTree[], filesOf: (t: RenderedTree) => string[], tool: (files: string[]) => SpawnSyncReturns<string>, inputsOf: (t: RenderedTree) => string[]) {
+  timed(consumer, () => batchedUntimed(verdicts, consumer, trees, filesOf, tool, inputsOf));
 }
-function batchedUntimed(verdicts: Verdicts, consumer: string, trees: RenderedTree[], filesOf: (t: RenderedTree) => string[], tool: (files: string[]) => SpawnSyncReturns<string>) {
-  const applicable = trees.filter((t) => filesOf(t).length > 0);
+function batchedUntimed(verdicts: Verdicts, consumer: string, trees: RenderedTree[], filesOf: (t: RenderedTree) => string[], tool: (files: string[]) => SpawnSyncReturns<string>, inputsOf: (t: RenderedTree) => string[]) {
+  const applicable = distinctTrees(trees.filter((t) => inputsOf(t).length > 0), inputsOf);
   if (applicable.length === 0) return;
-  if (!failed(tool(applicable.flatMap(filesOf)))) return;
-  for (const tree of applicable) {
+  if (!failed(tool(applicable.flatMap(({ tree }) => filesOf(tree))))) return;
+  for (const { tree, holders } of applicable) {
     const r = tool(filesOf(tree));
-    if (failed(r)) verdicts.get(tree.id)!.push(`${consumer}: ${output(r)}`);
+    if (failed(r)) report(verdicts, tree, holders, `${consumer}: ${output(r)}`);
   }
+}
+
+/**
+ * For tools that take any number of files and judge each on its own: every distinct file (by its bytes) once,
+ * at one of the paths it was rendered to; when the batch fails, each distinct file alone, its refusal reported
+ * to every tree that holds it.
+ */
+function perFile(verdicts: Verdicts, consumer: string, trees: RenderedTree[], filesOf: (t: RenderedTree) => string[], tool: (files: string[]) => SpawnSyncReturns<string>) {
+  timed(consumer, () => {
+    const holders = new Map<string, { file: string; tree: RenderedTree; ids: string[] }>();
+    for (const tree of trees) {
+      for (const file of filesOf(tree)) {
+        const key = sha256(fs.readFileSync(file, "utf8"));
+        const seen = holders.get(key);
+        if (seen) seen.ids.push(tree.id);
+        else holders.set(key, { file, tree, ids: [tree.id] });
+      }
+    }
+    if (holders.size === 0) return;
+    if (!failed(tool([...holders.values()].map((h) => h.file)))) return;
+    for (const { file, tree, ids } of holders.values()) {
+      const r = tool([file]);
+      if (failed(r)) report(verdicts, tree, ids, `${consumer}: ${output(r)}`);
+    }
+  });
 }
 
 /**
@@ -102,15 +152,14 @@ function deduplicated(verdicts: Verdicts, consumer: string, trees: RenderedTree[
   });
 }
 
-/** Each tree on its own (tools that read one config per run). */
-function single(verdicts: Verdicts, consumer: string, trees: RenderedTree[], applies: (t: RenderedTree) => boolean, tool: (t: RenderedTree) => SpawnSyncReturns<string>) {
-  timed(consumer, () => singleUntimed(verdicts, consumer, trees, applies, tool));
-}
-function singleUntimed(verdicts: Verdicts, consumer: string, trees: RenderedTree[], applies: (t: RenderedTree) => boolean, tool: (t: RenderedTree) => SpawnSyncReturns<string>) {
-  for (const tree of trees.filter(applies)) {
-    const r = tool(tree);
-    if (failed(r)) verdicts.get(tree.id)!.push(`${consumer}: ${output(r)}`);
-  }
+/** Each tree on its own (tools that read one config per run), once per distinct input (`inputsOf`, relative to the tree). */
+function single(verdicts: Verdicts, consumer: string, trees: RenderedTree[], inputsOf: (t: RenderedTree) => string[], tool: (t: RenderedTree) => SpawnSyncReturns<string>) {
+  timed(consumer, () => {
+    for (const { tree, holders } of distinctTrees(trees.filter((t) => inputsOf(t).length > 0), inputsOf)) {
+      const r = tool(tree);
+      if (failed(r)) report(verdicts, tree, holders, `${consumer}: ${output(r)}`);
+    }
+  });
 }
 
 /** The directories of every scrape shard's prometheus.yml and rules/: prometheus, then prometheus/shard-<n>. */
@@ -183,24 +232,36 @@ export const consumerNames = [
 export function checkTrees(trees: RenderedTree[]): Verdicts {
   const verdicts: Verdicts = new Map(trees.map((t) => [t.id, []]));
 
-  // Every file its format's parser reads (what Grafana, Logstash and Elasticsearch are handed is checked no further here).
+  // Every file its format's parser reads (what Grafana, Logstash and Elasticsearch are handed is checked no further here);
+  // the same bytes in the same format parse the same way, so each distinct file is parsed once.
+  const parseErrors = new Map<string, string | undefined>();
+  const parseError = (file: string, text: string) => {
+    try {
+      if (/\.json$/.test(file)) JSON.parse(text);
+      else if (/\.ya?ml$/.test(file)) for (const doc of parseAllDocuments(text)) if (doc.errors.length > 0) throw doc.errors[0];
+      return undefined;
+    } catch (err) {
+      return (err as Error).message.slice(0, 500);
+    }
+  };
   for (const tree of trees) {
     for (const file of listFiles(tree.dir)) {
       const text = fs.readFileSync(file, "utf8");
-      try {
-        if (/\.json$/.test(file)) JSON.parse(text);
-        else if (/\.ya?ml$/.test(file)) for (const doc of parseAllDocuments(text)) if (doc.errors.length > 0) throw doc.errors[0];
-      } catch (err) {
-        verdicts.get(tree.id)!.push(`parse ${path.relative(tree.dir, file)}: ${(err as Error).message.slice(0, 500)}`);
-      }
+      const key = `${path.extname(file)} ${sha256(text)}`;
+      if (!parseErrors.has(key)) parseErrors.set(key, parseError(file, text));
+      const error = parseErrors.get(key);
+      if (error !== undefined) verdicts.get(tree.id)!.push(`parse ${path.relative(tree.dir, file)}: ${error}`);
     }
   }
 
-  batched(verdicts, "promtool check config", trees, localPrometheusConfig, (files) => runTool("promtool", ["check", "config", ...files]));
+  // check config reads the rule files too: a tree's inputs are each shard's prometheus.yml and its rules.
+  const prometheusInputs = (t: RenderedTree) => prometheusDirs(t).flatMap((dir) => [`${dir}/prometheus.yml`, ...under(t, `${dir}/rules`, /\.yml$/).map((f) => path.relative(t.dir, f))]);
+  batched(verdicts, "promtool check config", trees, localPrometheusConfig, (files) => runTool("promtool", ["check", "config", ...files]), prometheusInputs);
   const ruleFiles = (t: RenderedTree) => [...prometheusDirs(t).flatMap((dir) => under(t, `${dir}/rules`, /\.yml$/)), ...under(t, "cloud/aws/rules", /\.yml$/), ...(exists(t, "cloud/azure/prometheus-rules.yml") ? [path.join(t.dir, "cloud/azure/prometheus-rules.yml")] : [])];
-  batched(verdicts, "promtool check rules", trees, ruleFiles, (files) => runTool("promtool", ["check", "rules", ...files]));
-  batched(verdicts, "amtool check-config", trees, (t) => [...(exists(t, "alertmanager/alertmanager.yml") ? [path.join(t.dir, "alertmanager/alertmanager.yml")] : []), ...ampAlertmanagerConfig(t)], (files) => runTool("amtool", ["check-config", ...files]));
-  single(verdicts, "blackbox_exporter --config.check", trees, (t) => exists(t, "blackbox/blackbox.yml"), (t) => runTool("blackbox_exporter", ["--config.check", `--config.file=${path.join(t.dir, "blackbox/blackbox.yml")}`]));
+  perFile(verdicts, "promtool check rules", trees, ruleFiles, (files) => runTool("promtool", ["check", "rules", ...files]));
+  perFile(verdicts, "amtool check-config", trees, (t) => [...(exists(t, "alertmanager/alertmanager.yml") ? [path.join(t.dir, "alertmanager/alertmanager.yml")] : []), ...ampAlertmanagerConfig(t)], (files) => runTool("amtool", ["check-config", ...files]));
+  const ifExists = (file: string) => (t: RenderedTree) => (exists(t, file) ? [file] : []);
+  single(verdicts, "blackbox_exporter --config.check", trees, ifExists("blackbox/blackbox.yml"), (t) => runTool("blackbox_exporter", ["--config.check", `--config.file=${path.join(t.dir, "blackbox/blackbox.yml")}`]));
 
   const manifests = (t: RenderedTree) => under(t, "kubernetes", /\.yaml$/);
   // "ERROR <file> did not validate for resource <kind>/<name> against version <v>: <why>"
@@ -216,14 +277,15 @@ export function checkTrees(trees: RenderedTree[]): Verdicts {
     return out;
   };
   deduplicated(verdicts, "ECK CRDs (strict)", trees, (t) => under(t, "kubernetes/custom-resources", /\.yaml$/), (files) => spawnSync(python(), [path.join(repoRoot, "test", "tools", "validate-crd.py"), eckCrdFile(), ...files], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }), crdRefusals);
-  batched(verdicts, "Alloy parser", trees, (t) => (exists(t, "log-shipper/config.alloy") ? [path.join(t.dir, "log-shipper/config.alloy")] : []), (files) => runLogsTool("alloy-syntax", files));
+  perFile(verdicts, "Alloy parser", trees, (t) => (exists(t, "log-shipper/config.alloy") ? [path.join(t.dir, "log-shipper/config.alloy")] : []), (files) => runLogsTool("alloy-syntax", files));
 
   for (const tree of trees.filter((t) => exists(t, "loki/loki.yaml"))) {
     lokiReference ??= loadLokiReference(pinned().LOKI_VERSION);
     const problems = lokiConfigProblems(parse(fs.readFileSync(path.join(tree.dir, "loki/loki.yaml"), "utf8")), lokiReference);
     if (problems.length > 0) verdicts.get(tree.id)!.push(`Loki configuration reference: ${problems.join("; ")}`);
   }
-  single(verdicts, "jaeger validate", trees, (t) => exists(t, "jaeger/config.yaml"), (t) => spawnSync(logsToolPath("jaeger"), ["validate", `--config=file:${localJaegerConfig(t)}`], { encoding: "utf8" }));
+  // The Elasticsearch user files localJaegerConfig adds are the same stand-ins in every tree.
+  single(verdicts, "jaeger validate", trees, ifExists("jaeger/config.yaml"), (t) => spawnSync(logsToolPath("jaeger"), ["validate", `--config=file:${localJaegerConfig(t)}`], { encoding: "utf8" }));
   return verdicts;
 }
 
