@@ -167,6 +167,7 @@ export function parseStackConfig(raw: RawConfig, secretKeys: ReadonlySet<string>
   }
   problems.push(...channelSecretProblems(merged, secretsPresent));
   problems.push(...thanosSecretProblems(merged, secretsPresent));
+  problems.push(...teamEmailProblems(merged, secretsPresent));
   if (result.success) problems.push(...teamSecretProblems(result.data, teamSecretsPresent));
   problems.push(...secretsInPlainValues(overrides, Object.fromEntries([...secretsPresent, ...teamSecretsPresent].map((key) => [key, raw[`${CONFIG_NAMESPACE}:${key}`]]))));
 
@@ -216,6 +217,19 @@ function teamSecretProblems(spec: StackSpec, present: string[]): ConfigProblem[]
     }
   });
   return problems;
+}
+
+/**
+ * A team route's email goes through the stack's SMTP server (notifications.email's settings), which needs its
+ * password. Read from the merged value before validation, so it is reported beside the schema's problems.
+ */
+function teamEmailProblems(merged: unknown, secretsPresent: SecretKey[]): ConfigProblem[] {
+  const password = channelSecretKeys.email;
+  const alertmanager = isPlainObject(merged) && isPlainObject(merged.alertmanager) ? merged.alertmanager : {};
+  if (secretsPresent.includes(password) || !Array.isArray(alertmanager.teamRoutes)) return [];
+  return alertmanager.teamRoutes.flatMap((route: unknown, i) => isPlainObject(route) && isPlainObject(route.receiver) && route.receiver.email !== undefined
+    ? [{ key: keyOf(["alertmanager", "teamRoutes", i, "receiver", "email"]), message: `sends through the stack's SMTP server (notifications.email: smarthost, from, username), whose password ${CONFIG_NAMESPACE}:${password} is not set: pulumi config set --secret ${CONFIG_NAMESPACE}:${password} <value>` }]
+    : []);
 }
 
 function checkSecret(key: SecretKey, value: string, isSecret: boolean, problems: ConfigProblem[]) {

@@ -38,6 +38,8 @@ export function catalogScopeOf(spec: StackSpec): CatalogScope {
     kubeStateMetrics: spec.exporters.kubeStateMetrics.enabled,
     cadvisor: spec.exporters.cadvisor.enabled,
     elasticsearch: spec.elk.enabled,
+    // The operator runs with Elasticsearch (stacks/logs-and-traces.ts).
+    eckOperator: spec.elk.enabled,
     // Logstash runs whenever the ELK section does (stacks/logs-and-traces.ts).
     logstash: spec.elk.enabled,
     loki: spec.loki.enabled,
@@ -110,7 +112,11 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
 
   const am = spec.alertmanager;
   const channels = enabledChannels(spec.notifications);
-  const enabledSecretKeys = new Set<string>(Object.keys(channels).map((c) => channelSecretKeys[c as Channel]));
+  // A team route's email goes through the stack's SMTP server (notifications.email's settings and the
+  // smtpPassword secret), whether or not the on-call email channel is on.
+  const teamEmail = (am.teamRoutes ?? []).some((route) => route.receiver.email);
+  const { from, smarthost, username, requireTls } = spec.notifications.email;
+  const enabledSecretKeys = new Set<string>([...Object.keys(channels).map((c) => channelSecretKeys[c as Channel]), ...(teamEmail ? [channelSecretKeys.email] : [])]);
   const alertmanager = new Alertmanager("alertmanager", {
     namespace: ns,
     replicas: am.replicas,
@@ -125,6 +131,7 @@ export function createMonitoringStack({ spec, secrets, teamSecrets }: StackConfi
     inhibitRules: renderInhibitRules(alerts),
     teamRoutes: am.teamRoutes?.map((route) => ({ ...route, continue: route.continue ?? false })),
     teamSecrets,
+    ...(teamEmail ? { smtp: { from, smarthost, username, requireTls } } : {}),
     externalUrl: am.externalUrl,
     networkPolicy,
     clients: [...scrapers, ...grafanaPods],

@@ -12,7 +12,7 @@ import type { InhibitRule } from "../alerts/render-rules";
 import type { InClusterApp } from "../prometheus/render-config";
 import { toYaml } from "../yaml";
 import { ALERTMANAGER_PORT, alertmanagerContract, alertmanagerDefaults, CLUSTER_PORT } from "./contract";
-import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile, TeamRouteSpec, teamRouteSecrets } from "./render-config";
+import { ChannelSecrets, ChannelsSpec, renderAlertmanagerConfig, RoutingSpec, secretFiles, SecretFile, SmtpServerSpec, TeamRouteSpec, teamRouteSecrets } from "./render-config";
 
 const CONFIG_DIR = "/etc/alertmanager/config";
 const SECRETS_DIR = "/etc/alertmanager/secrets";
@@ -40,6 +40,8 @@ export interface AlertmanagerArgs {
   teamRoutes?: TeamRouteSpec[];
   /** The team routes' credentials (Pulumi secrets), keyed by the secret names the routes give; mounted as files like `secrets`. */
   teamSecrets?: Record<string, pulumi.Input<string>>;
+  /** The SMTP server for every email, the team routes' included (its password is `secrets.smtpPassword`); unset uses the email channel's. */
+  smtp?: SmtpServerSpec;
   /** Alertmanager inhibit_rules, e.g. renderInhibitRules() of the alert catalog. */
   inhibitRules: InhibitRule[];
   /** The URL people reach Alertmanager at; notifications link to it. */
@@ -87,6 +89,11 @@ export class Alertmanager extends pulumi.ComponentResource {
     const teamSecrets = args.teamSecrets ?? {};
     const missingTeam = teamRouteSecrets(args.teamRoutes ?? []).filter(({ key }) => teamSecrets[key] === undefined).map(({ key }) => key);
     if (missingTeam.length) throw new Error(`Alertmanager ${name}: team routes without their credentials: ${missingTeam.join(", ")}`);
+    const mailingTeams = (args.teamRoutes ?? []).filter((team) => team.receiver.email).map((team) => team.name);
+    if (mailingTeams.length && args.secrets[secretFiles.email] === undefined) {
+      throw new Error(`Alertmanager ${name}: team routes ${mailingTeams.join(", ")} send email without the SMTP password (secret ${secretFiles.email})`);
+    }
+    const smtp = args.smtp ?? args.channels.email;
     const clash = Object.keys(teamSecrets).filter((key) => Object.hasOwn(args.secrets, key));
     if (clash.length) throw new Error(`Alertmanager ${name}: team secrets named like channel credentials: ${clash.join(", ")}`);
 
@@ -103,6 +110,7 @@ export class Alertmanager extends pulumi.ComponentResource {
       secretsDir: SECRETS_DIR,
       inhibitRules: args.inhibitRules,
       teamRoutes: args.teamRoutes,
+      smtp,
     }));
 
     const config = new ConfigMap(`${name}-config`, {
@@ -198,7 +206,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     if (args.networkPolicy ?? true) {
       const self = podsOf(app, ns);
       const gossip: Flow = { peers: [self], ports: [{ port: CLUSTER_PORT, protocol: "TCP" }, { port: CLUSTER_PORT, protocol: "UDP" }] };
-      const smtpPort = args.channels.email ? Number(args.channels.email.smarthost.split(":").pop()) : undefined;
+      const smtpPort = smtp ? Number(smtp.smarthost.split(":").pop()) : undefined;
       new NetworkPolicy(name, renderAppNetworkPolicy({
         app,
         namespace: ns,

@@ -91,3 +91,31 @@ describe("team routes", () => {
     expect(teamRouteSecrets(teamRoutes)).toEqual([{ key: "paymentsSlack", url: true }, { key: "paymentsPager", url: false }, { key: "dbaHook", url: true }]);
   });
 });
+
+describe("a team's email", () => {
+  const mailing: TeamRouteSpec = { name: "search", matchers: ['team="search"'], receiver: { email: { to: ["search-oncall@novacron.example", "search-leads@novacron.example"] } }, continue: false };
+
+  test("goes to every address in one message, resolved too, through the stack's SMTP settings (the password a file)", () => {
+    const config = renderAlertmanagerConfig({ ...spec(allChannels), teamRoutes: [mailing] }) as any;
+    expect(receiver(config, "route-search")).toEqual({
+      name: "route-search",
+      email_configs: [{ to: "search-oncall@novacron.example, search-leads@novacron.example", send_resolved: true, headers: { Subject: "[NovaCron] {{ .GroupLabels.alertname }}" } }],
+    });
+    expect(config.global.smtp_auth_password_file).toBe(`${secretsDir}/${secretFiles.email}`);
+    // The domain receivers keep the channel's own address; the team's addresses are its route's alone.
+    expect(receiver(config, "team-application").email_configs[0].to).toBe("oncall@novacron.example");
+    // No secret to mount beyond the channel's smtpPassword.
+    expect(teamRouteSecrets([mailing])).toEqual([]);
+  });
+
+  test("goes through the given SMTP server with the on-call email channel off; refused with no server at all", () => {
+    const { email, ...withoutEmail } = allChannels;
+    const { to: _onCall, ...server } = email!;
+    const config = renderAlertmanagerConfig({ ...spec(withoutEmail), teamRoutes: [mailing], smtp: { ...server, smarthost: "smtp.teams.example:465" } }) as any;
+    expect(config.global).toMatchObject({ smtp_smarthost: "smtp.teams.example:465", smtp_from: server.from, smtp_auth_password_file: `${secretsDir}/${secretFiles.email}` });
+    expect(receiver(config, "route-search").email_configs[0].to).toBe("search-oncall@novacron.example, search-leads@novacron.example");
+    // No domain receiver mails anyone: the channel is off.
+    expect(config.receivers.filter((r: any) => r.name.startsWith("team-") && r.email_configs)).toEqual([]);
+    expect(() => renderAlertmanagerConfig({ ...spec(withoutEmail), teamRoutes: [mailing] })).toThrow(/team routes search send email, which needs an SMTP server/);
+  });
+});

@@ -60,10 +60,8 @@ export interface SlackChannelSpec {
   domainChannels?: SlackDomainChannels;
 }
 
-/** Email through an SMTP smarthost (the password is the smtpPassword secret). */
-export interface EmailChannelSpec {
-  /** Recipient address. */
-  to: string;
+/** The SMTP server Alertmanager sends every email through (the password is the smtpPassword secret). */
+export interface SmtpServerSpec {
   /** Sender address. */
   from: string;
   /** SMTP server as host:port. */
@@ -72,6 +70,12 @@ export interface EmailChannelSpec {
   username: string;
   /** Require STARTTLS. */
   requireTls: boolean;
+}
+
+/** Email through an SMTP smarthost (the password is the smtpPassword secret). */
+export interface EmailChannelSpec extends SmtpServerSpec {
+  /** Recipient address. */
+  to: string;
 }
 
 /** A channel with no settings beyond its credential: present means enabled. */
@@ -126,6 +130,12 @@ export interface TeamWebhookSpec {
   urlSecret: string;
 }
 
+/** A team's email; sent through the stack's SMTP server (AlertmanagerConfigSpec.smtp, and smtpPassword). */
+export interface TeamEmailSpec {
+  /** Recipient addresses; one email goes to all of them. */
+  to: string[];
+}
+
 /** Where a team's alerts go; at least one of these. */
 export interface TeamReceiverSpec {
   /** Slack. */
@@ -134,6 +144,8 @@ export interface TeamReceiverSpec {
   pagerduty?: TeamPagerdutySpec;
   /** A generic webhook. */
   webhook?: TeamWebhookSpec;
+  /** Email, through the stack's SMTP server (`smtp`, or the email channel's). */
+  email?: TeamEmailSpec;
 }
 
 /** An extra route for one team, tried before the domain routes. */
@@ -159,6 +171,8 @@ export interface AlertmanagerConfigSpec {
   inhibitRules: unknown[];
   /** Extra routes per team, tried in order after the heartbeat and the pager, before the domain routes. */
   teamRoutes?: TeamRouteSpec[];
+  /** The SMTP server for every email (the channel's and the team routes'); unset uses the email channel's. */
+  smtp?: SmtpServerSpec;
 }
 
 export const HEARTBEAT_RECEIVER = "heartbeat";
@@ -237,6 +251,8 @@ function teamRouteReceivers(team: TeamRouteSpec, spec: AlertmanagerConfigSpec): 
       name: teamRouteReceiver(team.name),
       ...(r.slack ? { slack_configs: [slackConfig(file(r.slack.webhookUrlSecret), r.slack.channel)] } : {}),
       ...(r.webhook ? { webhook_configs: [{ url_file: file(r.webhook.urlSecret), send_resolved: true }] } : {}),
+      // Alertmanager reads `to` as an address list: one message to every address.
+      ...(r.email ? { email_configs: [emailConfig(r.email.to.join(", "))] } : {}),
     },
     ...(r.pagerduty ? [{ name: teamRoutePager(team.name), pagerduty_configs: [pagerdutyConfig(file(r.pagerduty.routingKeySecret))] }] : []),
   ];
@@ -245,7 +261,12 @@ function teamRouteReceivers(team: TeamRouteSpec, spec: AlertmanagerConfigSpec): 
 export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<string, unknown> {
   const { channels, routing, secretsDir } = spec;
   const teamRoutes = spec.teamRoutes ?? [];
-  const email = channels.email;
+  // Alertmanager's SMTP settings are global: the one server every email goes through.
+  const smtp: SmtpServerSpec | undefined = spec.smtp ?? channels.email;
+  const mailingTeams = teamRoutes.filter((team) => team.receiver.email).map((team) => team.name);
+  if (mailingTeams.length > 0 && !smtp) {
+    throw new Error(`team routes ${mailingTeams.join(", ")} send email, which needs an SMTP server (smtp, or the email channel's)`);
+  }
   const receivers: Record<string, unknown>[] = [
     ...alertDomains.map((domain) => ({ name: teamReceiver(domain), ...teamIntegrations(spec, domain) })),
     {
@@ -281,12 +302,12 @@ export function renderAlertmanagerConfig(spec: AlertmanagerConfigSpec): Record<s
   return {
     global: {
       resolve_timeout: spec.resolveTimeout,
-      ...(email ? {
-        smtp_smarthost: email.smarthost,
-        smtp_from: email.from,
-        smtp_auth_username: email.username,
+      ...(smtp ? {
+        smtp_smarthost: smtp.smarthost,
+        smtp_from: smtp.from,
+        smtp_auth_username: smtp.username,
         smtp_auth_password_file: `${secretsDir}/${secretFiles.email}`,
-        smtp_require_tls: email.requireTls,
+        smtp_require_tls: smtp.requireTls,
       } : {}),
     },
     route: {

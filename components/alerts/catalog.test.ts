@@ -102,6 +102,15 @@ const pipelineAlerts: Record<string, Expected> = {
   GrafanaRequestErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.05, unit: "ratio" },
 };
 
+// The ECK operator (issue 14), in the catalog when the stack runs it (scope.eckOperator): controller-runtime's
+// reconcile and work-queue metrics, warnings all (Elasticsearch keeps serving while its operator is away).
+const eckOperatorAlerts: Record<string, Expected> = {
+  EckOperatorDown: { domain: "stack", severity: "warning", for: "10m" },
+  EckOperatorReconcileErrors: { domain: "stack", severity: "warning", for: "15m", threshold: 0.1, unit: "ratio" },
+  EckOperatorWorkqueueBackingUp: { domain: "stack", severity: "warning", for: "15m", threshold: 10, unit: "count" },
+  EckOperatorReconcileStuck: { domain: "stack", severity: "warning", for: "5m", threshold: 600, unit: "age" },
+};
+
 // Issue 14's storage, node and control-plane alerts, after kubernetes-mixin's choices where it has them.
 const kubernetesClusterAlerts: Record<string, Expected> = {
   KubePersistentVolumeFillingUp: { domain: "kubernetes", severity: "critical", for: "1m", threshold: 0.03, unit: "ratio" },
@@ -140,7 +149,7 @@ const thanosAlerts: Record<string, Expected> = {
   ThanosQueryStoreEndpointsMissing: { domain: "stack", severity: "warning", for: "10m" },
 };
 
-const expected = { ...seedAlerts, ...stackAlerts, ...workloadAlerts, ...kubernetesClusterAlerts, ...thanosAlerts, ...sloAlerts, ...pipelineAlerts };
+const expected = { ...seedAlerts, ...stackAlerts, ...workloadAlerts, ...kubernetesClusterAlerts, ...thanosAlerts, ...sloAlerts, ...pipelineAlerts, ...eckOperatorAlerts };
 const byName = new Map(alertCatalog.map((alert) => [alert.name, alert]));
 const alertNamed = (name: string): AlertDefinition => {
   const alert = byName.get(name);
@@ -169,6 +178,7 @@ describe("alert catalog", () => {
   it.each(Object.entries(pipelineAlerts))("has the pipeline alert %s", specified);
   it.each(Object.entries(kubernetesClusterAlerts))("has the Kubernetes storage, node or control-plane alert %s", specified);
   it.each(Object.entries(thanosAlerts))("has the Thanos alert %s", specified);
+  it.each(Object.entries(eckOperatorAlerts))("has the ECK operator alert %s", specified);
 
   it("has no alert the tables above do not specify", () => {
     expect(alertCatalog.map((alert) => alert.name).sort()).toEqual(Object.keys(expected).sort());
@@ -379,6 +389,19 @@ test("the pipeline's alerts are in the catalog only when the stack runs their pa
   expect(names({ logShipper: false })).toEqual(pipeline.filter((n) => !n.startsWith("LogShipper")));
   expect(names({ jaeger: false })).toEqual(pipeline.filter((n) => !n.startsWith("Jaeger")));
   expect(names({ grafana: false })).toEqual(pipeline.filter((n) => !n.startsWith("Grafana")));
+});
+
+test("the ECK operator's alerts are in the catalog only when the stack runs it, and select its scrape job", () => {
+  const names = (eckOperator: boolean) => buildAlertCatalog({}, { ...fullScope, eckOperator }).map((a) => a.name);
+  expect(names(true).filter((n) => n.startsWith("EckOperator")).sort()).toEqual(Object.keys(eckOperatorAlerts).sort());
+  expect(names(false).filter((n) => n.startsWith("EckOperator"))).toEqual([]);
+  expect(names(false).length).toBe(names(true).length - Object.keys(eckOperatorAlerts).length);
+  // controller-runtime's names are every operator's: without the job they would read other controllers too.
+  for (const name of Object.keys(eckOperatorAlerts)) {
+    const selectors = [...alertNamed(name).expr.matchAll(/\b\w+\{([^}]*)\}/g)];
+    expect(selectors.length).toBeGreaterThan(0);
+    for (const [selector, matchers] of selectors) expect({ name, selector, job: matchers.includes('job="eck-operator"') }).toEqual({ name, selector, job: true });
+  }
 });
 
 test("LogstashDown silences TargetDown for the logstash job only (the same outage, with its own runbook)", () => {

@@ -14,6 +14,7 @@ import type { SloSpec } from "../slo/types";
 import { caseBuilders } from "./promtool-cases";
 import { CaseBuilder } from "./promtool-cases/series";
 import { applicationRules } from "./rules/application";
+import { eckOperatorRules } from "./rules/eck-operator";
 import { infrastructureRules } from "./rules/infrastructure";
 import { kubernetesWorkloadRules } from "./rules/kubernetes-workloads";
 import { kubernetesClusterRules } from "./rules/kubernetes-cluster";
@@ -55,7 +56,7 @@ export function buildAlertCatalog(
   const builders = { ...caseBuilders, ...sloCaseBuilders(slos) };
   return [
     ...infrastructureRules(thresholds), ...kubernetesClusterRules(thresholds, scope), ...kubernetesWorkloadRules(thresholds, scope), ...applicationRules(thresholds),
-    ...mlRules(thresholds), ...stackRules(thresholds, scope), ...thanosRules(thresholds, scope), ...pipelineRules(thresholds, scope), ...compileSlos(slos).alerts,
+    ...mlRules(thresholds), ...stackRules(thresholds, scope), ...thanosRules(thresholds, scope), ...pipelineRules(thresholds, scope), ...eckOperatorRules(thresholds, scope), ...compileSlos(slos).alerts,
   ]
     .filter((rule) => enabled(rule.name))
     .map((rule) => ({

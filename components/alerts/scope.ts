@@ -14,6 +14,8 @@ export interface CatalogScope {
   cadvisor: boolean;
   /** Elasticsearch runs (ECK), watched through the Elasticsearch exporter. */
   elasticsearch: boolean;
+  /** The ECK operator runs (scrape job eck-operator): its controller alerts read controller-runtime's metrics. */
+  eckOperator: boolean;
   /** Logstash runs (with Elasticsearch), watched through its metrics sidecar (job `logstash`). */
   logstash: boolean;
   /** Loki runs (single binary or the simple scalable targets). */
@@ -31,5 +33,5 @@ export interface CatalogScope {
  * on their own and for the tests that prove every alert.
  */
 export const fullScope: CatalogScope = {
-  managedControlPlane: false, thanos: true, kubeStateMetrics: true, cadvisor: true, elasticsearch: true, logstash: true, loki: true, logShipper: true, jaeger: true, grafana: true,
+  managedControlPlane: false, thanos: true, kubeStateMetrics: true, cadvisor: true, elasticsearch: true, eckOperator: true, logstash: true, loki: true, logShipper: true, jaeger: true, grafana: true,
 };

@@ -122,6 +122,19 @@ export const thresholdTable = {
     min: 0.5, max: 0.85,
     bounds: "at Elasticsearch's default low watermark (85%) the node already takes no new shards, too late for a warning; below 50% it is not near",
   },
+  // The ECK operator (rules/eck-operator.ts).
+  EckOperatorReconcileErrors: {
+    default: 0.1, unit: "ratio", doc: "Ratio (0-1) of an ECK operator controller's reconciles ending in an error above which EckOperatorReconcileErrors fires.", ...shareBounds,
+  },
+  EckOperatorWorkqueueBackingUp: {
+    default: 10, unit: "count", doc: "Resources waiting in an ECK operator controller's work queue (ready, not yet taken by a worker) above which EckOperatorWorkqueueBackingUp fires.",
+    min: 0, max: 10_000, bounds: "each waiting resource counts once; no ECK install watches tens of thousands of resources of one kind",
+  },
+  EckOperatorReconcileStuck: {
+    default: 600, unit: "age", doc: "Seconds the longest-running reconcile of an ECK operator controller may run before EckOperatorReconcileStuck fires.",
+    min: 300, max: 86_400,
+    bounds: "under 5 minutes one or two Elasticsearch calls timing out (3 minutes each, ECK's default) would trip it; beyond a day nobody waits for it",
+  },
   // Logstash, through its metrics sidecar (rules/pipeline.ts).
   LogstashLinesUnparsed: {
     default: 0.1, unit: "ratio", doc: "Share (0-1) of log lines Logstash matches to no parsing rule above which LogstashLinesUnparsed fires.",

@@ -25,7 +25,8 @@ export type MetricSource =
   | "alloy"
   | "jaeger"
   | "grafana"
-  | "thanos";
+  | "thanos"
+  | "eck-operator";
 
 export interface InventoryEntry {
   /** How the list is proven to match what the source really exports. */
@@ -247,6 +248,15 @@ export const metricInventory: Record<MetricSource, InventoryEntry> = {
   "prometheus-rules": {
     provenBy: "recorded by the alert catalog's recording rules, and ALERTS, which Prometheus writes for every pending or firing alert",
     metrics: ["ALERTS", ...recordingRules.map((r) => r.record)],
+  },
+  // ECK is under the Elastic License 2.0: never built or linked here. Its go.mod is read for the
+  // controller-runtime version it pins, whose (Apache-2.0) source declares these names.
+  "eck-operator": {
+    provenBy: "declared in the source of sigs.k8s.io/controller-runtime at the version the go.mod of github.com/elastic/cloud-on-k8s/v3 pins at the chart's version (ECK_CHART); ECK read, never built",
+    metrics: [
+      "controller_runtime_reconcile_total", "controller_runtime_reconcile_errors_total", "controller_runtime_reconcile_time_seconds_bucket",
+      "workqueue_depth", "workqueue_longest_running_processor_seconds", "workqueue_queue_duration_seconds_bucket",
+    ],
   },
   thanos: {
     provenBy: "scraped from each role (sidecar, Query, Store Gateway, compactor) of the pinned thanos binary (scripts/versions.env) on 127.0.0.1",

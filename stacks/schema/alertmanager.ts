@@ -56,10 +56,14 @@ const teamRouteSchema = z.strictObject({
     webhook: z.strictObject({
       urlSecret: secretKey.describe("Config key of the secret with the webhook URL."),
     }).optional(),
+    email: z.strictObject({
+      to: listOf(z.email("must be an email address"), 10, "addresses").min(1, "must list at least one address, e.g. payments-oncall@novacron.example")
+        .describe("Addresses that get the team's alerts (one email to all of them)."),
+    }).optional().describe("Email through the stack's SMTP server: notifications.email's smarthost, from and username, and the smtpPassword secret (the on-call email channel itself may be off)."),
   }), {
     reads: [],
     check: (receiver, report) => {
-      if (!receiver.slack && !receiver.pagerduty && !receiver.webhook) report([], "must have at least one of slack, pagerduty, webhook");
+      if (!receiver.slack && !receiver.pagerduty && !receiver.webhook && !receiver.email) report([], "must have at least one of slack, pagerduty, webhook, email");
     },
   }).describe("Where the team's alerts go."),
   continue: z.boolean().optional().describe("true: the alerts also reach their domain's team route; default false (this team alone)."),

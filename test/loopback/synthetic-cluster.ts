@@ -85,6 +85,11 @@ const cross = (...fanouts: Fanout[]): Fanout => fanouts.reduce((acc, f) => acc.f
 const ROUTES = dim("route", ["/api/v1/vms", "/api/v1/vms/{id}", "/api/v1/migrations", "/api/v1/nodes", "/healthz", "/api/v1/users"]);
 const METHODS = dim("method", ["GET", "POST"]);
 const MODELS = dim("model_name", ["vm-placement", "failure-prediction", "capacity"]);
+/** ECK 3.5.0's controllers (one per resource kind); a work queue is named after its controller (controller-runtime v0.24.1). */
+const ECK_CONTROLLERS = dim("controller", ["elasticsearch-controller", "kibana-controller", "license-controller", "trial-controller", "remotecluster-controller"]);
+const ECK_QUEUES: Fanout = ECK_CONTROLLERS.map((c) => ({ ...c, name: c.controller }));
+/** controller-runtime's work-queue duration buckets: ExponentialBuckets(10e-9, 10, 12). */
+const WORKQUEUE_BUCKETS = [...Array.from({ length: 12 }, (_, i) => String(Number((1e-8 * 10 ** i).toPrecision(1)))), "+Inf"];
 const HISTOGRAM_BUCKETS = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"];
 
 /** The dimensions exporters give each metric beyond the object it describes (from their documentation). */
@@ -124,6 +129,13 @@ function fanoutOf(metric: string): Fanout {
     [/^ml_data_drift_score$/, () => cross(MODELS, dim("dataset", ["train", "live"]))],
     [/^ml_inference_duration_seconds_bucket$/, () => cross(MODELS, dim("le", HISTOGRAM_BUCKETS))],
     [/^ml_/, () => MODELS],
+    // The ECK operator: controller-runtime's per-controller and per-queue series (priority: the priority queue's default and its low priority for the initial list).
+    [/^controller_runtime_reconcile_total$/, () => cross(ECK_CONTROLLERS, dim("result", ["success", "error", "requeue", "requeue_after"]))],
+    [/^controller_runtime_reconcile_time_seconds_bucket$/, () => cross(ECK_CONTROLLERS, dim("le", HISTOGRAM_BUCKETS))],
+    [/^controller_runtime_/, () => ECK_CONTROLLERS],
+    [/^workqueue_depth$/, () => cross(ECK_QUEUES, dim("priority", ["0", "-100"]))],
+    [/^workqueue_queue_duration_seconds_bucket$/, () => cross(ECK_QUEUES, dim("le", WORKQUEUE_BUCKETS))],
+    [/^workqueue_/, () => ECK_QUEUES],
     [/_bucket$/, () => dim("le", HISTOGRAM_BUCKETS)],
   ];
   return rules.find(([re]) => re.test(metric))?.[1]() ?? [{}];

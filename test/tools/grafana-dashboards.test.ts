@@ -258,6 +258,33 @@ describe("the metric inventory matches its sources", () => {
     expect(metricInventory.loki.metrics.filter((m) => !defined.has(m))).toEqual([]);
   });
 
+  // ECK is under the Elastic License 2.0: its module is downloaded for its go.mod and read, never built or linked.
+  test("ECK operator: every metric is declared by the controller-runtime that ECK's go.mod pins at the chart's version", () => {
+    const { ECK_CHART } = require("../../components/elasticsearch/eck-operator") as typeof import("../../components/elasticsearch/eck-operator");
+    expect(ECK_CHART.version).toBe("3.5.0");
+    const eck = moduleSource("github.com/elastic/cloud-on-k8s/v3", `v${ECK_CHART.version}`, "h1:sR4oj+gNnwI9hgsKhBwjUlx+5F2T/kND40hrzaogtek=");
+    const goMod = fs.readFileSync(path.join(eck, "go.mod"), "utf8");
+    const version = /^\s*sigs\.k8s\.io\/controller-runtime (v\S+)/m.exec(goMod)![1];
+    expect(version).toBe("v0.24.1");
+    expect(goMod).not.toMatch(/=>\s*\S*controller-runtime/);
+    // The operator serves controller-runtime's registry on its metrics port (the manager's metrics server).
+    expect(fs.readFileSync(path.join(eck, "cmd", "manager", "main.go"), "utf8")).toMatch(/opts\.Metrics = metricsserver\.Options\{/);
+    const cr = moduleSource("sigs.k8s.io/controller-runtime", version, "h1:miPEwrmirImAvgME1L9qebGHrOnGJoVmVdtOU9fRfo4=");
+    const read = (...parts: string[]) => fs.readFileSync(path.join(cr, ...parts), "utf8");
+    // The controllers' own: declared with literal names.
+    const defined = declaredNames(read("pkg", "internal", "controller", "metrics", "metrics.go"));
+    // The work queues': subsystem "workqueue" and a name constant, both in pkg/metrics/workqueue.go.
+    const constants = new Map([...read("pkg", "metrics", "workqueue.go").matchAll(/(\w+)\s*=\s*"(\w+)"/g)].map((m) => [m[1], m[2]]));
+    for (const m of read("pkg", "internal", "metrics", "workqueue.go").matchAll(/New(Gauge|Counter|Histogram)Vec\(prometheus\.\w+Opts\{\s*Subsystem:\s*WorkQueueSubsystem,\s*Name:\s*(\w+)Key,/g)) {
+      const name = `${constants.get("WorkQueueSubsystem")}_${constants.get(`${m[2]}Key`)}`;
+      for (const series of m[1] === "Histogram" ? ["_bucket", "_sum", "_count"].map((suffix) => name + suffix) : [name]) defined.add(series);
+    }
+    expect(defined.has("workqueue_depth")).toBe(true);
+    expect(defined.has("controller_runtime_reconcile_total")).toBe(true);
+    expect(defined.has("controller_runtime_reconcile_eror_total")).toBe(false); // a typo is not found
+    expect(metricInventory["eck-operator"].metrics.filter((m) => !defined.has(m))).toEqual([]);
+  });
+
   test("kubelet and API server: every metric is in Kubernetes' own metric list at KUBERNETES_VERSION", () => {
     const version = fs.readFileSync(path.join(repoRoot, "scripts", "versions.env"), "utf8").match(/^KUBERNETES_VERSION=(.+)$/m)![1];
     expect(version).toBe("1.34.4");

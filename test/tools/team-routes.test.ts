@@ -1,5 +1,5 @@
-// Extra routes per team (novacron:alertmanager.teamRoutes) in the prod stack as the program renders it: the
-// Alertmanager config passes amtool check-config, `amtool config routes test` sends each alert where the
+// Extra routes per team (novacron:alertmanager.teamRoutes; the docs' three, one of them email) in the prod
+// stack as the program renders it: the Alertmanager config passes amtool check-config, `amtool config routes test` sends each alert where the
 // team and the on-call expect it (critical still pages, the heartbeat stays alone), the team credentials
 // reach only the Secret Alertmanager mounts, and the config-time matcher check agrees with amtool's.
 import * as fs from "fs";
@@ -10,7 +10,7 @@ import { matcherProblem } from "../../stacks/schema/alertmanager";
 import { CONFIG_NAMESPACE } from "../../stacks/config";
 import { readStackConfig } from "../../scripts/render";
 import { exampleCustomAlerts } from "../fixtures/custom-alerts";
-import { exampleTeamRoutes, exampleTeamSecrets } from "../fixtures/team-routes";
+import { exampleEmailTeamRoute, exampleTeamRoutes, exampleTeamSecrets } from "../fixtures/team-routes";
 import { runProgram, ProgramRun } from "../helpers/program";
 import { runTool, toolsBinDir } from "../helpers/tools";
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const prodAlertmanager = JSON.parse(config[`${CONFIG_NAMESPACE}:alertmanager`] ?? "{}") as Record<string, unknown>;
   const raw = {
     ...config,
-    [`${CONFIG_NAMESPACE}:alertmanager`]: JSON.stringify({ ...prodAlertmanager, teamRoutes: exampleTeamRoutes }),
+    [`${CONFIG_NAMESPACE}:alertmanager`]: JSON.stringify({ ...prodAlertmanager, teamRoutes: [...exampleTeamRoutes, exampleEmailTeamRoute] }),
     [`${CONFIG_NAMESPACE}:customAlerts`]: JSON.stringify(exampleCustomAlerts),
     ...Object.fromEntries(Object.entries(exampleTeamSecrets).map(([k, v]) => [`${CONFIG_NAMESPACE}:${k}`, v])),
   };
@@ -48,7 +48,16 @@ const ok = (result: { status: number | null; stdout: string; stderr: string }) =
 test("amtool check-config accepts the config with the team routes", () => {
   expect(ok(runTool("amtool", ["check-config", configFile]))).toContain("SUCCESS");
   const am = parse(fs.readFileSync(configFile, "utf8"));
-  expect(am.receivers.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(["route-payments", "route-payments-pager", "route-dba"]));
+  expect(am.receivers.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(["route-payments", "route-payments-pager", "route-dba", "route-search"]));
+});
+
+test("the search team's email goes to both its addresses through the stack's SMTP server, resolved too", () => {
+  const am = parse(fs.readFileSync(configFile, "utf8"));
+  const search = am.receivers.find((r: { name: string }) => r.name === "route-search");
+  expect(search.email_configs).toEqual([expect.objectContaining({ to: "search-oncall@novacron.example, search-leads@novacron.example", send_resolved: true })]);
+  // The SMTP settings are the stack's (prod's email channel), the password read from its file.
+  expect(am.global).toMatchObject({ smtp_smarthost: expect.any(String), smtp_from: expect.any(String), smtp_auth_password_file: "/etc/alertmanager/secrets/smtpPassword" });
+  expect(fs.readFileSync(configFile, "utf8")).not.toMatch(/smtp_auth_password:/);
 });
 
 describe("amtool config routes test", () => {
@@ -67,6 +76,9 @@ describe("amtool config routes test", () => {
     [{ alertname: "PostgresVacuumSlow", severity: "info", domain: "infrastructure" }, ["team-infrastructure"]],
     // The heartbeat stays alone even if it carried a team label.
     [{ alertname: "Watchdog", severity: "none", domain: "stack", team: "payments" }, ["heartbeat"]],
+    // The search team's alerts are emailed to it alone; a critical one still pages the stack's on-call.
+    [{ alertname: "SearchIndexingStalled", severity: "warning", domain: "application", team: "search" }, ["route-search"]],
+    [{ alertname: "SearchDown", severity: "critical", domain: "application", team: "search" }, ["pagerduty", "route-search"]],
     // Catalog alerts without a team label route as before.
     [{ alertname: "NodeDown", severity: "critical", domain: "infrastructure" }, ["pagerduty", "team-infrastructure"]],
     [{ alertname: "ApiTrafficStopped", severity: "warning", domain: "application" }, ["team-application"]],

@@ -205,3 +205,35 @@ test("a managed control plane (novacron:kubernetes.managedControlPlane) leaves K
   expect(kubernetesAlerts("prod")).toContain("KubeAPIDown");
   expect(kubernetesAlerts("prod").filter((name) => !kubernetesAlerts("managed").includes(name))).toEqual(["KubeAPIDown"]);
 });
+
+test("the stack's rules hold the ECK operator's alerts when it runs the operator (with Elasticsearch), and none without", async () => {
+  const stackAlerts = (result: RenderResult) => {
+    const configMap = result.resources.find((r) => r.type.startsWith("kubernetes:") && r.inputs.kind === "ConfigMap" && r.inputs.metadata.name === "prometheus-rules");
+    return ((configMap?.inputs.data ?? {})["stack.yml"] ?? "").match(/alert: EckOperator\w+/g)?.map((a: string) => a.slice("alert: ".length)).sort() ?? [];
+  };
+  const eck = ["EckOperatorDown", "EckOperatorReconcileErrors", "EckOperatorReconcileStuck", "EckOperatorWorkqueueBackingUp"];
+  expect(stackAlerts(rendered.dev)).toEqual(eck);
+  expect(stackAlerts(rendered.prod)).toEqual(eck);
+  const withoutElk = await renderStack("dev", { "novacron:elk": JSON.stringify({ enabled: false }) });
+  expect(withoutElk.resources.some((r) => r.inputs?.kind === "Elasticsearch")).toBe(false);
+  expect(stackAlerts(withoutElk)).toEqual([]);
+});
+
+test("a team's email with the on-call email channel off: the stack's SMTP server and password reach Alertmanager, and no domain is mailed", async () => {
+  const { exampleEmailTeamRoute } = await import("../fixtures/team-routes");
+  const password = sentinelSecrets["novacron:smtpPassword"];
+  const result = await renderStack("dev", { "novacron:alertmanager": JSON.stringify({ teamRoutes: [exampleEmailTeamRoute] }), "novacron:smtpPassword": password });
+  const object = (kind: string, name: string) => result.resources.find((r) => r.inputs?.kind === kind && r.inputs.metadata?.name === name)!.inputs;
+  const am = parse(object("ConfigMap", "alertmanager-config").data["alertmanager.yml"]);
+  const { presets } = await import("../../stacks/presets");
+  const email = presets.dev.notifications.email;
+  expect(email.enabled).toBe(false);
+  expect(am.global).toMatchObject({ smtp_smarthost: email.smarthost, smtp_from: email.from, smtp_auth_username: email.username, smtp_require_tls: email.requireTls, smtp_auth_password_file: "/etc/alertmanager/secrets/smtpPassword" });
+  expect(am.receivers.find((r: { name: string }) => r.name === "route-search").email_configs[0].to).toBe(exampleEmailTeamRoute.receiver.email.to.join(", "));
+  expect(am.receivers.filter((r: { name: string; email_configs?: unknown }) => r.name.startsWith("team-") && r.email_configs)).toEqual([]);
+  // The password is in Alertmanager's Secret only; its SMTP port is open in the NetworkPolicy.
+  expect(object("Secret", "alertmanager-secrets").stringData.smtpPassword).toBe(password);
+  expect(result.resources.filter((r) => r.inputs?.kind !== "Secret" && JSON.stringify(r.inputs).includes(password)).map((r) => r.name)).toEqual([]);
+  const egressPorts = object("NetworkPolicy", "alertmanager").spec.egress.flatMap((rule: { ports?: { port: number }[] }) => (rule.ports ?? []).map((p) => p.port));
+  expect(egressPorts).toContain(Number(email.smarthost.split(":").pop()));
+});

@@ -1,5 +1,6 @@
 // Every alert's promtool case builder, by alert name. Internal to the catalog: not part of the package's API.
 import { applicationCases } from "./application";
+import { eckOperatorCases } from "./eck-operator";
 import { infrastructureCases } from "./infrastructure";
 import { kubernetesClusterCases } from "./kubernetes-cluster";
 import { kubernetesWorkloadCases } from "./kubernetes-workloads";
@@ -10,5 +11,5 @@ import { stackCases } from "./stack";
 import { thanosCases } from "./thanos";
 
 export const caseBuilders: Readonly<Record<string, CaseBuilder>> = {
-  ...infrastructureCases, ...kubernetesClusterCases, ...kubernetesWorkloadCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases, ...pipelineCases,
+  ...infrastructureCases, ...kubernetesClusterCases, ...kubernetesWorkloadCases, ...applicationCases, ...mlCases, ...stackCases, ...thanosCases, ...pipelineCases, ...eckOperatorCases,
 };

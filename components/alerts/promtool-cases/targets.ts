@@ -2,7 +2,7 @@
 // contract gives its job and port).
 import { alertmanagerContract } from "../../alertmanager/contract";
 import { cadvisorContract } from "../../cadvisor/contract";
-import { elasticsearchExporterContract } from "../../elasticsearch/contract";
+import { eckOperatorContract, elasticsearchExporterContract } from "../../elasticsearch/contract";
 import { grafanaContract } from "../../grafana/contract";
 import { jaegerContract } from "../../jaeger/contract";
 import { logShipperContract } from "../../log-shipper/contract";
@@ -40,3 +40,5 @@ export const thanos = (role: ThanosRole, index = 0): Labels => ({
   instance: `${role === "sidecar" ? "prometheus" : `thanos-${thanosContract.roles[role]}`}-${index}:${THANOS_HTTP_PORT}`,
   job: thanosContract.jobs[role],
 });
+/** The ECK operator's pod (a StatefulSet of the chart, in the operator's namespace), discovered through our metrics Service. */
+export const eckOperator: Labels = { instance: `10.0.0.19:${eckOperatorContract.ports.metrics}`, job: eckOperatorContract.job, namespace: "elastic-system", pod: "elastic-operator-0" };

@@ -3,7 +3,7 @@
 import { alertmanagerContract } from "../../alertmanager/contract";
 import { blackboxExporterContract } from "../../blackbox-exporter/contract";
 import { cadvisorContract } from "../../cadvisor/contract";
-import { elasticsearchExporterContract } from "../../elasticsearch/contract";
+import { eckOperatorContract, elasticsearchExporterContract } from "../../elasticsearch/contract";
 import { grafanaContract } from "../../grafana/contract";
 import { jaegerContract } from "../../jaeger/contract";
 import { logShipperContract } from "../../log-shipper/contract";
@@ -28,6 +28,7 @@ export const jobs = {
   logShipper: logShipperContract.job,
   jaeger: jaegerContract.job,
   elasticsearchExporter: elasticsearchExporterContract.job,
+  eckOperator: eckOperatorContract.job,
   logstash: logstashContract.job,
   grafana: grafanaContract.job,
 } as const;

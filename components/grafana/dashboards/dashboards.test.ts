@@ -120,7 +120,7 @@ describe("dashboards", () => {
 
   test("the log and trace pipeline: a row per part, the pipeline alerts' thresholds, every selector scoped to cluster and environment", () => {
     const rows = panelsOf(LOG_TRACE_PIPELINE_UID).filter((p) => p.type === "row").map((p) => p.title);
-    expect(rows).toEqual(["Log shipper (Alloy)", "Loki", "Jaeger", "Elasticsearch", "Logstash", "Grafana"]);
+    expect(rows).toEqual(["Log shipper (Alloy)", "Loki", "Jaeger", "Elasticsearch", "Logstash", "ECK operator", "Grafana"]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Lines matching no parsing rule").map((s: any) => s.value)).toEqual([null, 0.1]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Persisted queue used").map((s: any) => s.value)).toEqual([null, 0.8]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "JVM heap and garbage collection").map((s: any) => s.value)).toEqual([null, 0.9]);
@@ -128,7 +128,11 @@ describe("dashboards", () => {
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Request errors by route").map((s: any) => s.value)).toEqual([null, 0.1]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Spans refused and failing to store").map((s: any) => s.value)).toEqual([null, 0.01, 0.01]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Data disk used by node").map((s: any) => s.value)).toEqual([null, 0.8]);
-    const changed = buildDashboards(buildAlertCatalog({ ElasticsearchDiskWatermarkNear: { threshold: 0.75 }, LokiRequestErrors: { enabled: false } }));
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Reconciles failing by controller").map((s: any) => s.value)).toEqual([null, 0.1]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Work queue depth by controller").map((s: any) => s.value)).toEqual([null, 10]);
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Longest-running reconcile").map((s: any) => s.value)).toEqual([null, 600]);
+    const changed = buildDashboards(buildAlertCatalog({ ElasticsearchDiskWatermarkNear: { threshold: 0.75 }, LokiRequestErrors: { enabled: false }, EckOperatorReconcileStuck: { threshold: 900 } }));
+    expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Longest-running reconcile", changed).map((s: any) => s.value)).toEqual([null, 900]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Data disk used by node", changed).map((s: any) => s.value)).toEqual([null, 0.75]);
     expect(stepsOf(LOG_TRACE_PIPELINE_UID, "Request errors by route", changed).map((s: any) => s.value)).toEqual([null]);
     const model = dashboards.find((d) => d.uid === LOG_TRACE_PIPELINE_UID)!.model;

@@ -1,7 +1,7 @@
 // The log and trace pipeline: the log shipper (Alloy) → Loki, Jaeger, Elasticsearch (through its
 // exporter) and Logstash (through its json_exporter sidecar), with the pipeline alerts' thresholds as dashed lines. Every selector carries the cluster and
 // environment matchers, so one Grafana reading Thanos Query can look at any cluster's pipeline.
-import { elasticsearchExporterContract } from "../../elasticsearch/contract";
+import { eckOperatorContract, elasticsearchExporterContract } from "../../elasticsearch/contract";
 import { grafanaContract } from "../contract";
 import { jaegerContract } from "../../jaeger/contract";
 import { lastLineRuleGrokId } from "../../log-parsing/render-logstash";
@@ -22,6 +22,7 @@ const loki = `job="${lokiContract.job}", ${scope}`;
 const jaeger = `job="${jaegerContract.job}", ${scope}`;
 const es = `job="${elasticsearchExporterContract.job}", ${scope}`;
 const grafana = `job="${grafanaContract.job}", ${scope}`;
+const eck = `job="${eckOperatorContract.job}", ${scope}`;
 const logstash = `job="${logstashContract.job}", ${scope}`;
 /** Per Logstash pod and pipeline, clusters apart. */
 const lsBy = `${CLUSTER}, pod, ${LOGSTASH_PIPELINE_LABEL}`;
@@ -33,7 +34,7 @@ const healthMappings: dashboard.ValueMapping[] = [
 ];
 
 export function logTracePipelineDashboard({ catalog }: DashboardOptions): DashboardDefinition {
-  const builder = dashboardBuilder(LOG_TRACE_PIPELINE_UID, "Log and trace pipeline", "The stack's own logs and traces: the log shipper, Loki, Jaeger, Elasticsearch and Logstash.", ["stack", "logs", "traces"])
+  const builder = dashboardBuilder(LOG_TRACE_PIPELINE_UID, "Log and trace pipeline", "The stack's own logs and traces: the log shipper, Loki, Jaeger, Elasticsearch, Logstash and the ECK operator.", ["stack", "logs", "traces"])
 
     .withRow(row("Log shipper (Alloy)"))
     .withPanel(timeseriesPanel({
@@ -227,6 +228,39 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
         { expr: `sum by (${CLUSTER}, pod) (${r(ls.gcTimeMillis, logstash)}) / 1000`, legend: "{{pod}} time in GC" },
       ],
       thresholds: above(catalog, ["LogstashJvmHeapHigh", "orange"]),
+    }))
+
+    .withRow(row("ECK operator"))
+    .withPanel(timeseriesPanel({
+      title: "Reconciles failing by controller", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
+      description: "Share of each ECK controller's reconciles that end in an error; above the dashed line (EckOperatorReconcileErrors' threshold) for 15m, the alert fires.",
+      queries: [{
+        expr: `sum by (${CLUSTER}, controller) (${r("controller_runtime_reconcile_errors_total", eck)}) / clamp_min(sum by (${CLUSTER}, controller) (${r("controller_runtime_reconcile_total", eck)}), 1e-9)`,
+        legend: "{{controller}}",
+      }],
+      thresholds: above(catalog, ["EckOperatorReconcileErrors", "orange"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Reconcile time (p99) by controller", span: 12, height: 8, unit: "s", min: 0,
+      description: "The 99th percentile of each controller's reconcile duration; slow ones follow a slow Elasticsearch API.",
+      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, controller, le) (${r("controller_runtime_reconcile_time_seconds_bucket", eck)}))`, legend: "{{controller}}" }],
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Work queue depth by controller", span: 8, height: 8, unit: "short", min: 0,
+      description: "Resources ready to reconcile that no worker has taken yet; above the dashed line (EckOperatorWorkqueueBackingUp's threshold) for 15m, the alert fires.",
+      queries: [{ expr: `sum by (${CLUSTER}, controller) (workqueue_depth{${eck}})`, legend: "{{controller}}" }],
+      thresholds: above(catalog, ["EckOperatorWorkqueueBackingUp", "orange"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Time waiting in the queue (p99)", span: 8, height: 8, unit: "s", min: 0,
+      description: "How long resources wait in each controller's queue before a worker takes them (decade buckets: a rough figure).",
+      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, controller, le) (${r("workqueue_queue_duration_seconds_bucket", eck)}))`, legend: "{{controller}}" }],
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Longest-running reconcile", span: 8, height: 8, unit: "s", min: 0,
+      description: "Age of each controller's oldest reconcile in progress; above the dashed line (EckOperatorReconcileStuck's threshold) for 5m, the alert fires.",
+      queries: [{ expr: `max by (${CLUSTER}, controller) (workqueue_longest_running_processor_seconds{${eck}})`, legend: "{{controller}}" }],
+      thresholds: above(catalog, ["EckOperatorReconcileStuck", "red"]),
     }))
 
     .withRow(row("Grafana"))
