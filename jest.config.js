@@ -8,7 +8,7 @@ const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 // render takes ~2 s alone and 20 s on a loaded 2-core machine). Tests that wait longer set their own; the
 // only timing assertions are the e2e time-to-notify bounds, which derive from config.
 // testTimeout is a global option: jest ignores it inside a project, so it stands here and not in `common`.
-const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts", "js", "json"] };
+const common = { transform, testEnvironment: "node", moduleFileExtensions: ["ts", "js", "json"], setupFiles: ["<rootDir>/test/setup/stack-trace-limit.js"] };
 
 module.exports = {
   testTimeout: 5 * 60_000,
