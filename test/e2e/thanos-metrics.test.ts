@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { buildAlertCatalog, fullScope } from "../../components/alerts";
-import { metricInventory, thanosMetricsByRole } from "../../components/grafana";
+import { allValues, buildDashboards, dashboardQueries, interpolate, metricInventory, STACK_HEALTH_UID, thanosMetricsByRole } from "../../components/grafana";
 import { thanosContract, ThanosRole } from "../../components/thanos/contract";
 import { toolPath } from "../helpers/tools";
 import { thanosCompactArgs } from "../../components/thanos/render-args";
@@ -127,6 +127,24 @@ describe("the Thanos alerts' expressions on what a Prometheus scrapes from the r
     expect(Object.entries(others).filter(([, series]) => series.length > 0)).toEqual([]);
     expect(missing).toEqual([{ job: thanosContract.jobs.query, instance: partialQuery }]);
   });
+
+  test("every query of Stack health's Thanos row, as Grafana sends it, returns data here", async () => {
+    const health = buildDashboards().find((d) => d.uid === STACK_HEALTH_UID)!;
+    const thanosJob = new RegExp(`job="(${Object.values(thanosContract.jobs).join("|")})"`);
+    const queries = dashboardQueries(health.model).filter((q) => thanosJob.test(q.expr)).map((q) => ({ ...q, sent: interpolate(q.expr, allValues(health.model)) }));
+    expect(new Set(queries.map((q) => q.panel)).size).toBe(8);
+    let empty: string[] = [];
+    await pollUntil(async () => {
+      empty = [];
+      for (const q of queries) if ((await instantQuery(monitorUrl, q.sent)).length === 0) empty.push(`${q.panel} / ${q.refId}: ${q.sent}`);
+      return empty.length === 0 ? true : undefined;
+    }, { timeoutMs: 2 * MINUTE, intervalMs: 2_000, describe: () => `queries without data:\n${empty.join("\n")}` });
+    // The healthy setup: every sidecar reaches Prometheus, nothing fails, the compactor runs.
+    const value = async (panel: string) => Number((await instantQuery(monitorUrl, queries.find((q) => q.panel === panel)!.sent))[0].values[0][1]);
+    expect(await value("Sidecars reaching Prometheus")).toBe(1);
+    expect(await value("Compactor halted")).toBe(0);
+    expect(await value("Query: HTTP requests failing")).toBe(0);
+  }, 3 * MINUTE);
 
   test("negative control: the endpoints expression with the Store Gateway left out of the expected count names neither Query", async () => {
     const sidecarsOnly = expressionOf("ThanosQueryStoreEndpointsMissing").replace(`|${thanosContract.jobs.store}`, "");

@@ -4,6 +4,8 @@ import { parse } from "yaml";
 import { buildAlertCatalog, renderRuleFiles } from "../../alerts";
 import { dashboardQueries } from "../queries";
 import { buildDashboards, INFRASTRUCTURE_UID, KUBERNETES_COMPUTE_UID, KUBERNETES_NETWORKING_UID, LOG_TRACE_PIPELINE_UID, SLO_UID, STACK_HEALTH_UID } from ".";
+import { thanosUploadDeadline } from "../../alerts/rules/selectors";
+import { durationSeconds } from "../../units";
 
 describe("dashboards", () => {
   const dashboards = buildDashboards();
@@ -113,9 +115,15 @@ describe("dashboards", () => {
     }
   });
 
-  test("Stack health covers targets, scrapes, rule evaluation, alerts and notifications", () => {
+  test("Stack health covers targets, scrapes, rule evaluation, alerts, notifications and Thanos", () => {
     const rows = panelsOf(STACK_HEALTH_UID).filter((p) => p.type === "row").map((p) => p.title);
-    expect(rows).toEqual(["Targets", "Scrapes", "Rule evaluation", "Notifications"]);
+    expect(rows).toEqual(["Targets", "Scrapes", "Rule evaluation", "Notifications", "Thanos"]);
+    expect(stepsOf(STACK_HEALTH_UID, "Bucket operations failing").map((s: any) => s.value)).toEqual([null, 0.05]);
+    expect(stepsOf(STACK_HEALTH_UID, "StoreAPI calls failing").map((s: any) => s.value)).toEqual([null, 0.05, 0.05]);
+    expect(stepsOf(STACK_HEALTH_UID, "Time since each sidecar's last upload").map((s: any) => s.value)).toEqual([null, durationSeconds(thanosUploadDeadline)]);
+    const changed = buildDashboards(buildAlertCatalog({ ThanosBucketOperationsFailing: { threshold: 0.2 }, ThanosStoreGatewayGrpcErrors: { enabled: false } }));
+    expect(stepsOf(STACK_HEALTH_UID, "Bucket operations failing", changed).map((s: any) => s.value)).toEqual([null, 0.2]);
+    expect(stepsOf(STACK_HEALTH_UID, "StoreAPI calls failing", changed).map((s: any) => s.value)).toEqual([null, 0.05]);
   });
 
   test("the log and trace pipeline: a row per part, the pipeline alerts' thresholds, every selector scoped to cluster and environment", () => {

@@ -1,7 +1,10 @@
 // Stack health: the monitoring stack watching itself. Targets up, scrape cost, rule evaluation, alerts and
 // the notification path Prometheus → Alertmanager → receivers, with the meta-monitoring alerts' thresholds.
 import { alertmanagerContract } from "../../alertmanager/contract";
+import { grpcServerErrorCodes, thanosUploadDeadline } from "../../alerts/rules/selectors";
 import { prometheusContract } from "../../prometheus/contract";
+import { thanosContract } from "../../thanos/contract";
+import { durationSeconds } from "../../units";
 import {
   above, below, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel, steps,
   okFailedMappings, tablePanel, thresholdOrDefault, timeseriesPanel, upDownMappings,
@@ -13,6 +16,17 @@ export const STACK_HEALTH_UID = "novacron-stack-health";
 const targets = `job=~"$job", ${SCOPE}`;
 const prometheus = `job="${prometheusContract.job}", ${SCOPE}`;
 const alertmanager = `job="${alertmanagerContract.job}", ${SCOPE}`;
+const thanos = (role: keyof typeof thanosContract.jobs) => `job="${thanosContract.jobs[role]}", ${SCOPE}`;
+const rate = (metric: string, selector: string) => `rate(${metric}{${selector}}[$__rate_interval])`;
+/**
+ * Failed over all, per (cluster, instance); 0 rather than no series while nothing failed, so a healthy
+ * role shows a flat line instead of an empty panel.
+ */
+function failingShare(failed: string, all: string, selector: string, failedMatcher: string): string {
+  const by = `sum by (${CLUSTER}, instance)`;
+  return `(${by} (${rate(failed, `${selector}, ${failedMatcher}`)}) or 0 * ${by} (${rate(all, selector)})) / clamp_min(${by} (${rate(all, selector)}), 1e-9)`;
+}
+const serverErrors = `grpc_code=~"${grpcServerErrorCodes.join("|")}"`;
 
 export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDefinition {
   const targetDown = thresholdOrDefault(catalog, "TargetDown");
@@ -132,6 +146,61 @@ export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDe
         legend: "{{integration}}",
       }],
       thresholds: above(catalog, ["AlertmanagerFailingToSendNotifications", "red"]),
+    }))
+
+    // Empty where the stack runs no Thanos (dev by default); the Thanos alerts' thresholds as dashed lines.
+    .withRow(row("Thanos"))
+    .withPanel(statPanel({
+      title: "Sidecars reaching Prometheus", span: 6, height: 8,
+      description: "Thanos sidecars that reach the Prometheus in their pod; one that cannot for 5m fires ThanosSidecarPrometheusDown.",
+      queries: [{ expr: `sum by (${CLUSTER}) (thanos_sidecar_prometheus_up{${thanos("sidecar")}})` }],
+      thresholds: steps(),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Time since each sidecar's last upload", span: 9, height: 8, unit: "s", min: 0,
+      description: "How long ago each sidecar last shipped a block to the bucket (Prometheus cuts one every 2h); past the dashed line, ThanosSidecarNoRecentUpload fires.",
+      queries: [{ expr: `time() - max by (${CLUSTER}, instance) (thanos_objstore_bucket_last_successful_upload_time{${thanos("sidecar")}})`, legend: "{{instance}}" }],
+      thresholds: steps([durationSeconds(thanosUploadDeadline), "orange"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Bucket operations failing", span: 9, height: 8, unit: "percentunit", min: 0, max: 1,
+      description: "Share of each role's object storage operations that fail; above the dashed line (ThanosBucketOperationsFailing's threshold) for 15m, the alert fires.",
+      queries: (["sidecar", "store", "compact"] as const).map((role) => ({
+        expr: `sum by (${CLUSTER}, instance) (${rate("thanos_objstore_bucket_operation_failures_total", thanos(role))}) / clamp_min(sum by (${CLUSTER}, instance) (${rate("thanos_objstore_bucket_operations_total", thanos(role))}), 1e-9)`,
+        legend: `${role} {{instance}}`,
+      })),
+      thresholds: above(catalog, ["ThanosBucketOperationsFailing", "orange"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Query: HTTP requests failing", span: 8, height: 8, unit: "percentunit", min: 0, max: 1,
+      description: "Share of Query's API requests (Grafana's queries) answered 5xx; above the dashed line (ThanosQueryHttpErrors' threshold), the alert fires.",
+      queries: [{ expr: failingShare("http_requests_total", "http_requests_total", thanos("query"), `code=~"5.."`), legend: "{{instance}}" }],
+      thresholds: above(catalog, ["ThanosQueryHttpErrors", "orange"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Query: store endpoints connected", span: 8, height: 8, unit: "short", min: 0,
+      description: "StoreAPI endpoints (sidecars, Store Gateways) each Query is connected to; fewer than the stores up fires ThanosQueryStoreEndpointsMissing, and Grafana's graphs then miss that data.",
+      queries: [{ expr: `sum by (${CLUSTER}, instance) (thanos_store_nodes_grpc_connections{${thanos("query")}})`, legend: "{{instance}}" }],
+    }))
+    .withPanel(timeseriesPanel({
+      title: "StoreAPI calls failing", span: 8, height: 8, unit: "percentunit", min: 0, max: 1,
+      description: "Share of gRPC calls failing server-side: Query's calls to its stores, and the Store Gateway's answers; above the dashed lines, ThanosQueryStoreApiErrors or ThanosStoreGatewayGrpcErrors fires.",
+      queries: [
+        { expr: failingShare("grpc_client_handled_total", "grpc_client_started_total", thanos("query"), serverErrors), legend: "query {{instance}}" },
+        { expr: failingShare("grpc_server_handled_total", "grpc_server_started_total", thanos("store"), serverErrors), legend: "store gateway {{instance}}" },
+      ],
+      thresholds: above(catalog, ["ThanosQueryStoreApiErrors", "orange"], ["ThanosStoreGatewayGrpcErrors", "red"]),
+    }))
+    .withPanel(statPanel({
+      title: "Compactor halted", span: 6, height: 8,
+      description: "1 when the compactor stopped on an error it will not retry (overlapping blocks, a corrupt index); ThanosCompactorHalted fires. The bucket then grows uncompacted and keeps every raw block.",
+      queries: [{ expr: `max by (${CLUSTER}) (thanos_compact_halted{${thanos("compact")}})` }],
+      thresholds: steps([1, "red"]),
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Compaction passes", span: 18, height: 8, unit: "short", min: 0,
+      description: "Compactor passes completed per hour; none for its pass window fires ThanosCompactorFailing.",
+      queries: [{ expr: `sum by (${CLUSTER}, instance) (increase(thanos_compact_iterations_total{${thanos("compact")}}[1h]))`, legend: "{{instance}}" }],
     }));
 
   return { uid: STACK_HEALTH_UID, title: "Stack health", folder: "stack", model: finish(builder) };
