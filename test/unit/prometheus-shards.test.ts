@@ -83,7 +83,7 @@ test("shard 1 leaves out the Watchdog and the alerts that fire on absent series,
   const zero = alertsIn("two", "prometheus-rules");
   const one = alertsIn("two", "prometheus-shard-1-rules");
   expect(zero).toEqual(alertsIn("one", "prometheus-rules"));
-  expect(zero.filter((a) => !one.includes(a)).sort()).toEqual(["GrafanaDown", "KubeAPIDown", "Watchdog"]);
+  expect(zero.filter((a) => !one.includes(a)).sort()).toEqual(["EckOperatorDown", "GrafanaDown", "KubeAPIDown", "Watchdog"]);
   expect(one.filter((a) => !zero.includes(a))).toEqual([]);
 });
 
