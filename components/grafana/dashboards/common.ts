@@ -153,6 +153,9 @@ export const CLUSTER = scopeLabels.cluster;
 /** The matchers every selector in every dashboard carries (a test refuses any selector without them). */
 export const SCOPE = `${scopeLabels.cluster}=~"$${scopeLabels.cluster}", ${scopeLabels.environment}=~"$${scopeLabels.environment}"`;
 
+/** A counter's per-second rate over Grafana's rate interval (at least four scrapes, whatever the zoom). */
+export const rateOf = (metric: string, selector: string) => `rate(${metric}{${selector}}[$__rate_interval])`;
+
 /** The environment (dev, prod) variable: first, as the cluster variable's values depend on it. */
 export function environmentVariable(): dashboard.QueryVariableBuilder {
   return labelVariable(scopeLabels.environment, "Environment", `label_values(up, ${scopeLabels.environment})`, "The stack's environment (dev, prod): an external label, listed where several stacks' series meet (Thanos Query); with none listed, All matches the local Prometheus' series.");

@@ -10,7 +10,7 @@ import { logstashContract } from "../../logstash/contract";
 import { LOGSTASH_FILTER_PLUGIN_LABELS, logstashMetrics as ls, LOGSTASH_PIPELINE_LABEL } from "../../logstash/render-exporter-config";
 import { lokiContract } from "../../loki/contract";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { above, CLUSTER, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, row, SCOPE, statPanel, steps, timeseriesPanel } from "./common";
+import { above, CLUSTER, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, rateOf, row, SCOPE, statPanel, steps, timeseriesPanel } from "./common";
 
 export const LOG_TRACE_PIPELINE_UID = "novacron-log-trace-pipeline";
 
@@ -26,7 +26,6 @@ const eck = `job="${eckOperatorContract.job}", ${scope}`;
 const logstash = `job="${logstashContract.job}", ${scope}`;
 /** Per Logstash pod and pipeline, clusters apart. */
 const lsBy = `${CLUSTER}, pod, ${LOGSTASH_PIPELINE_LABEL}`;
-const r = (metric: string, selector: string) => `rate(${metric}{${selector}}[$__rate_interval])`;
 
 /** 0 green, 1 yellow, 2 red. */
 const healthMappings: dashboard.ValueMapping[] = [
@@ -41,15 +40,15 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Log entries shipped", span: 12, height: 8, unit: "short", min: 0,
       description: "Entries each node's Alloy sends to Loki per second, and those it gives up on after all retries (lost).",
       queries: [
-        { expr: `sum by (${CLUSTER}, node) (${r("loki_write_sent_entries_total", shipper)})`, legend: "{{node}} sent" },
-        { expr: `sum by (${CLUSTER}, node, reason) (${r("loki_write_dropped_entries_total", shipper)})`, legend: "{{node}} dropped ({{reason}})" },
+        { expr: `sum by (${CLUSTER}, node) (${rateOf("loki_write_sent_entries_total", shipper)})`, legend: "{{node}} sent" },
+        { expr: `sum by (${CLUSTER}, node, reason) (${rateOf("loki_write_dropped_entries_total", shipper)})`, legend: "{{node}} dropped ({{reason}})" },
       ],
     }))
     .withPanel(timeseriesPanel({
       title: "Entries dropped", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of each node's entries dropped; above the dashed line (LogShipperDroppingLogs' threshold) for 10m, the alert fires.",
       queries: [{
-        expr: `sum by (${CLUSTER}, node) (${r("loki_write_dropped_entries_total", shipper)}) / clamp_min(sum by (${CLUSTER}, node) (${r("loki_write_sent_entries_total", shipper)}) + sum by (${CLUSTER}, node) (${r("loki_write_dropped_entries_total", shipper)}), 1e-9)`,
+        expr: `sum by (${CLUSTER}, node) (${rateOf("loki_write_dropped_entries_total", shipper)}) / clamp_min(sum by (${CLUSTER}, node) (${rateOf("loki_write_sent_entries_total", shipper)}) + sum by (${CLUSTER}, node) (${rateOf("loki_write_dropped_entries_total", shipper)}), 1e-9)`,
         legend: "{{node}}",
       }],
       thresholds: above(catalog, ["LogShipperDroppingLogs", "red"]),
@@ -58,7 +57,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Pushes failing", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of each node's pushes to Loki answered with anything but 2xx (retried); above the dashed line (LogShipperRequestErrors' threshold) for 15m, the alert fires.",
       queries: [{
-        expr: `sum by (${CLUSTER}, node) (${r("loki_write_request_duration_seconds_count", `${shipper}, status_code!~"2.."`)}) / clamp_min(sum by (${CLUSTER}, node) (${r("loki_write_request_duration_seconds_count", shipper)}), 1e-9)`,
+        expr: `sum by (${CLUSTER}, node) (${rateOf("loki_write_request_duration_seconds_count", `${shipper}, status_code!~"2.."`)}) / clamp_min(sum by (${CLUSTER}, node) (${rateOf("loki_write_request_duration_seconds_count", shipper)}), 1e-9)`,
         legend: "{{node}}",
       }],
       thresholds: above(catalog, ["LogShipperRequestErrors", "orange"]),
@@ -67,8 +66,8 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Push latency (p99) and retries", span: 12, height: 8, unit: "s", min: 0,
       description: "The 99th percentile of each node's push to Loki, and batches retried per second.",
       queries: [
-        { expr: `histogram_quantile(0.99, sum by (${CLUSTER}, node, le) (${r("loki_write_request_duration_seconds_bucket", shipper)}))`, legend: "{{node}} p99" },
-        { expr: `sum by (${CLUSTER}, node) (${r("loki_write_batch_retries_total", shipper)})`, legend: "{{node}} retries/s" },
+        { expr: `histogram_quantile(0.99, sum by (${CLUSTER}, node, le) (${rateOf("loki_write_request_duration_seconds_bucket", shipper)}))`, legend: "{{node}} p99" },
+        { expr: `sum by (${CLUSTER}, node) (${rateOf("loki_write_batch_retries_total", shipper)})`, legend: "{{node}} retries/s" },
       ],
     }))
 
@@ -77,21 +76,21 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Lines received and discarded", span: 12, height: 8, unit: "short", min: 0,
       description: "Log lines pushed to Loki per second, and those it discards by reason (limits, too old, too long).",
       queries: [
-        { expr: `sum by (${CLUSTER}) (${r("loki_distributor_lines_received_total", loki)})`, legend: "received" },
-        { expr: `sum by (${CLUSTER}, reason) (${r("loki_discarded_samples_total", loki)})`, legend: "discarded ({{reason}})" },
+        { expr: `sum by (${CLUSTER}) (${rateOf("loki_distributor_lines_received_total", loki)})`, legend: "received" },
+        { expr: `sum by (${CLUSTER}, reason) (${rateOf("loki_discarded_samples_total", loki)})`, legend: "discarded ({{reason}})" },
       ],
     }))
     .withPanel(timeseriesPanel({
       title: "Lines discarded", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of received lines Loki discards; above the dashed line (LokiIngestionRejected's threshold) for 15m, the alert fires.",
-      queries: [{ expr: `sum by (${CLUSTER}) (${r("loki_discarded_samples_total", loki)}) / clamp_min(sum by (${CLUSTER}) (${r("loki_distributor_lines_received_total", loki)}), 1e-9)`, legend: "discarded" }],
+      queries: [{ expr: `sum by (${CLUSTER}) (${rateOf("loki_discarded_samples_total", loki)}) / clamp_min(sum by (${CLUSTER}) (${rateOf("loki_distributor_lines_received_total", loki)}), 1e-9)`, legend: "discarded" }],
       thresholds: above(catalog, ["LokiIngestionRejected", "orange"]),
     }))
     .withPanel(timeseriesPanel({
       title: "Request errors by route", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of each route's requests answered 5xx (pushes and queries); above the dashed line (LokiRequestErrors' threshold) for 15m, the alert fires.",
       queries: [{
-        expr: `sum by (${CLUSTER}, route) (${r("loki_request_duration_seconds_count", `${loki}, status_code=~"5.."`)}) / clamp_min(sum by (${CLUSTER}, route) (${r("loki_request_duration_seconds_count", loki)}), 1e-9)`,
+        expr: `sum by (${CLUSTER}, route) (${rateOf("loki_request_duration_seconds_count", `${loki}, status_code=~"5.."`)}) / clamp_min(sum by (${CLUSTER}, route) (${rateOf("loki_request_duration_seconds_count", loki)}), 1e-9)`,
         legend: "{{route}}",
       }],
       thresholds: above(catalog, ["LokiRequestErrors", "red"]),
@@ -99,7 +98,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
     .withPanel(timeseriesPanel({
       title: "Request latency (p99) by route", span: 12, height: 8, unit: "s", min: 0,
       description: "The 99th percentile of each route's requests: pushes (the shippers wait on it) and queries (Grafana waits on it).",
-      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, route, le) (${r("loki_request_duration_seconds_bucket", loki)}))`, legend: "{{route}}" }],
+      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, route, le) (${rateOf("loki_request_duration_seconds_bucket", loki)}))`, legend: "{{route}}" }],
     }))
 
     .withRow(row("Jaeger"))
@@ -107,8 +106,8 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Spans received", span: 12, height: 8, unit: "short", min: 0,
       description: "Spans each receiver accepts and refuses per second (refused spans are dropped by the senders).",
       queries: [
-        { expr: `sum by (${CLUSTER}, receiver) (${r("otelcol_receiver_accepted_spans_total", jaeger)})`, legend: "{{receiver}} accepted" },
-        { expr: `sum by (${CLUSTER}, receiver) (${r("otelcol_receiver_refused_spans_total", jaeger)})`, legend: "{{receiver}} refused" },
+        { expr: `sum by (${CLUSTER}, receiver) (${rateOf("otelcol_receiver_accepted_spans_total", jaeger)})`, legend: "{{receiver}} accepted" },
+        { expr: `sum by (${CLUSTER}, receiver) (${rateOf("otelcol_receiver_refused_spans_total", jaeger)})`, legend: "{{receiver}} refused" },
       ],
     }))
     .withPanel(timeseriesPanel({
@@ -116,11 +115,11 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       description: "Share of spans refused by the receivers, and of spans the storage exporter fails to write; above the dashed lines (JaegerSpansRefused, JaegerSpanExportFailing) for 10m, the alerts fire.",
       queries: [
         {
-          expr: `sum by (${CLUSTER}, receiver) (${r("otelcol_receiver_refused_spans_total", jaeger)}) / clamp_min(sum by (${CLUSTER}, receiver) (${r("otelcol_receiver_accepted_spans_total", jaeger)}) + sum by (${CLUSTER}, receiver) (${r("otelcol_receiver_refused_spans_total", jaeger)}), 1e-9)`,
+          expr: `sum by (${CLUSTER}, receiver) (${rateOf("otelcol_receiver_refused_spans_total", jaeger)}) / clamp_min(sum by (${CLUSTER}, receiver) (${rateOf("otelcol_receiver_accepted_spans_total", jaeger)}) + sum by (${CLUSTER}, receiver) (${rateOf("otelcol_receiver_refused_spans_total", jaeger)}), 1e-9)`,
           legend: "{{receiver}} refused",
         },
         {
-          expr: `sum by (${CLUSTER}, exporter) (${r("otelcol_exporter_send_failed_spans_total", jaeger)}) / clamp_min(sum by (${CLUSTER}, exporter) (${r("otelcol_exporter_sent_spans_total", jaeger)}) + sum by (${CLUSTER}, exporter) (${r("otelcol_exporter_send_failed_spans_total", jaeger)}), 1e-9)`,
+          expr: `sum by (${CLUSTER}, exporter) (${rateOf("otelcol_exporter_send_failed_spans_total", jaeger)}) / clamp_min(sum by (${CLUSTER}, exporter) (${rateOf("otelcol_exporter_sent_spans_total", jaeger)}) + sum by (${CLUSTER}, exporter) (${rateOf("otelcol_exporter_send_failed_spans_total", jaeger)}), 1e-9)`,
           legend: "{{exporter}} failed",
         },
       ],
@@ -178,7 +177,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
     .withPanel(timeseriesPanel({
       title: "Documents indexed per second", span: 24, height: 6, unit: "short", min: 0,
       description: "Documents each node indexes per second (Logstash's logs, Jaeger's spans).",
-      queries: [{ expr: `sum by (${CLUSTER}, name) (${r("elasticsearch_indices_indexing_index_total", es)})`, legend: "{{name}}" }],
+      queries: [{ expr: `sum by (${CLUSTER}, name) (${rateOf("elasticsearch_indices_indexing_index_total", es)})`, legend: "{{name}}" }],
     }))
 
     .withRow(row("Logstash"))
@@ -192,16 +191,16 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Events through Logstash", span: 18, height: 8, unit: "short", min: 0,
       description: "Per second: the shipper's requests in (each carries many log records), and the records filtered and delivered out. Requests in with nothing out for 15m fire LogstashPipelineStalled.",
       queries: [
-        { expr: `sum by (${lsBy}) (${r(ls.eventsIn, logstash)})`, legend: "{{pod}} {{pipeline}} requests in" },
-        { expr: `sum by (${lsBy}) (${r(ls.eventsFiltered, logstash)})`, legend: "{{pod}} {{pipeline}} records filtered" },
-        { expr: `sum by (${lsBy}) (${r(ls.eventsOut, logstash)})`, legend: "{{pod}} {{pipeline}} records out" },
+        { expr: `sum by (${lsBy}) (${rateOf(ls.eventsIn, logstash)})`, legend: "{{pod}} {{pipeline}} requests in" },
+        { expr: `sum by (${lsBy}) (${rateOf(ls.eventsFiltered, logstash)})`, legend: "{{pod}} {{pipeline}} records filtered" },
+        { expr: `sum by (${lsBy}) (${rateOf(ls.eventsOut, logstash)})`, legend: "{{pod}} {{pipeline}} records out" },
       ],
     }))
     .withPanel(timeseriesPanel({
       title: "Lines matching no parsing rule", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of log records no parsing rule matches (indexed whole, tagged unparsed); above the dashed line (LogstashLinesUnparsed's threshold) for 30m, the alert fires.",
       queries: [{
-        expr: `sum by (${lsBy}) (${r(ls.filterFailures, `${logstash}, ${LOGSTASH_FILTER_PLUGIN_LABELS.id}="${lastLineRuleGrokId()}"`)}) / clamp_min(sum by (${lsBy}) (${r(ls.eventsFiltered, logstash)}), 1e-9)`,
+        expr: `sum by (${lsBy}) (${rateOf(ls.filterFailures, `${logstash}, ${LOGSTASH_FILTER_PLUGIN_LABELS.id}="${lastLineRuleGrokId()}"`)}) / clamp_min(sum by (${lsBy}) (${rateOf(ls.eventsFiltered, logstash)}), 1e-9)`,
         legend: "{{pod}} {{pipeline}}",
       }],
       thresholds: above(catalog, ["LogstashLinesUnparsed", "orange"]),
@@ -225,7 +224,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       description: "Share of each pod's heap in use, and of its time spent collecting garbage. A heap still above the dashed line (LogstashJvmHeapHigh's threshold) at its lowest over 5m, for 10m, fires the alert.",
       queries: [
         { expr: `max by (${CLUSTER}, pod) (${ls.heapUsedPercent}{${logstash}}) / 100`, legend: "{{pod}} heap" },
-        { expr: `sum by (${CLUSTER}, pod) (${r(ls.gcTimeMillis, logstash)}) / 1000`, legend: "{{pod}} time in GC" },
+        { expr: `sum by (${CLUSTER}, pod) (${rateOf(ls.gcTimeMillis, logstash)}) / 1000`, legend: "{{pod}} time in GC" },
       ],
       thresholds: above(catalog, ["LogstashJvmHeapHigh", "orange"]),
     }))
@@ -235,7 +234,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Reconciles failing by controller", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of each ECK controller's reconciles that end in an error; above the dashed line (EckOperatorReconcileErrors' threshold) for 15m, the alert fires.",
       queries: [{
-        expr: `sum by (${CLUSTER}, controller) (${r("controller_runtime_reconcile_errors_total", eck)}) / clamp_min(sum by (${CLUSTER}, controller) (${r("controller_runtime_reconcile_total", eck)}), 1e-9)`,
+        expr: `sum by (${CLUSTER}, controller) (${rateOf("controller_runtime_reconcile_errors_total", eck)}) / clamp_min(sum by (${CLUSTER}, controller) (${rateOf("controller_runtime_reconcile_total", eck)}), 1e-9)`,
         legend: "{{controller}}",
       }],
       thresholds: above(catalog, ["EckOperatorReconcileErrors", "orange"]),
@@ -243,7 +242,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
     .withPanel(timeseriesPanel({
       title: "Reconcile time (p99) by controller", span: 12, height: 8, unit: "s", min: 0,
       description: "The 99th percentile of each controller's reconcile duration; slow ones follow a slow Elasticsearch API.",
-      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, controller, le) (${r("controller_runtime_reconcile_time_seconds_bucket", eck)}))`, legend: "{{controller}}" }],
+      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, controller, le) (${rateOf("controller_runtime_reconcile_time_seconds_bucket", eck)}))`, legend: "{{controller}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Work queue depth by controller", span: 8, height: 8, unit: "short", min: 0,
@@ -254,7 +253,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
     .withPanel(timeseriesPanel({
       title: "Time waiting in the queue (p99)", span: 8, height: 8, unit: "s", min: 0,
       description: "How long resources wait in each controller's queue before a worker takes them (decade buckets: a rough figure).",
-      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, controller, le) (${r("workqueue_queue_duration_seconds_bucket", eck)}))`, legend: "{{controller}}" }],
+      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, controller, le) (${rateOf("workqueue_queue_duration_seconds_bucket", eck)}))`, legend: "{{controller}}" }],
     }))
     .withPanel(timeseriesPanel({
       title: "Longest-running reconcile", span: 8, height: 8, unit: "s", min: 0,
@@ -268,7 +267,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
       title: "Grafana requests failing", span: 12, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of Grafana's requests answered 5xx (its API, pages and datasource proxy); above the dashed line (GrafanaRequestErrors' threshold) for 15m, the alert fires.",
       queries: [{
-        expr: `sum by (${CLUSTER}) (${r("grafana_http_request_duration_seconds_count", `${grafana}, status_code=~"5.."`)}) / clamp_min(sum by (${CLUSTER}) (${r("grafana_http_request_duration_seconds_count", grafana)}), 1e-9)`,
+        expr: `sum by (${CLUSTER}) (${rateOf("grafana_http_request_duration_seconds_count", `${grafana}, status_code=~"5.."`)}) / clamp_min(sum by (${CLUSTER}) (${rateOf("grafana_http_request_duration_seconds_count", grafana)}), 1e-9)`,
         legend: "5xx",
       }],
       thresholds: above(catalog, ["GrafanaRequestErrors", "orange"]),
@@ -276,7 +275,7 @@ export function logTracePipelineDashboard({ catalog }: DashboardOptions): Dashbo
     .withPanel(timeseriesPanel({
       title: "Grafana request latency (p99) by handler", span: 12, height: 8, unit: "s", min: 0,
       description: "The 99th percentile of Grafana's requests by handler; the datasource proxy's follow the datasources behind it.",
-      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, handler, le) (${r("grafana_http_request_duration_seconds_bucket", grafana)}))`, legend: "{{handler}}" }],
+      queries: [{ expr: `histogram_quantile(0.99, sum by (${CLUSTER}, handler, le) (${rateOf("grafana_http_request_duration_seconds_bucket", grafana)}))`, legend: "{{handler}}" }],
     }));
 
   return { uid: LOG_TRACE_PIPELINE_UID, title: "Log and trace pipeline", folder: "stack", model: finish(builder) };

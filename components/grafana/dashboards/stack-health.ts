@@ -8,7 +8,7 @@ import { durationSeconds } from "../../units";
 import {
   above, below, dashboardBuilder, DashboardDefinition, DashboardOptions, finish, labelVariable, row, statPanel, steps,
   okFailedMappings, tablePanel, thresholdOrDefault, timeseriesPanel, upDownMappings,
-  CLUSTER, SCOPE,
+  CLUSTER, rateOf, SCOPE,
 } from "./common";
 
 export const STACK_HEALTH_UID = "novacron-stack-health";
@@ -17,14 +17,13 @@ const targets = `job=~"$job", ${SCOPE}`;
 const prometheus = `job="${prometheusContract.job}", ${SCOPE}`;
 const alertmanager = `job="${alertmanagerContract.job}", ${SCOPE}`;
 const thanos = (role: keyof typeof thanosContract.jobs) => `job="${thanosContract.jobs[role]}", ${SCOPE}`;
-const rate = (metric: string, selector: string) => `rate(${metric}{${selector}}[$__rate_interval])`;
 /**
  * Failed over all, per (cluster, instance); 0 rather than no series while nothing failed, so a healthy
  * role shows a flat line instead of an empty panel.
  */
 function failingShare(failed: string, all: string, selector: string, failedMatcher: string): string {
   const by = `sum by (${CLUSTER}, instance)`;
-  return `(${by} (${rate(failed, `${selector}, ${failedMatcher}`)}) or 0 * ${by} (${rate(all, selector)})) / clamp_min(${by} (${rate(all, selector)}), 1e-9)`;
+  return `(${by} (${rateOf(failed, `${selector}, ${failedMatcher}`)}) or 0 * ${by} (${rateOf(all, selector)})) / clamp_min(${by} (${rateOf(all, selector)}), 1e-9)`;
 }
 const serverErrors = `grpc_code=~"${grpcServerErrorCodes.join("|")}"`;
 
@@ -166,7 +165,7 @@ export function stackHealthDashboard({ catalog }: DashboardOptions): DashboardDe
       title: "Bucket operations failing", span: 9, height: 8, unit: "percentunit", min: 0, max: 1,
       description: "Share of each role's object storage operations that fail; above the dashed line (ThanosBucketOperationsFailing's threshold) for 15m, the alert fires.",
       queries: (["sidecar", "store", "compact"] as const).map((role) => ({
-        expr: `sum by (${CLUSTER}, instance) (${rate("thanos_objstore_bucket_operation_failures_total", thanos(role))}) / clamp_min(sum by (${CLUSTER}, instance) (${rate("thanos_objstore_bucket_operations_total", thanos(role))}), 1e-9)`,
+        expr: `sum by (${CLUSTER}, instance) (${rateOf("thanos_objstore_bucket_operation_failures_total", thanos(role))}) / clamp_min(sum by (${CLUSTER}, instance) (${rateOf("thanos_objstore_bucket_operations_total", thanos(role))}), 1e-9)`,
         legend: `${role} {{instance}}`,
       })),
       thresholds: above(catalog, ["ThanosBucketOperationsFailing", "orange"]),
